@@ -1,0 +1,63 @@
+/**
+ * Typed errors thrown by gankit. Every error says which argument (or file, or step) was wrong
+ * and what was expected, so a user can fix the call without reading the library's source.
+ *
+ * @packageDocumentation
+ */
+
+/** Base class of every error gankit throws on purpose. */
+export class GankitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A configuration or call argument is invalid: a wrong image shape, a label outside
+ * `[0, numClasses)`, a latent size that is not a positive integer, an empty dataset, ...
+ */
+export class GanConfigError extends GankitError {
+  /** The name of the argument (or option path) that was wrong, e.g. `"labels[3]"` or `"latentDim"`. */
+  readonly argument: string;
+  constructor(argument: string, message: string) {
+    super(`${argument}: ${message}`);
+    this.argument = argument;
+  }
+}
+
+/** A data file or in-memory data array does not have the expected format (IDX header, length, NaN, ...). */
+export class DataFormatError extends GankitError {
+  /** The file (or data source) at fault, when there is one. */
+  readonly source: string | undefined;
+  constructor(message: string, source?: string) {
+    super(source === undefined ? message : `${source}: ${message}`);
+    this.source = source;
+  }
+}
+
+/** A checkpoint could not be written, or a saved checkpoint could not be read back. */
+export class CheckpointError extends GankitError {
+  /** The checkpoint directory or file at fault. */
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.path = path;
+  }
+}
+
+/** Training produced a NaN or infinite loss; the message names the step and the loss. */
+export class TrainingDivergedError extends GankitError {
+  /** Global step (number of generator updates done before this one) at which the loss diverged. */
+  readonly step: number;
+  /** Which loss was not finite: `"discriminator"` or `"generator"`. */
+  readonly loss: 'discriminator' | 'generator';
+  /** The value read back (NaN, Infinity or -Infinity). */
+  readonly value: number;
+  constructor(step: number, loss: 'discriminator' | 'generator', value: number) {
+    super(`step ${step}: the ${loss} loss is ${value}; training diverged (lower the learning rate, check the data range, or try another loss)`);
+    this.step = step;
+    this.loss = loss;
+    this.value = value;
+  }
+}
