@@ -171,12 +171,15 @@ export class ImageDataset {
 
   /** The images (and labels) at `indices`, as new tensors owned by the caller. */
   gather(indices: Int32Array | number[]): DataBatch {
-    return tf.tidy(() => {
-      const idx = tf.tensor1d(indices instanceof Int32Array ? indices : Int32Array.from(indices), 'int32');
+    const labelTensor = this.labels === null ? null : this.getLabelTensor();
+    const idx = tf.tensor1d(indices instanceof Int32Array ? indices : Int32Array.from(indices), 'int32');
+    try {
       const images = tf.gather(this.images, idx) as tf.Tensor4D;
-      const labels = this.labels === null ? null : (tf.gather(this.getLabelTensor(), idx) as tf.Tensor1D);
-      return labels === null ? { images, labels: null } : { images, labels };
-    });
+      const labels = labelTensor === null ? null : (tf.gather(labelTensor, idx) as tf.Tensor1D);
+      return { images, labels };
+    } finally {
+      idx.dispose();
+    }
   }
 
   /** A new dataset holding the first `count` images (and labels). */
@@ -195,7 +198,7 @@ export class ImageDataset {
   }
 
   private getLabelTensor(): tf.Tensor1D {
-    if (this.labelTensor === null) this.labelTensor = tf.keep(tf.tensor1d(this.labels as Int32Array, 'int32'));
+    if (this.labelTensor === null) this.labelTensor = tf.tensor1d(this.labels as Int32Array, 'int32');
     return this.labelTensor;
   }
 }

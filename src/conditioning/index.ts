@@ -1,0 +1,4 @@
+export type { Conditioning, BuildContext } from './types';
+export { labelEmbedding, type LabelEmbeddingOptions } from './label-embedding';
+export { channelConcat, type ChannelConcatOptions } from './channel-concat';
+export { OneHot, type OneHotArgs } from './one-hot-layer';

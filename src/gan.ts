@@ -1,0 +1,383 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CheckpointError, GanConfigError } from './errors';
+import type { Conditioning } from './conditioning/types';
+import { labelEmbedding } from './conditioning/label-embedding';
+import { channelConcat } from './conditioning/channel-concat';
+import type { ImageDataset, ImageShape } from './data/dataset';
+import type { GanLoss } from './losses/types';
+import { BceLoss } from './losses/bce';
+import { minimaxLoss } from './losses/minimax';
+import { nonSaturatingLoss } from './losses/non-saturating';
+import { mlpDiscriminator, mlpGenerator, type MlpDiscriminatorArgs, type MlpGeneratorArgs } from './nets/mlp';
+import { dcganDiscriminator, dcganGenerator, type DcganDiscriminatorArgs, type DcganGeneratorArgs } from './nets/dcgan';
+import { checkImageShape, checkPositiveInt, type OutputActivation } from './nets/common';
+import { GanTrainer, createAdam, type AdamOptions, type FitOptions, type TrainHistory } from './train/trainer';
+import type { GenerateOptions } from './train/generate';
+import { fileSystemHandler, writeFileAtomic } from './io/file-system';
+import { Rng } from './random';
+
+/** Built-in architectures: fully connected (`mlp`) or convolutional (`dcgan`); `custom` when you pass your own models. */
+export type Architecture = 'mlp' | 'dcgan' | 'custom';
+
+/** The JSON-serialisable description of a GAN, stored in every checkpoint. */
+export interface GanConfig {
+  /** Size of z. */
+  latentDim: number;
+  /** Shape of one image. */
+  imageShape: ImageShape;
+  /** Number of classes (0 for an unconditional GAN). */
+  numClasses: number;
+  /** Architecture the nets were built with. */
+  architecture: Architecture;
+  /** G's output activation. */
+  outputActivation: OutputActivation;
+  /** The loss: its name plus options (e.g. label smoothing). */
+  loss: { name: string; [option: string]: unknown };
+  /** The conditioning strategy's name and options (conditional GANs). */
+  conditioning?: { name: string; [option: string]: unknown };
+  /** Optimizer settings of G and D. */
+  optimizer: { generator: AdamOptions; discriminator: AdamOptions };
+  /** D updates per G update. */
+  discriminatorSteps: number;
+  /** Seed the GAN was created with. */
+  seed: number;
+}
+
+/** Options shared by {@link createGAN} and {@link createCGAN}. */
+export interface CreateGanOptions {
+  /** `mlp` (default) or `dcgan`. */
+  architecture?: 'mlp' | 'dcgan';
+  /** Size of z (default: the architecture's seed net: 128 for the MLP GAN, 100 otherwise). */
+  latentDim?: number;
+  /** Shape of one image (default [28, 28, 1]). */
+  imageShape?: ImageShape;
+  /** The loss (default {@link nonSaturatingLoss}). */
+  loss?: GanLoss;
+  /** Adam settings for both nets, or separately (default lr 2e-4, β1 0.5). */
+  optimizer?: AdamOptions | { generator?: AdamOptions; discriminator?: AdamOptions };
+  /** D updates per G update (default 1). */
+  discriminatorSteps?: number;
+  /** Seed for initialisation, z, labels and shuffling (default: random). */
+  seed?: number;
+  /** Overrides of the generator builder's arguments, or your own generator model. */
+  generator?: Partial<MlpGeneratorArgs & DcganGeneratorArgs> | tfl.LayersModel;
+  /** Overrides of the discriminator builder's arguments, or your own discriminator model. */
+  discriminator?: Partial<MlpDiscriminatorArgs & DcganDiscriminatorArgs> | tfl.LayersModel;
+  /** Read losses back every N steps (see {@link GanTrainerArgs.readbackEvery}). */
+  readbackEvery?: number;
+}
+
+/** Options of {@link createCGAN}. */
+export interface CreateCganOptions extends CreateGanOptions {
+  /** Number of classes (default 10, or the conditioning's). */
+  numClasses?: number;
+  /** How labels reach G and D (default: {@link labelEmbedding} for `mlp`, {@link channelConcat} for `dcgan`). */
+  conditioning?: Conditioning;
+}
+
+/** Options of {@link loadGAN}. */
+export interface LoadGanOptions {
+  /** The loss to continue training with, required when the checkpoint used a custom loss. */
+  loss?: GanLoss;
+}
+
+const FORMAT = 'gankit-checkpoint';
+const FORMAT_VERSION = 1;
+const STATE_FILE = 'gankit.json';
+
+function lossConfig(loss: GanLoss): GanConfig['loss'] {
+  if (loss instanceof BceLoss) return { name: loss.name, realLabel: loss.realLabel, fakeLabel: loss.fakeLabel };
+  return { name: loss.name };
+}
+
+function lossFromConfig(config: GanConfig['loss']): GanLoss | null {
+  switch (config.name) {
+    case 'non-saturating':
+      return nonSaturatingLoss();
+    case 'minimax':
+      return minimaxLoss();
+    case 'bce':
+      return new BceLoss({ realLabel: config.realLabel as number, fakeLabel: config.fakeLabel as number });
+    default:
+      return null;
+  }
+}
+
+function splitOptimizer(optimizer: CreateGanOptions['optimizer']): GanConfig['optimizer'] {
+  if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
+    const o = optimizer as { generator?: AdamOptions; discriminator?: AdamOptions };
+    return { generator: { ...o.generator }, discriminator: { ...o.discriminator } };
+  }
+  return { generator: { ...(optimizer as AdamOptions) }, discriminator: { ...(optimizer as AdamOptions) } };
+}
+
+function isModel(x: unknown): x is tfl.LayersModel {
+  return x instanceof tfl.LayersModel;
+}
+
+/**
+ * A GAN (conditional or not): its generator, discriminator, trainer and config, with
+ * `fit()`, `generate()` and `save()`. Build one with {@link createGAN} or {@link createCGAN};
+ * restore one with {@link loadGAN}.
+ */
+export class Gan {
+  /** The generator model (inputs `[z]` or `[z, labels]`). */
+  readonly generator: tfl.LayersModel;
+  /** The discriminator model (outputs logits). */
+  readonly discriminator: tfl.LayersModel;
+  /** The trainer holding optimizers, step, epoch and the random stream. */
+  readonly trainer: GanTrainer;
+  /** The GAN's description (stored in checkpoints). */
+  readonly config: GanConfig;
+
+  /** Prefer {@link createGAN} / {@link createCGAN}; this wires already-built parts together. */
+  constructor(generator: tfl.LayersModel, discriminator: tfl.LayersModel, loss: GanLoss, config: GanConfig, readbackEvery?: number) {
+    this.generator = generator;
+    this.discriminator = discriminator;
+    this.config = config;
+    this.trainer = new GanTrainer({
+      generator, discriminator, loss,
+      latentDim: config.latentDim,
+      numClasses: config.numClasses,
+      outputActivation: config.outputActivation,
+      generatorOptimizer: createAdam(config.optimizer.generator),
+      discriminatorOptimizer: createAdam(config.optimizer.discriminator),
+      discriminatorSteps: config.discriminatorSteps,
+      seed: config.seed,
+      readbackEvery,
+    });
+  }
+
+  /** Number of classes (0 for an unconditional GAN). */
+  get numClasses(): number {
+    return this.config.numClasses;
+  }
+
+  /** Trains on `data` (see {@link GanTrainer.fit}). */
+  fit(data: ImageDataset, options: FitOptions = {}): Promise<TrainHistory> {
+    return this.trainer.fit(data, options);
+  }
+
+  /**
+   * Generates images `[n, h, w, c]` in [-1, 1] (the caller disposes them).
+   *
+   * @example
+   * ```ts
+   * const digits = cgan.generate({ labels: [0, 1, 2, 7], seed: 1 }); // Tensor4D [4, 28, 28, 1]
+   * ```
+   */
+  generate(options: GenerateOptions): tf.Tensor4D {
+    return this.trainer.generate(options);
+  }
+
+  /**
+   * Saves G, D, both optimizers' state, step, epoch, the random stream and the config into `dir`.
+   * Everything is written into a temporary sibling directory first, then renamed into place, so a
+   * crash leaves either the old checkpoint or the new one, never a broken one.
+   */
+  async save(dir: string): Promise<void> {
+    const target = path.resolve(dir);
+    const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    try {
+      await fs.mkdir(tmp, { recursive: true });
+      await this.generator.save(fileSystemHandler(path.join(tmp, 'generator')));
+      await this.discriminator.save(fileSystemHandler(path.join(tmp, 'discriminator')));
+      const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
+      for (const [name, opt] of [['generator', this.trainer.generatorOptimizer], ['discriminator', this.trainer.discriminatorOptimizer]] as const) {
+        const weights = await opt.getWeights();
+        const { data, specs } = await tf.io.encodeWeights(weights);
+        await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
+        optimizers[name] = specs;
+      }
+      const state = {
+        format: FORMAT, formatVersion: FORMAT_VERSION, tfjsVersion: tf.version_core,
+        config: this.config, step: this.trainer.step, epoch: this.trainer.epoch, rngState: this.trainer.rng.getState(), optimizers,
+      };
+      await writeFileAtomic(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 2));
+      const old = `${target}.old-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      const exists = await fs.stat(target).then(() => true, () => false);
+      if (exists) await fs.rename(target, old);
+      await fs.rename(tmp, target);
+      if (exists) await fs.rm(old, { recursive: true, force: true });
+    } catch (error) {
+      await fs.rm(tmp, { recursive: true, force: true });
+      if (error instanceof CheckpointError) throw error;
+      throw new CheckpointError(target, `could not save (${(error as Error).message})`);
+    }
+  }
+
+  /** Frees the models' and optimizers' tensors. */
+  dispose(): void {
+    this.generator.dispose();
+    this.discriminator.dispose();
+    this.trainer.generatorOptimizer.dispose();
+    this.trainer.discriminatorOptimizer.dispose();
+  }
+}
+
+function buildGan(options: CreateCganOptions, conditioning: Conditioning | undefined): Gan {
+  const architecture = options.architecture ?? 'mlp';
+  if (architecture !== 'mlp' && architecture !== 'dcgan') throw new GanConfigError('architecture', `expected 'mlp' or 'dcgan', got '${String(architecture)}'`);
+  const conditional = conditioning !== undefined;
+  const imageShape = checkImageShape(options.imageShape ?? [28, 28, 1]);
+  const latentDim = checkPositiveInt(options.latentDim ?? (architecture === 'mlp' && !conditional ? 128 : 100), 'latentDim');
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const seeds = new Rng(seed);
+  const loss = options.loss ?? nonSaturatingLoss();
+  const gOverrides = isModel(options.generator) ? undefined : options.generator;
+  const dOverrides = isModel(options.discriminator) ? undefined : options.discriminator;
+  let generator: tfl.LayersModel;
+  let discriminator: tfl.LayersModel;
+  if (architecture === 'mlp') {
+    // Unconditional: the original GAN (seed 001). Conditional: the MLP CGAN (seed 002).
+    const gDefaults: MlpGeneratorArgs = conditional
+      ? { hiddenUnits: [128, 256, 512, 1024], batchNorm: [false, true, true, true], activation: 'leakyRelu', outputActivation: 'tanh' }
+      : { hiddenUnits: [256], activation: 'relu', outputActivation: 'sigmoid' };
+    const dDefaults: MlpDiscriminatorArgs = conditional
+      ? { hiddenUnits: [512, 512, 512], dropout: [0, 0.4, 0.4], activation: 'leakyRelu' }
+      : { hiddenUnits: [256], activation: 'relu' };
+    generator = isModel(options.generator) ? options.generator : mlpGenerator({ ...gDefaults, ...gOverrides, latentDim, imageShape, conditioning, seed: seeds.nextSeed() });
+    discriminator = isModel(options.discriminator) ? options.discriminator : mlpDiscriminator({ ...dDefaults, ...dOverrides, imageShape, conditioning, seed: seeds.nextSeed() });
+  } else {
+    generator = isModel(options.generator) ? options.generator : dcganGenerator({ ...(gOverrides as DcganGeneratorArgs), latentDim, imageShape, conditioning, seed: seeds.nextSeed() });
+    discriminator = isModel(options.discriminator) ? options.discriminator : dcganDiscriminator({ ...(dOverrides as DcganDiscriminatorArgs), imageShape, conditioning, seed: seeds.nextSeed() });
+  }
+  const custom = isModel(options.generator) || isModel(options.discriminator);
+  const outputActivation: OutputActivation = (gOverrides?.outputActivation as OutputActivation | undefined) ?? (architecture === 'mlp' && !conditional ? 'sigmoid' : 'tanh');
+  const config: GanConfig = {
+    latentDim, imageShape, numClasses: conditioning?.numClasses ?? 0,
+    architecture: custom ? 'custom' : architecture,
+    outputActivation,
+    loss: lossConfig(loss),
+    conditioning: conditioning === undefined ? undefined : { name: conditioning.name, ...conditioning.toConfig?.() },
+    optimizer: splitOptimizer(options.optimizer),
+    discriminatorSteps: options.discriminatorSteps ?? 1,
+    seed,
+  };
+  return new Gan(generator, discriminator, loss, config, options.readbackEvery);
+}
+
+/**
+ * Creates an unconditional GAN. The defaults are the original GAN (Goodfellow et al. 2014, seed
+ * 001) for `architecture: 'mlp'` (z 128, hidden 256, sigmoid output) and the seed-000 DCGAN nets
+ * for `architecture: 'dcgan'`, with the non-saturating loss and Adam (2e-4, β1 0.5).
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * const gan = createGAN({ seed: 1 });
+ * await gan.fit(await loadMnist(), { epochs: 10, batchSize: 100 });
+ * const images = gan.generate({ count: 16 });
+ * ```
+ */
+export function createGAN(options: CreateGanOptions = {}): Gan {
+  return buildGan(options, undefined);
+}
+
+/**
+ * Creates a conditional GAN. Defaults: `architecture: 'mlp'` is the seed-002 CGAN (label
+ * embedding; G 128-256-512-1024 with batch norm and LeakyReLU, tanh; D 512-512-512 with dropout
+ * 0.4) and `architecture: 'dcgan'` is the seed-000 DCGAN CGAN (channel-concat), both with the
+ * non-saturating loss and Adam (2e-4, β1 0.5).
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * const cgan = createCGAN({ numClasses: 10, conditioning: labelEmbedding({ dim: 10 }), seed: 1 });
+ * await cgan.fit(await loadMnist(), { epochs: 5, batchSize: 64 });
+ * const sevens = cgan.generate({ labels: [7, 7, 7, 7] });
+ * ```
+ * @throws {@link GanConfigError} when `numClasses` disagrees with the conditioning's.
+ */
+export function createCGAN(options: CreateCganOptions = {}): Gan {
+  const architecture = options.architecture ?? 'mlp';
+  const numClasses = checkPositiveInt(options.numClasses ?? options.conditioning?.numClasses ?? 10, 'numClasses');
+  const conditioning = options.conditioning ?? (architecture === 'dcgan' ? channelConcat({ numClasses }) : labelEmbedding({ numClasses }));
+  if (conditioning.numClasses !== numClasses) {
+    throw new GanConfigError('numClasses', `is ${numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`);
+  }
+  return buildGan(options, conditioning);
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new CheckpointError(file, `cannot read (${(error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CheckpointError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Loads a GAN saved with {@link Gan.save}: models, optimizer state, step, epoch, random stream
+ * and config, ready to `generate()` or to continue `fit()`.
+ *
+ * @throws {@link CheckpointError} when a file is missing, unreadable, of another format or of a
+ * newer format version, or when a weight does not match the model.
+ */
+export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promise<Gan> {
+  const root = path.resolve(dir);
+  const stateFile = path.join(root, STATE_FILE);
+  const state = (await readJson(stateFile)) as {
+    format?: string; formatVersion?: number; config?: GanConfig; step?: number; epoch?: number; rngState?: number;
+    optimizers?: Record<string, tf.io.WeightsManifestEntry[]>;
+  };
+  if (state === null || typeof state !== 'object' || state.format !== FORMAT) throw new CheckpointError(stateFile, `expected a ${FORMAT} file`);
+  if (typeof state.formatVersion !== 'number' || state.formatVersion > FORMAT_VERSION) {
+    throw new CheckpointError(stateFile, `has format version ${state.formatVersion}; this gankit reads versions up to ${FORMAT_VERSION} (upgrade gankit)`);
+  }
+  const config = state.config;
+  if (config === undefined || typeof config.latentDim !== 'number' || !Array.isArray(config.imageShape)) {
+    throw new CheckpointError(stateFile, 'has no valid config');
+  }
+  const load = async (name: string): Promise<tfl.LayersModel> => {
+    try {
+      return await tfl.loadLayersModel(fileSystemHandler(path.join(root, name)));
+    } catch (error) {
+      if (error instanceof CheckpointError) throw error;
+      throw new CheckpointError(path.join(root, name), `cannot rebuild the ${name} (${(error as Error).message})`);
+    }
+  };
+  const generator = await load('generator');
+  const discriminator = await load('discriminator');
+  const loss = options.loss ?? lossFromConfig(config.loss);
+  const gan = new Gan(generator, discriminator, loss ?? unknownLoss(config.loss.name), config);
+  gan.trainer.step = state.step ?? 0;
+  gan.trainer.epoch = state.epoch ?? 0;
+  if (typeof state.rngState === 'number') gan.trainer.rng.setState(state.rngState);
+  for (const [name, opt] of [['generator', gan.trainer.generatorOptimizer], ['discriminator', gan.trainer.discriminatorOptimizer]] as const) {
+    const specs = state.optimizers?.[name];
+    if (specs === undefined) continue;
+    const file = path.join(root, `optimizer-${name}.bin`);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(file);
+    } catch (error) {
+      throw new CheckpointError(file, `cannot read the optimizer state (${(error as Error).message})`);
+    }
+    let named: tf.NamedTensorMap;
+    try {
+      named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs);
+    } catch (error) {
+      throw new CheckpointError(file, `does not match its manifest (${(error as Error).message})`);
+    }
+    await opt.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
+  }
+  return gan;
+}
+
+/** A stand-in loss for checkpoints trained with a custom loss: generating works, training says what to do. */
+function unknownLoss(name: string): GanLoss {
+  const fail = (): never => {
+    throw new GanConfigError('loss', `the checkpoint was trained with the custom loss '${name}'; pass it to loadGAN(dir, { loss }) to continue training`);
+  };
+  return { name, discriminatorLoss: fail, generatorLoss: fail };
+}

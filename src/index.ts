@@ -1,0 +1,29 @@
+/**
+ * gankit: typed GAN building blocks for TensorFlow.js.
+ *
+ * Data flows one way: **data → nets (+ conditioning) → loss → trainer → samples**. Compose the
+ * parts yourself, or let {@link createGAN} / {@link createCGAN} compose the usual ones.
+ *
+ * @packageDocumentation
+ */
+export { initBackend, backendChoice, type BackendName, type BackendChoice, type InitBackendOptions } from './backend';
+export { patchWasmKernels } from './kernels/wasm';
+export { GankitError, GanConfigError, DataFormatError, CheckpointError, TrainingDivergedError } from './errors';
+export { Rng } from './random';
+
+export * from './nets/index';
+export * from './conditioning/index';
+export * from './losses/index';
+
+export { GanTrainer, createAdam, type GanTrainerArgs, type AdamOptions, type FitOptions, type TrainHistory } from './train/trainer';
+export type { TrainerCallback, StepLogs, EpochLogs, TrainBeginInfo, TrainEndLogs } from './train/callbacks';
+export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
+
+export { Gan, createGAN, createCGAN, loadGAN, type GanConfig, type CreateGanOptions, type CreateCganOptions, type LoadGanOptions, type Architecture } from './gan';
+
+export { ImageDataset, type DataBatch, type BatchOptions, type ImageDatasetOptions, type ImageShape } from './data/dataset';
+export { parseIdx, readIdxFile, type IdxArray, type IdxDtype } from './data/idx';
+export { loadMnist, loadFashionMnist, MNIST_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, type MnistOptions } from './data/mnist';
+
+export { imageGrid, encodePng, decodePng, saveImageGrid, type GridOptions, type RgbaImage } from './image/grid';
+export { fileSystemHandler, writeFileAtomic } from './io/file-system';

@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CheckpointError } from '../errors';
+
+const MODEL_JSON = 'model.json';
+const WEIGHTS_BIN = 'weights.bin';
+
+/** Writes `data` to `file` through a temporary file in the same directory and a rename. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+  } catch (error) {
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
+}
+
+/**
+ * A TensorFlow.js `IOHandler` that saves a model to, and loads it from, a directory on the Node
+ * file system (`model.json` + `weights.bin`) with no need for `@tensorflow/tfjs-node`'s
+ * `file://` handler. Each file is written to a temporary name and renamed into place.
+ *
+ * @example
+ * ```ts
+ * await model.save(fileSystemHandler('out/generator'));
+ * const again = await tfl.loadLayersModel(fileSystemHandler('out/generator'));
+ * ```
+ */
+export function fileSystemHandler(dir: string): tf.io.IOHandler {
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      await fs.mkdir(dir, { recursive: true });
+      const weights = toBytes(artifacts.weightData);
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await writeFileAtomic(path.join(dir, WEIGHTS_BIN), weights);
+      await writeFileAtomic(path.join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+    async load(): Promise<tf.io.ModelArtifacts> {
+      let json: { modelTopology?: object; weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>; format?: string; generatedBy?: string };
+      try {
+        json = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), 'utf8'));
+      } catch (error) {
+        throw new CheckpointError(path.join(dir, MODEL_JSON), `cannot read the model description (${(error as Error).message})`);
+      }
+      if (json === null || typeof json !== 'object' || json.modelTopology == null || !Array.isArray(json.weightsManifest)) {
+        throw new CheckpointError(path.join(dir, MODEL_JSON), 'expected a TensorFlow.js model.json with modelTopology and weightsManifest');
+      }
+      const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
+      let data: Buffer;
+      try {
+        data = await fs.readFile(path.join(dir, WEIGHTS_BIN));
+      } catch (error) {
+        throw new CheckpointError(path.join(dir, WEIGHTS_BIN), `cannot read the weights (${(error as Error).message})`);
+      }
+      const expected = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      if (data.byteLength !== expected) {
+        throw new CheckpointError(path.join(dir, WEIGHTS_BIN), `holds ${data.byteLength} bytes; the manifest describes ${expected}`);
+      }
+      const weightData = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+      return { modelTopology: json.modelTopology, weightSpecs, weightData, format: json.format, generatedBy: json.generatedBy };
+    },
+  };
+}

@@ -1,0 +1,336 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { GanConfigError, TrainingDivergedError } from '../errors';
+import type { DataBatch, ImageDataset } from '../data/dataset';
+import type { GanLoss } from '../losses/types';
+import type { OutputActivation } from '../nets/common';
+import { Rng } from '../random';
+import { generateImages, type GenerateOptions } from './generate';
+import type { EpochLogs, StepLogs, TrainerCallback } from './callbacks';
+
+/** Adam settings (the optimizer GANs are usually trained with). */
+export interface AdamOptions {
+  /** Learning rate (default 2e-4). */
+  learningRate?: number;
+  /** First-moment decay (default 0.5, as DCGAN recommends). */
+  beta1?: number;
+  /** Second-moment decay (default 0.999). */
+  beta2?: number;
+  /** Epsilon (default 1e-8). */
+  epsilon?: number;
+}
+
+/** Creates an Adam optimizer with GAN-friendly defaults (lr 2e-4, β1 0.5, β2 0.999). */
+export function createAdam(options: AdamOptions = {}): tf.AdamOptimizer {
+  const { learningRate = 2e-4, beta1 = 0.5, beta2 = 0.999, epsilon = 1e-8 } = options;
+  for (const [name, v, lo, hi] of [['learningRate', learningRate, 0, Infinity], ['beta1', beta1, 0, 1], ['beta2', beta2, 0, 1]] as const) {
+    if (!Number.isFinite(v) || v < lo || v >= hi || (name === 'learningRate' && v === 0)) {
+      throw new GanConfigError(`optimizer.${name}`, `expected a number in ${name === 'learningRate' ? '(0, ∞)' : '[0, 1)'}, got ${v}`);
+    }
+  }
+  return tf.train.adam(learningRate, beta1, beta2, epsilon);
+}
+
+/** Arguments of {@link GanTrainer}. */
+export interface GanTrainerArgs {
+  /** G: inputs `[z]` or `[z, labels]`, output images `[batch, h, w, c]`. */
+  generator: tfl.LayersModel;
+  /** D: inputs `[image]` or `[image, labels]`, output logits `[batch, 1]`. */
+  discriminator: tfl.LayersModel;
+  /** The loss (any {@link GanLoss}). */
+  loss: GanLoss;
+  /** Size of z. Default: read from G's first input. */
+  latentDim?: number;
+  /** Number of classes for a conditional GAN (0 for unconditional). Default: 10 if G has a label input, else 0. */
+  numClasses?: number;
+  /** G's output activation: images in [-1, 1] (`tanh`, default) or [0, 1] (`sigmoid`). Real images are mapped to the same range. */
+  outputActivation?: OutputActivation;
+  /** G's optimizer (default Adam 2e-4, β1 0.5). */
+  generatorOptimizer?: tf.Optimizer;
+  /** D's optimizer (default Adam 2e-4, β1 0.5). */
+  discriminatorOptimizer?: tf.Optimizer;
+  /** D updates per G update, k (default 1). Each D update uses its own real batch. */
+  discriminatorSteps?: number;
+  /** Seed of the trainer's random stream (z, fake labels, shuffling). Default: random. */
+  seed?: number;
+  /** Read losses back every N steps (default 1: free on CPU backends; raise it on WebGL/WebGPU). */
+  readbackEvery?: number;
+}
+
+/** Options of {@link GanTrainer.fit}. */
+export interface FitOptions {
+  /** Number of epochs to reach (absolute: resuming at epoch 3 with epochs 5 runs 2 more). Default 1. */
+  epochs?: number;
+  /** Batch size (default 64). */
+  batchSize?: number;
+  /** Callbacks, called in order. */
+  callbacks?: TrainerCallback[];
+  /** Stop each epoch after this many steps (default: all full batches). Handy for quick runs. */
+  stepsPerEpoch?: number;
+}
+
+/** One row per finished epoch. */
+export type TrainHistory = EpochLogs[];
+
+/**
+ * Trains a generator and a discriminator against each other: per step, k discriminator updates
+ * (each on a real batch and a fake batch), then one generator update, each inside `tf.tidy`,
+ * with separate optimizers. Losses are read back every `readbackEvery` steps; a NaN or infinite
+ * loss stops training with a {@link TrainingDivergedError} that names the step.
+ *
+ * @example
+ * ```ts
+ * const trainer = new GanTrainer({ generator, discriminator, loss: nonSaturatingLoss(), seed: 1 });
+ * await trainer.fit(mnist, { epochs: 5, batchSize: 64, callbacks: [{ onEpochEnd: console.log }] });
+ * ```
+ */
+export class GanTrainer {
+  /** The generator being trained. */
+  readonly generator: tfl.LayersModel;
+  /** The discriminator being trained. */
+  readonly discriminator: tfl.LayersModel;
+  /** The loss in use. */
+  readonly loss: GanLoss;
+  /** Size of z. */
+  readonly latentDim: number;
+  /** Number of classes (0 when unconditional). */
+  readonly numClasses: number;
+  /** Range of G's images. */
+  readonly outputActivation: OutputActivation;
+  /** G's optimizer. */
+  readonly generatorOptimizer: tf.Optimizer;
+  /** D's optimizer. */
+  readonly discriminatorOptimizer: tf.Optimizer;
+  /** D updates per G update. */
+  readonly discriminatorSteps: number;
+  /** The trainer's random stream (z, fake labels, shuffling); its state goes into checkpoints. */
+  readonly rng: Rng;
+  /** Generator updates done so far. */
+  step = 0;
+  /** Epochs completed so far. */
+  epoch = 0;
+  private readonly readbackEvery: number;
+  private stopRequested = false;
+
+  constructor(args: GanTrainerArgs) {
+    this.generator = args.generator;
+    this.discriminator = args.discriminator;
+    this.loss = args.loss;
+    const zShape = args.generator.inputs[0]?.shape;
+    this.latentDim = args.latentDim ?? (zShape?.[1] as number);
+    if (!Number.isInteger(this.latentDim) || this.latentDim <= 0) {
+      throw new GanConfigError('latentDim', `expected a positive integer, got ${this.latentDim}`);
+    }
+    const conditional = args.generator.inputs.length > 1;
+    this.numClasses = args.numClasses ?? (conditional ? 10 : 0);
+    if (conditional !== this.numClasses > 0) {
+      throw new GanConfigError('numClasses', conditional ? 'the generator takes labels, so numClasses must be a positive integer' : 'the generator takes no labels, so numClasses must be 0');
+    }
+    if (args.discriminator.inputs.length !== args.generator.inputs.length) {
+      throw new GanConfigError('discriminator', `takes ${args.discriminator.inputs.length} inputs but the generator takes ${args.generator.inputs.length}; both must be conditional or both unconditional`);
+    }
+    for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
+      if (typeof (args.loss as unknown as Record<string, unknown>)?.[key] !== 'function') throw new GanConfigError('loss', `expected a GanLoss with a ${key}() method`);
+    }
+    this.outputActivation = args.outputActivation ?? 'tanh';
+    this.generatorOptimizer = args.generatorOptimizer ?? createAdam();
+    this.discriminatorOptimizer = args.discriminatorOptimizer ?? createAdam();
+    this.discriminatorSteps = args.discriminatorSteps ?? 1;
+    if (!Number.isInteger(this.discriminatorSteps) || this.discriminatorSteps < 1) {
+      throw new GanConfigError('discriminatorSteps', `expected a positive integer, got ${this.discriminatorSteps}`);
+    }
+    this.readbackEvery = args.readbackEvery ?? 1;
+    this.rng = new Rng(args.seed ?? Math.floor(Math.random() * 2 ** 32));
+  }
+
+  /** Asks a running {@link GanTrainer.fit} to stop after the current step. */
+  stopTraining(): void {
+    this.stopRequested = true;
+  }
+
+  /** Draws `count` latent vectors `z ~ N(0, 1)` from the trainer's random stream (or from `seed`). */
+  sampleLatent(count: number, seed?: number): tf.Tensor2D {
+    return tf.randomNormal([count, this.latentDim], 0, 1, 'float32', seed ?? this.rng.nextSeed());
+  }
+
+  /** Generates images in [-1, 1] with G in inference mode (see {@link generateImages}). */
+  generate(options: GenerateOptions): tf.Tensor4D {
+    return generateImages(this.generator, { latentDim: this.latentDim, numClasses: this.numClasses, outputActivation: this.outputActivation }, options);
+  }
+
+  /**
+   * One training step: k discriminator updates (one per batch in `realBatches`, which must hold
+   * exactly `discriminatorSteps` batches) and one generator update. Returns a kept tensor
+   * `[dLoss, gLoss, dRealMean, dFakeMean]` that the caller disposes; nothing else survives.
+   */
+  trainStep(realBatches: DataBatch[]): tf.Tensor1D {
+    if (realBatches.length !== this.discriminatorSteps) {
+      throw new GanConfigError('realBatches', `expected ${this.discriminatorSteps} batches (one per discriminator update), got ${realBatches.length}`);
+    }
+    return tf.tidy(() => {
+      let dStats: tf.Tensor1D | null = null;
+      for (const batch of realBatches) {
+        if (dStats !== null) dStats.dispose();
+        dStats = this.discriminatorUpdate(batch);
+      }
+      const gLoss = this.generatorUpdate(realBatches[0].images.shape[0]);
+      const stats = dStats as tf.Tensor1D;
+      return tf.concat([tf.slice(stats, [0], [1]), tf.reshape(gLoss, [1]), tf.slice(stats, [1], [2])]) as tf.Tensor1D;
+    });
+  }
+
+  private conditionInputs(images: tf.Tensor, labels: tf.Tensor | null): tf.Tensor[] {
+    if (this.numClasses === 0) return [images];
+    if (labels === null) throw new GanConfigError('labels', 'a conditional GAN needs labelled data');
+    return [images, tf.reshape(labels, [-1, 1])];
+  }
+
+  private sampleFakeInputs(count: number): { inputs: tf.Tensor[]; labels: tf.Tensor | null } {
+    const z = this.sampleLatent(count);
+    if (this.numClasses === 0) return { inputs: [z], labels: null };
+    const labels = tf.randomUniform([count, 1], 0, this.numClasses, 'int32', this.rng.nextSeed());
+    return { inputs: [z, labels], labels };
+  }
+
+  private toGeneratorRange(images: tf.Tensor): tf.Tensor {
+    return this.outputActivation === 'sigmoid' ? tf.mul(tf.add(images, 1), 0.5) : images;
+  }
+
+  /** One D update; returns `[dLoss, dRealMean, dFakeMean]`. */
+  private discriminatorUpdate(batch: DataBatch): tf.Tensor1D {
+    const n = batch.images.shape[0];
+    const fake = this.sampleFakeInputs(n);
+    const fakeImages = this.generator.apply(fake.inputs, { training: true }) as tf.Tensor;
+    const realInputs = this.conditionInputs(this.toGeneratorRange(batch.images), batch.labels);
+    const fakeInputs = this.conditionInputs(fakeImages, fake.labels);
+    let means: tf.Tensor | null = null;
+    const dVars = this.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+    const cost = this.discriminatorOptimizer.minimize(
+      () => {
+        const realLogits = this.discriminator.apply(realInputs, { training: true }) as tf.Tensor;
+        const fakeLogits = this.discriminator.apply(fakeInputs, { training: true }) as tf.Tensor;
+        means = tf.keep(tf.stack([tf.mean(tf.sigmoid(realLogits)), tf.mean(tf.sigmoid(fakeLogits))]));
+        return this.loss.discriminatorLoss(realLogits, fakeLogits);
+      },
+      true,
+      dVars,
+    ) as tf.Scalar;
+    const kept = means as unknown as tf.Tensor;
+    const out = tf.concat([tf.reshape(cost, [1]), kept]) as tf.Tensor1D;
+    kept.dispose();
+    return out;
+  }
+
+  /** One G update; returns G's loss. */
+  private generatorUpdate(count: number): tf.Scalar {
+    const fake = this.sampleFakeInputs(count);
+    const gVars = this.generator.trainableWeights.map((w) => w.read() as tf.Variable);
+    return this.generatorOptimizer.minimize(
+      () => {
+        const images = this.generator.apply(fake.inputs, { training: true }) as tf.Tensor;
+        const logits = this.discriminator.apply(this.conditionInputs(images, fake.labels), { training: true }) as tf.Tensor;
+        return this.loss.generatorLoss(logits);
+      },
+      true,
+      gVars,
+    ) as tf.Scalar;
+  }
+
+  /**
+   * Trains on `data` until `epochs` epochs are complete (counting from {@link GanTrainer.epoch},
+   * so a resumed trainer continues where it stopped).
+   *
+   * @returns one {@link EpochLogs} row per epoch run.
+   * @throws {@link GanConfigError} for a bad option, or unlabelled data for a conditional GAN;
+   * {@link TrainingDivergedError} when a loss becomes NaN or infinite.
+   */
+  async fit(data: ImageDataset, options: FitOptions = {}): Promise<TrainHistory> {
+    const { epochs = 1, batchSize = 64, callbacks = [] } = options;
+    this.checkData(data);
+    if (!Number.isInteger(epochs) || epochs < 0) throw new GanConfigError('epochs', `expected a non-negative integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
+    if (batchSize > data.size) throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${data.size} images)`);
+    const fullSteps = Math.floor(data.batchCount(batchSize) / this.discriminatorSteps);
+    if (fullSteps === 0) {
+      throw new GanConfigError('batchSize', `the dataset (${data.size} images) holds no full step of ${this.discriminatorSteps} batch(es) of ${batchSize}`);
+    }
+    const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
+    if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0) {
+      throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
+    }
+    this.stopRequested = false;
+    const history: TrainHistory = [];
+    for (const cb of callbacks) await cb.onTrainBegin?.({ trainer: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
+    while (this.epoch < epochs && !this.stopRequested) {
+      const started = Date.now();
+      const totals = [0, 0, 0, 0];
+      let stepsDone = 0;
+      const pending: tf.Tensor1D[] = [];
+      const flush = async (): Promise<void> => {
+        if (pending.length === 0) return;
+        const stacked = tf.stack(pending);
+        const values = await stacked.data();
+        stacked.dispose();
+        const firstStep = this.step - pending.length + 1;
+        tf.dispose(pending.splice(0));
+        for (let i = 0; i < values.length / 4; i++) {
+          const logs: StepLogs = { epoch: this.epoch, step: firstStep + i, dLoss: values[4 * i], gLoss: values[4 * i + 1], dRealMean: values[4 * i + 2], dFakeMean: values[4 * i + 3] };
+          if (!Number.isFinite(logs.dLoss)) throw new TrainingDivergedError(logs.step, 'discriminator', logs.dLoss);
+          if (!Number.isFinite(logs.gLoss)) throw new TrainingDivergedError(logs.step, 'generator', logs.gLoss);
+          totals[0] += logs.dLoss;
+          totals[1] += logs.gLoss;
+          totals[2] += logs.dRealMean;
+          totals[3] += logs.dFakeMean;
+          stepsDone++;
+          for (const cb of callbacks) await cb.onBatchEnd?.(logs);
+        }
+      };
+      try {
+        const batches = data.batches(batchSize, { rng: this.rng });
+        for (let s = 0; s < stepsPerEpoch && !this.stopRequested; s++) {
+          const real: DataBatch[] = [];
+          try {
+            for (let k = 0; k < this.discriminatorSteps; k++) real.push(batches.next().value as DataBatch);
+            pending.push(this.trainStep(real));
+          } finally {
+            for (const b of real) tf.dispose([b.images, b.labels ?? []]);
+          }
+          this.step++;
+          if (pending.length >= this.readbackEvery) await flush();
+        }
+        await flush();
+        batches.return(undefined);
+      } finally {
+        tf.dispose(pending);
+      }
+      if (this.stopRequested && stepsDone < stepsPerEpoch) break;
+      const logs: EpochLogs = {
+        epoch: this.epoch, step: this.step, steps: stepsDone, seconds: (Date.now() - started) / 1000,
+        dLoss: totals[0] / stepsDone, gLoss: totals[1] / stepsDone, dRealMean: totals[2] / stepsDone, dFakeMean: totals[3] / stepsDone,
+      };
+      this.epoch++;
+      history.push(logs);
+      for (const cb of callbacks) await cb.onEpochEnd?.(logs);
+    }
+    for (const cb of callbacks) await cb.onTrainEnd?.({ step: this.step, epoch: this.epoch, stopped: this.stopRequested });
+    return history;
+  }
+
+  private checkData(data: ImageDataset): void {
+    if (data === null || typeof data !== 'object' || typeof (data as ImageDataset).batches !== 'function') {
+      throw new GanConfigError('data', 'expected an ImageDataset (see ImageDataset.fromPixels / loadMnist)');
+    }
+    if (data.size === 0) throw new GanConfigError('data', 'the dataset is empty');
+    const [, h, w, c] = this.discriminator.inputs[0].shape;
+    const [dh, dw, dc] = data.imageShape;
+    if (dh !== h || dw !== w || dc !== c) {
+      throw new GanConfigError('data', `images are [${dh}, ${dw}, ${dc}] but the discriminator expects [${h}, ${w}, ${c}]`);
+    }
+    if (this.numClasses > 0) {
+      if (data.labels === null) throw new GanConfigError('data', 'a conditional GAN needs labelled data (the dataset has no labels)');
+      if (data.numClasses > this.numClasses) {
+        throw new GanConfigError('data', `labels go up to ${data.numClasses - 1} but the GAN has numClasses ${this.numClasses} (labels must lie in [0, ${this.numClasses}))`);
+      }
+    }
+  }
+}
