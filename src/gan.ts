@@ -233,12 +233,16 @@ function buildGan(options: CreateCganOptions, conditioning: Conditioning | undef
   let discriminator: tfl.LayersModel;
   if (architecture === 'mlp') {
     // Unconditional: the original GAN (seed 001). Conditional: the MLP CGAN (seed 002).
+    // The per-layer defaults follow the seed's pattern for any number of hidden layers:
+    // batch norm (G) and dropout (D) on every hidden layer but the first.
+    const gHidden = gOverrides?.hiddenUnits ?? (conditional ? [128, 256, 512, 1024] : [256]);
+    const dHidden = dOverrides?.hiddenUnits ?? (conditional ? [512, 512, 512] : [256]);
     const gDefaults: MlpGeneratorArgs = conditional
-      ? { hiddenUnits: [128, 256, 512, 1024], batchNorm: [false, true, true, true], activation: 'leakyRelu', outputActivation: 'tanh' }
-      : { hiddenUnits: [256], activation: 'relu', outputActivation: 'sigmoid' };
+      ? { hiddenUnits: gHidden, batchNorm: gHidden.map((_, i) => i > 0), activation: 'leakyRelu', outputActivation: 'tanh' }
+      : { hiddenUnits: gHidden, activation: 'relu', outputActivation: 'sigmoid' };
     const dDefaults: MlpDiscriminatorArgs = conditional
-      ? { hiddenUnits: [512, 512, 512], dropout: [0, 0.4, 0.4], activation: 'leakyRelu' }
-      : { hiddenUnits: [256], activation: 'relu' };
+      ? { hiddenUnits: dHidden, dropout: dHidden.map((_, i) => (i > 0 ? 0.4 : 0)), activation: 'leakyRelu' }
+      : { hiddenUnits: dHidden, activation: 'relu' };
     generator = isModel(options.generator) ? options.generator : mlpGenerator({ ...gDefaults, ...gOverrides, latentDim, imageShape, conditioning, seed: seeds.nextSeed() });
     discriminator = isModel(options.discriminator) ? options.discriminator : mlpDiscriminator({ ...dDefaults, ...dOverrides, imageShape, conditioning, seed: seeds.nextSeed() });
   } else {

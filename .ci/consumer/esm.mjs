@@ -1,0 +1,10 @@
+import { initBackend, createCGAN, ImageDataset } from 'gankit';
+import { createRequire } from 'node:module';
+
+const smoke = createRequire(import.meta.url)('./smoke.cjs');
+try {
+  await smoke({ initBackend, createCGAN, ImageDataset }, 'esm');
+} catch (err) {
+  console.error(err?.stack ?? err);
+  process.exit(1);
+}

@@ -1,0 +1,23 @@
+// Shared smoke check for the .mjs / .cjs consumers: gets gankit's exports (however they were loaded).
+'use strict';
+module.exports = async function smoke({ initBackend, createCGAN, ImageDataset }, label) {
+  await initBackend({ log: null });
+  const cgan = createCGAN({
+    numClasses: 10, latentDim: 16, imageShape: [8, 8, 1], seed: 1,
+    generator: { hiddenUnits: [32] }, discriminator: { hiddenUnits: [32], dropout: 0 },
+  });
+  const pixels = new Uint8Array(200 * 8 * 8).map(() => Math.floor(Math.random() * 256));
+  const data = ImageDataset.fromPixels(pixels, [200, 8, 8, 1], Array.from({ length: 200 }, (_, i) => i % 10), { numClasses: 10 });
+  const history = await cgan.fit(data, { epochs: 1, batchSize: 10, stepsPerEpoch: 20 });
+  const check = (ok, what) => { if (!ok) throw new Error(`${label}: ${what}`); };
+  check(Array.isArray(history) && history.length === 1, `history has ${history?.length} entries, expected 1`);
+  check(history[0].steps === 20, `history[0].steps is ${history[0].steps}, expected 20`);
+  check(Number.isFinite(history[0].dLoss) && Number.isFinite(history[0].gLoss), `losses not finite: ${JSON.stringify(history[0])}`);
+  check(cgan.trainer.step === 20, `trainer.step is ${cgan.trainer.step}, expected 20`);
+  const imgs = cgan.generate({ labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+  check(JSON.stringify(imgs.shape) === '[10,8,8,1]', `generated shape [${imgs.shape}], expected [10,8,8,1]`);
+  const values = imgs.dataSync();
+  check(values.every((v) => Number.isFinite(v) && v >= -1 && v <= 1), 'generated values outside [-1, 1]');
+  imgs.dispose();
+  console.log(`${label} ok`);
+};
