@@ -37,7 +37,10 @@ function copyValues(values: tf.backend_util.BackendValues): tf.backend_util.Back
 function cpuDelegate(kernelName: string): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
     const wasm = backend as unknown as WasmBackendLike;
-    const cpu = tf.findBackend('cpu') as unknown as CpuBackendLike;
+    const cpu = tf.findBackend('cpu') as unknown as CpuBackendLike & { firstUse?: boolean };
+    // The cpu backend greets its first write in Node with advice to install tfjs-node; here it is
+    // only a helper of the wasm backend, whose choice initBackend already reported.
+    cpu.firstUse = false;
     const cpuKernel = tf.getKernel(kernelName, 'cpu');
     const cpuInputs: NamedTensorInfoMap = {};
     const written: DataId[] = [];
