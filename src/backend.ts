@@ -95,13 +95,13 @@ async function select(requested: BackendName | undefined): Promise<BackendChoice
  * @throws {@link GanConfigError} when a requested backend cannot start or the name is unknown.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
-  if (choice !== null) return choice;
-  if (pending !== null) return pending;
   const fromEnv = process.env.GANKIT_BACKEND;
   const requested = options.backend ?? (fromEnv === undefined || fromEnv === '' ? undefined : (fromEnv as BackendName));
   if (requested !== undefined && !BACKENDS.includes(requested)) {
     throw new GanConfigError(options.backend !== undefined ? 'backend' : 'GANKIT_BACKEND', `expected one of ${BACKENDS.join(', ')}, got '${requested}'`);
   }
+  if (choice !== null) return choice;
+  if (pending !== null) return pending;
   pending = select(requested).then(
     (chosen) => {
       choice = chosen;
