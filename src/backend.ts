@@ -37,14 +37,14 @@ const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 let choice: BackendChoice | null = null;
 let pending: Promise<BackendChoice> | null = null;
 
-function requireFromHere(): NodeRequire {
-  // Resolve optional packages from the user's project (cwd) first, then from gankit's own location.
+function requireFromProject(): NodeRequire {
+  // Resolve optional packages from the user's project (the working directory).
   return createRequire(path.join(process.cwd(), 'noop.js'));
 }
 
 async function tryTensorflow(): Promise<boolean> {
   try {
-    requireFromHere()('@tensorflow/tfjs-node');
+    requireFromProject()('@tensorflow/tfjs-node');
   } catch {
     return false;
   }
@@ -55,7 +55,7 @@ async function tryWasm(): Promise<boolean> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   patchWasmKernels();
   try {
-    const dir = path.dirname(requireFromHere().resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    const dir = path.dirname(requireFromProject().resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     wasm.setWasmPaths(path.join(dir, 'dist') + path.sep);
   } catch {
     // Let the wasm backend find its binaries next to its own module.

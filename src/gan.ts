@@ -114,6 +114,11 @@ function splitOptimizer(optimizer: CreateGanOptions['optimizer']): GanConfig['op
   return { generator: { ...(optimizer as AdamOptions) }, discriminator: { ...(optimizer as AdamOptions) } };
 }
 
+/** The trainer's two optimizers with the names their state files use. */
+function namedOptimizers(trainer: GanTrainer): Array<[string, tf.Optimizer]> {
+  return [['generator', trainer.generatorOptimizer], ['discriminator', trainer.discriminatorOptimizer]];
+}
+
 function isModel(x: unknown): x is tfl.LayersModel {
   return x instanceof tfl.LayersModel;
 }
@@ -186,7 +191,7 @@ export class Gan {
       await this.generator.save(fileSystemHandler(path.join(tmp, 'generator')));
       await this.discriminator.save(fileSystemHandler(path.join(tmp, 'discriminator')));
       const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
-      for (const [name, opt] of [['generator', this.trainer.generatorOptimizer], ['discriminator', this.trainer.discriminatorOptimizer]] as const) {
+      for (const [name, opt] of namedOptimizers(this.trainer)) {
         const weights = await opt.getWeights();
         const { data, specs } = await tf.io.encodeWeights(weights);
         await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
@@ -357,7 +362,7 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
   gan.trainer.step = state.step ?? 0;
   gan.trainer.epoch = state.epoch ?? 0;
   if (typeof state.rngState === 'number') gan.trainer.rng.setState(state.rngState);
-  for (const [name, opt] of [['generator', gan.trainer.generatorOptimizer], ['discriminator', gan.trainer.discriminatorOptimizer]] as const) {
+  for (const [name, opt] of namedOptimizers(gan.trainer)) {
     const specs = state.optimizers?.[name];
     if (specs === undefined) continue;
     const file = path.join(root, `optimizer-${name}.bin`);

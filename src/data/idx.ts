@@ -51,38 +51,22 @@ function hex(byte: number): string {
   return `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
+/** Multi-byte IDX element types: their array type, byte size and big-endian reader. */
+const BIG_ENDIAN_READERS = {
+  int16: { ArrayType: Int16Array, size: 2, read: (v: DataView, o: number) => v.getInt16(o, false) },
+  int32: { ArrayType: Int32Array, size: 4, read: (v: DataView, o: number) => v.getInt32(o, false) },
+  float32: { ArrayType: Float32Array, size: 4, read: (v: DataView, o: number) => v.getFloat32(o, false) },
+  float64: { ArrayType: Float64Array, size: 8, read: (v: DataView, o: number) => v.getFloat64(o, false) },
+} as const;
+
 function decode(bytes: Uint8Array, offset: number, count: number, dtype: IdxDtype): IdxArray['data'] {
-  switch (dtype) {
-    case 'uint8':
-      return bytes.subarray(offset, offset + count);
-    case 'int8':
-      return new Int8Array(bytes.buffer, bytes.byteOffset + offset, count);
-    default:
-      break;
-  }
+  if (dtype === 'uint8') return bytes.subarray(offset, offset + count);
+  if (dtype === 'int8') return new Int8Array(bytes.buffer, bytes.byteOffset + offset, count);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset);
-  switch (dtype) {
-    case 'int16': {
-      const out = new Int16Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2, false);
-      return out;
-    }
-    case 'int32': {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, false);
-      return out;
-    }
-    case 'float32': {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, false);
-      return out;
-    }
-    case 'float64': {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(i * 8, false);
-      return out;
-    }
-  }
+  const { ArrayType, size, read } = BIG_ENDIAN_READERS[dtype];
+  const out = new ArrayType(count);
+  for (let i = 0; i < count; i++) out[i] = read(view, i * size);
+  return out;
 }
 
 /**

@@ -110,6 +110,8 @@ export class GanTrainer {
   /** Epochs completed so far. */
   epoch = 0;
   private readonly readbackEvery: number;
+  private readonly generatorVariables: tf.Variable[];
+  private readonly discriminatorVariables: tf.Variable[];
   private stopRequested = false;
 
   constructor(args: GanTrainerArgs) {
@@ -140,6 +142,8 @@ export class GanTrainer {
       throw new GanConfigError('discriminatorSteps', `expected a positive integer, got ${this.discriminatorSteps}`);
     }
     this.readbackEvery = args.readbackEvery ?? 1;
+    this.generatorVariables = args.generator.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.discriminatorVariables = args.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.rng = new Rng(args.seed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
@@ -204,7 +208,6 @@ export class GanTrainer {
     const realInputs = this.conditionInputs(this.toGeneratorRange(batch.images), batch.labels);
     const fakeInputs = this.conditionInputs(fakeImages, fake.labels);
     let means: tf.Tensor | null = null;
-    const dVars = this.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
     const cost = this.discriminatorOptimizer.minimize(
       () => {
         const realLogits = this.discriminator.apply(realInputs, { training: true }) as tf.Tensor;
@@ -213,7 +216,7 @@ export class GanTrainer {
         return this.loss.discriminatorLoss(realLogits, fakeLogits);
       },
       true,
-      dVars,
+      this.discriminatorVariables,
     ) as tf.Scalar;
     const kept = means as unknown as tf.Tensor;
     const out = tf.concat([tf.reshape(cost, [1]), kept]) as tf.Tensor1D;
@@ -224,7 +227,6 @@ export class GanTrainer {
   /** One G update; returns G's loss. */
   private generatorUpdate(count: number): tf.Scalar {
     const fake = this.sampleFakeInputs(count);
-    const gVars = this.generator.trainableWeights.map((w) => w.read() as tf.Variable);
     return this.generatorOptimizer.minimize(
       () => {
         const images = this.generator.apply(fake.inputs, { training: true }) as tf.Tensor;
@@ -232,7 +234,7 @@ export class GanTrainer {
         return this.loss.generatorLoss(logits);
       },
       true,
-      gVars,
+      this.generatorVariables,
     ) as tf.Scalar;
   }
 
