@@ -12,7 +12,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { GanConfigError } from './errors';
+import { patchCpuKernels } from './kernels/cpu';
 import { patchWasmKernels } from './kernels/wasm';
+
+// The cpu backend's fixes apply as soon as gankit is imported (the cpu backend is always there).
+patchCpuKernels();
 
 /** The backends gankit knows how to start. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';

@@ -8,6 +8,7 @@
  */
 export { initBackend, backendChoice, type BackendName, type BackendChoice, type InitBackendOptions } from './backend';
 export { patchWasmKernels } from './kernels/wasm';
+export { patchCpuKernels } from './kernels/cpu';
 export { GankitError, GanConfigError, DataFormatError, CheckpointError, TrainingDivergedError } from './errors';
 export { Rng } from './random';
 

@@ -119,3 +119,22 @@ describe('a user-written conditioning strategy plugs in without library changes'
     cgan.dispose();
   });
 });
+
+describe('OneHot planes', () => {
+  test('planeShape spreads each label into constant planes and survives serialisation', () => {
+    const layer = new OneHot({ numClasses: 4, planeShape: [2, 3] });
+    const out = layer.apply(tf.tensor2d([[2], [0]], [2, 1], 'int32')) as tf.Tensor;
+    expect(out.shape).toEqual([2, 2, 3, 4]);
+    const values = out.arraySync() as number[][][][];
+    for (const row of values[0]) for (const pixel of row) expect(pixel).toEqual([0, 0, 1, 0]);
+    for (const row of values[1]) for (const pixel of row) expect(pixel).toEqual([1, 0, 0, 0]);
+    out.dispose();
+    const copy = OneHot.fromConfig(OneHot as unknown as tf.serialization.SerializableConstructor<OneHot>, layer.getConfig()) as OneHot;
+    expect(copy.planeShape).toEqual([2, 3]);
+    expect(copy.computeOutputShape([null, 1])).toEqual([null, 2, 3, 4]);
+  });
+
+  test('a bad planeShape is a GanConfigError naming it', () => {
+    expect(() => new OneHot({ numClasses: 4, planeShape: [0, 3] })).toThrow(/planeShape: expected \[height, width\] of positive integers/);
+  });
+});

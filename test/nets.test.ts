@@ -83,7 +83,7 @@ describe('seed nets, layer for layer', () => {
       'UpSampling2D', 'Conv2D 1 5x5 s1 same tanh',
     ]);
     expect(describe_(cgan.discriminator)).toEqual([
-      'GankitOneHot', 'RepeatVector', 'Reshape', 'Concatenate',
+      'GankitOneHot', 'Concatenate',
       'Conv2D 64 5x5 s2 same', 'LeakyReLU 0.2',
       'Conv2D 128 5x5 s2 valid', 'LeakyReLU 0.2',
       'Flatten', 'Dense 256', 'LeakyReLU 0.2', 'Dropout 0.5', 'Dense 1',

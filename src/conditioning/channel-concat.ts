@@ -36,9 +36,7 @@ export function channelConcat(options: ChannelConcatOptions = {}): Conditioning 
         throw new GanConfigError('image', `channelConcat needs an image input [batch, h, w, c], got shape [${image.shape.join(', ')}]`);
       }
       const [, h, w] = image.shape as number[];
-      const oneHot = new OneHot({ numClasses }).apply(labels) as SymbolicTensor;
-      const repeated = tfl.layers.repeatVector({ n: h * w }).apply(oneHot) as SymbolicTensor;
-      const planes = tfl.layers.reshape({ targetShape: [h, w, numClasses] }).apply(repeated) as SymbolicTensor;
+      const planes = new OneHot({ numClasses, planeShape: [h, w] }).apply(labels) as SymbolicTensor;
       return tfl.layers.concatenate({ axis: -1 }).apply([image, planes]) as SymbolicTensor;
     },
     toConfig: () => ({ numClasses }),

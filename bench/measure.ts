@@ -1,0 +1,83 @@
+/**
+ * Times gankit's training iteration (k D updates + one G update, exactly `GanTrainer.trainStep`)
+ * for one net on the current backend: median of N iterations after warm-up, on random data of
+ * MNIST's shape. Each iteration reads its losses back, so the time includes the whole step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DataBatch } from '../src/index';
+import { iterationFlops } from './flops';
+import { BENCH_NETS, type BenchNet } from './nets';
+
+export interface MeasureOptions {
+  warmup: number;
+  iters: number;
+  /** Stop timing after this many seconds (at least 2 timed iterations): for the slow backends. */
+  budgetSeconds: number;
+  batchSize?: number;
+  seed: number;
+}
+
+export interface Measurement {
+  net: BenchNet;
+  backend: string;
+  batchSize: number;
+  msPerIter: { median: number; min: number; mean: number };
+  iters: number;
+  samplesPerSec: number;
+  flopsPerIter: number;
+  gflops: number;
+  params: { generator: number; discriminator: number };
+  /** Tensors alive after the last iteration minus after the first: 0 when nothing leaks. */
+  tensorGrowth: number;
+}
+
+function randomBatch(batch: number, numClasses: number, seed: number): DataBatch {
+  return {
+    images: tf.randomUniform([batch, 28, 28, 1], -1, 1, 'float32', seed) as tf.Tensor4D,
+    labels: numClasses > 0 ? (tf.randomUniform([batch], 0, numClasses, 'int32', seed + 1) as tf.Tensor1D) : null,
+  };
+}
+
+export function measure(net: BenchNet, options: MeasureOptions): Measurement {
+  const spec = BENCH_NETS[net];
+  const batchSize = options.batchSize ?? spec.batchSize;
+  const gan = spec.build(options.seed);
+  const k = gan.config.discriminatorSteps;
+  const pool = Array.from({ length: 4 }, (_, i) => randomBatch(batchSize, gan.config.numClasses, options.seed * 100 + i));
+  let cursor = 0;
+  const step = (): void => {
+    const batches = Array.from({ length: k }, () => pool[cursor++ % pool.length]);
+    const stats = gan.trainer.trainStep(batches);
+    stats.dataSync();
+    stats.dispose();
+  };
+  for (let i = 0; i < Math.max(1, options.warmup); i++) step();
+  const tensorsAfterWarmup = tf.memory().numTensors;
+  const times: number[] = [];
+  const started = performance.now();
+  while (times.length < options.iters && (times.length < 2 || performance.now() - started < options.budgetSeconds * 1000)) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  const tensorGrowth = tf.memory().numTensors - tensorsAfterWarmup;
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const flopsPerIter = iterationFlops(gan.generator, gan.discriminator, batchSize);
+  const result: Measurement = {
+    net,
+    backend: tf.getBackend(),
+    batchSize,
+    msPerIter: { median, min: sorted[0], mean: times.reduce((a, b) => a + b, 0) / times.length },
+    iters: times.length,
+    samplesPerSec: (batchSize * 1000) / median,
+    flopsPerIter,
+    gflops: flopsPerIter / median / 1e6,
+    params: { generator: gan.generator.countParams(), discriminator: gan.discriminator.countParams() },
+    tensorGrowth,
+  };
+  for (const b of pool) tf.dispose([b.images, ...(b.labels ? [b.labels] : [])]);
+  gan.dispose();
+  return result;
+}

@@ -1,0 +1,33 @@
+/**
+ * Kernel fixes that gankit registers on TensorFlow.js's cpu backend (also the reference the wasm
+ * kernels are tested against):
+ *
+ * - `ResizeNearestNeighborGrad` (the gradient of `UpSampling2D`): tfjs-backend-cpu 4.22's is
+ *   wrong for batches of more than one image; replaced by a correct one.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { resizeNearestNeighborGradCpuKernel } from './resize-nearest-neighbor-grad';
+
+let patched = false;
+
+/**
+ * Registers gankit's kernel fixes on the cpu backend (idempotent). gankit calls it when it is
+ * imported, so every cpu computation in a process that imports gankit uses them.
+ *
+ * @returns the names of the kernels replaced (empty on later calls).
+ */
+export function patchCpuKernels(): string[] {
+  if (patched) return [];
+  patched = true;
+  const replaced: string[] = [];
+  for (const config of [resizeNearestNeighborGradCpuKernel()]) {
+    const original = tf.getKernel(config.kernelName, 'cpu');
+    if (original !== undefined) tf.unregisterKernel(config.kernelName, 'cpu');
+    tf.registerKernel(config);
+    replaced.push(config.kernelName);
+  }
+  return replaced;
+}
