@@ -13,7 +13,7 @@ export function forwardFlops(model: tfl.LayersModel): number {
     const out = layer.outputShape as (number | null)[];
     const weights = layer.getWeights();
     if (weights.length === 0) continue;
-    const kernel = weights[0].shape;
+    const kernel = weights[0].shape as number[];
     if (className === 'Dense') {
       flops += 2 * kernel[0] * kernel[1];
     } else if (className === 'Conv2D') {
@@ -22,8 +22,8 @@ export function forwardFlops(model: tfl.LayersModel): number {
     } else if (className === 'Conv2DTranspose') {
       // Each input pixel scatters into kh·kw·co outputs.
       const [kh, kw, co, ci] = kernel;
-      const input = (layer.inputShape as (number | null)[]);
-      flops += 2 * (input[1] as number) * (input[2] as number) * kh * kw * ci * co;
+      const input = layer.input as unknown as { shape: (number | null)[] };
+      flops += 2 * (input.shape[1] as number) * (input.shape[2] as number) * kh * kw * ci * co;
     }
   }
   return flops;
