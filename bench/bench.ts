@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     'budget-seconds': { type: 'string', default: '60' },
     'batch-size': { type: 'string' },
     seed: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1,2' },
     torch: { type: 'boolean', default: true },
     'torch-threads': { type: 'string', default: '2' },
     python: { type: 'string', default: process.env.PYTHON ?? 'python3' },
@@ -57,6 +58,7 @@ if (args.help) {
   --warmup 3 --iters 10   untimed and timed iterations (median reported)
   --budget-seconds 60     stop timing a net after this long (at least 2 iterations)
   --batch-size N          override the seeds' batch sizes (100, 64, 64)
+  --workers 1,2           data-parallel thread counts to time (fit({ workers }))
   --no-torch              skip the PyTorch reference; --torch-threads 2; --python python3
   --peak-gflops N         the machine's FP32 peak, if the estimate from /proc/cpuinfo is wrong
   --json                  print JSON instead of tables`);
@@ -72,6 +74,7 @@ const measureOptions = {
   batchSize: positive('batch-size', args['batch-size']),
   seed: Number(args.seed),
 };
+const workerCounts = (args.workers ?? '1').split(',').map((w) => positive('workers', w) as number);
 
 /** Child mode: one backend, every net, JSON on stdout. */
 async function child(backend: string): Promise<void> {
@@ -82,8 +85,10 @@ async function child(backend: string): Promise<void> {
   await initBackend({ backend: backend as 'wasm', log: null });
   const results: Measurement[] = [];
   for (const net of nets) {
-    process.stderr.write(`  ${backend} ${net} …\n`);
-    results.push(measure(net, measureOptions));
+    for (const workers of workerCounts) {
+      process.stderr.write(`  ${backend} ${net} ${workers} thread(s) …\n`);
+      results.push(await measure(net, { ...measureOptions, workers }));
+    }
   }
   process.stdout.write(JSON.stringify(results));
 }
@@ -100,14 +105,14 @@ function backendInstalled(name: string): boolean {
 function runChild(backend: string): Measurement[] | { error: string } {
   const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), '--child', backend, '--nets', nets.join(','),
     '--warmup', String(measureOptions.warmup), '--iters', String(measureOptions.iters), '--budget-seconds', String(measureOptions.budgetSeconds),
-    '--seed', String(measureOptions.seed), ...(measureOptions.batchSize ? ['--batch-size', String(measureOptions.batchSize)] : [])];
+    '--seed', String(measureOptions.seed), '--workers', workerCounts.join(','), ...(measureOptions.batchSize ? ['--batch-size', String(measureOptions.batchSize)] : [])];
   const run = spawnSync(process.execPath, childArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', args.json ? 'pipe' : 'inherit'], maxBuffer: 1 << 24 });
   if (run.status !== 0) return { error: `exit ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' ')}` };
   return JSON.parse(run.stdout) as Measurement[];
 }
 
 interface TorchResult { net: BenchNet; batchSize: number; msPerIter: { median: number; min: number; mean: number }; samplesPerSec: number; flopsPerIter: number; gflops: number }
-interface TorchReport { tool: 'pytorch'; torchVersion?: string; threads?: number; results?: TorchResult[]; error?: string }
+interface TorchReport { tool: 'pytorch'; torchVersion?: string; threads?: number; blasLibrary?: string; results?: TorchResult[]; error?: string }
 
 function runTorch(): TorchReport {
   const script = path.join(here, 'torch_reference.py');
@@ -156,12 +161,13 @@ async function main(): Promise<void> {
         rows.push([BENCH_NETS[net].title, backend, '', 'error', '', '', '', '']);
         continue;
       }
-      const m = results.find((r) => r.net === net) as Measurement;
-      const ref = torchByNet.get(net);
-      const ratio = ref ? m.msPerIter.median / ref.msPerIter.median : undefined;
-      rows.push([BENCH_NETS[net].title, m.backend, String(m.batchSize), m.msPerIter.median.toFixed(1), m.samplesPerSec.toFixed(0), m.gflops.toFixed(1),
-        ((100 * m.gflops) / machine.peakGflops).toFixed(1), ratio !== undefined ? ratio.toFixed(2) : '–']);
-      summary.push({ net, backend: m.backend, msPerIter: m.msPerIter.median, ratioToPytorch: ratio });
+      for (const m of results.filter((r) => r.net === net)) {
+        const ref = torchByNet.get(net);
+        const ratio = ref ? m.msPerIter.median / ref.msPerIter.median : undefined;
+        rows.push([BENCH_NETS[net].title, `${m.backend} ${m.workers}t`, String(m.batchSize), m.msPerIter.median.toFixed(1), m.samplesPerSec.toFixed(0), m.gflops.toFixed(1),
+          ((100 * m.gflops) / machine.peakGflops).toFixed(1), ratio !== undefined ? ratio.toFixed(2) : '–']);
+        summary.push({ net, backend: m.backend, workers: m.workers, msPerIter: m.msPerIter.median, ratioToPytorch: ratio });
+      }
     }
     const ref = torchByNet.get(net);
     if (ref) {
@@ -177,7 +183,10 @@ async function main(): Promise<void> {
   for (const [backend, r] of Object.entries(gankit)) if (!Array.isArray(r)) console.log(`\n${backend}: ${r.error}`);
   if (torch.error) console.log(`\nPyTorch reference: ${torch.error}${/No module named|import/.test(torch.error) ? ' (apt-get install python3-torch)' : ''}`);
   const leaks = Object.values(gankit).flatMap((r) => (Array.isArray(r) ? r.filter((m) => m.tensorGrowth !== 0) : []));
-  for (const m of leaks) console.log(`warning: ${m.backend} ${m.net}: ${m.tensorGrowth} tensors more after timing than before`);
+  for (const m of leaks) console.log(`warning: ${m.backend} ${m.net} ${m.workers}t: ${m.tensorGrowth} tensors more after timing than before`);
+  if (torch.blasLibrary && /\/blas\/libblas/.test(torch.blasLibrary)) {
+    console.log(`\nnote: PyTorch loaded the reference BLAS (${torch.blasLibrary}); install libopenblas0-pthread for a fair reference`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataBatch } from '../src/index';
+import { DataParallelSession } from '../src/parallel/data-parallel';
 import { iterationFlops } from './flops';
 import { BENCH_NETS, type BenchNet } from './nets';
 
@@ -15,11 +16,14 @@ export interface MeasureOptions {
   budgetSeconds: number;
   batchSize?: number;
   seed: number;
+  /** Data-parallel threads (1: the main thread alone). */
+  workers: number;
 }
 
 export interface Measurement {
   net: BenchNet;
   backend: string;
+  workers: number;
   batchSize: number;
   msPerIter: { median: number; min: number; mean: number };
   iters: number;
@@ -38,16 +42,17 @@ function randomBatch(batch: number, numClasses: number, seed: number): DataBatch
   };
 }
 
-export function measure(net: BenchNet, options: MeasureOptions): Measurement {
+export async function measure(net: BenchNet, options: MeasureOptions): Promise<Measurement> {
   const spec = BENCH_NETS[net];
   const batchSize = options.batchSize ?? spec.batchSize;
   const gan = spec.build(options.seed);
   const k = gan.config.discriminatorSteps;
   const pool = Array.from({ length: 4 }, (_, i) => randomBatch(batchSize, gan.config.numClasses, options.seed * 100 + i));
   let cursor = 0;
+  const session = options.workers > 1 ? await DataParallelSession.start(gan.trainer, options.workers, batchSize) : null;
   const step = (): void => {
     const batches = Array.from({ length: k }, () => pool[cursor++ % pool.length]);
-    const stats = gan.trainer.trainStep(batches);
+    const stats = session ? session.trainStep(batches) : gan.trainer.trainStep(batches);
     stats.dataSync();
     stats.dispose();
   };
@@ -61,6 +66,7 @@ export function measure(net: BenchNet, options: MeasureOptions): Measurement {
     times.push(performance.now() - t0);
   }
   const tensorGrowth = tf.memory().numTensors - tensorsAfterWarmup;
+  await session?.stop();
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -68,6 +74,7 @@ export function measure(net: BenchNet, options: MeasureOptions): Measurement {
   const result: Measurement = {
     net,
     backend: tf.getBackend(),
+    workers: options.workers,
     batchSize,
     msPerIter: { median, min: sorted[0], mean: times.reduce((a, b) => a + b, 0) / times.length },
     iters: times.length,

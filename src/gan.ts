@@ -8,9 +8,8 @@ import { labelEmbedding } from './conditioning/label-embedding';
 import { channelConcat } from './conditioning/channel-concat';
 import type { ImageDataset, ImageShape } from './data/dataset';
 import type { GanLoss } from './losses/types';
-import { BceLoss } from './losses/bce';
-import { minimaxLoss } from './losses/minimax';
 import { nonSaturatingLoss } from './losses/non-saturating';
+import { lossConfig, lossFromConfig } from './losses/registry';
 import { mlpDiscriminator, mlpGenerator, type MlpDiscriminatorArgs, type MlpGeneratorArgs } from './nets/mlp';
 import { dcganDiscriminator, dcganGenerator, type DcganDiscriminatorArgs, type DcganGeneratorArgs } from './nets/dcgan';
 import { checkImageShape, checkPositiveInt, type OutputActivation } from './nets/common';
@@ -87,24 +86,6 @@ export interface LoadGanOptions {
 const FORMAT = 'gankit-checkpoint';
 const FORMAT_VERSION = 1;
 const STATE_FILE = 'gankit.json';
-
-function lossConfig(loss: GanLoss): GanConfig['loss'] {
-  if (loss instanceof BceLoss) return { name: loss.name, realLabel: loss.realLabel, fakeLabel: loss.fakeLabel };
-  return { name: loss.name };
-}
-
-function lossFromConfig(config: GanConfig['loss']): GanLoss | null {
-  switch (config.name) {
-    case 'non-saturating':
-      return nonSaturatingLoss();
-    case 'minimax':
-      return minimaxLoss();
-    case 'bce':
-      return new BceLoss({ realLabel: config.realLabel as number, fakeLabel: config.fakeLabel as number });
-    default:
-      return null;
-  }
-}
 
 function splitOptimizer(optimizer: CreateGanOptions['optimizer']): GanConfig['optimizer'] {
   if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
@@ -194,6 +175,8 @@ export class Gan {
       for (const [name, opt] of namedOptimizers(this.trainer)) {
         const weights = await opt.getWeights();
         const { data, specs } = await tf.io.encodeWeights(weights);
+        // getWeights() makes a fresh tensor for the iteration count; the rest are the optimizer's variables.
+        for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
         await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
         optimizers[name] = specs;
       }

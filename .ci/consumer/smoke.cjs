@@ -19,5 +19,9 @@ module.exports = async function smoke({ initBackend, createCGAN, ImageDataset },
   const values = imgs.dataSync();
   check(values.every((v) => Number.isFinite(v) && v >= -1 && v <= 1), 'generated values outside [-1, 1]');
   imgs.dispose();
+  // Data-parallel: the worker thread loads dist/parallel-worker.(c)js beside the entry point.
+  const parallel = await cgan.fit(data, { epochs: 2, batchSize: 10, stepsPerEpoch: 5, workers: 2 });
+  check(parallel.length === 1 && parallel[0].steps === 5, `workers: 2 ran ${JSON.stringify(parallel)}, expected one epoch of 5 steps`);
+  check(Number.isFinite(parallel[0].dLoss) && Number.isFinite(parallel[0].gLoss), `workers: 2 losses not finite: ${JSON.stringify(parallel[0])}`);
   console.log(`${label} ok`);
 };

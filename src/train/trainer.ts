@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError, TrainingDivergedError } from '../errors';
 import type { DataBatch, ImageDataset } from '../data/dataset';
+import { DataParallelSession } from '../parallel/data-parallel';
 import type { GanLoss } from '../losses/types';
 import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
@@ -57,6 +58,15 @@ export interface GanTrainerArgs {
   readbackEvery?: number;
 }
 
+/**
+ * Combines the gradients of data-parallel replicas before they are applied: every replica passes
+ * its own and gets back the same combined gradients, so all replicas stay identical.
+ * @internal
+ */
+export interface GradientReducer {
+  reduce(net: 'generator' | 'discriminator', variables: tf.Variable[], grads: tf.NamedTensorMap): tf.NamedTensorMap;
+}
+
 /** Options of {@link GanTrainer.fit}. */
 export interface FitOptions {
   /** Number of epochs to reach (absolute: resuming at epoch 3 with epochs 5 runs 2 more). Default 1. */
@@ -67,6 +77,14 @@ export interface FitOptions {
   callbacks?: TrainerCallback[];
   /** Stop each epoch after this many steps (default: all full batches). Handy for quick runs. */
   stepsPerEpoch?: number;
+  /**
+   * Train data-parallel on this many threads (default 1): the main thread plus `workers − 1`
+   * worker threads, each with a replica of G and D training on its share of every batch, their
+   * gradients summed through shared memory before each update. TensorFlow.js's wasm and cpu
+   * backends use one core per thread, so `2` on a 2-core machine uses both. Needs a built-in loss
+   * and models whose layers the worker can rebuild (gankit's and tfjs-layers' own).
+   */
+  workers?: number;
 }
 
 /** One row per finished epoch. */
@@ -110,6 +128,7 @@ export class GanTrainer {
   /** Epochs completed so far. */
   epoch = 0;
   private readonly readbackEvery: number;
+  private gradientReducer: GradientReducer | null = null;
   private readonly generatorVariables: tf.Variable[];
   private readonly discriminatorVariables: tf.Variable[];
   private stopRequested = false;
@@ -208,16 +227,12 @@ export class GanTrainer {
     const realInputs = this.conditionInputs(this.toGeneratorRange(batch.images), batch.labels);
     const fakeInputs = this.conditionInputs(fakeImages, fake.labels);
     let means: tf.Tensor | null = null;
-    const cost = this.discriminatorOptimizer.minimize(
-      () => {
-        const realLogits = this.discriminator.apply(realInputs, { training: true }) as tf.Tensor;
-        const fakeLogits = this.discriminator.apply(fakeInputs, { training: true }) as tf.Tensor;
-        means = tf.keep(tf.stack([tf.mean(tf.sigmoid(realLogits)), tf.mean(tf.sigmoid(fakeLogits))]));
-        return this.loss.discriminatorLoss(realLogits, fakeLogits);
-      },
-      true,
-      this.discriminatorVariables,
-    ) as tf.Scalar;
+    const cost = this.update('discriminator', () => {
+      const realLogits = this.discriminator.apply(realInputs, { training: true }) as tf.Tensor;
+      const fakeLogits = this.discriminator.apply(fakeInputs, { training: true }) as tf.Tensor;
+      means = tf.keep(tf.stack([tf.mean(tf.sigmoid(realLogits)), tf.mean(tf.sigmoid(fakeLogits))]));
+      return this.loss.discriminatorLoss(realLogits, fakeLogits);
+    });
     const kept = means as unknown as tf.Tensor;
     const out = tf.concat([tf.reshape(cost, [1]), kept]) as tf.Tensor1D;
     kept.dispose();
@@ -227,15 +242,34 @@ export class GanTrainer {
   /** One G update; returns G's loss. */
   private generatorUpdate(count: number): tf.Scalar {
     const fake = this.sampleFakeInputs(count);
-    return this.generatorOptimizer.minimize(
-      () => {
-        const images = this.generator.apply(fake.inputs, { training: true }) as tf.Tensor;
-        const logits = this.discriminator.apply(this.conditionInputs(images, fake.labels), { training: true }) as tf.Tensor;
-        return this.loss.generatorLoss(logits);
-      },
-      true,
-      this.generatorVariables,
-    ) as tf.Scalar;
+    return this.update('generator', () => {
+      const images = this.generator.apply(fake.inputs, { training: true }) as tf.Tensor;
+      const logits = this.discriminator.apply(this.conditionInputs(images, fake.labels), { training: true }) as tf.Tensor;
+      return this.loss.generatorLoss(logits);
+    });
+  }
+
+  /**
+   * One optimizer update of G's or D's variables on `lossFn`: the gradients, combined with the
+   * other replicas' when training data-parallel, then applied. Returns the loss.
+   */
+  private update(net: 'generator' | 'discriminator', lossFn: () => tf.Scalar): tf.Scalar {
+    const variables = net === 'generator' ? this.generatorVariables : this.discriminatorVariables;
+    const optimizer = net === 'generator' ? this.generatorOptimizer : this.discriminatorOptimizer;
+    const { value, grads } = tf.variableGrads(lossFn, variables);
+    const reduced = this.gradientReducer === null ? grads : this.gradientReducer.reduce(net, variables, grads);
+    optimizer.applyGradients(reduced);
+    tf.dispose([grads, reduced === grads ? {} : reduced]);
+    return value;
+  }
+
+  /**
+   * Installs (or, with `null`, removes) the reducer that combines this replica's gradients with
+   * the other data-parallel replicas' before each update. Used by `fit({ workers })`.
+   * @internal
+   */
+  setGradientReducer(reducer: GradientReducer | null): void {
+    this.gradientReducer = reducer;
   }
 
   /**
@@ -260,8 +294,27 @@ export class GanTrainer {
     if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0) {
       throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
     }
+    const workers = options.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1) throw new GanConfigError('workers', `expected a positive integer, got ${workers}`);
     this.stopRequested = false;
     const history: TrainHistory = [];
+    const session = workers > 1 ? await DataParallelSession.start(this, workers, batchSize) : null;
+    const step = (real: DataBatch[]): tf.Tensor1D => (session === null ? this.trainStep(real) : session.trainStep(real));
+    try {
+      await this.runEpochs(data, { epochs, batchSize, callbacks, stepsPerEpoch }, step, history);
+    } finally {
+      await session?.stop();
+    }
+    for (const cb of callbacks) await cb.onTrainEnd?.({ step: this.step, epoch: this.epoch, stopped: this.stopRequested });
+    return history;
+  }
+
+  private async runEpochs(
+    data: ImageDataset,
+    { epochs, batchSize, callbacks, stepsPerEpoch }: { epochs: number; batchSize: number; callbacks: TrainerCallback[]; stepsPerEpoch: number },
+    step: (real: DataBatch[]) => tf.Tensor1D,
+    history: TrainHistory,
+  ): Promise<void> {
     for (const cb of callbacks) await cb.onTrainBegin?.({ trainer: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
     while (this.epoch < epochs && !this.stopRequested) {
       const started = Date.now();
@@ -293,7 +346,7 @@ export class GanTrainer {
           const real: DataBatch[] = [];
           try {
             for (let k = 0; k < this.discriminatorSteps; k++) real.push(batches.next().value as DataBatch);
-            pending.push(this.trainStep(real));
+            pending.push(step(real));
           } finally {
             for (const b of real) tf.dispose([b.images, b.labels ?? []]);
           }
@@ -314,8 +367,6 @@ export class GanTrainer {
       history.push(logs);
       for (const cb of callbacks) await cb.onEpochEnd?.(logs);
     }
-    for (const cb of callbacks) await cb.onTrainEnd?.({ step: this.step, epoch: this.epoch, stopped: this.stopRequested });
-    return history;
   }
 
   private checkData(data: ImageDataset): void {
