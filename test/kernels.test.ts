@@ -188,3 +188,19 @@ test.each([[[3, 5], [7, 8], false], [[4, 4], [6, 10], true], [[5, 3], [5, 3], fa
     expectClose(cpu, wasm);
   },
 );
+
+test.each([
+  [[1, 1, 1, 5], [4, 3, 2, 1], 'float32'],
+  [[2, 3], [3, 2], 'int32'],
+  [[3], [4], 'bool'],
+  [[2, 1, 3], [1, 5, 2], 'float32'],
+  [[4, 2], [1, 1], 'float32'],
+  [[2, 2], [0, 3], 'float32'],
+] as const)('Tile %j by %j (%s) matches cpu', async (shape, reps, dtype) => {
+  const [cpu, wasm] = await onBoth(() => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x = tf.tensor(Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 2 : i * 1.5 - 3)), [...shape], dtype);
+    return tf.cast(tf.tile(x, [...reps]), 'float32');
+  });
+  expect(wasm).toEqual(cpu);
+});

@@ -40,6 +40,12 @@ export class KernelScope {
     return out;
   }
 
+  /** Makes the scope free `info` (a result of a kernel run outside {@link KernelScope.run}). */
+  adopt(info: TensorInfo): TensorInfo {
+    this.temporaries.push(info);
+    return info;
+  }
+
   /** A new float32 tensor in the wasm heap holding `values`. */
   make(shape: number[], values: Float32Array): TensorInfo {
     const out = this.wasm.makeOutput(shape, 'float32', undefined, values);

@@ -8,6 +8,7 @@
  *   on wasm's XNNPACK convolution.
  * - `Conv2DBackpropInput`: a sub-pixel decomposition into one stride-1 convolution plus
  *   `DepthToSpace`, ~10× faster than wasm's own loop.
+ * - `Tile` (batch norm's gradient tiles every step): block copies instead of an element loop.
  * - Every other kernel the cpu backend has and wasm lacks (e.g. `UnsortedSegmentSum`, the
  *   gradient of an embedding) is delegated to the cpu implementation.
  *
@@ -21,6 +22,7 @@ import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuDelegate } from './cpu-delegate';
+import { tileKernel } from './tile';
 
 let patched = false;
 
@@ -49,6 +51,7 @@ export function patchWasmKernels(): string[] {
   if (matMul !== undefined) replace('BatchMatMul', () => batchMatMulKernel(matMul));
   replace('Conv2DBackpropFilter', (original) => conv2dBackpropFilterKernel(original));
   replace('Conv2DBackpropInput', (original) => conv2dBackpropInputKernel(original));
+  replace('Tile', (original) => tileKernel(original));
   for (const kernel of tf.getKernelsForBackend('cpu')) {
     if (!wasmKernels.has(kernel.kernelName) && tf.getKernel(kernel.kernelName, 'wasm') === undefined) {
       tf.registerKernel(cpuDelegate(kernel.kernelName));
