@@ -56,7 +56,9 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
     stats.dataSync();
     stats.dispose();
   };
-  for (let i = 0; i < Math.max(1, options.warmup); i++) step();
+  // Warm up (at least once; slow backends stop after a quarter of the budget).
+  const warmupStarted = performance.now();
+  for (let i = 0; i < Math.max(1, options.warmup) && (i === 0 || performance.now() - warmupStarted < (options.budgetSeconds * 1000) / 4); i++) step();
   const tensorsAfterWarmup = tf.memory().numTensors;
   const times: number[] = [];
   const started = performance.now();

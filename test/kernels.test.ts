@@ -77,7 +77,7 @@ interface ConvCase { batch: number; h: number; w: number; ci: number; co: number
 function convCases(): ConvCase[] {
   const cases: ConvCase[] = [
     { batch: 2, h: 28, w: 28, ci: 11, co: 8, kh: 5, kw: 5, stride: 2, pad: 'same' }, // D conv 1 (narrowed)
-    { batch: 2, h: 14, w: 14, ci: 8, co: 16, kh: 5, kw: 5, stride: 2, pad: 'same' }, // D conv 2
+    { batch: 2, h: 14, w: 14, ci: 8, co: 16, kh: 5, kw: 5, stride: 2, pad: 'valid' }, // D conv 2 (input gradient by matrix product + col2im)
     { batch: 2, h: 14, w: 14, ci: 16, co: 8, kh: 5, kw: 5, stride: 1, pad: 'same' }, // G conv 1
     { batch: 1, h: 28, w: 28, ci: 8, co: 1, kh: 5, kw: 5, stride: 1, pad: 'same' }, // G conv 2
     { batch: 1, h: 1, w: 1, ci: 3, co: 2, kh: 1, kw: 1, stride: 1, pad: 'valid' },
