@@ -61,6 +61,17 @@ test('dense-layer gradients (the transposed matmuls of backprop) match cpu', asy
   expectClose(cpu, wasm);
 });
 
+test('UnsortedSegmentSum on int32 and 3-D inputs, with ids out of range (dropped), matches cpu', async () => {
+  const [cpu, wasm] = await onBoth(() => {
+    const ids = tf.tensor1d([2, -1, 0, 7, 2, 1], 'int32');
+    const ints = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]], [6, 2], 'int32');
+    const floats = tf.randomNormal([6, 2, 3], 0, 1, 'float32', 11);
+    return [tf.cast(tf.unsortedSegmentSum(ints, ids, 4), 'float32'), tf.unsortedSegmentSum(floats, ids, 3)];
+  });
+  expect(wasm).toEqual(cpu);
+  expect(cpu[0]).toEqual([5, 6, 11, 12, 10, 12, 0, 0]);
+});
+
 test('UnsortedSegmentSum (embedding gradient), missing on stock wasm, matches cpu', async () => {
   const [cpu, wasm] = await onBoth(() => {
     const table = tf.randomNormal([5, 3], 0, 1, 'float32', 5);

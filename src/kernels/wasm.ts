@@ -9,8 +9,8 @@
  * - `Conv2DBackpropInput`: a sub-pixel decomposition into one stride-1 convolution plus
  *   `DepthToSpace`, ~10× faster than wasm's own loop.
  * - `Tile` (batch norm's gradient tiles every step): block copies instead of an element loop.
- * - Every other kernel the cpu backend has and wasm lacks (e.g. `UnsortedSegmentSum`, the
- *   gradient of an embedding) is delegated to the cpu implementation.
+ * - `UnsortedSegmentSum` (missing on wasm; the gradient of an embedding): a loop on the heap.
+ * - Every other kernel the cpu backend has and wasm lacks is delegated to the cpu implementation.
  *
  * Each is tested against the cpu backend (test/kernels.test.ts).
  *
@@ -23,6 +23,7 @@ import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuDelegate } from './cpu-delegate';
 import { tileKernel } from './tile';
+import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 
 let patched = false;
 
@@ -52,6 +53,7 @@ export function patchWasmKernels(): string[] {
   replace('Conv2DBackpropFilter', (original) => conv2dBackpropFilterKernel(original));
   replace('Conv2DBackpropInput', (original) => conv2dBackpropInputKernel(original));
   replace('Tile', (original) => tileKernel(original));
+  replace('UnsortedSegmentSum', (original) => unsortedSegmentSumKernel(original ?? cpuDelegate('UnsortedSegmentSum')));
   for (const kernel of tf.getKernelsForBackend('cpu')) {
     if (!wasmKernels.has(kernel.kernelName) && tf.getKernel(kernel.kernelName, 'wasm') === undefined) {
       tf.registerKernel(cpuDelegate(kernel.kernelName));
