@@ -209,7 +209,7 @@ test.each([
   [[2, 2], [0, 3], 'float32'],
 ] as const)('Tile %j by %j (%s) matches cpu', async (shape, reps, dtype) => {
   const [cpu, wasm] = await onBoth(() => {
-    const n = shape.reduce((a, b) => a * b, 1);
+    const n = (shape as readonly number[]).reduce((a, b) => a * b, 1);
     const x = tf.tensor(Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 2 : i * 1.5 - 3)), [...shape], dtype);
     return tf.cast(tf.tile(x, [...reps]), 'float32');
   });
