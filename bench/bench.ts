@@ -44,10 +44,10 @@ const { values: args } = parseArgs({
   allowNegative: true,
 });
 
-function positive(name: string, value: string | undefined): number | undefined {
+function positive(name: string, value: string | undefined, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: expected a positive number, got '${value}'`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero)) throw new Error(`--${name}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got '${value}'`);
   return n;
 }
 
@@ -56,7 +56,7 @@ if (args.help) {
   --nets gan,cgan,dcgan   which seed nets (001 MLP GAN, 002 MLP CGAN, 000 DCGAN CGAN)
   --backends wasm,cpu     which backends (default: every one installed)
   --warmup 3 --iters 10   untimed and timed iterations (median reported)
-  --budget-seconds 60     stop timing a net after this long (at least 2 iterations)
+  --budget-seconds 60     stop timing a net after this long (at least 1 iteration; warm-up ≤ 1/4 of it)
   --batch-size N          override the seeds' batch sizes (100, 64, 64)
   --workers 1,2           data-parallel thread counts to time (fit({ workers }))
   --no-torch              skip the PyTorch reference; --torch-threads 2; --python python3
@@ -68,7 +68,7 @@ if (args.help) {
 const nets = (args.nets ?? '').split(',').filter(Boolean) as BenchNet[];
 for (const net of nets) if (!(net in BENCH_NETS)) throw new Error(`--nets: expected some of ${Object.keys(BENCH_NETS).join(', ')}, got '${net}'`);
 const measureOptions = {
-  warmup: positive('warmup', args.warmup) ?? 3,
+  warmup: positive('warmup', args.warmup, true) ?? 3,
   iters: positive('iters', args.iters) ?? 10,
   budgetSeconds: positive('budget-seconds', args['budget-seconds']) ?? 60,
   batchSize: positive('batch-size', args['batch-size']),
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   console.log('\n' + table(rows));
   for (const [backend, r] of Object.entries(gankit)) if (!Array.isArray(r)) console.log(`\n${backend}: ${r.error}`);
   if (torch.error) console.log(`\nPyTorch reference: ${torch.error}${/No module named|import/.test(torch.error) ? ' (apt-get install python3-torch)' : ''}`);
-  const leaks = Object.values(gankit).flatMap((r) => (Array.isArray(r) ? r.filter((m) => m.tensorGrowth !== 0) : []));
+  const leaks = Object.values(gankit).flatMap((r) => (Array.isArray(r) ? r.filter((m) => m.tensorGrowth !== null && m.tensorGrowth !== 0) : []));
   for (const m of leaks) console.log(`warning: ${m.backend} ${m.net} ${m.workers}t: ${m.tensorGrowth} tensors more after timing than before`);
   if (torch.blasLibrary && /\/blas\/libblas/.test(torch.blasLibrary)) {
     console.log(`\nnote: PyTorch loaded the reference BLAS (${torch.blasLibrary}); install libopenblas0-pthread for a fair reference`);

@@ -12,7 +12,7 @@ import { BENCH_NETS, type BenchNet } from './nets';
 export interface MeasureOptions {
   warmup: number;
   iters: number;
-  /** Stop timing after this many seconds (at least 2 timed iterations): for the slow backends. */
+  /** Stop timing after this many seconds (at least 1 timed iteration): for the slow backends. */
   budgetSeconds: number;
   batchSize?: number;
   seed: number;
@@ -31,8 +31,8 @@ export interface Measurement {
   flopsPerIter: number;
   gflops: number;
   params: { generator: number; discriminator: number };
-  /** Tensors alive after the last iteration minus after the first: 0 when nothing leaks. */
-  tensorGrowth: number;
+  /** Tensors alive after the last iteration minus after warm-up: 0 when nothing leaks (null without warm-up). */
+  tensorGrowth: number | null;
 }
 
 function randomBatch(batch: number, numClasses: number, seed: number): DataBatch {
@@ -56,18 +56,18 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
     stats.dataSync();
     stats.dispose();
   };
-  // Warm up (at least once; slow backends stop after a quarter of the budget).
+  // Warm up (slow backends stop after a quarter of the budget; --warmup 0 for none).
   const warmupStarted = performance.now();
-  for (let i = 0; i < Math.max(1, options.warmup) && (i === 0 || performance.now() - warmupStarted < (options.budgetSeconds * 1000) / 4); i++) step();
+  for (let i = 0; i < options.warmup && (i === 0 || performance.now() - warmupStarted < (options.budgetSeconds * 1000) / 4); i++) step();
   const tensorsAfterWarmup = tf.memory().numTensors;
   const times: number[] = [];
   const started = performance.now();
-  while (times.length < options.iters && (times.length < 2 || performance.now() - started < options.budgetSeconds * 1000)) {
+  while (times.length < options.iters && (times.length < 1 || performance.now() - started < options.budgetSeconds * 1000)) {
     const t0 = performance.now();
     step();
     times.push(performance.now() - t0);
   }
-  const tensorGrowth = tf.memory().numTensors - tensorsAfterWarmup;
+  const tensorGrowth = options.warmup > 0 ? tf.memory().numTensors - tensorsAfterWarmup : null;
   await session?.stop();
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

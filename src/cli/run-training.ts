@@ -1,0 +1,97 @@
+/**
+ * A training run with the outputs a user expects, as the examples run it: progress bar, a sample
+ * grid per epoch, the losses as CSV and as a chart, a checkpoint per epoch, Ctrl-C saving a
+ * checkpoint, and `--resume` from it.
+ *
+ * @packageDocumentation
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { checkpoints, saveOnInterrupt } from '../callbacks/checkpoints';
+import { lossLog } from '../callbacks/loss-log';
+import { progressBar } from '../callbacks/progress-bar';
+import { gridFile, sampleGrids } from '../callbacks/sample-grids';
+import type { ImageDataset } from '../data/dataset';
+import { loadGAN, type Gan } from '../gan';
+import type { TrainerCallback } from '../train/callbacks';
+import type { TrainHistory } from '../train/trainer';
+import type { TrainingArgs } from './training-args';
+
+/** Where {@link runTraining} writes, inside `out`. */
+export interface TrainingOutputs {
+  samples: string;
+  lossCsv: string;
+  lossPlot: string;
+  checkpoint: string;
+}
+
+/** The output paths of a run writing into `out`. */
+export function trainingOutputs(out: string): TrainingOutputs {
+  return {
+    samples: path.join(out, 'samples'),
+    lossCsv: path.join(out, 'losses.csv'),
+    lossPlot: path.join(out, 'losses.png'),
+    checkpoint: path.join(out, 'checkpoint'),
+  };
+}
+
+/** What {@link runTraining} trains. */
+export interface TrainingJob {
+  /** Builds a new GAN (not called when resuming from a checkpoint). */
+  build(): Gan;
+  /** The training images (labelled for a conditional GAN). */
+  data: ImageDataset;
+  /** Sample-grid columns (default 10: for a CGAN, ten samples of each class per row). */
+  gridColumns?: number;
+  /** More callbacks, run after the standard ones. */
+  callbacks?: TrainerCallback[];
+  /** Where messages go (default `console.log`). */
+  log?: (message: string) => void;
+}
+
+/**
+ * Trains `job` as `args` say (see {@link parseTrainingArgs}), writing into `args.out`:
+ * `samples/epoch-NNN.png` (fixed z; one row per class for a CGAN), `losses.csv`, `losses.png`
+ * (with the ln 2 equilibrium lines) and `checkpoint/` after every epoch. With `args.resume` it
+ * continues from `checkpoint/` when there is one (weights, optimizer state, epoch, RNG). Ctrl-C
+ * stops after the current step and saves the checkpoint.
+ *
+ * @returns the GAN (new or resumed) and the epochs run.
+ */
+export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise<{ gan: Gan; history: TrainHistory; outputs: TrainingOutputs }> {
+  const log = job.log ?? ((m: string) => console.log(m));
+  const outputs = trainingOutputs(args.out);
+  const resumable = existsSync(path.join(outputs.checkpoint, 'gankit.json'));
+  let gan: Gan;
+  if (args.resume && resumable) {
+    gan = await loadGAN(outputs.checkpoint);
+    log(`resuming from ${outputs.checkpoint}: epoch ${gan.trainer.epoch} done, step ${gan.trainer.step}`);
+  } else {
+    if (args.resume) log(`no checkpoint in ${outputs.checkpoint}: starting a new run`);
+    else if (resumable) log(`note: ${outputs.checkpoint} will be overwritten (--resume continues it instead)`);
+    gan = job.build();
+  }
+  if (gan.trainer.epoch >= args.epochs) {
+    log(`already trained ${gan.trainer.epoch} epoch(s); raise --epochs to train more`);
+    return { gan, history: [], outputs };
+  }
+  const history = await gan.fit(job.data, {
+    epochs: args.epochs,
+    batchSize: args.batchSize,
+    workers: args.workers,
+    callbacks: [
+      progressBar(),
+      sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234 }),
+      lossLog({ file: outputs.lossCsv, plot: outputs.lossPlot }),
+      checkpoints(gan, { dir: outputs.checkpoint }),
+      saveOnInterrupt(gan, { dir: outputs.checkpoint }),
+      ...(job.callbacks ?? []),
+    ],
+  });
+  const last = history.at(-1);
+  if (last !== undefined) {
+    log(`epoch ${last.epoch + 1}: D ${last.dLoss.toFixed(3)} G ${last.gLoss.toFixed(3)}; ${history.reduce((s, h) => s + h.seconds, 0).toFixed(0)} s for ${history.length} epoch(s)`);
+    log(`samples: ${gridFile(outputs.samples, last.epoch + 1)}  losses: ${outputs.lossCsv}, ${outputs.lossPlot}  checkpoint: ${outputs.checkpoint}`);
+  }
+  return { gan, history, outputs };
+}

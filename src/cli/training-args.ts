@@ -1,0 +1,90 @@
+/**
+ * The command line every gankit training script shares (the examples use it), parsed with
+ * commander: `--epochs`, `--batch-size`, `--out`, `--backend`, `--seed`, `--workers`,
+ * `--resume`, `--limit`, `--help`.
+ *
+ * @packageDocumentation
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { BackendName } from '../backend';
+import { GanConfigError } from '../errors';
+
+/** A training script's defaults (what its header's time estimate is for). */
+export interface TrainingDefaults {
+  epochs: number;
+  batchSize: number;
+  /** Output folder. */
+  out: string;
+  /** Default 1. */
+  seed?: number;
+  /** Data-parallel threads (default 1). */
+  workers?: number;
+  /** Train on the first N images only (default: all). */
+  limit?: number;
+}
+
+/** The parsed command line. */
+export interface TrainingArgs {
+  /** Epochs to reach (absolute: a resumed run at epoch 2 with `--epochs 3` trains one more). */
+  epochs: number;
+  batchSize: number;
+  out: string;
+  /** Backend to force (default: the fastest, see {@link initBackend}). */
+  backend?: BackendName;
+  seed: number;
+  workers: number;
+  /** Continue from the checkpoint in `<out>/checkpoint`, if there is one. */
+  resume: boolean;
+  /** Train on the first N images only (quick runs, tests). */
+  limit?: number;
+}
+
+function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
+    return n;
+  };
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${value}'.`);
+  return n;
+}
+
+/**
+ * Parses a training script's command line (`argv` as `process.argv`: node, script, arguments).
+ * `--help` prints the usage and exits.
+ *
+ * @throws {@link GanConfigError} naming the flag and what it expected (after printing the usage).
+ *
+ * @example
+ * ```ts
+ * const args = parseTrainingArgs('cgan-mnist', 'Conditional GAN on MNIST (seed 002).', { epochs: 3, batchSize: 64, out: 'out/cgan-mnist' });
+ * ```
+ */
+export function parseTrainingArgs(name: string, description: string, defaults: TrainingDefaults, argv: readonly string[] = process.argv): TrainingArgs {
+  const program = new Command(name)
+    .description(description)
+    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveInt('--epochs'), defaults.epochs)
+    .option('--batch-size <n>', 'images per batch', positiveInt('--batch-size'), defaults.batchSize)
+    .option('--out <dir>', 'output folder: sample grids, losses.csv, losses.png, checkpoint/', defaults.out)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices(['tensorflow', 'wasm', 'cpu']))
+    .option('--seed <n>', 'seed of the weights, z, labels and shuffling', integer, defaults.seed ?? 1)
+    .option('--workers <n>', 'data-parallel threads (one per core pays on convolutional nets)', positiveInt('--workers'), defaults.workers ?? 1)
+    .option('--resume', 'continue from <out>/checkpoint when it exists', false)
+    .option('--limit <n>', 'train on the first n images only (quick runs)', positiveInt('--limit'), defaults.limit)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
+  try {
+    program.parse([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) process.exit(0);
+    const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
+    throw new GanConfigError('argv', message);
+  }
+  const o = program.opts<{ epochs: number; batchSize: number; out: string; backend?: BackendName; seed: number; workers: number; resume: boolean; limit?: number }>();
+  return { epochs: o.epochs, batchSize: o.batchSize, out: o.out, backend: o.backend, seed: o.seed, workers: o.workers, resume: o.resume, limit: o.limit };
+}

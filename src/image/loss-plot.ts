@@ -1,0 +1,117 @@
+/**
+ * A chart of D's and G's losses over the steps, with the BCE equilibrium lines, as an RGBA image.
+ *
+ * @packageDocumentation
+ */
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../io/file-system';
+import type { StepLogs } from '../train/callbacks';
+import { Canvas, type Rgb } from './canvas';
+import { encodePng, type RgbaImage } from './grid';
+
+/** Options of {@link lossPlotImage}. */
+export interface LossPlotOptions {
+  /** Width in pixels (default 640). */
+  width?: number;
+  /** Height in pixels (default 360). */
+  height?: number;
+  /** Steps in the moving average drawn over the raw losses (default: 1% of the steps, at least 1). */
+  smoothing?: number;
+  /** Highest loss shown (default: the 99th percentile of the losses, at least 2 ln 2 + 0.2). */
+  maxLoss?: number;
+}
+
+const D_COLOR: Rgb = [31, 119, 180];
+const G_COLOR: Rgb = [214, 39, 40];
+const AXIS: Rgb = [60, 60, 60];
+const GRID: Rgb = [225, 225, 225];
+
+function movingAverage(values: number[], window: number): number[] {
+  const out: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i];
+    if (i >= window) sum -= values[i - window];
+    out.push(sum / Math.min(i + 1, window));
+  }
+  return out;
+}
+
+function niceStep(range: number, ticks: number): number {
+  const raw = range / ticks;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
+/**
+ * Draws D's loss (blue) and G's loss (red) against the step: the raw values faint, a moving
+ * average solid, and dashed reference lines at the BCE equilibrium, where D cannot tell real from
+ * fake (D(x) = 0.5): `ln 2 ≈ 0.693` for G's loss and `2 ln 2 ≈ 1.386` for D's (the sum of its real
+ * and fake terms).
+ */
+export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOptions = {}): RgbaImage {
+  const width = options.width ?? 640;
+  const height = options.height ?? 360;
+  const canvas = new Canvas(width, height);
+  const left = 56;
+  const right = width - 12;
+  const top = 28;
+  const bottom = height - 34;
+  const steps = rows.map((r) => r.step);
+  const firstStep = steps.length > 0 ? Math.min(...steps) : 0;
+  const lastStep = steps.length > 0 ? Math.max(firstStep + 1, Math.max(...steps)) : 1;
+  const all = rows.flatMap((r) => [r.dLoss, r.gLoss]).filter(Number.isFinite).sort((a, b) => a - b);
+  const p99 = all.length > 0 ? all[Math.min(all.length - 1, Math.floor(all.length * 0.99))] : 2;
+  const maxLoss = options.maxLoss ?? Math.max(2 * Math.LN2 + 0.2, p99 * 1.05);
+  const x = (step: number): number => left + ((step - firstStep) / (lastStep - firstStep)) * (right - left);
+  const y = (loss: number): number => bottom - (Math.min(Math.max(loss, 0), maxLoss) / maxLoss) * (bottom - top);
+
+  // Grid and y ticks.
+  const yStep = niceStep(maxLoss, 5);
+  for (let v = 0; v <= maxLoss + 1e-9; v += yStep) {
+    canvas.line(left, y(v), right, y(v), GRID);
+    const label = v.toFixed(yStep < 1 ? (yStep < 0.1 ? 2 : 1) : 0);
+    canvas.text(left - 6 - Canvas.textWidth(label), y(v) - 5, label, AXIS);
+  }
+  // x ticks.
+  const xStep = niceStep(lastStep - firstStep, 6);
+  for (let s = Math.ceil(firstStep / xStep) * xStep; s <= lastStep; s += xStep) {
+    canvas.line(x(s), bottom, x(s), bottom + 4, AXIS);
+    const label = String(Math.round(s));
+    canvas.text(x(s) - Canvas.textWidth(label) / 2, bottom + 8, label, AXIS);
+  }
+  canvas.text(right - Canvas.textWidth('step'), bottom + 20, 'step', AXIS);
+  canvas.line(left, top, left, bottom, AXIS);
+  canvas.line(left, bottom, right, bottom, AXIS);
+
+  // Equilibrium lines.
+  canvas.dashed(left, right, y(Math.LN2), G_COLOR);
+  canvas.dashed(left, right, y(2 * Math.LN2), D_COLOR);
+  canvas.text(right - Canvas.textWidth('ln2'), y(Math.LN2) - 13, 'ln2', G_COLOR);
+  canvas.text(right - Canvas.textWidth('2ln2'), y(2 * Math.LN2) - 13, '2ln2', D_COLOR);
+
+  // Curves: raw faint, smoothed solid.
+  const window = options.smoothing ?? Math.max(1, Math.round(rows.length / 100));
+  for (const [key, color] of [['dLoss', D_COLOR], ['gLoss', G_COLOR]] as const) {
+    const values = rows.map((r) => r[key]);
+    for (let i = 1; i < rows.length; i++) canvas.line(x(steps[i - 1]), y(values[i - 1]), x(steps[i]), y(values[i]), color, 0.15);
+    const smooth = movingAverage(values, window);
+    for (let i = 1; i < rows.length; i++) canvas.line(x(steps[i - 1]), y(smooth[i - 1]), x(steps[i]), y(smooth[i]), color);
+  }
+
+  // Legend.
+  canvas.rect(left + 8, 10, 14, 3, D_COLOR);
+  canvas.text(left + 26, 6, 'D', D_COLOR);
+  canvas.rect(left + 48, 10, 14, 3, G_COLOR);
+  canvas.text(left + 66, 6, 'G', G_COLOR);
+  return canvas.image;
+}
+
+/** Draws {@link lossPlotImage} and writes it as a PNG, atomically (temporary file, then rename). */
+export async function saveLossPlot(file: string, rows: readonly StepLogs[], options: LossPlotOptions = {}): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(file, encodePng(lossPlotImage(rows, options)));
+}

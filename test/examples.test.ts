@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { decodePng, loadGAN, parseLossLog } from '../src/index';
+import { useDefaultBackend } from './helpers';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+let dir: string;
+beforeAll(async () => {
+  await useDefaultBackend();
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gankit-examples-'));
+});
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** Runs an example as the README does, on a small slice of MNIST, and checks what it wrote. */
+async function runExample(name: string, flags: string[], expect_: { epochs: number; steps: number; gridRows: number }): Promise<string> {
+  const out = path.join(dir, name);
+  const { stdout } = await run(tsx, [path.join(root, 'examples', `${name}.ts`), '--out', out, ...flags], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
+  const files = (await fs.readdir(out)).sort();
+  expect(files).toEqual(['checkpoint', 'losses.csv', 'losses.png', 'samples']);
+  const grids = (await fs.readdir(path.join(out, 'samples'))).sort();
+  expect(grids).toEqual(Array.from({ length: expect_.epochs }, (_, i) => `epoch-${String(i + 1).padStart(3, '0')}.png`));
+  const grid = decodePng(await fs.readFile(path.join(out, 'samples', grids[grids.length - 1])));
+  expect(grid.height).toBe(expect_.gridRows * 28 * 2 + (expect_.gridRows + 1) * 2);
+  const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
+  expect(rows).toHaveLength(expect_.steps);
+  expect(rows.every((r) => Number.isFinite(r.dLoss) && Number.isFinite(r.gLoss))).toBe(true);
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect([gan.trainer.epoch, gan.trainer.step]).toEqual([expect_.epochs, expect_.steps]);
+  gan.dispose();
+  expect(stdout).toMatch(/samples: .*epoch-00\d\.png/);
+  return out;
+}
+
+test('gan-mnist runs end to end on a slice of MNIST', async () => {
+  await runExample('gan-mnist', ['--epochs', '2', '--limit', '300'], { epochs: 2, steps: 6, gridRows: 10 });
+});
+
+test('cgan-mnist runs, and --resume continues from its checkpoint', async () => {
+  const out = await runExample('cgan-mnist', ['--epochs', '1', '--limit', '256'], { epochs: 1, steps: 4, gridRows: 10 });
+  const { stdout } = await run(tsx, [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', out, '--epochs', '2', '--limit', '256', '--resume'], { cwd: root });
+  expect(stdout).toMatch(/resuming from .*checkpoint: epoch 1 done, step 4/);
+  expect(parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
+test('cgan-dcgan-mnist runs data-parallel on two threads', async () => {
+  await runExample('cgan-dcgan-mnist', ['--epochs', '1', '--limit', '128'], { epochs: 1, steps: 2, gridRows: 10 });
+});
+
+test('a bad flag is a clear error, not a stack trace', async () => {
+  await expect(run(tsx, [path.join(root, 'examples', 'gan-mnist.ts'), '--epochs', 'two'], { cwd: root })).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('--epochs must be a positive integer'),
+  });
+});
