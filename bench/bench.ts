@@ -164,7 +164,7 @@ async function main(): Promise<void> {
       for (const m of results.filter((r) => r.net === net)) {
         const ref = torchByNet.get(net);
         const ratio = ref ? m.msPerIter.median / ref.msPerIter.median : undefined;
-        rows.push([BENCH_NETS[net].title, `${m.backend} ${m.workers}t`, String(m.batchSize), m.msPerIter.median.toFixed(1), m.samplesPerSec.toFixed(0), m.gflops.toFixed(1),
+        rows.push([BENCH_NETS[net].title, `${m.backend} ${m.workers}t`, String(m.batchSize), m.msPerIter.median.toFixed(1) + (m.fromWarmup ? '*' : ''), m.samplesPerSec.toFixed(0), m.gflops.toFixed(1),
           ((100 * m.gflops) / machine.peakGflops).toFixed(1), ratio !== undefined ? ratio.toFixed(2) : '–']);
         summary.push({ net, backend: m.backend, workers: m.workers, msPerIter: m.msPerIter.median, ratioToPytorch: ratio });
       }
@@ -180,6 +180,9 @@ async function main(): Promise<void> {
     return;
   }
   console.log('\n' + table(rows));
+  if (Object.values(gankit).some((r) => Array.isArray(r) && r.some((m) => m.fromWarmup))) {
+    console.log(`\n* slower than the budget (--budget-seconds ${measureOptions.budgetSeconds}): the time of ${'the'} warm-up iteration(s), including one-time set-up`);
+  }
   for (const [backend, r] of Object.entries(gankit)) if (!Array.isArray(r)) console.log(`\n${backend}: ${r.error}`);
   if (torch.error) console.log(`\nPyTorch reference: ${torch.error}${/No module named|import/.test(torch.error) ? ' (apt-get install python3-torch)' : ''}`);
   const leaks = Object.values(gankit).flatMap((r) => (Array.isArray(r) ? r.filter((m) => m.tensorGrowth !== null && m.tensorGrowth !== 0) : []));

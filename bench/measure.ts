@@ -31,6 +31,8 @@ export interface Measurement {
   flopsPerIter: number;
   gflops: number;
   params: { generator: number; discriminator: number };
+  /** True when the time is that of the warm-up iterations (a backend slower than the whole budget). */
+  fromWarmup: boolean;
   /** Tensors alive after the last iteration minus after warm-up: 0 when nothing leaks (null without warm-up). */
   tensorGrowth: number | null;
 }
@@ -57,17 +59,25 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
     stats.dispose();
   };
   // Warm up (slow backends stop after a quarter of the budget; --warmup 0 for none).
+  const warmupTimes: number[] = [];
   const warmupStarted = performance.now();
-  for (let i = 0; i < options.warmup && (i === 0 || performance.now() - warmupStarted < (options.budgetSeconds * 1000) / 4); i++) step();
+  for (let i = 0; i < options.warmup && (i === 0 || performance.now() - warmupStarted < (options.budgetSeconds * 1000) / 4); i++) {
+    const t0 = performance.now();
+    step();
+    warmupTimes.push(performance.now() - t0);
+  }
   const tensorsAfterWarmup = tf.memory().numTensors;
-  const times: number[] = [];
+  // A backend so slow that warm-up alone used the budget (the cpu backend on the DCGAN: minutes
+  // per iteration) is reported from its warm-up iterations instead of running more.
+  const warmupOnly = warmupTimes.length > 0 && performance.now() - warmupStarted >= options.budgetSeconds * 1000;
+  const times: number[] = warmupOnly ? [...warmupTimes] : [];
   const started = performance.now();
-  while (times.length < options.iters && (times.length < 1 || performance.now() - started < options.budgetSeconds * 1000)) {
+  while (!warmupOnly && times.length < options.iters && (times.length < 1 || performance.now() - started < options.budgetSeconds * 1000)) {
     const t0 = performance.now();
     step();
     times.push(performance.now() - t0);
   }
-  const tensorGrowth = options.warmup > 0 ? tf.memory().numTensors - tensorsAfterWarmup : null;
+  const tensorGrowth = options.warmup > 0 && !warmupOnly ? tf.memory().numTensors - tensorsAfterWarmup : null;
   await session?.stop();
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -85,6 +95,7 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
     gflops: flopsPerIter / median / 1e6,
     params: { generator: gan.generator.countParams(), discriminator: gan.discriminator.countParams() },
     tensorGrowth,
+    fromWarmup: warmupOnly,
   };
   for (const b of pool) tf.dispose([b.images, ...(b.labels ? [b.labels] : [])]);
   gan.dispose();
