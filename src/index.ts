@@ -31,10 +31,10 @@ export { fileSystemHandler, writeFileAtomic } from './io/file-system';
 export { Canvas, type Rgb } from './image/canvas';
 export { lossPlotImage, saveLossPlot, type LossPlotOptions } from './image/loss-plot';
 
-export { progressBar, formatDuration, type ProgressBarOptions } from './callbacks/progress-bar';
+export { progressBar, formatDuration, type ProgressBarOptions, type ProgressStream } from './callbacks/progress-bar';
 export { sampleGrids, gridFile, type SampleGridsOptions } from './callbacks/sample-grids';
 export { lossLog, parseLossLog, LOSS_LOG_HEADER, type LossLogOptions } from './callbacks/loss-log';
 export { checkpoints, saveOnInterrupt, type CheckpointsOptions, type SaveOnInterruptOptions } from './callbacks/checkpoints';
 
 export { parseTrainingArgs, type TrainingArgs, type TrainingDefaults } from './cli/training-args';
-export { runTraining, trainingOutputs, type TrainingJob, type TrainingOutputs } from './cli/run-training';
+export { runTraining, trainingOutputs, type TrainingJob, type TrainingOutputs, type TrainingResult } from './cli/run-training';

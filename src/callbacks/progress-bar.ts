@@ -6,10 +6,20 @@
  */
 import type { TrainerCallback } from '../train/callbacks';
 
+/** Where a progress bar writes: `process.stdout`, or anything with `write` (and, for a terminal, `isTTY`). */
+export interface ProgressStream {
+  /** Writes text. */
+  write(text: string): unknown;
+  /** True on a terminal: the bar is redrawn in place. */
+  isTTY?: boolean;
+  /** Terminal width in characters. */
+  columns?: number;
+}
+
 /** Options of {@link progressBar}. */
 export interface ProgressBarOptions {
-  /** Where to write (default `process.stdout`). */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Where to write (default `process.stdout`); redrawn in place when it is a terminal. */
+  stream?: ProgressStream;
   /** Steps averaged into the running losses (default 50). */
   window?: number;
   /** On a non-terminal, print a line every this many steps (default 100). */

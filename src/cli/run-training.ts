@@ -19,10 +19,24 @@ import type { TrainingArgs } from './training-args';
 
 /** Where {@link runTraining} writes, inside `out`. */
 export interface TrainingOutputs {
+  /** Folder of the sample grids, `epoch-NNN.png`. */
   samples: string;
+  /** The per-step losses, CSV. */
   lossCsv: string;
+  /** The loss chart, PNG. */
   lossPlot: string;
+  /** The checkpoint folder (see {@link loadGAN}). */
   checkpoint: string;
+}
+
+/** What {@link runTraining} returns. */
+export interface TrainingResult {
+  /** The GAN trained (new or resumed). */
+  gan: Gan;
+  /** One row per epoch run. */
+  history: TrainHistory;
+  /** Where the outputs went. */
+  outputs: TrainingOutputs;
 }
 
 /** The output paths of a run writing into `out`. */
@@ -58,7 +72,7 @@ export interface TrainingJob {
  *
  * @returns the GAN (new or resumed) and the epochs run.
  */
-export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise<{ gan: Gan; history: TrainHistory; outputs: TrainingOutputs }> {
+export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise<TrainingResult> {
   const log = job.log ?? ((m: string) => console.log(m));
   const outputs = trainingOutputs(args.out);
   const resumable = existsSync(path.join(outputs.checkpoint, 'gankit.json'));

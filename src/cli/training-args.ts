@@ -11,7 +11,9 @@ import { GanConfigError } from '../errors';
 
 /** A training script's defaults (what its header's time estimate is for). */
 export interface TrainingDefaults {
+  /** Epochs to train. */
   epochs: number;
+  /** Images per batch. */
   batchSize: number;
   /** Output folder. */
   out: string;
@@ -27,11 +29,15 @@ export interface TrainingDefaults {
 export interface TrainingArgs {
   /** Epochs to reach (absolute: a resumed run at epoch 2 with `--epochs 3` trains one more). */
   epochs: number;
+  /** Images per batch. */
   batchSize: number;
+  /** Output folder. */
   out: string;
   /** Backend to force (default: the fastest, see {@link initBackend}). */
   backend?: BackendName;
+  /** Seed of the weights, z, labels and shuffling. */
   seed: number;
+  /** Data-parallel threads. */
   workers: number;
   /** Continue from the checkpoint in `<out>/checkpoint`, if there is one. */
   resume: boolean;

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { RgbaImage } from './grid';
+import type { RgbaImage, encodePng } from './grid';
 
 /** An RGB colour, 0–255 per channel. */
 export type Rgb = [number, number, number];
@@ -21,9 +21,19 @@ const GLYPHS: Record<string, string> = {
 
 /** A drawing surface `width × height`, white to start. */
 export class Canvas {
+  /** The pixels drawn so far (pass it to {@link encodePng}). */
   readonly image: RgbaImage;
 
-  constructor(readonly width: number, readonly height: number) {
+  /**
+   * @param width - width in pixels
+   * @param height - height in pixels
+   */
+  constructor(
+    /** Width in pixels. */
+    readonly width: number,
+    /** Height in pixels. */
+    readonly height: number,
+  ) {
     this.image = { width, height, data: new Uint8Array(width * height * 4).fill(255) };
   }
 
