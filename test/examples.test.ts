@@ -48,6 +48,13 @@ test('cgan-mnist runs, and --resume continues from its checkpoint', async () => 
   const { stdout } = await run(tsx, [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', out, '--epochs', '2', '--limit', '256', '--resume'], { cwd: root });
   expect(stdout).toMatch(/resuming from .*checkpoint: epoch 1 done, step 4/);
   expect(parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  // latent-walk reads that checkpoint: a 10 × 4 interpolation grid and a 10 × 4 arithmetic grid.
+  const walk = path.join(dir, 'latent-walk');
+  await run(tsx, [path.join(root, 'examples', 'latent-walk.ts'), '--checkpoint', path.join(out, 'checkpoint'), '--out', walk, '--steps', '4'], { cwd: root });
+  for (const name of ['interpolation.png', 'arithmetic.png']) {
+    const png = decodePng(await fs.readFile(path.join(walk, name)));
+    expect([png.width, png.height]).toEqual([4 * 56 + 5 * 2, 10 * 56 + 11 * 2]);
+  }
 });
 
 test('cgan-dcgan-mnist runs data-parallel on two threads', async () => {
