@@ -1,20 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   checkpoints, createCGAN, createGAN, decodePng, formatDuration, loadGAN, LOSS_LOG_HEADER, lossLog, lossPlotImage, parseLossLog, progressBar,
   sampleGrids, saveOnInterrupt, type StepLogs,
 } from '../src/index';
-import { randomDataset, useDefaultBackend } from './helpers';
+import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
-let dir: string;
+const tempDir = useTempDir('callbacks');
 beforeAll(async () => {
   await useDefaultBackend();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gankit-callbacks-'));
-});
-afterAll(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 const tiny = () => createCGAN({ latentDim: 8, imageShape: [8, 8, 1], generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16], dropout: 0 }, seed: 7 });
@@ -57,7 +52,7 @@ test('progressBar prints epoch, step, ETA, ms/step and running losses; lines whe
 test('sampleGrids writes one PNG per epoch, one row per class, from the same z', async () => {
   const data = randomDataset(40);
   const gan = tiny();
-  const out = path.join(dir, 'grids');
+  const out = path.join(tempDir(), 'grids');
   await gan.fit(data, { epochs: 2, batchSize: 10, stepsPerEpoch: 1, callbacks: [sampleGrids({ dir: out, columns: 4, scale: 1 })] });
   expect((await fs.readdir(out)).sort()).toEqual(['epoch-001.png', 'epoch-002.png']);
   const png = decodePng(await fs.readFile(path.join(out, 'epoch-002.png')));
@@ -71,8 +66,8 @@ test('sampleGrids writes one PNG per epoch, one row per class, from the same z',
 test('lossLog writes every step to CSV (and a chart), and a resumed run keeps the rows before it', async () => {
   const data = randomDataset(40);
   const gan = tiny();
-  const file = path.join(dir, 'log', 'losses.csv');
-  const plot = path.join(dir, 'log', 'losses.png');
+  const file = path.join(tempDir(), 'log', 'losses.csv');
+  const plot = path.join(tempDir(), 'log', 'losses.png');
   await gan.fit(data, { epochs: 2, batchSize: 10, callbacks: [lossLog({ file, plot })] });
   const text = await fs.readFile(file, 'utf8');
   expect(text.split('\n')[0]).toBe(LOSS_LOG_HEADER);
@@ -109,7 +104,7 @@ test('lossPlotImage draws the equilibrium lines where ln 2 and 2 ln 2 fall', () 
 test('checkpoints saves after every epoch; loadGAN continues from it', async () => {
   const data = randomDataset(40);
   const gan = tiny();
-  const ckpt = path.join(dir, 'ckpt-every');
+  const ckpt = path.join(tempDir(), 'ckpt-every');
   const saved: number[] = [];
   await gan.fit(data, { epochs: 2, batchSize: 10, callbacks: [checkpoints(gan, { dir: ckpt, onSave: (_d, e) => void saved.push(e) })] });
   expect(saved).toEqual([1, 2]);
@@ -123,7 +118,7 @@ test('checkpoints saves after every epoch; loadGAN continues from it', async () 
 test('saveOnInterrupt: SIGINT stops after the current step and saves; the handler is gone afterwards', async () => {
   const data = randomDataset(100);
   const gan = createGAN({ latentDim: 8, imageShape: [8, 8, 1], generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16] }, seed: 3 });
-  const ckpt = path.join(dir, 'ckpt-interrupt');
+  const ckpt = path.join(tempDir(), 'ckpt-interrupt');
   const messages: string[] = [];
   const listeners = process.listenerCount('SIGINT');
   const history = await gan.fit(data, {

@@ -1,27 +1,22 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { decodePng, loadGAN, parseLossLog } from '../src/index';
-import { useDefaultBackend } from './helpers';
+import { useDefaultBackend, useTempDir } from './helpers';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
-let dir: string;
+const tempDir = useTempDir('examples');
 beforeAll(async () => {
   await useDefaultBackend();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gankit-examples-'));
-});
-afterAll(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 /** Runs an example as the README does, on a small slice of MNIST, and checks what it wrote. */
 async function runExample(name: string, flags: string[], expect_: { epochs: number; steps: number; gridRows: number }): Promise<string> {
-  const out = path.join(dir, name);
+  const out = path.join(tempDir(), name);
   const { stdout } = await run(tsx, [path.join(root, 'examples', `${name}.ts`), '--out', out, ...flags], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
   const files = (await fs.readdir(out)).sort();
   expect(files).toEqual(['checkpoint', 'losses.csv', 'losses.png', 'samples']);
@@ -49,7 +44,7 @@ test('cgan-mnist runs, and --resume continues from its checkpoint', async () => 
   expect(stdout).toMatch(/resuming from .*checkpoint: epoch 1 done, step 4/);
   expect(parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   // latent-walk reads that checkpoint: a 10 × 4 interpolation grid and a 10 × 4 arithmetic grid.
-  const walk = path.join(dir, 'latent-walk');
+  const walk = path.join(tempDir(), 'latent-walk');
   await run(tsx, [path.join(root, 'examples', 'latent-walk.ts'), '--checkpoint', path.join(out, 'checkpoint'), '--out', walk, '--steps', '4'], { cwd: root });
   for (const name of ['interpolation.png', 'arithmetic.png']) {
     const png = decodePng(await fs.readFile(path.join(walk, name)));

@@ -1,17 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createCGAN, createGAN, loadGAN, CheckpointError, GanConfigError, minimaxLoss, type GanLoss } from '../src/index';
-import { randomDataset, useDefaultBackend } from './helpers';
+import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
-let dir: string;
+const tempDir = useTempDir('gan');
 beforeAll(async () => {
   await useDefaultBackend();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gankit-gan-'));
-});
-afterAll(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 const small = { latentDim: 8, imageShape: [8, 8, 1] as [number, number, number], generator: { hiddenUnits: [16, 16] }, discriminator: { hiddenUnits: [16, 16] } };
@@ -34,9 +29,9 @@ test('save then loadGAN restores weights, optimizer state, step, epoch and the r
   const cgan = createCGAN({ ...small, discriminator: { hiddenUnits: [16, 16], dropout: 0 }, seed: 2, loss: minimaxLoss() });
   const data = randomDataset(60);
   await cgan.fit(data, { epochs: 1, batchSize: 20 });
-  const ckpt = path.join(dir, 'ckpt');
+  const ckpt = path.join(tempDir(), 'ckpt');
   await cgan.save(ckpt);
-  const names = (await fs.readdir(dir)).sort();
+  const names = (await fs.readdir(tempDir())).sort();
   expect(names).toEqual(['ckpt']); // no temporary directory left behind
   const again = await loadGAN(ckpt);
   expect(again.trainer.step).toBe(3);
@@ -63,7 +58,7 @@ test('save then loadGAN restores weights, optimizer state, step, epoch and the r
 test('a checkpoint with a custom loss loads for sampling and asks for the loss to train', async () => {
   const custom: GanLoss = { name: 'my-loss', discriminatorLoss: (r, f) => minimaxLoss().discriminatorLoss(r, f), generatorLoss: (f) => minimaxLoss().generatorLoss(f) };
   const cgan = createCGAN({ ...small, seed: 3, loss: custom });
-  const ckpt = path.join(dir, 'custom');
+  const ckpt = path.join(tempDir(), 'custom');
   await cgan.save(ckpt);
   const loaded = await loadGAN(ckpt);
   const img = loaded.generate({ labels: [1] });
@@ -80,11 +75,11 @@ test('a checkpoint with a custom loss loads for sampling and asks for the loss t
 
 test('unreadable checkpoints raise CheckpointError naming the file', async () => {
   const cgan = createCGAN({ ...small, seed: 5 });
-  const ckpt = path.join(dir, 'broken');
+  const ckpt = path.join(tempDir(), 'broken');
   await cgan.save(ckpt);
   cgan.dispose();
-  await expect(loadGAN(path.join(dir, 'missing'))).rejects.toThrow(CheckpointError);
-  await expect(loadGAN(path.join(dir, 'missing'))).rejects.toThrow(/gankit\.json: cannot read/);
+  await expect(loadGAN(path.join(tempDir(), 'missing'))).rejects.toThrow(CheckpointError);
+  await expect(loadGAN(path.join(tempDir(), 'missing'))).rejects.toThrow(/gankit\.json: cannot read/);
   const stateFile = path.join(ckpt, 'gankit.json');
   const state = JSON.parse(await fs.readFile(stateFile, 'utf8'));
   await fs.writeFile(stateFile, JSON.stringify({ ...state, formatVersion: 99 }));

@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { initBackend, ImageDataset } from '../src/index';
 
 /** Starts gankit's default backend (wasm here) silently, as a user would. */
@@ -24,4 +27,29 @@ export function scalar(t: tf.Tensor): number {
   const v = t.dataSync()[0];
   t.dispose();
   return v;
+}
+
+/**
+ * A fresh temporary folder for the calling test file, made before its tests and removed after.
+ * Returns a getter (the folder exists once `beforeAll` has run).
+ */
+export function useTempDir(prefix: string): () => string {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), `gankit-${prefix}-`));
+  });
+  afterAll(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  return () => dir;
+}
+
+/** What `fn` throws (fails the test when it throws nothing). */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
 }

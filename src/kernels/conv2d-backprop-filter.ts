@@ -11,13 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { withScope } from './wasm-backend';
+import { forwardConvInfo, withScope, type ConvBackpropAttrs } from './wasm-backend';
 
-interface BackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface BackpropFilterAttrs extends ConvBackpropAttrs {
   filterShape: [number, number, number, number];
 }
 
@@ -32,9 +28,7 @@ export function conv2dBackpropFilterKernel(fallback: KernelConfig | undefined): 
       if (fallback === undefined) throw new Error("gankit: wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only");
       return fallback.kernelFunc(args);
     }
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
-    );
+    const info = forwardConvInfo(x.shape, attrs.filterShape, attrs);
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = info;
     const { top, left } = info.padInfo;
     const [, h, w] = x.shape;

@@ -21,13 +21,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { withScope } from './wasm-backend';
+import { forwardConvInfo, withScope, type ConvBackpropAttrs } from './wasm-backend';
 
-interface BackpropInputAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface BackpropInputAttrs extends ConvBackpropAttrs {
   inputShape: [number, number, number, number];
 }
 
@@ -133,9 +129,7 @@ export function conv2dBackpropInputKernel(fallback: KernelConfig | undefined): K
     const attrs = args.attrs as unknown as BackpropInputAttrs;
     const dy = inputs.dy as TensorInfo;
     const filter = inputs.filter as TensorInfo;
-    const info = tf.backend_util.computeConv2DInfo(
-      attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
-    );
+    const info = forwardConvInfo(attrs.inputShape, filter.shape, attrs);
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = info;
     if (attrs.dataFormat === 'NCHW' || sh !== sw) {
       if (fallback === undefined) throw new Error('gankit: wasm Conv2DBackpropInput needs NHWC and equal strides');

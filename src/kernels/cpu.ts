@@ -7,9 +7,9 @@
  *
  * @packageDocumentation
  */
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { resizeNearestNeighborGradCpuKernel } from './resize-nearest-neighbor-grad';
+import { replaceKernel } from './replace-kernel';
 
 let patched = false;
 
@@ -22,12 +22,7 @@ let patched = false;
 export function patchCpuKernels(): string[] {
   if (patched) return [];
   patched = true;
-  const replaced: string[] = [];
-  for (const config of [resizeNearestNeighborGradCpuKernel()]) {
-    const original = tf.getKernel(config.kernelName, 'cpu');
-    if (original !== undefined) tf.unregisterKernel(config.kernelName, 'cpu');
-    tf.registerKernel(config);
-    replaced.push(config.kernelName);
-  }
-  return replaced;
+  const replacements = [resizeNearestNeighborGradCpuKernel()];
+  for (const config of replacements) replaceKernel('cpu', config.kernelName, () => config);
+  return replacements.map((config) => config.kernelName);
 }

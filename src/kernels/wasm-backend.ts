@@ -91,3 +91,18 @@ export function withScope(backend: object, body: (scope: KernelScope) => TensorI
     throw error;
   }
 }
+
+/** The attributes `Conv2DBackpropFilter` and `Conv2DBackpropInput` share. @internal */
+export interface ConvBackpropAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** The forward convolution a backprop kernel differentiates (NHWC, no dilation: tfjs's conv gradients need none). @internal */
+export function forwardConvInfo(xShape: number[], filterShape: number[], attrs: ConvBackpropAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+  );
+}

@@ -24,16 +24,11 @@ import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuDelegate } from './cpu-delegate';
 import { tileKernel } from './tile';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
+import { replaceKernel } from './replace-kernel';
 
 let patched = false;
 
-/** Replaces (or adds) a wasm kernel, keeping the original's setup so its wasm bindings still exist. */
-function replace(kernelName: string, make: (original: KernelConfig | undefined) => KernelConfig): void {
-  const original = tf.getKernel(kernelName, 'wasm');
-  if (original !== undefined) tf.unregisterKernel(kernelName, 'wasm');
-  const config = make(original);
-  tf.registerKernel(original?.setupFunc !== undefined ? { ...config, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc } : config);
-}
+const replace = (kernelName: string, make: (original: KernelConfig | undefined) => KernelConfig): void => replaceKernel('wasm', kernelName, make);
 
 /**
  * Registers gankit's kernel patches on the wasm backend (idempotent). Call it after importing

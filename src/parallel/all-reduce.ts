@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientReducer } from '../train/trainer';
-import type { SharedState } from './shared-state';
+import { tensorFromShared, type SharedState } from './shared-state';
 
 /** A float32 tensor's memory without a copy on the wasm and cpu backends, else a copy. */
 function valuesOf(t: tf.Tensor): Float32Array {
@@ -67,12 +67,10 @@ export class SharedMemoryAllReduce implements GradientReducer {
     }
     this.shared.barrier();
 
-    const copy = tf.getBackend() !== 'wasm'; // the cpu backend would keep a view of shared memory
     const reduced: tf.NamedTensorMap = {};
     let offset = 0;
     for (const v of variables) {
-      const values = sums.subarray(offset, offset + v.size);
-      reduced[v.name] = tf.tensor(copy ? values.slice() : values, v.shape, 'float32');
+      reduced[v.name] = tensorFromShared(sums.subarray(offset, offset + v.size), v.shape, 'float32');
       offset += v.size;
     }
     return reduced;

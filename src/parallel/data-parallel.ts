@@ -17,7 +17,7 @@ import type { DataBatch } from '../data/dataset';
 import { GanConfigError } from '../errors';
 import type { GanTrainer } from '../train/trainer';
 import { SharedMemoryAllReduce } from './all-reduce';
-import { describeReplica, weightsChecksum } from './replica';
+import { describeReplica, weightsChecksum, type ReplicaSpec } from './replica';
 import { SharedState } from './shared-state';
 
 /** This module's own file, in every way gankit runs (bundled dist, ts-jest, tsx). */
@@ -75,8 +75,9 @@ export class DataParallelSession {
     const script = workerScript();
     const workers: Worker[] = [];
     try {
+      const template = await describeReplica(trainer, shared, backend);
       for (let r = 1; r < replicas; r++) {
-        const spec = await describeReplica(trainer, shared, r, backend, trainer.rng.nextSeed());
+        const spec: ReplicaSpec = { ...template, replica: r, seed: trainer.rng.nextSeed() };
         const worker = new Worker(script.code, { workerData: spec, eval: script.eval });
         workers.push(worker);
         await new Promise<void>((resolve, reject) => {

@@ -13,7 +13,7 @@ import { lossConfig, lossFromConfig, type LossConfig } from '../losses/registry'
 import type { OutputActivation } from '../nets/common';
 import { GanTrainer } from '../train/trainer';
 import { SharedMemoryAllReduce } from './all-reduce';
-import { SharedState, type SharedLayout } from './shared-state';
+import { SharedState, tensorFromShared, type SharedLayout } from './shared-state';
 
 /** An optimizer as a worker rebuilds it: its registered class, config and state. @internal */
 export interface OptimizerSpec {
@@ -22,18 +22,23 @@ export interface OptimizerSpec {
   state: Array<{ name: string; shape: number[]; values: Float32Array }>;
 }
 
-/** Everything a worker needs to become replica `replica` (structured-cloneable). @internal */
-export interface ReplicaSpec {
+/** What every worker of a session shares: the trainer as it stands (structured-cloneable). @internal */
+export interface ReplicaTemplate {
   buffer: SharedArrayBuffer;
   layout: SharedLayout;
-  replica: number;
   backend: string;
   generator: tf.io.ModelArtifacts;
   discriminator: tf.io.ModelArtifacts;
   loss: LossConfig;
   optimizers: { generator: OptimizerSpec; discriminator: OptimizerSpec };
-  trainer: { latentDim: number; numClasses: number; outputActivation: OutputActivation; discriminatorSteps: number; seed: number };
+  trainer: { latentDim: number; numClasses: number; outputActivation: OutputActivation; discriminatorSteps: number };
   imageShape: [number, number, number];
+}
+
+/** Everything a worker needs to become replica `replica`, with its own random stream. @internal */
+export interface ReplicaSpec extends ReplicaTemplate {
+  replica: number;
+  seed: number;
 }
 
 async function modelArtifacts(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
@@ -60,8 +65,8 @@ async function optimizerSpec(optimizer: tf.Optimizer): Promise<OptimizerSpec> {
   return spec;
 }
 
-/** Describes `trainer` so that a worker can rebuild it as replica `replica`. @internal */
-export async function describeReplica(trainer: GanTrainer, shared: SharedState, replica: number, backend: string, seed: number): Promise<ReplicaSpec> {
+/** Describes `trainer` once per session, so that each worker can rebuild it. @internal */
+export async function describeReplica(trainer: GanTrainer, shared: SharedState, backend: string): Promise<ReplicaTemplate> {
   const loss = lossConfig(trainer.loss);
   if (lossFromConfig(loss) === null) {
     throw new GanConfigError('workers', `data-parallel training rebuilds the loss in each worker and knows only the built-in losses; '${loss.name}' is user-written (train it with workers: 1)`);
@@ -70,13 +75,12 @@ export async function describeReplica(trainer: GanTrainer, shared: SharedState, 
   return {
     buffer: shared.buffer,
     layout: shared.layout,
-    replica,
     backend,
     generator: await modelArtifacts(trainer.generator),
     discriminator: await modelArtifacts(trainer.discriminator),
     loss,
     optimizers: { generator: await optimizerSpec(trainer.generatorOptimizer), discriminator: await optimizerSpec(trainer.discriminatorOptimizer) },
-    trainer: { latentDim: trainer.latentDim, numClasses: trainer.numClasses, outputActivation: trainer.outputActivation, discriminatorSteps: trainer.discriminatorSteps, seed },
+    trainer: { latentDim: trainer.latentDim, numClasses: trainer.numClasses, outputActivation: trainer.outputActivation, discriminatorSteps: trainer.discriminatorSteps },
     imageShape: [h, w, c],
   };
 }
@@ -102,6 +106,7 @@ export async function buildReplica(spec: ReplicaSpec): Promise<{ trainer: GanTra
     discriminator,
     loss: lossFromConfig(spec.loss) as NonNullable<ReturnType<typeof lossFromConfig>>,
     ...spec.trainer,
+    seed: spec.seed,
     generatorOptimizer: await buildOptimizer(spec.optimizers.generator),
     discriminatorOptimizer: await buildOptimizer(spec.optimizers.discriminator),
   });
@@ -117,8 +122,8 @@ export function sharedBatches(shared: SharedState, replica: number, imageShape: 
   return Array.from({ length: k }, (_, i) => {
     const first = i * maxBatch + start;
     return {
-      images: tf.tensor4d(shared.images.slice(first * pixels, (first + count) * pixels), [count, ...imageShape]),
-      labels: conditional ? tf.tensor1d(shared.labels.slice(first, first + count), 'int32') : null,
+      images: tensorFromShared(shared.images.subarray(first * pixels, (first + count) * pixels), [count, ...imageShape], 'float32') as tf.Tensor4D,
+      labels: conditional ? (tensorFromShared(shared.labels.subarray(first, first + count), [count], 'int32') as tf.Tensor1D) : null,
     };
   });
 }

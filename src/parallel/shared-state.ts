@@ -6,6 +6,17 @@
  * @internal
  */
 
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * A tensor holding the current `values`, a view of shared memory. The wasm backend copies them
+ * into its heap itself; other backends (cpu) would keep the view, which the next step overwrites,
+ * so they get a copy first. @internal
+ */
+export function tensorFromShared(values: Float32Array | Int32Array, shape: number[], dtype: 'float32' | 'int32'): tf.Tensor {
+  return tf.tensor(tf.getBackend() === 'wasm' ? values : values.slice(), shape, dtype);
+}
+
 /** Indices into the control words. */
 const SEQ = 0; // bumped by main for each command
 const COMMAND = 1; // 1 = step, 2 = stop, 3 = checksum

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataFormatError } from '../../src/errors';
 import { parseIdx, readIdxFile } from '../../src/data/idx';
+import { thrownBy } from '../helpers';
 
 /** Builds an IDX header for `typeByte` and `shape`, followed by `payload`. */
 function idx(typeByte: number, shape: number[], payload: number[] | Uint8Array): Uint8Array {
@@ -19,12 +20,7 @@ function idx(typeByte: number, shape: number[], payload: number[] | Uint8Array):
 }
 
 function expectFormatError(fn: () => unknown, ...fragments: RegExp[]): DataFormatError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
+  const caught = thrownBy(fn);
   expect(caught).toBeInstanceOf(DataFormatError);
   const err = caught as DataFormatError;
   for (const fragment of fragments) expect(err.message).toMatch(fragment);

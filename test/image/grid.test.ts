@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFormatError, GanConfigError } from '../../src/errors';
 import { decodePng, encodePng, imageGrid, RgbaImage, saveImageGrid } from '../../src/image/grid';
+import { thrownBy } from '../helpers';
 
 /** The RGBA bytes of pixel (x, y). */
 function px(img: RgbaImage, x: number, y: number): number[] {
@@ -18,12 +19,7 @@ function blackWhite(): tf.Tensor4D {
 }
 
 function expectConfigError(fn: () => unknown, argument: string, messagePart: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
+  const caught = thrownBy(fn);
   expect(caught).toBeInstanceOf(GanConfigError);
   const err = caught as GanConfigError;
   expect(err.argument).toBe(argument);
