@@ -16,6 +16,9 @@ import { checkImageShape, checkPositiveInt, type OutputActivation } from './nets
 import { GanTrainer, createAdam, type AdamOptions, type FitOptions, type TrainHistory } from './train/trainer';
 import type { GenerateOptions } from './train/generate';
 import { fileSystemHandler, writeFileAtomic } from './io/file-system';
+import { CHECKPOINT_FORMAT_VERSION, STATE_FILE, readCheckpointState, resolveCheckpoint, writeCheckpointDirectory, type CheckpointState } from './train/checkpoint';
+import { VERSION } from './version';
+import { readAdamPowers, writeAdamPowers, type AdamPowers } from './train/adam-powers';
 import { Rng } from './random';
 
 /** Built-in architectures: fully connected (`mlp`) or convolutional (`dcgan`); `custom` when you pass your own models. */
@@ -81,11 +84,9 @@ export interface CreateCganOptions extends CreateGanOptions {
 export interface LoadGanOptions {
   /** The loss to continue training with, required when the checkpoint used a custom loss. */
   loss?: GanLoss;
+  /** Called for each newer checkpoint of a folder that failed to verify and was passed over. */
+  onSkip?(dir: string, error: CheckpointError): void;
 }
-
-const FORMAT = 'gankit-checkpoint';
-const FORMAT_VERSION = 1;
-const STATE_FILE = 'gankit.json';
 
 function splitOptimizer(optimizer: CreateGanOptions['optimizer']): GanConfig['optimizer'] {
   if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
@@ -160,41 +161,48 @@ export class Gan {
   }
 
   /**
-   * Saves G, D, both optimizers' state, step, epoch, the random stream and the config into `dir`.
-   * Everything is written into a temporary sibling directory first, then renamed into place, so a
-   * crash leaves either the old checkpoint or the new one, never a broken one.
+   * Saves G, D, both optimizers' state (Adam moments and step), step, epoch, the position inside
+   * an unfinished epoch, the random stream, the config and the library and TensorFlow.js versions
+   * into `dir`. Everything is written into a temporary sibling directory, flushed, listed with
+   * SHA-256 checksums in `manifest.json`, then renamed into place, so a crash leaves either the
+   * old checkpoint or the new one, never a broken one. For a folder that keeps the last K
+   * checkpoints, see {@link saveCheckpoint}.
+   *
+   * @throws {@link CheckpointError} when a weight or optimizer value is NaN or infinite (nothing is
+   * written: a diverged model never replaces a good checkpoint) or when writing fails.
    */
   async save(dir: string): Promise<void> {
     const target = path.resolve(dir);
-    const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      await fs.mkdir(tmp, { recursive: true });
-      await this.generator.save(fileSystemHandler(path.join(tmp, 'generator')));
-      await this.discriminator.save(fileSystemHandler(path.join(tmp, 'discriminator')));
-      const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
-      for (const [name, opt] of namedOptimizers(this.trainer)) {
-        const weights = await opt.getWeights();
-        const { data, specs } = await tf.io.encodeWeights(weights);
-        // getWeights() makes a fresh tensor for the iteration count; the rest are the optimizer's variables.
-        for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
-        await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
-        optimizers[name] = specs;
+    await writeCheckpointDirectory(target, async (tmp) => {
+      for (const [name, model] of [['generator', this.generator], ['discriminator', this.discriminator]] as const) {
+        const bad = nonFiniteWeight(model.weights.map((w) => ({ name: w.name, tensor: w.read() })));
+        if (bad !== null) throw new CheckpointError(target, `refusing to save step ${this.trainer.step}: the ${name}'s weight '${bad}' holds NaN or Infinity (training diverged; the last good checkpoint is kept)`);
+        await model.save(fileSystemHandler(path.join(tmp, name)));
       }
-      const state = {
-        format: FORMAT, formatVersion: FORMAT_VERSION, tfjsVersion: tf.version_core,
-        config: this.config, step: this.trainer.step, epoch: this.trainer.epoch, rngState: this.trainer.rng.getState(), optimizers,
+      const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
+      const adamPowers: Record<string, AdamPowers> = {};
+      for (const [name, opt] of namedOptimizers(this.trainer)) {
+        const powers = readAdamPowers(opt);
+        if (powers !== null) adamPowers[name] = powers;
+        const weights = await opt.getWeights();
+        try {
+          const bad = nonFiniteWeight(weights);
+          if (bad !== null) throw new CheckpointError(target, `refusing to save step ${this.trainer.step}: the ${name} optimizer's '${bad}' holds NaN or Infinity (training diverged; the last good checkpoint is kept)`);
+          const { data, specs } = await tf.io.encodeWeights(weights);
+          await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
+          optimizers[name] = specs;
+        } finally {
+          // getWeights() makes a fresh tensor for the iteration count; the rest are the optimizer's variables.
+          for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+        }
+      }
+      const state: CheckpointState = {
+        format: 'gankit-checkpoint', formatVersion: CHECKPOINT_FORMAT_VERSION, gankitVersion: VERSION, tfjsVersion: tf.version_core,
+        savedAt: new Date().toISOString(), config: this.config, step: this.trainer.step, epoch: this.trainer.epoch,
+        epochProgress: this.trainer.epochProgress, rngState: this.trainer.rng.getState(), optimizers, adamPowers,
       };
       await writeFileAtomic(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 2));
-      const old = `${target}.old-${process.pid}-${Math.random().toString(36).slice(2)}`;
-      const exists = await fs.stat(target).then(() => true, () => false);
-      if (exists) await fs.rename(target, old);
-      await fs.rename(tmp, target);
-      if (exists) await fs.rm(old, { recursive: true, force: true });
-    } catch (error) {
-      await fs.rm(tmp, { recursive: true, force: true });
-      if (error instanceof CheckpointError) throw error;
-      throw new CheckpointError(target, `could not save (${(error as Error).message})`);
-    }
+    });
   }
 
   /** Frees the models' and optimizers' tensors. */
@@ -294,42 +302,52 @@ export function createCGAN(options: CreateCganOptions = {}): Gan {
   return buildGan(options, conditioning);
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw new CheckpointError(file, `cannot read (${(error as Error).message})`);
+/** The name of the first weight holding NaN or ±Infinity, or `null`. */
+function nonFiniteWeight(weights: Array<{ name: string; tensor: tf.Tensor }>): string | null {
+  for (const { name, tensor } of weights) {
+    const values = tensor.dataSync();
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return name;
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError(file, `is not valid JSON (${(error as Error).message})`);
+  return null;
+}
+
+/** Checks that an Adam state (iterations, then first and second moments) fits `variables`. */
+function checkOptimizerSpecs(specs: tf.io.WeightsManifestEntry[], variables: tf.Variable[], file: string): void {
+  const n = variables.length;
+  if (specs.length === 1) return; // saved before the first update: only the step count
+  if (specs.length !== 2 * n + 1) {
+    throw new CheckpointError(file, `holds ${specs.length} optimizer values; expected ${2 * n + 1} (the step count, then two Adam moments for each of the ${n} trainable weights)`);
+  }
+  for (let i = 0; i < 2 * n; i++) {
+    const expected = variables[i % n].shape;
+    const got = specs[i + 1].shape;
+    if (got.length !== expected.length || got.some((d, k) => d !== expected[k])) {
+      throw new CheckpointError(file, `optimizer value '${specs[i + 1].name}' has shape [${got}]; the model's weight needs [${expected}]`);
+    }
   }
 }
 
 /**
- * Loads a GAN saved with {@link Gan.save}: models, optimizer state, step, epoch, random stream
- * and config, ready to `generate()` or to continue `fit()`.
+ * Loads a GAN saved with {@link Gan.save} or {@link saveCheckpoint}: models, optimizer state,
+ * step, epoch, position inside the epoch, random stream and config, ready to `generate()` or to
+ * continue `fit()` exactly where it stopped. `dir` may be one checkpoint, or a folder of
+ * `step-*` checkpoints, of which the newest that passes its checksums is loaded.
  *
- * @throws {@link CheckpointError} when a file is missing, unreadable, of another format or of a
- * newer format version, or when a weight does not match the model.
+ * @example
+ * ```ts
+ * const gan = await loadGAN('out/cgan-mnist/checkpoint');
+ * await gan.fit(data, { epochs: gan.trainer.epoch + 1 }); // one more epoch
+ * ```
+ * @throws {@link CheckpointError} naming the file when a file is missing, changed since it was
+ * written (checksum), unreadable, of another format or of a newer format version, or when a
+ * weight is missing or of the wrong shape.
  */
 export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promise<Gan> {
-  const root = path.resolve(dir);
-  const stateFile = path.join(root, STATE_FILE);
-  const state = (await readJson(stateFile)) as {
-    format?: string; formatVersion?: number; config?: GanConfig; step?: number; epoch?: number; rngState?: number;
-    optimizers?: Record<string, tf.io.WeightsManifestEntry[]>;
-  };
-  if (state === null || typeof state !== 'object' || state.format !== FORMAT) throw new CheckpointError(stateFile, `expected a ${FORMAT} file`);
-  if (typeof state.formatVersion !== 'number' || state.formatVersion > FORMAT_VERSION) {
-    throw new CheckpointError(stateFile, `has format version ${state.formatVersion}; this gankit reads versions up to ${FORMAT_VERSION} (upgrade gankit)`);
-  }
+  const resolved = await resolveCheckpoint(dir);
+  for (const { dir: skipped, error } of resolved.skipped) options.onSkip?.(skipped, error);
+  const root = resolved.dir;
+  const state = await readCheckpointState(root);
   const config = state.config;
-  if (config === undefined || typeof config.latentDim !== 'number' || !Array.isArray(config.imageShape)) {
-    throw new CheckpointError(stateFile, 'has no valid config');
-  }
   const load = async (name: string): Promise<tfl.LayersModel> => {
     try {
       return await tfl.loadLayersModel(fileSystemHandler(path.join(root, name)));
@@ -340,28 +358,52 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
   };
   const generator = await load('generator');
   const discriminator = await load('discriminator');
+  const disposeModels = (): void => {
+    generator.dispose();
+    discriminator.dispose();
+  };
   const loss = options.loss ?? lossFromConfig(config.loss);
-  const gan = new Gan(generator, discriminator, loss ?? unknownLoss(config.loss.name), config);
-  gan.trainer.step = state.step ?? 0;
-  gan.trainer.epoch = state.epoch ?? 0;
-  if (typeof state.rngState === 'number') gan.trainer.rng.setState(state.rngState);
-  for (const [name, opt] of namedOptimizers(gan.trainer)) {
-    const specs = state.optimizers?.[name];
-    if (specs === undefined) continue;
-    const file = path.join(root, `optimizer-${name}.bin`);
-    let bytes: Buffer;
-    try {
-      bytes = await fs.readFile(file);
-    } catch (error) {
-      throw new CheckpointError(file, `cannot read the optimizer state (${(error as Error).message})`);
+  let gan: Gan;
+  try {
+    const imageShape = discriminator.inputs[0].shape.slice(1);
+    if (imageShape.some((d, i) => d !== config.imageShape[i])) {
+      throw new CheckpointError(path.join(root, 'discriminator'), `takes images of shape [${imageShape}] but the config says [${config.imageShape}]`);
     }
-    let named: tf.NamedTensorMap;
-    try {
-      named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs);
-    } catch (error) {
-      throw new CheckpointError(file, `does not match its manifest (${(error as Error).message})`);
+    gan = new Gan(generator, discriminator, loss ?? unknownLoss(config.loss.name), config);
+  } catch (error) {
+    disposeModels();
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(path.join(root, STATE_FILE), `does not fit the saved models (${(error as Error).message})`);
+  }
+  try {
+    gan.trainer.step = state.step;
+    gan.trainer.epoch = state.epoch;
+    gan.trainer.epochProgress = state.epochProgress;
+    gan.trainer.rng.setState(state.rngState);
+    for (const [name, opt] of namedOptimizers(gan.trainer)) {
+      const specs = state.optimizers[name];
+      if (specs === undefined) continue;
+      const file = path.join(root, `optimizer-${name}.bin`);
+      const model = name === 'generator' ? generator : discriminator;
+      checkOptimizerSpecs(specs, model.trainableWeights.map((w) => w.read() as tf.Variable), file);
+      let bytes: Buffer;
+      try {
+        bytes = await fs.readFile(file);
+      } catch (error) {
+        throw new CheckpointError(file, `cannot read the optimizer state (${(error as Error).message})`);
+      }
+      const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      if (bytes.byteLength !== expected) throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; its specs describe ${expected}`);
+      const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs);
+      await opt.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
+      tf.dispose(Object.values(named));
+      const powers = state.adamPowers?.[name];
+      if (powers !== undefined) writeAdamPowers(opt, powers);
     }
-    await opt.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
+  } catch (error) {
+    gan.dispose();
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(root, `cannot restore the training state (${(error as Error).message})`);
   }
   return gan;
 }

@@ -16,7 +16,7 @@ export * from './nets/index';
 export * from './conditioning/index';
 export * from './losses/index';
 
-export { GanTrainer, createAdam, type GanTrainerArgs, type AdamOptions, type FitOptions, type TrainHistory } from './train/trainer';
+export { GanTrainer, createAdam, type GanTrainerArgs, type AdamOptions, type FitOptions, type TrainHistory, type EpochProgress } from './train/trainer';
 export type { TrainerCallback, StepLogs, EpochLogs, TrainBeginInfo, TrainEndLogs } from './train/callbacks';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 
@@ -40,3 +40,10 @@ export { parseTrainingArgs, type TrainingArgs, type TrainingDefaults } from './c
 export { runTraining, trainingOutputs, type TrainingJob, type TrainingOutputs, type TrainingResult } from './cli/run-training';
 
 export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';
+
+export { VERSION } from './version';
+export {
+  saveCheckpoint, listCheckpoints, resolveCheckpoint, readCheckpointState, checkpointName, CHECKPOINT_FORMAT_VERSION,
+  type CheckpointState, type Checkpointable,
+} from './train/checkpoint';
+export { writeManifest, verifyManifest, MANIFEST_FILE, type ManifestEntry } from './io/checkpoint-manifest';

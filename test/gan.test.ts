@@ -25,8 +25,8 @@ test('generate returns [n, h, w, c] in [-1, 1], repeatable with a seed', () => {
 });
 
 test('save then loadGAN restores weights, optimizer state, step, epoch and the random stream', async () => {
-  // Dropout masks are not drawn from the seeded stream yet (tfjs-layers' dropout uses Math.random), so D has none here.
-  const cgan = createCGAN({ ...small, discriminator: { hiddenUnits: [16, 16], dropout: 0 }, seed: 2, loss: minimaxLoss() });
+  // D has dropout (0.4 on its second layer): its masks come from the checkpointed random stream too.
+  const cgan = createCGAN({ ...small, seed: 2, loss: minimaxLoss() });
   const data = randomDataset(60);
   await cgan.fit(data, { epochs: 1, batchSize: 20 });
   const ckpt = path.join(tempDir(), 'ckpt');
@@ -45,8 +45,8 @@ test('save then loadGAN restores weights, optimizer state, step, epoch and the r
   // Both continue identically: same weights, same Adam moments, same random stream.
   const h1 = await cgan.fit(data, { epochs: 2, batchSize: 20 });
   const h2 = await again.fit(data, { epochs: 2, batchSize: 20 });
-  expect(Math.abs(h2[0].dLoss - h1[0].dLoss)).toBeLessThan(1e-4);
-  expect(Math.abs(h2[0].gLoss - h1[0].gLoss)).toBeLessThan(1e-4);
+  expect(h2[0].dLoss).toBe(h1[0].dLoss);
+  expect(h2[0].gLoss).toBe(h1[0].gLoss);
   // Saving over an existing checkpoint replaces it atomically.
   await again.save(ckpt);
   expect((await loadGAN(ckpt)).trainer.step).toBe(6);
@@ -71,26 +71,6 @@ test('a checkpoint with a custom loss loads for sampling and asks for the loss t
   expect(withLoss.trainer.step).toBe(2);
   [cgan, loaded, withLoss].forEach((g) => g.dispose());
   data.dispose();
-});
-
-test('unreadable checkpoints raise CheckpointError naming the file', async () => {
-  const cgan = createCGAN({ ...small, seed: 5 });
-  const ckpt = path.join(tempDir(), 'broken');
-  await cgan.save(ckpt);
-  cgan.dispose();
-  await expect(loadGAN(path.join(tempDir(), 'missing'))).rejects.toThrow(CheckpointError);
-  await expect(loadGAN(path.join(tempDir(), 'missing'))).rejects.toThrow(/gankit\.json: cannot read/);
-  const stateFile = path.join(ckpt, 'gankit.json');
-  const state = JSON.parse(await fs.readFile(stateFile, 'utf8'));
-  await fs.writeFile(stateFile, JSON.stringify({ ...state, formatVersion: 99 }));
-  await expect(loadGAN(ckpt)).rejects.toThrow(/format version 99; this gankit reads versions up to 1/);
-  await fs.writeFile(stateFile, '{ not json');
-  await expect(loadGAN(ckpt)).rejects.toThrow(/gankit\.json: is not valid JSON/);
-  await fs.writeFile(stateFile, JSON.stringify(state));
-  const weights = path.join(ckpt, 'generator', 'weights.bin');
-  const bytes = await fs.readFile(weights);
-  await fs.writeFile(weights, bytes.subarray(0, bytes.length - 8));
-  await expect(loadGAN(ckpt)).rejects.toThrow(/weights\.bin: holds \d+ bytes; the manifest describes \d+/);
 });
 
 test('createGAN/createCGAN reject bad options with GanConfigError', () => {

@@ -24,6 +24,7 @@ function describe_(model: tfl.LayersModel): string[] {
         case 'Activation':
           return `${c.activation}`;
         case 'Dropout':
+        case 'GankitSeededDropout':
           return `Dropout ${c.rate}`;
         case 'Embedding':
           return `Embedding ${c.inputDim}x${c.outputDim}`;

@@ -6,44 +6,70 @@
 import type { Gan } from '../gan';
 import { GanConfigError } from '../errors';
 import type { TrainerCallback } from '../train/callbacks';
+import { saveCheckpoint } from '../train/checkpoint';
 
 /** Options of {@link checkpoints}. */
 export interface CheckpointsOptions {
-  /** The checkpoint folder, replaced atomically at each save (see {@link Gan.save}). */
+  /** The checkpoint folder: each save is a `step-NNNNNNNNN/` checkpoint inside it (see {@link saveCheckpoint}). */
   dir: string;
-  /** Save every this many epochs (default 1). */
+  /** Save every this many epochs (default 1; 0 for none). */
   everyEpochs?: number;
-  /** Called after each save with the folder and the epoch reached. */
+  /** Also save every this many steps (default: none). */
+  everySteps?: number;
+  /** Keep the newest this many checkpoints (default 3). */
+  keep?: number;
+  /** Called after each save with the checkpoint written and the epochs completed. */
   onSave?(dir: string, epoch: number): void;
 }
 
+function checkEvery(value: number | undefined, fallback: number, argument: string): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 0) throw new GanConfigError(argument, `expected a non-negative integer, got ${v}`);
+  return v;
+}
+
 /**
- * A callback that saves `gan` (weights, optimizer state, step, epoch, RNG state, config) into
- * `dir` after every `everyEpochs` epochs. Resume with `loadGAN(dir)` and `fit` to a later epoch.
+ * A callback that saves `gan` (weights, optimizer state, step, epoch, position in the epoch, RNG
+ * state, config) into the folder `dir` after every `everyEpochs` epochs and, if set, every
+ * `everySteps` steps, keeping the newest `keep`. Each save is atomic and checksummed, so a crash
+ * or a kill at any moment leaves the previous checkpoints loadable. Resume with `loadGAN(dir)`
+ * and `fit` to a later epoch: the run continues exactly where the checkpoint was taken.
  *
  * @example
  * ```ts
- * await gan.fit(data, { epochs: 5, callbacks: [checkpoints(gan, { dir: 'out/checkpoint' })] });
+ * await gan.fit(data, { epochs: 5, callbacks: [checkpoints(gan, { dir: 'out/checkpoint', everySteps: 500 })] });
  * const resumed = await loadGAN('out/checkpoint');
  * await resumed.fit(data, { epochs: 10 });
  * ```
  */
 export function checkpoints(gan: Gan, options: CheckpointsOptions): TrainerCallback {
-  const everyEpochs = options.everyEpochs ?? 1;
-  if (!Number.isInteger(everyEpochs) || everyEpochs < 1) throw new GanConfigError('options.everyEpochs', `expected a positive integer, got ${everyEpochs}`);
+  const everyEpochs = checkEvery(options.everyEpochs, 1, 'options.everyEpochs');
+  const everySteps = checkEvery(options.everySteps, 0, 'options.everySteps');
+  const keep = options.keep ?? 3;
+  if (!Number.isInteger(keep) || keep < 1) throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
+  let lastSaved = -1;
+  const save = async (): Promise<void> => {
+    if (gan.trainer.step === lastSaved) return;
+    const dir = await saveCheckpoint(gan, options.dir, { keep });
+    lastSaved = gan.trainer.step;
+    options.onSave?.(dir, gan.trainer.epoch);
+  };
   return {
+    async onBatchEnd(logs) {
+      if (everySteps > 0 && logs.step % everySteps === 0) await save();
+    },
     async onEpochEnd(logs) {
-      if ((logs.epoch + 1) % everyEpochs !== 0) return;
-      await gan.save(options.dir);
-      options.onSave?.(options.dir, logs.epoch + 1);
+      if (everyEpochs > 0 && (logs.epoch + 1) % everyEpochs === 0) await save();
     },
   };
 }
 
 /** Options of {@link saveOnInterrupt}. */
 export interface SaveOnInterruptOptions {
-  /** The checkpoint folder. */
+  /** The checkpoint folder (a `step-NNNNNNNNN/` checkpoint is added, as {@link checkpoints} does). */
   dir: string;
+  /** Keep the newest this many checkpoints in the folder (default 3). */
+  keep?: number;
   /** Where messages go (default `console.error`); `null` for none. */
   log?: ((message: string) => void) | null;
   /** The signals that interrupt (default `['SIGINT', 'SIGTERM']`). */
@@ -81,8 +107,8 @@ export function saveOnInterrupt(gan: Gan, options: SaveOnInterruptOptions): Trai
     async onTrainEnd(logs) {
       for (const s of signals) process.off(s, handler);
       if (!interrupted) return;
-      await gan.save(options.dir);
-      log?.(`saved step ${logs.step} (epoch ${logs.epoch} complete) to ${options.dir}`);
+      const dir = await saveCheckpoint(gan, options.dir, { keep: options.keep ?? 3 });
+      log?.(`saved step ${logs.step} (${logs.epoch} epoch(s) complete) to ${dir}`);
     },
   };
 }

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkpoints, saveOnInterrupt } from '../callbacks/checkpoints';
 import { lossLog } from '../callbacks/loss-log';
@@ -75,14 +75,21 @@ export interface TrainingJob {
 export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise<TrainingResult> {
   const log = job.log ?? ((m: string) => console.log(m));
   const outputs = trainingOutputs(args.out);
-  const resumable = existsSync(path.join(outputs.checkpoint, 'gankit.json'));
+  const resumable = existsSync(outputs.checkpoint);
   let gan: Gan;
   if (args.resume && resumable) {
-    gan = await loadGAN(outputs.checkpoint);
-    log(`resuming from ${outputs.checkpoint}: epoch ${gan.trainer.epoch} done, step ${gan.trainer.step}`);
+    gan = await loadGAN(outputs.checkpoint, { onSkip: (dir, error) => log(`skipping ${dir}: ${error.message}`) });
+    const within = gan.trainer.epochProgress === null ? '' : ` and ${gan.trainer.epochProgress.steps} step(s) of the next`;
+    log(`resuming from ${outputs.checkpoint}: ${gan.trainer.epoch} epoch(s)${within} done, step ${gan.trainer.step}`);
   } else {
     if (args.resume) log(`no checkpoint in ${outputs.checkpoint}: starting a new run`);
-    else if (resumable) log(`note: ${outputs.checkpoint} will be overwritten (--resume continues it instead)`);
+    else if (resumable) {
+      // A new run must not mix its checkpoints with an old run's; the old ones are kept aside, not deleted.
+      const previous = `${outputs.checkpoint}.previous`;
+      await fs.rm(previous, { recursive: true, force: true });
+      await fs.rename(outputs.checkpoint, previous);
+      log(`note: starting a new run; the previous checkpoints moved to ${previous} (--resume continues them instead)`);
+    }
     gan = job.build();
   }
   if (gan.trainer.epoch >= args.epochs) {

@@ -21,6 +21,8 @@ export interface BatchOptions {
   shuffle?: boolean;
   /** Drop a last batch smaller than `batchSize` (default true: batch norm dislikes tiny batches). */
   dropRemainder?: boolean;
+  /** Skip this many batches of the (shuffled) order without building them: how a resumed epoch continues (default 0). */
+  skipBatches?: number;
 }
 
 /** Options shared by the {@link ImageDataset} constructors. */
@@ -152,7 +154,10 @@ export class ImageDataset {
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
     }
-    const { shuffle = true, dropRemainder = true } = options;
+    const { shuffle = true, dropRemainder = true, skipBatches = 0 } = options;
+    if (!Number.isInteger(skipBatches) || skipBatches < 0) {
+      throw new GanConfigError('skipBatches', `expected a non-negative integer, got ${skipBatches}`);
+    }
     if (dropRemainder && batchSize > this.size) {
       throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${this.size} images); no full batch fits`);
     }
@@ -163,7 +168,7 @@ export class ImageDataset {
       options.rng.shuffle(order);
     }
     const count = this.batchCount(batchSize, dropRemainder);
-    for (let b = 0; b < count; b++) {
+    for (let b = skipBatches; b < count; b++) {
       const idx = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, this.size));
       yield this.gather(idx);
     }

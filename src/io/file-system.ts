@@ -6,15 +6,41 @@ import { CheckpointError } from '../errors';
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
 
-/** Writes `data` to `file` through a temporary file in the same directory and a rename. */
+/**
+ * Writes `data` to `file` through a temporary file in the same directory: written, flushed to
+ * disk (`fsync`), then renamed into place, so a crash leaves the old file or the new one, never
+ * a part of either.
+ */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    await fs.writeFile(tmp, data);
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(tmp, file);
   } catch (error) {
     await fs.rm(tmp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Flushes a directory's entries (new names, renames) to disk, so a rename survives a power cut.
+ * A no-op where directories cannot be opened for syncing (e.g. Windows).
+ */
+export async function syncDirectory(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Not supported on this platform or file system: the rename is still atomic, only not yet durable.
+  } finally {
+    await handle?.close();
   }
 }
 

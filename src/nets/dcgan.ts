@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
+import { SeededDropout } from './seeded-dropout';
 import type { Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
 import {
@@ -172,7 +173,7 @@ export function dcganDiscriminator(args: DcganDiscriminatorArgs = {}): tfl.Layer
   for (const [i, units] of (args.denseUnits ?? [256]).entries()) {
     checkPositiveInt(units, `denseUnits[${i}]`);
     x = applyActivation(tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor, act, alpha);
-    if (dropout > 0) x = tfl.layers.dropout({ rate: dropout }).apply(x) as SymbolicTensor;
+    if (dropout > 0) x = new SeededDropout({ rate: dropout }).apply(x) as SymbolicTensor;
   }
   const logit = tfl.layers.dense({ units: 1, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;
   return tfl.model({ inputs, outputs: logit, name: args.name ?? 'discriminator' });

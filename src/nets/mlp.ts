@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
+import { SeededDropout } from './seeded-dropout';
 import type { Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
 import {
@@ -114,7 +115,7 @@ export function mlpDiscriminator(args: MlpDiscriminatorArgs = {}): tfl.LayersMod
   hidden.forEach((units, i) => {
     x = tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;
     if (norms[i]) x = batchNorm(x, args);
-    if (drops[i] > 0) x = tfl.layers.dropout({ rate: drops[i] }).apply(x) as SymbolicTensor;
+    if (drops[i] > 0) x = new SeededDropout({ rate: drops[i] }).apply(x) as SymbolicTensor;
     x = applyActivation(x, args.activation ?? 'relu', alpha);
   });
   const logit = tfl.layers.dense({ units: 1, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;

@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
 import '../conditioning/one-hot-layer';
+import '../nets/seeded-dropout';
 import { buildReplica, serveReplica, type ReplicaSpec } from './replica';
 import { SharedState } from './shared-state';
 

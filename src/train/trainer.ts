@@ -6,6 +6,7 @@ import { DataParallelSession } from '../parallel/data-parallel';
 import type { GanLoss } from '../losses/types';
 import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
+import { withDropoutSeed } from '../nets/seeded-dropout';
 import { generateImages, type GenerateOptions } from './generate';
 import type { EpochLogs, StepLogs, TrainerCallback } from './callbacks';
 
@@ -87,6 +88,20 @@ export interface FitOptions {
   workers?: number;
 }
 
+/**
+ * Where training stands inside an unfinished epoch. Checkpoints store it, so a run stopped in
+ * the middle of an epoch resumes with the same shuffle, at the same batch, with the same running
+ * means, and repeats an uninterrupted run exactly.
+ */
+export interface EpochProgress {
+  /** Steps already done in this epoch. */
+  steps: number;
+  /** Seed of this epoch's shuffle. */
+  shuffleSeed: number;
+  /** Sums of `[dLoss, gLoss, dRealMean, dFakeMean]` over those steps (for the epoch's means). */
+  totals: [number, number, number, number];
+}
+
 /** One row per finished epoch. */
 export type TrainHistory = EpochLogs[];
 
@@ -127,6 +142,8 @@ export class GanTrainer {
   step = 0;
   /** Epochs completed so far. */
   epoch = 0;
+  /** Where training stands inside an unfinished epoch (`null` between epochs); saved in checkpoints. */
+  epochProgress: EpochProgress | null = null;
   private readonly readbackEvery: number;
   private gradientReducer: GradientReducer | null = null;
   private readonly generatorVariables: tf.Variable[];
@@ -190,7 +207,7 @@ export class GanTrainer {
     if (realBatches.length !== this.discriminatorSteps) {
       throw new GanConfigError('realBatches', `expected ${this.discriminatorSteps} batches (one per discriminator update), got ${realBatches.length}`);
     }
-    return tf.tidy(() => {
+    return withDropoutSeed(this.rng.nextSeed(), () => tf.tidy(() => {
       let dStats: tf.Tensor1D | null = null;
       for (const batch of realBatches) {
         if (dStats !== null) dStats.dispose();
@@ -199,7 +216,7 @@ export class GanTrainer {
       const gLoss = this.generatorUpdate(realBatches[0].images.shape[0]);
       const stats = dStats as tf.Tensor1D;
       return tf.concat([tf.slice(stats, [0], [1]), tf.reshape(gLoss, [1]), tf.slice(stats, [1], [2])]) as tf.Tensor1D;
-    });
+    }));
   }
 
   private conditionInputs(images: tf.Tensor, labels: tf.Tensor | null): tf.Tensor[] {
@@ -318,8 +335,10 @@ export class GanTrainer {
     for (const cb of callbacks) await cb.onTrainBegin?.({ trainer: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
     while (this.epoch < epochs && !this.stopRequested) {
       const started = Date.now();
-      const totals = [0, 0, 0, 0];
-      let stepsDone = 0;
+      // A fresh epoch draws its shuffle seed; a resumed one continues the saved epoch where it stopped.
+      const progress: EpochProgress = this.epochProgress ?? { steps: 0, shuffleSeed: this.rng.nextSeed(), totals: [0, 0, 0, 0] };
+      this.epochProgress = progress;
+      const totals = progress.totals;
       const pending: tf.Tensor1D[] = [];
       const flush = async (): Promise<void> => {
         if (pending.length === 0) return;
@@ -336,13 +355,12 @@ export class GanTrainer {
           totals[1] += logs.gLoss;
           totals[2] += logs.dRealMean;
           totals[3] += logs.dFakeMean;
-          stepsDone++;
           for (const cb of callbacks) await cb.onBatchEnd?.(logs);
         }
       };
       try {
-        const batches = data.batches(batchSize, { rng: this.rng });
-        for (let s = 0; s < stepsPerEpoch && !this.stopRequested; s++) {
+        const batches = data.batches(batchSize, { rng: new Rng(progress.shuffleSeed), skipBatches: progress.steps * this.discriminatorSteps });
+        while (progress.steps < stepsPerEpoch && !this.stopRequested) {
           const real: DataBatch[] = [];
           try {
             for (let k = 0; k < this.discriminatorSteps; k++) real.push(batches.next().value as DataBatch);
@@ -351,6 +369,7 @@ export class GanTrainer {
             for (const b of real) tf.dispose([b.images, b.labels ?? []]);
           }
           this.step++;
+          progress.steps++;
           if (pending.length >= this.readbackEvery) await flush();
         }
         await flush();
@@ -358,12 +377,14 @@ export class GanTrainer {
       } finally {
         tf.dispose(pending);
       }
-      if (this.stopRequested && stepsDone < stepsPerEpoch) break;
+      if (progress.steps < stepsPerEpoch) break; // stopped mid-epoch: the progress stays for a resume
+      const n = progress.steps;
       const logs: EpochLogs = {
-        epoch: this.epoch, step: this.step, steps: stepsDone, seconds: (Date.now() - started) / 1000,
-        dLoss: totals[0] / stepsDone, gLoss: totals[1] / stepsDone, dRealMean: totals[2] / stepsDone, dFakeMean: totals[3] / stepsDone,
+        epoch: this.epoch, step: this.step, steps: n, seconds: (Date.now() - started) / 1000,
+        dLoss: totals[0] / n, gLoss: totals[1] / n, dRealMean: totals[2] / n, dFakeMean: totals[3] / n,
       };
       this.epoch++;
+      this.epochProgress = null;
       history.push(logs);
       for (const cb of callbacks) await cb.onEpochEnd?.(logs);
     }

@@ -1,0 +1,284 @@
+/**
+ * Checkpoint directories on disk: the state file's format and its validation, the atomic write
+ * (temporary sibling, flushed, manifest with checksums, then renamed into place), and collections
+ * of checkpoints (`step-NNNNNNNNN/` folders, the last K kept) with a loader that picks the newest
+ * one that verifies.
+ *
+ * @packageDocumentation
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CheckpointError, GanConfigError, GankitError } from '../errors';
+import type { GanConfig } from '../gan';
+import { MANIFEST_FILE, verifyManifest, writeManifest } from '../io/checkpoint-manifest';
+import { syncDirectory } from '../io/file-system';
+import type { EpochProgress } from './trainer';
+import type { AdamPowers } from './adam-powers';
+
+/** The state file of a checkpoint directory. */
+export const STATE_FILE = 'gankit.json';
+const FORMAT = 'gankit-checkpoint';
+/** The checkpoint format this gankit writes; it reads this one and every older one. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
+/** Files every checkpoint of the current format holds (besides the manifest). */
+export const REQUIRED_FILES = [STATE_FILE, 'generator/model.json', 'generator/weights.bin', 'discriminator/model.json', 'discriminator/weights.bin'];
+const NAME_PATTERN = /^step-(\d{9,})$/;
+
+/** What `gankit.json` holds: everything but the weights, which sit beside it. */
+export interface CheckpointState {
+  /** Always `gankit-checkpoint`. */
+  format: string;
+  /** Format version (see {@link CHECKPOINT_FORMAT_VERSION}). */
+  formatVersion: number;
+  /** gankit version that wrote it. */
+  gankitVersion?: string;
+  /** TensorFlow.js version that wrote it. */
+  tfjsVersion?: string;
+  /** When it was written (ISO 8601). */
+  savedAt?: string;
+  /** The GAN's full config. */
+  config: GanConfig;
+  /** Generator updates done. */
+  step: number;
+  /** Epochs completed. */
+  epoch: number;
+  /** Where training stood inside an unfinished epoch (`null` at an epoch boundary). */
+  epochProgress: EpochProgress | null;
+  /** The trainer's random stream state. */
+  rngState: number;
+  /** Each optimizer's weight specs (its state is in `optimizer-<name>.bin`). */
+  optimizers: Record<string, tf.io.WeightsManifestEntry[]>;
+  /** Each Adam optimizer's running powers β1ᵗ, β2ᵗ (see {@link AdamPowers}). */
+  adamPowers?: Record<string, AdamPowers>;
+}
+
+const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function checkConfig(config: unknown, file: string): GanConfig {
+  const fail = (what: string): never => {
+    throw new CheckpointError(file, `config.${what}`);
+  };
+  if (!isObject(config)) return fail('is missing or not an object');
+  const c = config as Partial<GanConfig> & Record<string, unknown>;
+  if (!isInt(c.latentDim, 1)) fail(`latentDim: expected a positive integer, got ${JSON.stringify(c.latentDim)}`);
+  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1))) fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
+  if (!isInt(c.numClasses)) fail(`numClasses: expected a non-negative integer, got ${JSON.stringify(c.numClasses)}`);
+  if (c.architecture !== 'mlp' && c.architecture !== 'dcgan' && c.architecture !== 'custom') fail(`architecture: expected 'mlp', 'dcgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
+  if (c.outputActivation !== 'tanh' && c.outputActivation !== 'sigmoid') fail(`outputActivation: expected 'tanh' or 'sigmoid', got ${JSON.stringify(c.outputActivation)}`);
+  if (!isObject(c.loss) || typeof c.loss.name !== 'string') fail(`loss: expected { name, ...options }, got ${JSON.stringify(c.loss)}`);
+  if (c.conditioning !== undefined && (!isObject(c.conditioning) || typeof c.conditioning.name !== 'string')) fail(`conditioning: expected { name, ...options }, got ${JSON.stringify(c.conditioning)}`);
+  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator)) fail('optimizer: expected { generator, discriminator } Adam settings');
+  for (const net of ['generator', 'discriminator'] as const) {
+    for (const [key, value] of Object.entries((c.optimizer as GanConfig['optimizer'])[net])) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (!isInt(c.discriminatorSteps, 1)) fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
+  if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
+  return c as GanConfig;
+}
+
+function checkProgress(p: unknown, file: string): EpochProgress | null {
+  if (p === null || p === undefined) return null;
+  const ok = isObject(p) && isInt(p.steps) && isInt(p.shuffleSeed) && (p.shuffleSeed as number) < 2 ** 32
+    && Array.isArray(p.totals) && p.totals.length === 4 && p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
+  if (!ok) throw new CheckpointError(file, `epochProgress: expected { steps, shuffleSeed, totals[4] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`);
+  const q = p as unknown as EpochProgress;
+  return { steps: q.steps, shuffleSeed: q.shuffleSeed, totals: [...q.totals] as EpochProgress['totals'] };
+}
+
+function checkSpecs(specs: unknown, name: string, file: string): tf.io.WeightsManifestEntry[] {
+  const ok = Array.isArray(specs) && specs.every((s) => isObject(s) && typeof s.name === 'string' && (s.dtype === 'float32' || s.dtype === 'int32')
+    && Array.isArray(s.shape) && s.shape.length <= 8 && s.shape.every((d) => isInt(d)));
+  if (!ok) throw new CheckpointError(file, `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`);
+  return specs as tf.io.WeightsManifestEntry[];
+}
+
+/**
+ * Reads and validates `dir/gankit.json`, after checking the manifest's checksums (format 2 and
+ * later; format 1 had no manifest).
+ *
+ * @throws {@link CheckpointError} naming the file and what was expected: a missing or changed
+ * file, another format, a newer format version, a field of the wrong type.
+ */
+export async function readCheckpointState(dir: string): Promise<CheckpointState> {
+  const file = path.join(dir, STATE_FILE);
+  const hasManifest = await fs.stat(path.join(dir, MANIFEST_FILE)).then(() => true, () => false);
+  if (hasManifest) await verifyManifest(dir, REQUIRED_FILES);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new CheckpointError(file, `cannot read (${(error as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CheckpointError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(raw) || raw.format !== FORMAT) throw new CheckpointError(file, `expected a ${FORMAT} file`);
+  const version = raw.formatVersion;
+  if (!isInt(version, 1) || version > CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointError(file, `has format version ${JSON.stringify(version)}; this gankit reads versions 1 to ${CHECKPOINT_FORMAT_VERSION} (a newer gankit wrote it: upgrade gankit)`);
+  }
+  if (version >= 2 && !hasManifest) throw new CheckpointError(path.join(dir, MANIFEST_FILE), 'is missing; every checkpoint of format 2 has one');
+  const config = checkConfig(raw.config, file);
+  const step = raw.step ?? 0;
+  const epoch = raw.epoch ?? 0;
+  if (!isInt(step)) throw new CheckpointError(file, `step: expected a non-negative integer, got ${JSON.stringify(step)}`);
+  if (!isInt(epoch)) throw new CheckpointError(file, `epoch: expected a non-negative integer, got ${JSON.stringify(epoch)}`);
+  const rngState = raw.rngState ?? config.seed;
+  if (!isInt(rngState) || rngState >= 2 ** 32) throw new CheckpointError(file, `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(rngState)}`);
+  const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
+  if (raw.optimizers !== undefined) {
+    if (!isObject(raw.optimizers)) throw new CheckpointError(file, 'optimizers: expected an object of weight specs per optimizer');
+    for (const [name, specs] of Object.entries(raw.optimizers)) optimizers[name] = checkSpecs(specs, name, file);
+  }
+  const adamPowers: Record<string, AdamPowers> = {};
+  if (raw.adamPowers !== undefined) {
+    if (!isObject(raw.adamPowers)) throw new CheckpointError(file, 'adamPowers: expected an object of { accBeta1, accBeta2 } per optimizer');
+    for (const [name, p] of Object.entries(raw.adamPowers)) {
+      const inUnit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
+      if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2)) throw new CheckpointError(file, `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`);
+      adamPowers[name] = { accBeta1: p.accBeta1 as number, accBeta2: p.accBeta2 as number };
+    }
+  }
+  return {
+    format: FORMAT, formatVersion: version, config, step, epoch, rngState, optimizers, adamPowers,
+    epochProgress: checkProgress(raw.epochProgress, file),
+    gankitVersion: typeof raw.gankitVersion === 'string' ? raw.gankitVersion : undefined,
+    tfjsVersion: typeof raw.tfjsVersion === 'string' ? raw.tfjsVersion : undefined,
+    savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : undefined,
+  };
+}
+
+const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
+const tmpPrefix = (target: string): string => `${path.basename(target)}.tmp-`;
+const oldPrefix = (target: string): string => `${path.basename(target)}.old-`;
+
+/**
+ * Writes a checkpoint directory atomically: `fill` writes the files into a temporary sibling,
+ * the manifest (sizes and SHA-256 of every file) is written last, everything is flushed, and the
+ * sibling is renamed to `target`. An existing `target` is first renamed aside and removed after,
+ * so at every moment either the old checkpoint or the new one is complete on disk (a loader finds
+ * the aside copy if a crash hits between the two renames). Leftovers of crashed writes are removed.
+ */
+export async function writeCheckpointDirectory(target: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const parent = path.dirname(target);
+  const unique = `${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const tmp = path.join(parent, `${tmpPrefix(target)}${unique}`);
+  try {
+    await fs.mkdir(tmp, { recursive: true });
+    await fill(tmp);
+    await writeManifest(tmp);
+    for (const sub of ['', 'generator', 'discriminator']) if (await exists(path.join(tmp, sub))) await syncDirectory(path.join(tmp, sub));
+    const aside = path.join(parent, `${oldPrefix(target)}${unique}`);
+    const replacing = await exists(target);
+    if (replacing) await fs.rename(target, aside);
+    await fs.rename(tmp, target);
+    await syncDirectory(parent);
+    if (replacing) await fs.rm(aside, { recursive: true, force: true });
+  } catch (error) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    if (error instanceof GankitError) throw error;
+    throw new CheckpointError(target, `could not save (${(error as Error).message})`);
+  }
+  await removeLeftovers(target);
+}
+
+/** Removes temporary and set-aside siblings of `target` that crashed writes left behind. */
+async function removeLeftovers(target: string): Promise<void> {
+  const parent = path.dirname(target);
+  for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
+    if (name.startsWith(tmpPrefix(target)) || name.startsWith(oldPrefix(target))) {
+      await fs.rm(path.join(parent, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** The folder name of the checkpoint at `step` inside a collection: `step-000000123`. */
+export function checkpointName(step: number): string {
+  return `step-${String(step).padStart(9, '0')}`;
+}
+
+/** The checkpoints of a collection folder, oldest first. */
+export async function listCheckpoints(root: string): Promise<Array<{ dir: string; step: number }>> {
+  const names = await fs.readdir(root).catch(() => [] as string[]);
+  return names
+    .map((name) => ({ name, match: NAME_PATTERN.exec(name) }))
+    .filter((e): e is { name: string; match: RegExpExecArray } => e.match !== null)
+    .map((e) => ({ dir: path.join(root, e.name), step: Number(e.match[1]) }))
+    .sort((a, b) => a.step - b.step);
+}
+
+/** Removes all but the newest `keep` checkpoints of a collection. */
+export async function pruneCheckpoints(root: string, keep: number): Promise<void> {
+  const all = await listCheckpoints(root);
+  for (const { dir } of all.slice(0, Math.max(0, all.length - keep))) await fs.rm(dir, { recursive: true, force: true });
+  await syncDirectory(root);
+}
+
+/**
+ * Finds the checkpoint to load from `dir`, which may be a checkpoint itself, a collection of
+ * `step-*` checkpoints (the newest that verifies is taken: a damaged newest one never hides an
+ * older good one), or a checkpoint whose replacement crashed between its two renames.
+ *
+ * @returns the checkpoint directory and, for a collection, the newer ones that failed to verify.
+ * @throws {@link CheckpointError} when nothing loadable is there.
+ */
+export async function resolveCheckpoint(dir: string): Promise<{ dir: string; skipped: Array<{ dir: string; error: CheckpointError }> }> {
+  const root = path.resolve(dir);
+  if (await exists(path.join(root, STATE_FILE))) return { dir: root, skipped: [] };
+  const candidates = (await listCheckpoints(root)).reverse().map((c) => c.dir);
+  const parent = path.dirname(root);
+  const aside = (await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(oldPrefix(root))).map((n) => path.join(parent, n));
+  candidates.push(...aside);
+  const skipped: Array<{ dir: string; error: CheckpointError }> = [];
+  for (const candidate of candidates) {
+    try {
+      await readCheckpointState(candidate);
+      return { dir: candidate, skipped };
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      skipped.push({ dir: candidate, error });
+    }
+  }
+  if (skipped.length > 0) {
+    throw new CheckpointError(root, `holds no checkpoint that verifies; the newest failed with: ${skipped[0].error.message}`);
+  }
+  throw new CheckpointError(root, `is not a checkpoint: expected ${STATE_FILE}, or step-NNNNNNNNN checkpoint folders`);
+}
+
+/** What {@link saveCheckpoint} needs of a GAN: its step and a `save(dir)`. */
+export interface Checkpointable {
+  /** The trainer, whose global step names the checkpoint. */
+  readonly trainer: { readonly step: number };
+  /** Saves the whole training state into one directory (see `Gan.save`). */
+  save(dir: string): Promise<void>;
+}
+
+/**
+ * Saves `gan` into a collection folder as `root/step-NNNNNNNNN/` (atomically, see `Gan.save`),
+ * then removes all but the newest `keep` checkpoints. Load the newest with `loadGAN(root)`.
+ *
+ * @example
+ * ```ts
+ * await saveCheckpoint(gan, 'out/checkpoint', { keep: 3 });
+ * const again = await loadGAN('out/checkpoint'); // the newest that verifies
+ * ```
+ * @returns the directory written.
+ * @throws {@link CheckpointError} when writing fails or the weights are not finite (nothing is
+ * removed then).
+ */
+export async function saveCheckpoint(gan: Checkpointable, root: string, options: { keep?: number } = {}): Promise<string> {
+  const keep = options.keep ?? 3;
+  if (!Number.isInteger(keep) || keep < 1) throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
+  await fs.mkdir(root, { recursive: true });
+  const dir = path.join(path.resolve(root), checkpointName(gan.trainer.step));
+  await gan.save(dir);
+  await pruneCheckpoints(root, keep);
+  return dir;
+}
