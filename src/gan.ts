@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, GanConfigError } from './errors';
+import { CheckpointError, GanConfigError, TrainingDivergedError } from './errors';
 import type { Conditioning } from './conditioning/types';
 import { labelEmbedding } from './conditioning/label-embedding';
 import { channelConcat } from './conditioning/channel-concat';
@@ -18,7 +18,7 @@ import type { GenerateOptions } from './train/generate';
 import { fileSystemHandler, writeFileAtomic } from './io/file-system';
 import { CHECKPOINT_FORMAT_VERSION, STATE_FILE, readCheckpointState, resolveCheckpoint, writeCheckpointDirectory, type CheckpointState } from './train/checkpoint';
 import { VERSION } from './version';
-import { readAdamPowers, writeAdamPowers, type AdamPowers } from './train/adam-powers';
+import { readAdamPowers, setLearningRate, writeAdamPowers, type AdamPowers } from './train/adam-powers';
 import { Rng } from './random';
 
 /** Built-in architectures: fully connected (`mlp`) or convolutional (`dcgan`); `custom` when you pass your own models. */
@@ -78,6 +78,44 @@ export interface CreateCganOptions extends CreateGanOptions {
   numClasses?: number;
   /** How labels reach G and D (default: {@link labelEmbedding} for `mlp`, {@link channelConcat} for `dcgan`). */
   conditioning?: Conditioning;
+}
+
+/** What {@link Gan.fit} does after rolling back (see {@link RollbackOptions}). */
+export interface RollbackInfo {
+  /** The divergence that caused it (step and loss). */
+  error: TrainingDivergedError;
+  /** The step of the checkpoint restored. */
+  restoredStep: number;
+  /** The learning rates from now on. */
+  learningRates: { generator: number; discriminator: number };
+}
+
+/** Rolling back to the last good checkpoint when training diverges (NaN or infinite loss). */
+export interface RollbackOptions {
+  /** The checkpoint folder to roll back to (the newest checkpoint that verifies is used). */
+  rollbackTo: string;
+  /** Multiply both learning rates by this after each rollback (default 0.5). */
+  learningRateFactor?: number;
+  /** Give up (throw the {@link TrainingDivergedError}) after this many rollbacks (default 3). */
+  maxRollbacks?: number;
+  /** Called after each rollback. */
+  onRollback?(info: RollbackInfo): void;
+}
+
+/** Options of {@link Gan.fit}: the trainer's, plus what to do when training diverges. */
+export interface GanFitOptions extends FitOptions {
+  /** `stop` (default): throw a {@link TrainingDivergedError}; or roll back and lower the learning rate. */
+  onDivergence?: 'stop' | RollbackOptions;
+}
+
+function checkRollback(policy: RollbackOptions): void {
+  if (policy === null || typeof policy !== 'object' || typeof policy.rollbackTo !== 'string') {
+    throw new GanConfigError('onDivergence', `expected 'stop' or { rollbackTo: <checkpoint folder>, ... }, got ${JSON.stringify(policy)}`);
+  }
+  const factor = policy.learningRateFactor ?? 0.5;
+  if (!(factor > 0 && factor <= 1)) throw new GanConfigError('onDivergence.learningRateFactor', `expected a number in (0, 1], got ${factor}`);
+  const max = policy.maxRollbacks ?? 3;
+  if (!Number.isInteger(max) || max < 0) throw new GanConfigError('onDivergence.maxRollbacks', `expected a non-negative integer, got ${max}`);
 }
 
 /** Options of {@link loadGAN}. */
@@ -143,9 +181,74 @@ export class Gan {
     return this.config.numClasses;
   }
 
-  /** Trains on `data` (see {@link GanTrainer.fit}). */
-  fit(data: ImageDataset, options: FitOptions = {}): Promise<TrainHistory> {
-    return this.trainer.fit(data, options);
+  /**
+   * Trains on `data` (see {@link GanTrainer.fit}). When a loss becomes NaN or infinite, training
+   * stops with a {@link TrainingDivergedError} naming the step and the loss; with
+   * `onDivergence: { rollbackTo }` it instead reloads the newest good checkpoint of that folder,
+   * lowers both learning rates and carries on (see {@link RollbackOptions}).
+   *
+   * @example
+   * ```ts
+   * await gan.fit(data, {
+   *   epochs: 20,
+   *   callbacks: [checkpoints(gan, { dir: 'out/ckpt', everySteps: 200 })],
+   *   onDivergence: { rollbackTo: 'out/ckpt', learningRateFactor: 0.5, maxRollbacks: 3 },
+   * });
+   * ```
+   */
+  async fit(data: ImageDataset, options: GanFitOptions = {}): Promise<TrainHistory> {
+    const policy = options.onDivergence ?? 'stop';
+    if (policy !== 'stop') checkRollback(policy);
+    const history: TrainHistory = [];
+    for (let rollbacks = 0; ; rollbacks++) {
+      try {
+        history.push(...(await this.trainer.fit(data, options)));
+        return history;
+      } catch (error) {
+        if (!(error instanceof TrainingDivergedError) || policy === 'stop' || rollbacks >= (policy.maxRollbacks ?? 3)) throw error;
+        const restoredStep = await this.restore(policy.rollbackTo);
+        const factor = policy.learningRateFactor ?? 0.5;
+        for (const [name, opt] of namedOptimizers(this.trainer)) {
+          const settings = this.config.optimizer[name as 'generator' | 'discriminator'];
+          settings.learningRate = (settings.learningRate ?? 2e-4) * factor;
+          setLearningRate(opt, settings.learningRate);
+        }
+        policy.onRollback?.({ error, restoredStep, learningRates: { generator: this.config.optimizer.generator.learningRate as number, discriminator: this.config.optimizer.discriminator.learningRate as number } });
+      }
+    }
+  }
+
+  /**
+   * Puts the training state of a checkpoint (weights, optimizer state, step, epoch, progress,
+   * random stream) into this GAN, in place. Returns the step restored.
+   *
+   * @throws {@link CheckpointError} when the checkpoint does not load or was saved from other nets.
+   */
+  async restore(dir: string): Promise<number> {
+    const saved = await loadGAN(dir, { loss: this.trainer.loss });
+    try {
+      for (const [mine, theirs, name] of [[this.generator, saved.generator, 'generator'], [this.discriminator, saved.discriminator, 'discriminator']] as const) {
+        const a = mine.weights.map((w) => w.shape.join('x')).join(',');
+        const b = theirs.weights.map((w) => w.shape.join('x')).join(',');
+        if (a !== b) throw new CheckpointError(dir, `its ${name} has other weights than this GAN's`);
+        mine.setWeights(theirs.getWeights());
+      }
+      const optimizers = namedOptimizers(saved.trainer);
+      for (const [i, [, opt]] of namedOptimizers(this.trainer).entries()) {
+        const weights = await optimizers[i][1].getWeights();
+        await opt.setWeights(weights);
+        for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+        const powers = readAdamPowers(optimizers[i][1]);
+        if (powers !== null) writeAdamPowers(opt, powers);
+      }
+      this.trainer.step = saved.trainer.step;
+      this.trainer.epoch = saved.trainer.epoch;
+      this.trainer.epochProgress = saved.trainer.epochProgress;
+      this.trainer.rng.setState(saved.trainer.rng.getState());
+      return saved.trainer.step;
+    } finally {
+      saved.dispose();
+    }
   }
 
   /**

@@ -20,7 +20,10 @@ export { GanTrainer, createAdam, type GanTrainerArgs, type AdamOptions, type Fit
 export type { TrainerCallback, StepLogs, EpochLogs, TrainBeginInfo, TrainEndLogs } from './train/callbacks';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 
-export { Gan, createGAN, createCGAN, loadGAN, type GanConfig, type CreateGanOptions, type CreateCganOptions, type LoadGanOptions, type Architecture } from './gan';
+export {
+  Gan, createGAN, createCGAN, loadGAN, type GanConfig, type CreateGanOptions, type CreateCganOptions, type LoadGanOptions, type Architecture,
+  type GanFitOptions, type RollbackOptions, type RollbackInfo,
+} from './gan';
 
 export { ImageDataset, type DataBatch, type BatchOptions, type ImageDatasetOptions, type ImageShape } from './data/dataset';
 export { parseIdx, readIdxFile, type IdxArray, type IdxDtype } from './data/idx';

@@ -33,3 +33,11 @@ export function writeAdamPowers(optimizer: tf.Optimizer, powers: AdamPowers): vo
     accBeta2.assign(tf.scalar(powers.accBeta2));
   });
 }
+
+/**
+ * Changes an optimizer's learning rate in place (TensorFlow.js optimizers read it at every
+ * update and serialise it in `getConfig()`, which data-parallel replicas are built from).
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+}

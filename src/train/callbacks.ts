@@ -44,7 +44,7 @@ export interface TrainEndLogs {
   step: number;
   /** Epochs completed (absolute). */
   epoch: number;
-  /** True when a callback (or the user) asked the trainer to stop early. */
+  /** True when training ended early: a callback (or the user) asked it to stop, or it failed (e.g. diverged). */
   stopped: boolean;
 }
 

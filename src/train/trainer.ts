@@ -317,12 +317,24 @@ export class GanTrainer {
     const history: TrainHistory = [];
     const session = workers > 1 ? await DataParallelSession.start(this, workers, batchSize) : null;
     const step = (real: DataBatch[]): tf.Tensor1D => (session === null ? this.trainStep(real) : session.trainStep(real));
+    let failure: unknown;
     try {
       await this.runEpochs(data, { epochs, batchSize, callbacks, stepsPerEpoch }, step, history);
+    } catch (error) {
+      failure = error;
     } finally {
       await session?.stop();
     }
-    for (const cb of callbacks) await cb.onTrainEnd?.({ step: this.step, epoch: this.epoch, stopped: this.stopRequested });
+    // Callbacks hear of the end even when training failed (e.g. to remove signal handlers);
+    // the first failure is what the caller sees.
+    for (const cb of callbacks) {
+      try {
+        await cb.onTrainEnd?.({ step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined });
+      } catch (error) {
+        if (failure === undefined) failure = error;
+      }
+    }
+    if (failure !== undefined) throw failure;
     return history;
   }
 
