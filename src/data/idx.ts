@@ -10,12 +10,18 @@
  * - each dimension as a big-endian unsigned 32-bit integer,
  * - the elements, row-major, big-endian.
  *
+ * The reader treats every file as untrusted: the header is checked against the number of bytes
+ * actually there before anything is allocated, and a gzipped file is decompressed only up to the
+ * size its IDX header declares, so a corrupt or hostile file ends in a {@link DataFormatError},
+ * never in a huge allocation, a hang or an untyped error.
+ *
  * @packageDocumentation
  */
 
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { constants as bufferConstants } from 'node:buffer';
+import { types } from 'node:util';
+import { createGunzip } from 'node:zlib';
 import { DataFormatError } from '../errors';
 
 /** The element type of an {@link IdxArray}. */
@@ -45,6 +51,12 @@ const DTYPES: ReadonlyMap<number, DtypeInfo> = new Map<number, DtypeInfo>([
   [0x0e, { dtype: 'float64', size: 8 }],
 ]);
 
+/**
+ * The most bytes a gzipped IDX file may decompress to: 4 GiB (or less where a Buffer cannot be
+ * that long). MNIST's largest file is 47 MB.
+ */
+const MAX_LENGTH = Math.min(bufferConstants.MAX_LENGTH, 2 ** 32);
+
 const KNOWN_DTYPES = '0x08 (uint8), 0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D (float32) or 0x0E (float64)';
 
 function hex(byte: number): string {
@@ -69,32 +81,44 @@ function decode(bytes: Uint8Array, offset: number, count: number, dtype: IdxDtyp
   return out;
 }
 
+/** A checked IDX header: element type, shape, and the byte sizes it implies. */
+interface IdxHeader {
+  info: DtypeInfo;
+  shape: number[];
+  /** Bytes taken by the header: `4 + 4 * rank`. */
+  headerSize: number;
+  /** Number of elements (product of `shape`); may exceed `Number.MAX_SAFE_INTEGER` for a hostile header. */
+  count: number;
+  /** Data bytes the header declares (`count * itemsize`); not a safe integer for an absurd header. */
+  dataBytes: number;
+}
+
+/** `n` bytes, exactly when it is a safe integer, else as "more than 2^53" (an absurd header). */
+function byteCount(n: number): string {
+  if (Number.isSafeInteger(n)) return String(n);
+  return Number.isFinite(n) ? `more than 2^53 (${n.toExponential(3)})` : 'more than 2^53 (the product overflows)';
+}
+
+/** How many dimensions of a shape messages list before eliding the rest. */
+const SHOWN_DIMENSIONS = 8;
+
+function describe(header: IdxHeader): string {
+  const { shape } = header;
+  const dims = shape.length <= SHOWN_DIMENSIONS ? shape.join(', ') : `${shape.slice(0, SHOWN_DIMENSIONS).join(', ')}, … (${shape.length} dimensions)`;
+  return `shape [${dims}] of ${header.info.dtype}`;
+}
+
 /**
- * Parses the bytes of an (uncompressed) IDX file.
- *
- * uint8 and int8 data are returned as zero-copy views of `bytes`; wider types are decoded from
- * big-endian into new arrays.
- *
- * @param bytes - the whole file.
- * @param source - a file name or description used in error messages (default `"IDX data"`).
- * @returns the element type, the shape and the elements.
- * @throws {@link DataFormatError} when the data is shorter than a header, the magic number is not
- * two zero bytes, the type byte is unknown, the header is cut short, a dimension is zero, or the
- * data is not exactly `product(shape) * itemsize` bytes long.
- *
- * @example
- * ```ts
- * const { dtype, shape, data } = parseIdx(bytes, 't10k-labels-idx1-ubyte');
- * // 'uint8', [10000], Uint8Array(10000)
- * ```
+ * Checks the first four bytes of an IDX header (magic, type byte, rank), which are enough to
+ * reject most files that are not IDX at all.
  */
-export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
+function parseHeaderStart(bytes: Uint8Array, source: string): { info: DtypeInfo; rank: number } {
   if (bytes.length < 4) {
-    throw new DataFormatError(`is ${bytes.length} bytes long; an IDX file needs at least a 4-byte header`, source);
+    throw new DataFormatError(`expected at least a 4-byte header (magic, type byte, rank), got ${bytes.length} bytes`, source);
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new DataFormatError(
-      `wrong magic number: the file starts with ${hex(bytes[0])} ${hex(bytes[1])}; an IDX file starts with two zero bytes (is it still gzip-compressed, or not an IDX file?)`,
+      `wrong magic number: expected an IDX file to start with two zero bytes, got ${hex(bytes[0])} ${hex(bytes[1])} (is it still gzip-compressed, or not an IDX file?)`,
       source,
     );
   }
@@ -106,45 +130,170 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   if (rank === 0) {
     throw new DataFormatError('the IDX header declares 0 dimensions; expected at least one', source);
   }
+  return { info, rank };
+}
+
+/**
+ * Reads and checks the whole IDX header at the start of `bytes`. It reads nothing past the
+ * header and allocates nothing in proportion to the declared shape.
+ *
+ * @throws {@link DataFormatError} when the header is short, or its magic, type byte, rank or a
+ * dimension is invalid.
+ */
+function parseHeader(bytes: Uint8Array, source: string): IdxHeader {
+  const { info, rank } = parseHeaderStart(bytes, source);
   const headerSize = 4 + 4 * rank;
   if (bytes.length < headerSize) {
     throw new DataFormatError(
-      `the IDX header declares ${rank} dimensions, which needs a ${headerSize}-byte header, but the file is only ${bytes.length} bytes long`,
+      `the IDX header declares ${rank} dimensions, which needs a ${headerSize}-byte header, but the file is only ${bytes.length} bytes long (truncated header, or a corrupt dimension count)`,
       source,
     );
   }
-  const header = new DataView(bytes.buffer, bytes.byteOffset, headerSize);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, headerSize);
   const shape: number[] = [];
   let count = 1;
   for (let d = 0; d < rank; d++) {
-    const dim = header.getUint32(4 + 4 * d, false);
+    const dim = view.getUint32(4 + 4 * d, false);
     if (dim === 0) {
       throw new DataFormatError(`dimension ${d} of the IDX shape is 0; expected every dimension to be positive`, source);
     }
     shape.push(dim);
+    // A float product: it can lose exactness or reach Infinity for a hostile header, but it only
+    // ever grows, so comparing it with the bytes available stays correct.
     count *= dim;
   }
-  const expected = count * info.size;
-  const actual = bytes.length - headerSize;
-  if (!Number.isSafeInteger(expected) || actual < expected) {
-    throw new DataFormatError(
-      `truncated IDX data: shape [${shape.join(', ')}] of ${info.dtype} needs ${expected} data bytes after the ${headerSize}-byte header, got ${actual}`,
-      source,
-    );
-  }
-  if (actual > expected) {
-    throw new DataFormatError(
-      `${actual - expected} trailing bytes after the IDX data: shape [${shape.join(', ')}] of ${info.dtype} needs ${expected} data bytes after the ${headerSize}-byte header, got ${actual}`,
-      source,
-    );
-  }
-  return { dtype: info.dtype, shape, data: decode(bytes, headerSize, count, info.dtype) };
+  return { info, shape, headerSize, count, dataBytes: count * info.size };
 }
 
-const gunzipAsync = promisify(gunzip);
+/**
+ * Parses the bytes of an (uncompressed) IDX file.
+ *
+ * uint8 and int8 data are returned as zero-copy views of `bytes`; wider types are decoded from
+ * big-endian into new arrays. The declared shape is checked against `bytes.length` before
+ * anything is allocated, so a corrupt header cannot cause a huge allocation.
+ *
+ * @param bytes - the whole file.
+ * @param source - a file name or description used in error messages (default `"IDX data"`).
+ * @returns the element type, the shape and the elements.
+ * @throws {@link DataFormatError} when `bytes` is not a `Uint8Array`, is shorter than a header,
+ * the magic number is not two zero bytes, the type byte is unknown, the rank is 0, the header is
+ * cut short, a dimension is zero, or the data is not exactly `product(shape) * itemsize` bytes
+ * long (including shapes whose size overflows).
+ *
+ * @example
+ * ```ts
+ * const { dtype, shape, data } = parseIdx(bytes, 't10k-labels-idx1-ubyte');
+ * // 'uint8', [10000], Uint8Array(10000)
+ * ```
+ */
+export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
+  if (!types.isUint8Array(bytes)) {
+    const got = bytes === null ? 'null' : typeof bytes === 'object' ? ((bytes as object).constructor?.name ?? 'an object') : typeof bytes;
+    throw new DataFormatError(`expected the bytes of an IDX file as a Uint8Array (or Buffer), got ${got}`, source);
+  }
+  const header = parseHeader(bytes, source);
+  const { headerSize, dataBytes } = header;
+  const actual = bytes.length - headerSize;
+  if (!(dataBytes <= actual)) {
+    throw new DataFormatError(
+      `truncated IDX data (or a corrupt header): ${describe(header)} needs ${byteCount(dataBytes)} data bytes after the ${headerSize}-byte header, got ${actual}`,
+      source,
+    );
+  }
+  if (actual > dataBytes) {
+    throw new DataFormatError(
+      `${actual - dataBytes} trailing bytes after the IDX data: ${describe(header)} needs ${dataBytes} data bytes after the ${headerSize}-byte header, got ${actual}`,
+      source,
+    );
+  }
+  return { dtype: header.info.dtype, shape: header.shape, data: decode(bytes, headerSize, header.count, header.info.dtype) };
+}
 
+/** An error's message; duck-typed, since errors from Node's internals may come from another realm (e.g. under jest). */
 function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(err);
+}
+
+/** True when `bytes` starts with the gzip magic bytes `0x1f 0x8b`. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * The checked header of a partly decompressed IDX file, or `null` while `head` is too short to
+ * hold it all. Throws the header's {@link DataFormatError} as soon as the bytes seen so far show
+ * it is invalid (the first four bytes are checked before the dimensions arrive).
+ */
+function headerFromHead(head: Uint8Array, source: string): IdxHeader | null {
+  if (head.length < 4) return null;
+  const { rank } = parseHeaderStart(head, source);
+  return head.length < 4 + 4 * rank ? null : parseHeader(head, source);
+}
+
+/**
+ * Decompresses a gzipped IDX file, stopping as soon as its IDX header turns out invalid, declares
+ * more than 4 GiB, or the output grows longer than the header declares; so a gzip bomb or a
+ * corrupt header never inflates into memory.
+ *
+ * @param compressed - the gzip bytes.
+ * @param source - the file (or URL) named in errors.
+ * @returns the decompressed bytes, for {@link parseIdx} (which checks the rest).
+ * @throws {@link DataFormatError} when the gzip stream is corrupt or truncated, when the IDX
+ * header inside is invalid or declares more than 4 GiB, or when the decompressed data is longer
+ * than the header declares.
+ */
+export function gunzipIdx(compressed: Uint8Array, source: string): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const stream = createGunzip();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let header: IdxHeader | null = null;
+    let settled = false;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      stream.destroy();
+      reject(error instanceof DataFormatError ? error : new DataFormatError(`starts like a gzip file but cannot be decompressed: ${reason(error)}`, source));
+    };
+    const onChunk = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (header === null) {
+        // A header is at most 1,024 bytes, so this concatenates only while it is incomplete.
+        header = headerFromHead(chunks.length === 1 ? chunk : Buffer.concat(chunks, total), source);
+        if (header === null) return;
+      }
+      const limit = header.headerSize + header.dataBytes;
+      if (!(limit <= MAX_LENGTH)) {
+        throw new DataFormatError(
+          `the IDX header declares ${describe(header)}, ${byteCount(header.dataBytes)} data bytes; expected at most ${MAX_LENGTH} bytes once decompressed (a corrupt header)`,
+          source,
+        );
+      }
+      if (total > limit) {
+        throw new DataFormatError(
+          `decompresses to more than the ${limit} bytes its IDX header declares (${describe(header)}); expected exactly ${limit} (trailing data, or a corrupt header)`,
+          source,
+        );
+      }
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    stream.on('error', fail);
+    stream.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks, total));
+    });
+    stream.end(compressed);
+  });
 }
 
 /**
@@ -154,7 +303,7 @@ function reason(err: unknown): string {
  * @param path - the file to read.
  * @returns the parsed array (see {@link parseIdx}).
  * @throws {@link DataFormatError} naming `path` when the file cannot be read, is a corrupt gzip
- * stream, or is not a valid IDX file.
+ * stream (or one that inflates past its IDX header's size), or is not a valid IDX file.
  */
 export async function readIdxFile(path: string): Promise<IdxArray> {
   let bytes: Uint8Array;
@@ -163,12 +312,6 @@ export async function readIdxFile(path: string): Promise<IdxArray> {
   } catch (err) {
     throw new DataFormatError(`cannot read the file: ${reason(err)}`, path);
   }
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = await gunzipAsync(bytes);
-    } catch (err) {
-      throw new DataFormatError(`starts like a gzip file but cannot be decompressed: ${reason(err)}`, path);
-    }
-  }
+  if (isGzip(bytes)) bytes = await gunzipIdx(bytes, path);
   return parseIdx(bytes, path);
 }

