@@ -38,11 +38,19 @@ test('gan-mnist runs end to end on a slice of MNIST', async () => {
   await runExample('gan-mnist', ['--epochs', '2', '--limit', '300'], { epochs: 2, steps: 6, gridRows: 10 });
 });
 
-test('cgan-mnist runs, and --resume continues from its checkpoint', async () => {
+test('cgan-mnist runs, and --resume continues from its checkpoint exactly as an uninterrupted run', async () => {
   const out = await runExample('cgan-mnist', ['--epochs', '1', '--limit', '256'], { epochs: 1, steps: 4, gridRows: 10 });
   const { stdout } = await run(tsx, [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', out, '--epochs', '2', '--limit', '256', '--resume'], { cwd: root });
-  expect(stdout).toMatch(/resuming from .*checkpoint: epoch 1 done, step 4/);
-  expect(parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect(stdout).toMatch(/resuming from .*checkpoint: 1 epoch\(s\) done, step 4/);
+  const resumed = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
+  expect(resumed.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  const straight = path.join(tempDir(), 'cgan-mnist-straight');
+  await run(tsx, [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', straight, '--epochs', '2', '--limit', '256'], { cwd: root });
+  const reference = parseLossLog(await fs.readFile(path.join(straight, 'losses.csv'), 'utf8'));
+  for (const [i, row] of resumed.entries()) {
+    expect(Math.abs(row.dLoss - reference[i].dLoss)).toBeLessThan(1e-4);
+    expect(Math.abs(row.gLoss - reference[i].gLoss)).toBeLessThan(1e-4);
+  }
   // latent-walk reads that checkpoint: a 10 × 4 interpolation grid and a 10 × 4 arithmetic grid.
   const walk = path.join(tempDir(), 'latent-walk');
   await run(tsx, [path.join(root, 'examples', 'latent-walk.ts'), '--checkpoint', path.join(out, 'checkpoint'), '--out', walk, '--steps', '4'], { cwd: root });
