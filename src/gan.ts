@@ -24,6 +24,22 @@ import { Rng } from './random';
 /** Built-in architectures: fully connected (`mlp`) or convolutional (`dcgan`); `custom` when you pass your own models. */
 export type Architecture = 'mlp' | 'dcgan' | 'custom';
 
+/** A named part of a config (a loss or a conditioning strategy) with its options. */
+export interface NamedConfig {
+  /** The part's registered name, e.g. `non-saturating` or `label-embedding`. */
+  name: string;
+  /** The part's options. */
+  [option: string]: unknown;
+}
+
+/** Settings of one value per net: G's and D's. */
+export interface PerNet<T> {
+  /** The generator's. */
+  generator: T;
+  /** The discriminator's. */
+  discriminator: T;
+}
+
 /** The JSON-serialisable description of a GAN, stored in every checkpoint. */
 export interface GanConfig {
   /** Size of z. */
@@ -37,11 +53,11 @@ export interface GanConfig {
   /** G's output activation. */
   outputActivation: OutputActivation;
   /** The loss: its name plus options (e.g. label smoothing). */
-  loss: { name: string; [option: string]: unknown };
+  loss: NamedConfig;
   /** The conditioning strategy's name and options (conditional GANs). */
-  conditioning?: { name: string; [option: string]: unknown };
+  conditioning?: NamedConfig;
   /** Optimizer settings of G and D. */
-  optimizer: { generator: AdamOptions; discriminator: AdamOptions };
+  optimizer: PerNet<AdamOptions>;
   /** D updates per G update. */
   discriminatorSteps: number;
   /** Seed the GAN was created with. */
@@ -59,7 +75,7 @@ export interface CreateGanOptions {
   /** The loss (default {@link nonSaturatingLoss}). */
   loss?: GanLoss;
   /** Adam settings for both nets, or separately (default lr 2e-4, β1 0.5). */
-  optimizer?: AdamOptions | { generator?: AdamOptions; discriminator?: AdamOptions };
+  optimizer?: AdamOptions | Partial<PerNet<AdamOptions>>;
   /** D updates per G update (default 1). */
   discriminatorSteps?: number;
   /** Seed for initialisation, z, labels and shuffling (default: random). */
@@ -87,7 +103,7 @@ export interface RollbackInfo {
   /** The step of the checkpoint restored. */
   restoredStep: number;
   /** The learning rates from now on. */
-  learningRates: { generator: number; discriminator: number };
+  learningRates: PerNet<number>;
 }
 
 /** Rolling back to the last good checkpoint when training diverges (NaN or infinite loss). */

@@ -22,7 +22,7 @@ export { generateImages, type GenerateOptions, type GeneratorInfo } from './trai
 
 export {
   Gan, createGAN, createCGAN, loadGAN, type GanConfig, type CreateGanOptions, type CreateCganOptions, type LoadGanOptions, type Architecture,
-  type GanFitOptions, type RollbackOptions, type RollbackInfo,
+  type GanFitOptions, type RollbackOptions, type RollbackInfo, type NamedConfig, type PerNet,
 } from './gan';
 
 export { ImageDataset, type DataBatch, type BatchOptions, type ImageDatasetOptions, type ImageShape } from './data/dataset';
@@ -47,6 +47,7 @@ export { interpolateLatents, latentArithmetic, type InterpolateOptions } from '.
 export { VERSION } from './version';
 export {
   saveCheckpoint, listCheckpoints, resolveCheckpoint, readCheckpointState, checkpointName, CHECKPOINT_FORMAT_VERSION,
-  type CheckpointState, type Checkpointable,
+  type CheckpointState, type Checkpointable, type CheckpointEntry, type ResolvedCheckpoint, type SkippedCheckpoint,
 } from './train/checkpoint';
+export type { AdamPowers } from './train/adam-powers';
 export { writeManifest, verifyManifest, MANIFEST_FILE, type ManifestEntry } from './io/checkpoint-manifest';

@@ -204,8 +204,16 @@ export function checkpointName(step: number): string {
   return `step-${String(step).padStart(9, '0')}`;
 }
 
+/** One checkpoint of a collection folder. */
+export interface CheckpointEntry {
+  /** Its directory. */
+  dir: string;
+  /** The global step it was saved at. */
+  step: number;
+}
+
 /** The checkpoints of a collection folder, oldest first. */
-export async function listCheckpoints(root: string): Promise<Array<{ dir: string; step: number }>> {
+export async function listCheckpoints(root: string): Promise<CheckpointEntry[]> {
   const names = await fs.readdir(root).catch(() => [] as string[]);
   return names
     .map((name) => ({ name, match: NAME_PATTERN.exec(name) }))
@@ -221,6 +229,22 @@ export async function pruneCheckpoints(root: string, keep: number): Promise<void
   await syncDirectory(root);
 }
 
+/** A newer checkpoint that failed to verify and was passed over. */
+export interface SkippedCheckpoint {
+  /** Its directory. */
+  dir: string;
+  /** Why it was refused. */
+  error: CheckpointError;
+}
+
+/** What {@link resolveCheckpoint} found. */
+export interface ResolvedCheckpoint {
+  /** The checkpoint directory to load. */
+  dir: string;
+  /** Newer checkpoints that failed to verify, newest first. */
+  skipped: SkippedCheckpoint[];
+}
+
 /**
  * Finds the checkpoint to load from `dir`, which may be a checkpoint itself, a collection of
  * `step-*` checkpoints (the newest that verifies is taken: a damaged newest one never hides an
@@ -229,14 +253,14 @@ export async function pruneCheckpoints(root: string, keep: number): Promise<void
  * @returns the checkpoint directory and, for a collection, the newer ones that failed to verify.
  * @throws {@link CheckpointError} when nothing loadable is there.
  */
-export async function resolveCheckpoint(dir: string): Promise<{ dir: string; skipped: Array<{ dir: string; error: CheckpointError }> }> {
+export async function resolveCheckpoint(dir: string): Promise<ResolvedCheckpoint> {
   const root = path.resolve(dir);
   if (await exists(path.join(root, STATE_FILE))) return { dir: root, skipped: [] };
   const candidates = (await listCheckpoints(root)).reverse().map((c) => c.dir);
   const parent = path.dirname(root);
   const aside = (await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(oldPrefix(root))).map((n) => path.join(parent, n));
   candidates.push(...aside);
-  const skipped: Array<{ dir: string; error: CheckpointError }> = [];
+  const skipped: SkippedCheckpoint[] = [];
   for (const candidate of candidates) {
     try {
       await readCheckpointState(candidate);
@@ -255,7 +279,10 @@ export async function resolveCheckpoint(dir: string): Promise<{ dir: string; ski
 /** What {@link saveCheckpoint} needs of a GAN: its step and a `save(dir)`. */
 export interface Checkpointable {
   /** The trainer, whose global step names the checkpoint. */
-  readonly trainer: { readonly step: number };
+  readonly trainer: {
+    /** Generator updates done so far. */
+    readonly step: number;
+  };
   /** Saves the whole training state into one directory (see `Gan.save`). */
   save(dir: string): Promise<void>;
 }
