@@ -61,7 +61,7 @@ test('cgan-mnist runs, and --resume continues from its checkpoint exactly as an 
 });
 
 test('cgan-dcgan-mnist runs data-parallel on two threads', async () => {
-  await runExample('cgan-dcgan-mnist', ['--epochs', '1', '--limit', '128'], { epochs: 1, steps: 2, gridRows: 10 });
+  await runExample('cgan-dcgan-mnist', ['--epochs', '1', '--limit', '128'], { epochs: 1, steps: 4, gridRows: 10 }); // batch 32
 });
 
 test('a bad flag is a clear error, not a stack trace', async () => {
