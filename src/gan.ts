@@ -18,6 +18,7 @@ import type { GenerateOptions } from './train/generate';
 import { fileSystemHandler, writeFileAtomic } from './io/file-system';
 import { CHECKPOINT_FORMAT_VERSION, STATE_FILE, readCheckpointState, resolveCheckpoint, writeCheckpointDirectory, type CheckpointState } from './train/checkpoint';
 import { VERSION } from './version';
+import { registerGankitLayers } from './nets/custom-layers';
 import { readAdamPowers, setLearningRate, writeAdamPowers, type AdamPowers } from './train/adam-powers';
 import { Rng } from './random';
 
@@ -462,6 +463,7 @@ function checkOptimizerSpecs(specs: tf.io.WeightsManifestEntry[], variables: tf.
  * weight is missing or of the wrong shape.
  */
 export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promise<Gan> {
+  registerGankitLayers();
   const resolved = await resolveCheckpoint(dir);
   for (const { dir: skipped, error } of resolved.skipped) options.onSkip?.(skipped, error);
   const root = resolved.dir;

@@ -51,3 +51,12 @@ export {
 } from './train/checkpoint';
 export type { AdamPowers } from './train/adam-powers';
 export { writeManifest, verifyManifest, MANIFEST_FILE, type ManifestEntry } from './io/checkpoint-manifest';
+
+// Sample quality: the bundled MNIST classifier and the metrics computed through it (src/eval/).
+export * from './eval/index';
+export type { LossLogRow } from './callbacks/loss-log';
+
+// Stabilisers and a second data format (issue 6): spectral norm (exported with the nets above),
+// an EMA of G's weights for sampling, and HDF5 image sets (needs the optional package h5wasm).
+export { EmaGenerator, emaGenerator, type EmaOptions } from './train/ema';
+export { loadHdf5Images, type Hdf5ImagesOptions } from './data/hdf5';

@@ -4,7 +4,7 @@ module.exports = async function smoke({ initBackend, createCGAN, ImageDataset },
   await initBackend({ log: null });
   const cgan = createCGAN({
     numClasses: 10, latentDim: 16, imageShape: [8, 8, 1], seed: 1,
-    generator: { hiddenUnits: [32] }, discriminator: { hiddenUnits: [32], dropout: 0 },
+    generator: { hiddenUnits: [32] }, discriminator: { hiddenUnits: [32, 32], dropout: 0.3 }, // the worker must rebuild SeededDropout from dist
   });
   const pixels = new Uint8Array(200 * 8 * 8).map(() => Math.floor(Math.random() * 256));
   const data = ImageDataset.fromPixels(pixels, [200, 8, 8, 1], Array.from({ length: 200 }, (_, i) => i % 10), { numClasses: 10 });

@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import { SeededDropout } from './seeded-dropout';
+import { SpectralConv2D, SpectralDense } from './spectral-norm';
 import type { Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
 import {
@@ -66,6 +67,8 @@ export interface DcganDiscriminatorArgs extends NetCommonArgs, BatchNormArgs {
   dropout?: number;
   /** Batch norm after each conv except the first (default false). */
   batchNorm?: boolean;
+  /** Spectral normalisation (Miyato et al. 2018) of every conv and dense layer, the logit's included: {@link SpectralConv2D} / {@link SpectralDense} in their place (default false). */
+  spectralNorm?: boolean;
   /** Hidden activation (default 'leakyRelu'). */
   activation?: ActivationName;
   /** Slope of LeakyReLU's negative part (default 0.2). */
@@ -163,18 +166,22 @@ export function dcganDiscriminator(args: DcganDiscriminatorArgs = {}): tfl.Layer
       `the convolutional discriminator needs an image-shaped input [batch, h, w, c], but conditioning '${args.conditioning?.name}' gives [${start.shape.join(', ')}]; use channelConcat() or an MLP discriminator`,
     );
   }
+  const sn = args.spectralNorm === true;
+  const dense = (units: number): tfl.layers.Layer =>
+    sn ? new SpectralDense({ units, kernelInitializer: kernelInit(context), seed: context.nextSeed() }) : tfl.layers.dense({ units, kernelInitializer: kernelInit(context) });
   let x = start;
   convFilters.forEach((filters, i) => {
-    x = tfl.layers.conv2d({ filters, kernelSize, strides, padding: paddings[i], kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;
+    const convArgs = { filters, kernelSize, strides, padding: paddings[i], kernelInitializer: kernelInit(context) };
+    x = (sn ? new SpectralConv2D({ ...convArgs, seed: context.nextSeed() }) : tfl.layers.conv2d(convArgs)).apply(x) as SymbolicTensor;
     if (args.batchNorm && i > 0) x = batchNorm(x, args);
     x = applyActivation(x, act, alpha);
   });
   x = tfl.layers.flatten().apply(x) as SymbolicTensor;
   for (const [i, units] of (args.denseUnits ?? [256]).entries()) {
     checkPositiveInt(units, `denseUnits[${i}]`);
-    x = applyActivation(tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor, act, alpha);
+    x = applyActivation(dense(units).apply(x) as SymbolicTensor, act, alpha);
     if (dropout > 0) x = new SeededDropout({ rate: dropout }).apply(x) as SymbolicTensor;
   }
-  const logit = tfl.layers.dense({ units: 1, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;
+  const logit = dense(1).apply(x) as SymbolicTensor;
   return tfl.model({ inputs, outputs: logit, name: args.name ?? 'discriminator' });
 }

@@ -2,3 +2,8 @@ export { mlpGenerator, mlpDiscriminator, type MlpGeneratorArgs, type MlpDiscrimi
 export { dcganGenerator, dcganDiscriminator, type DcganGeneratorArgs, type DcganDiscriminatorArgs, type Padding } from './dcgan';
 export type { ActivationName, OutputActivation, NetCommonArgs, BatchNormArgs } from './common';
 export { SeededDropout, withDropoutSeed, type SeededDropoutArgs } from './seeded-dropout';
+export {
+  SpectralNormalization, SpectralDense, SpectralConv2D, spectralNorm,
+  type SpectralNormOptions, type SpectralDenseArgs, type SpectralConv2DArgs, type InitializerSpec,
+} from './spectral-norm';
+export { registerGankitLayers, GANKIT_LAYER_CLASSES } from './custom-layers';

@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import { SeededDropout } from './seeded-dropout';
+import { SpectralDense } from './spectral-norm';
 import type { Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
 import {
@@ -49,6 +50,8 @@ export interface MlpDiscriminatorArgs extends NetCommonArgs, BatchNormArgs {
   dropout?: number | number[];
   /** Batch norm after each hidden dense layer (default false). */
   batchNorm?: boolean | boolean[];
+  /** Spectral normalisation (Miyato et al. 2018) of every dense layer, the logit's included: {@link SpectralDense} in place of Dense (default false). */
+  spectralNorm?: boolean;
   /** How labels reach D (omit for an unconditional GAN). */
   conditioning?: Conditioning;
 }
@@ -111,13 +114,17 @@ export function mlpDiscriminator(args: MlpDiscriminatorArgs = {}): tfl.LayersMod
   const alpha = args.leakyReluAlpha ?? 0.2;
   const context = buildContext(args.seed);
   const { inputs, x: start } = discriminatorInputs(imageShape, args.conditioning, context);
+  const dense = (units: number): tfl.layers.Layer =>
+    args.spectralNorm === true
+      ? new SpectralDense({ units, kernelInitializer: kernelInit(context), seed: context.nextSeed() })
+      : tfl.layers.dense({ units, kernelInitializer: kernelInit(context) });
   let x = start.shape.length > 2 ? (tfl.layers.flatten().apply(start) as SymbolicTensor) : start;
   hidden.forEach((units, i) => {
-    x = tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;
+    x = dense(units).apply(x) as SymbolicTensor;
     if (norms[i]) x = batchNorm(x, args);
     if (drops[i] > 0) x = new SeededDropout({ rate: drops[i] }).apply(x) as SymbolicTensor;
     x = applyActivation(x, args.activation ?? 'relu', alpha);
   });
-  const logit = tfl.layers.dense({ units: 1, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;
+  const logit = dense(1).apply(x) as SymbolicTensor;
   return tfl.model({ inputs, outputs: logit, name: args.name ?? 'discriminator' });
 }

@@ -9,12 +9,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
-import '../conditioning/one-hot-layer';
-import '../nets/seeded-dropout';
+import { registerGankitLayers } from '../nets/custom-layers';
 import { buildReplica, serveReplica, type ReplicaSpec } from './replica';
 import { SharedState } from './shared-state';
 
 async function main(): Promise<void> {
+  registerGankitLayers(); // the replica's models may use gankit's layers
   const spec = workerData as ReplicaSpec;
   const shared = new SharedState(spec.layout, spec.buffer);
   try {

@@ -22,6 +22,13 @@ export interface EpochLogs extends StepLogs {
   steps: number;
   /** Wall time of the epoch in seconds. */
   seconds: number;
+  /**
+   * Extra per-epoch measurements keyed by name (e.g. `fd`, `label_accuracy`), added by callbacks
+   * such as {@link evaluation}. The trainer passes the same logs object to every callback in
+   * order, so callbacks after the one that adds them see them; {@link lossLog} writes them as CSV
+   * columns.
+   */
+  metrics?: Record<string, number>;
 }
 
 /** What a callback learns when training begins. */

@@ -1,0 +1,135 @@
+/**
+ * `gankit eval <checkpoint>`: the command line behind the package's `gankit` binary
+ * (`src/cli/gankit.ts`), parsed with commander.
+ *
+ * @packageDocumentation
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import * as path from 'node:path';
+import { initBackend, type BackendName } from '../backend';
+import { GankitError } from '../errors';
+import { loadGAN } from '../gan';
+import { loadMnistClassifier, type MnistClassifier } from './classifier';
+import { evaluateGan } from './evaluate';
+import { formatMetricsTable, metricsRecord } from './format';
+
+/** Where {@link runGankitCli} writes (default: the process's stdout and stderr). */
+export interface CliOutput {
+  /** Normal output (the table, or JSON). */
+  out?: (text: string) => void;
+  /** Messages and errors. */
+  err?: (text: string) => void;
+}
+
+function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError(`${name} must be an integer ≥ 2, got '${value}'.`);
+    return n;
+  };
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${value}'.`);
+  return n;
+}
+
+interface EvalFlags {
+  samples: number;
+  seed: number;
+  backend?: BackendName;
+  batchSize: number;
+  classifier?: string;
+  json: boolean;
+}
+
+async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string) => void, err: (t: string) => void): Promise<void> {
+  await initBackend({ backend: flags.backend, log: (m) => err(`${m}\n`) });
+  const gan = await loadGAN(checkpoint);
+  let classifier: MnistClassifier;
+  try {
+    classifier = await loadMnistClassifier({ dir: flags.classifier });
+  } catch (error) {
+    gan.dispose();
+    throw error;
+  }
+  try {
+    const metrics = await evaluateGan(gan, { classifier, samples: flags.samples, seed: flags.seed, batchSize: flags.batchSize });
+    if (flags.json) {
+      out(`${JSON.stringify({ checkpoint: path.resolve(checkpoint), epoch: gan.trainer.epoch, step: gan.trainer.step, ...metrics, metrics: metricsRecord(metrics) }, null, 2)}\n`);
+      return;
+    }
+    const c = gan.config;
+    const kind = c.numClasses > 0 ? `conditional (${c.numClasses} classes)` : 'unconditional';
+    const lines = [
+      `checkpoint  ${checkpoint}: ${kind} ${c.architecture} GAN, epoch ${gan.trainer.epoch}, step ${gan.trainer.step}`,
+      `samples     ${metrics.samples}${c.numClasses > 0 ? ` (labels i mod ${c.numClasses})` : ''}, seed ${metrics.seed}; FD against the ${classifier.requireReference().source}`,
+      `classifier  ${classifier.dir} (test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%)`,
+      '',
+      formatMetricsTable({ samples: metrics, ...(classifier.info.realTrainMetrics ? { 'real train (10k)': classifier.info.realTrainMetrics } : {}) }),
+      '',
+      `predicted classes  ${metrics.modeCollapse.histogram.map((n, k) => `${k}:${n}`).join(' ')}`,
+      ...(metrics.modeCollapse.warnings.length > 0 ? metrics.modeCollapse.warnings.map((w) => `warning: ${w}`) : ['no sign of mode collapse']),
+    ];
+    out(`${lines.join('\n')}\n`);
+  } finally {
+    gan.dispose();
+    classifier.dispose();
+  }
+}
+
+/**
+ * Runs the `gankit` command line: `gankit eval <checkpoint-dir> [--samples n] [--seed n]
+ * [--backend wasm|cpu|tensorflow] [--batch-size n] [--classifier dir] [--json]`, which loads the
+ * checkpoint with {@link loadGAN}, measures it with {@link evaluateGan} and prints a table beside
+ * the values of real training images.
+ *
+ * @param argv - as `process.argv` (node, script, arguments).
+ * @returns the exit code: 0 on success, 1 on an error (printed to `err`), 0 for `--help`.
+ *
+ * @example
+ * ```ts
+ * const code = await runGankitCli(['node', 'gankit', 'eval', 'out/cgan-mnist/checkpoint', '--samples', '2000']);
+ * ```
+ */
+export async function runGankitCli(argv: readonly string[], output: CliOutput = {}): Promise<number> {
+  const out = output.out ?? ((t: string) => void process.stdout.write(t));
+  const err = output.err ?? ((t: string) => void process.stderr.write(t));
+  let failure: unknown = null;
+  const program = new Command('gankit')
+    .description('gankit command line')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showHelpAfterError();
+  program
+    .command('eval')
+    .description('measure the samples of a GAN checkpoint with the bundled MNIST classifier: label accuracy, coverage, entropy, diversity, classifier score, Fréchet distance')
+    .argument('<checkpoint-dir>', 'a checkpoint saved by Gan.save / the examples (e.g. out/cgan-mnist/checkpoint)')
+    .option('--samples <n>', 'samples to draw (a conditional GAN: equally many per class)', positiveInt('--samples'), 10000)
+    .option('--seed <n>', 'seed of z', integer, 0)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices(['tensorflow', 'wasm', 'cpu']))
+    .option('--batch-size <n>', 'images generated and classified at once', positiveInt('--batch-size'), 500)
+    .option('--classifier <dir>', 'another classifier folder (default: the bundled assets/mnist-classifier)')
+    .option('--json', 'print the metrics as JSON', false)
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .action(async (checkpoint: string, flags: EvalFlags) => {
+      try {
+        await evalCommand(checkpoint, flags, out, err);
+      } catch (error) {
+        failure = error;
+      }
+    });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    failure = error;
+  }
+  if (failure !== null) {
+    err(`gankit: ${failure instanceof GankitError ? failure.message : failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,184 @@
+/**
+ * All the sample-quality metrics in one call: for images you have ({@link evaluateImages}) or for
+ * a GAN's samples ({@link evaluateGan}).
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { GanConfigError } from '../errors';
+import { Rng } from '../random';
+import type { Gan } from '../gan';
+import { argmaxRows, loadMnistClassifier, type ClassifierOutputs, type MnistClassifier } from './classifier';
+import { checkClassIndices } from './class-histogram';
+import { classifierScore } from './classifier-score';
+import { featureStatistics } from './feature-statistics';
+import { frechetDistance } from './frechet-distance';
+import { labelAccuracy } from './label-accuracy';
+import { modeCollapseReport, type ModeCollapseReport } from './mode-collapse';
+
+/** Every metric of a set of samples (see `docs/metrics.md` for what each means and typical values). */
+export interface GanMetrics {
+  /** Number of samples measured. */
+  samples: number;
+  /** Fraction classified as the label they were generated for ({@link labelAccuracy}); `null` without labels. */
+  labelAccuracy: number | null;
+  /** `exp(E[KL(p(y|x) ‖ p(y))])`, 1 to 10 ({@link classifierScore}). */
+  classifierScore: number;
+  /** Fréchet distance of the classifier's features to the real test set's ({@link frechetDistance}); depends on `samples`. */
+  frechetDistance: number;
+  /** Class histogram, coverage, entropy, largest share and within-class diversity ({@link modeCollapseReport}). */
+  modeCollapse: ModeCollapseReport;
+}
+
+/** Options of {@link computeMetrics} and {@link evaluateImages}. */
+export interface MetricsOptions {
+  /** The classifier (with its reference statistics), e.g. from {@link loadMnistClassifier}. */
+  classifier: MnistClassifier;
+  /** The label each sample was generated for (or, for real images, its true label): enables label accuracy and groups the diversity by it. */
+  labels?: ArrayLike<number> | null;
+  /** See {@link CoverageOptions.minShare} (default 0.01). */
+  minShare?: number;
+}
+
+/**
+ * The metrics of samples already run through the classifier.
+ *
+ * @throws {@link GanConfigError} when the labels do not match the samples, or the classifier has
+ * no reference statistics.
+ *
+ * @example
+ * ```ts
+ * const outputs = await classifier.classify(images);
+ * const metrics = computeMetrics(outputs, { classifier, labels });
+ * ```
+ */
+export function computeMetrics(outputs: ClassifierOutputs, options: MetricsOptions): GanMetrics {
+  const { classifier } = options;
+  const reference = classifier.requireReference();
+  const labels = options.labels ?? null;
+  if (labels !== null) {
+    if (labels.length !== outputs.count) throw new GanConfigError('labels', `has ${labels.length} labels for ${outputs.count} images; expected one per image`);
+    checkClassIndices(labels, outputs.numClasses, 'labels');
+  }
+  const predicted = argmaxRows(outputs.probabilities, outputs.numClasses);
+  const modeCollapse = modeCollapseReport({
+    predicted, features: outputs.features, featureDim: outputs.featureDim, numClasses: outputs.numClasses,
+    realDiversity: reference.classDiversity, groups: labels ?? undefined, minShare: options.minShare,
+  });
+  const fd = outputs.count < 2 ? NaN : frechetDistance(featureStatistics(outputs.features, outputs.featureDim), reference.statistics);
+  return {
+    samples: outputs.count,
+    labelAccuracy: labels === null ? null : labelAccuracy(predicted, labels, outputs.numClasses),
+    classifierScore: classifierScore(outputs.probabilities, outputs.numClasses),
+    frechetDistance: fd,
+    modeCollapse,
+  };
+}
+
+/**
+ * Measures a set of images: classifies them in batches, then computes every metric against the
+ * real test set's cached statistics.
+ *
+ * @param images - `[n, 28, 28, 1]` in [-1, 1] (not disposed).
+ * @throws {@link GanConfigError} for a wrong shape, NaN, values outside [-1, 1], or labels that do
+ * not match.
+ *
+ * @example
+ * ```ts
+ * const test = await loadMnist({ split: 'test', limit: 1000 });
+ * const metrics = await evaluateImages(test.images, { classifier, labels: test.labels });
+ * console.log(metrics.labelAccuracy); // ≈ 0.99
+ * ```
+ */
+export async function evaluateImages(images: tf.Tensor, options: MetricsOptions): Promise<GanMetrics> {
+  return computeMetrics(await options.classifier.classify(images), options);
+}
+
+/** Options of {@link evaluateGan}. */
+export interface EvaluateGanOptions {
+  /** The classifier to measure with (default: {@link loadMnistClassifier}() for this call, disposed after). */
+  classifier?: MnistClassifier;
+  /**
+   * Number of samples (default 10,000, the size of the MNIST test set). A conditional GAN gets
+   * labels `i mod K`, so every class has `samples / K` of them (±1).
+   */
+  samples?: number;
+  /** Seed of z: the same seed gives the same samples (default 0). */
+  seed?: number;
+  /** Images generated and classified per batch (default 500; does not change the samples). */
+  batchSize?: number;
+  /** See {@link CoverageOptions.minShare} (default 0.01). */
+  minShare?: number;
+}
+
+/** What {@link evaluateGan} returns: the metrics and how the samples were drawn. */
+export interface GanEvaluation extends GanMetrics {
+  /** Seed of z. */
+  seed: number;
+  /** True for a conditional GAN (samples drawn for labels `i mod K`). */
+  conditional: boolean;
+}
+
+/**
+ * Draws `samples` images from a GAN (for a conditional GAN, equally many of each class) with a
+ * fixed seed, and measures them: label accuracy (conditional only), class histogram, coverage,
+ * entropy, largest class share, within-class diversity, classifier score and Fréchet distance.
+ * The GAN must make 28×28×1 images; a conditional one must have as many classes as the classifier.
+ *
+ * @throws {@link GanConfigError} for an image shape or class count the classifier cannot measure,
+ * or a bad option.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * const cgan = await loadGAN('out/cgan-mnist/checkpoint');
+ * const m = await evaluateGan(cgan, { samples: 10000, seed: 0 });
+ * console.log(m.labelAccuracy, m.classifierScore, m.frechetDistance, m.modeCollapse.coverage);
+ * ```
+ */
+export async function evaluateGan(gan: Gan, options: EvaluateGanOptions = {}): Promise<GanEvaluation> {
+  const samples = options.samples ?? 10000;
+  const seed = options.seed ?? 0;
+  const batchSize = options.batchSize ?? 500;
+  if (!Number.isInteger(samples) || samples < 2) throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
+  if (!Number.isInteger(seed)) throw new GanConfigError('seed', `expected an integer, got ${seed}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
+  const classifier = options.classifier ?? (await loadMnistClassifier());
+  try {
+    const { inputShape, numClasses, featureDim } = classifier.info;
+    const shape = gan.config.imageShape;
+    if (shape.length !== 3 || shape.some((d, i) => d !== inputShape[i])) {
+      throw new GanConfigError('gan', `makes [${shape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`);
+    }
+    const conditional = gan.numClasses > 0;
+    if (conditional && gan.numClasses !== numClasses) throw new GanConfigError('gan', `has ${gan.numClasses} classes; the classifier knows ${numClasses}`);
+    const labels = conditional ? Int32Array.from({ length: samples }, (_, i) => i % numClasses) : null;
+    const features = new Float32Array(samples * featureDim);
+    const probabilities = new Float32Array(samples * numClasses);
+    // One z for all samples, sliced per batch: the samples do not depend on the batch size. The
+    // seed goes through Rng because TensorFlow.js takes a seed of 0 as "no seed" (Math.random).
+    const z = tf.randomNormal([samples, gan.config.latentDim], 0, 1, 'float32', new Rng(seed).nextSeed() || 1) as tf.Tensor2D;
+    try {
+      for (let start = 0; start < samples; start += batchSize) {
+        const n = Math.min(batchSize, samples - start);
+        const images = tf.tidy(() => {
+          const zBatch = tf.slice(z, [start, 0], [n, -1]) as tf.Tensor2D;
+          return gan.generate(labels === null ? { z: zBatch } : { z: zBatch, labels: labels.subarray(start, start + n) });
+        });
+        try {
+          const out = await classifier.classify(images, { batchSize });
+          features.set(out.features, start * featureDim);
+          probabilities.set(out.probabilities, start * numClasses);
+        } finally {
+          images.dispose();
+        }
+      }
+    } finally {
+      z.dispose();
+    }
+    const outputs: ClassifierOutputs = { count: samples, featureDim, numClasses, features, probabilities };
+    return { ...computeMetrics(outputs, { classifier, labels, minShare: options.minShare }), seed, conditional };
+  } finally {
+    if (options.classifier === undefined) classifier.dispose();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A trainer callback that measures sample quality while a GAN trains.
+ *
+ * @packageDocumentation
+ */
+import { GanConfigError } from '../errors';
+import type { Gan } from '../gan';
+import type { TrainerCallback } from '../train/callbacks';
+import { loadMnistClassifier, type MnistClassifier } from './classifier';
+import { evaluateGan, type GanEvaluation } from './evaluate';
+import { formatMetricsLine, metricsRecord } from './format';
+
+/** Options of {@link evaluation}. */
+export interface EvaluationOptions {
+  /** Evaluate after every N-th epoch (counting completed epochs: 1 = every epoch; default 1). */
+  everyEpochs?: number;
+  /** Samples per evaluation (default 1,000; see {@link EvaluateGanOptions.samples}). FD is only comparable at equal counts. */
+  samples?: number;
+  /** Seed of z, the same at every evaluation so that epochs are compared on the same z (default 0). */
+  seed?: number;
+  /** The classifier (default: the bundled one, loaded when training begins and disposed when it ends). */
+  classifier?: MnistClassifier;
+  /** Where to print a one-line summary per evaluation (default `console.log`; `null` for silence). */
+  log?: ((message: string) => void) | null;
+  /** Called with each evaluation and the number of epochs completed. */
+  onEvaluate?: (metrics: GanEvaluation, epochsDone: number) => void | Promise<void>;
+}
+
+/**
+ * A callback that measures the GAN's samples every `everyEpochs` epochs with {@link evaluateGan}
+ * (label accuracy for a conditional GAN, coverage, largest class share, entropy, diversity ratio,
+ * classifier score, Fréchet distance), prints one line, and adds the numbers to the epoch's logs
+ * as {@link EpochLogs.metrics} (keys of {@link metricsRecord}), so callbacks after it see them and
+ * {@link lossLog} writes them as CSV columns. Put it before `lossLog` in the list.
+ *
+ * It costs one generation and classification of `samples` images per evaluation (about a second
+ * per 1,000 MLP samples on 2 cores), and leaves the trainer's random stream untouched.
+ *
+ * @throws {@link GanConfigError} for a bad option (at creation) or a GAN the classifier cannot
+ * measure (when training begins).
+ *
+ * @example
+ * ```ts
+ * await cgan.fit(mnist, {
+ *   epochs: 10,
+ *   callbacks: [evaluation(cgan, { everyEpochs: 2, samples: 2000 }), lossLog({ file: 'out/losses.csv' })],
+ * });
+ * // epoch 2: acc 0.912  cov 10  max 0.108  H 2.301  div 0.88  CS 8.74  FD 6.12
+ * ```
+ */
+export function evaluation(gan: Gan, options: EvaluationOptions = {}): TrainerCallback {
+  const everyEpochs = options.everyEpochs ?? 1;
+  const samples = options.samples ?? 1000;
+  if (!Number.isInteger(everyEpochs) || everyEpochs < 1) throw new GanConfigError('everyEpochs', `expected a positive integer, got ${everyEpochs}`);
+  if (!Number.isInteger(samples) || samples < 2) throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
+  const log = options.log === undefined ? (m: string) => console.log(m) : options.log;
+  let classifier: MnistClassifier | null = options.classifier ?? null;
+  let owned = false;
+  return {
+    async onTrainBegin() {
+      if (classifier === null) {
+        classifier = await loadMnistClassifier();
+        owned = true;
+      }
+      const { inputShape, numClasses } = classifier.info;
+      let problem: string | null = null;
+      if (gan.config.imageShape.some((d, i) => d !== inputShape[i])) problem = `makes [${gan.config.imageShape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`;
+      else if (gan.numClasses > 0 && gan.numClasses !== numClasses) problem = `has ${gan.numClasses} classes; the classifier knows ${numClasses}`;
+      if (problem !== null) {
+        if (owned) {
+          classifier.dispose();
+          classifier = null;
+          owned = false;
+        }
+        throw new GanConfigError('gan', problem);
+      }
+    },
+    async onEpochEnd(logs) {
+      const epochsDone = logs.epoch + 1;
+      if (epochsDone % everyEpochs !== 0 || classifier === null) return;
+      const metrics = await evaluateGan(gan, { classifier, samples, seed: options.seed ?? 0 });
+      logs.metrics = { ...logs.metrics, ...metricsRecord(metrics) };
+      log?.(`epoch ${epochsDone}: ${formatMetricsLine(metrics)}`);
+      await options.onEvaluate?.(metrics, epochsDone);
+    },
+    onTrainEnd() {
+      if (owned && classifier !== null) {
+        classifier.dispose();
+        classifier = null;
+        owned = false;
+      }
+    },
+  };
+}

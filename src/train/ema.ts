@@ -1,0 +1,241 @@
+/**
+ * An exponential moving average of the generator's weights (Karras et al. 2018; Yazıcı et al.
+ * 2019, "The Unusual Effectiveness of Averaging in GAN Training"): samples from the averaged G
+ * are usually cleaner and steadier than from the G being trained.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import * as path from 'node:path';
+import { CheckpointError, GanConfigError } from '../errors';
+import type { Gan } from '../gan';
+import type { GanTrainer } from './trainer';
+import type { StepLogs, TrainerCallback } from './callbacks';
+import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
+import { fileSystemHandler } from '../io/file-system';
+
+/**
+ * Options of {@link emaGenerator}.
+ *
+ * @example
+ * ```ts
+ * const ema = emaGenerator(gan, { decay: 0.9999, startStep: 2000 }); // average from step 2000 on
+ * ```
+ */
+export interface EmaOptions {
+  /** Weight of the old average at each update: `shadow ← decay·shadow + (1 − decay)·G` (default 0.999). */
+  decay?: number;
+  /**
+   * First trainer step (1-based, as {@link StepLogs.step}) whose update averages. Before it, each
+   * update copies G into the shadow, so the average starts from a G that has left its random
+   * start (default 0: average from the first step on).
+   */
+  startStep?: number;
+}
+
+/**
+ * A shadow copy of a generator that follows its weights as an exponential moving average. It is
+ * a {@link TrainerCallback}: pass it in `callbacks` and it updates after every training step.
+ * Sample from it with {@link EmaGenerator.generate}.
+ *
+ * What is averaged: G's trainable weights. G's non-trainable weights (batch norm's moving mean and
+ * variance, a spectral norm's `u`) are **copied** from G at every update, not averaged: they
+ * belong to G's current weights, and averaging moving statistics would average them twice. (The
+ * copied statistics were measured on G, not on the averaged weights; with batch norm in G the
+ * difference is usually small, and where it is not, run the shadow in training mode on a few
+ * batches of z to re-estimate them.)
+ *
+ * The trainer reports steps to callbacks when it reads the losses back: with `readbackEvery: k`,
+ * the k updates of a readback all see G as it is after the k-th step.
+ *
+ * @example
+ * ```ts
+ * const ema = emaGenerator(gan, { decay: 0.999 });
+ * await gan.fit(data, { epochs: 10, callbacks: [ema] });
+ * const images = ema.generate({ labels: [0, 1, 2, 3], seed: 1 }); // from the averaged G
+ * ema.dispose();
+ * ```
+ */
+export class EmaGenerator implements TrainerCallback {
+  /** The generator being followed. */
+  readonly source: tfl.LayersModel;
+  /** The averaged copy (same architecture; its weights are the moving average). */
+  readonly shadow: tfl.LayersModel;
+  /** What {@link generateImages} needs: z size, classes, output range. */
+  readonly info: GeneratorInfo;
+  /** Weight of the old average at each update. */
+  readonly decay: number;
+  /** First step that averages (see {@link EmaOptions.startStep}). */
+  readonly startStep: number;
+  /** Updates that averaged so far (copies before `startStep` do not count). */
+  updates = 0;
+  private readonly pairs: Array<{ shadow: tfl.LayerVariable; source: tfl.LayerVariable; trainable: boolean }>;
+  private disposed = false;
+
+  /**
+   * Builds the shadow from G's config (same layers, same names) and copies G's weights into it.
+   * Prefer {@link emaGenerator}.
+   */
+  constructor(generator: tfl.LayersModel, info: GeneratorInfo, options: EmaOptions = {}) {
+    const decay = options.decay ?? 0.999;
+    if (!(typeof decay === 'number' && decay >= 0 && decay < 1)) throw new GanConfigError('decay', `expected a number in [0, 1), got ${decay}`);
+    const startStep = options.startStep ?? 0;
+    if (!Number.isInteger(startStep) || startStep < 0) throw new GanConfigError('startStep', `expected a non-negative integer, got ${startStep}`);
+    this.source = generator;
+    this.info = { latentDim: info.latentDim, numClasses: info.numClasses, outputActivation: info.outputActivation };
+    this.decay = decay;
+    this.startStep = startStep;
+    this.shadow = cloneModel(generator);
+    const from = generator.weights;
+    const to = this.shadow.weights;
+    const trainable = new Set(generator.trainableWeights);
+    if (from.length !== to.length || from.some((w, i) => w.shape.join() !== to[i].shape.join())) {
+      this.shadow.dispose();
+      throw new GanConfigError('generator', 'its copy rebuilt from its config has other weights (a layer that does not serialise its weights?)');
+    }
+    this.pairs = from.map((source, i) => ({ source, shadow: to[i], trainable: trainable.has(source) }));
+    this.copy();
+  }
+
+  /** Sets every shadow weight to G's (as at the start, and at each step before `startStep`). */
+  copy(): void {
+    this.checkLive();
+    tf.tidy(() => {
+      for (const { source, shadow } of this.pairs) shadow.write(source.read());
+    });
+  }
+
+  /**
+   * One averaging update: `shadow ← decay·shadow + (1 − decay)·G` for the trainable weights,
+   * a copy for the others. Runs inside `tf.tidy`; no tensor is left behind.
+   */
+  update(): void {
+    this.checkLive();
+    const rate = 1 - this.decay;
+    tf.tidy(() => {
+      for (const { source, shadow, trainable } of this.pairs) {
+        if (!trainable) {
+          shadow.write(source.read());
+          continue;
+        }
+        const s = shadow.read();
+        // s − (1 − decay)(s − g): the same value as decay·s + (1 − decay)·g, with less rounding when s ≈ g.
+        shadow.write(tf.sub(s, tf.mul(tf.sub(s, source.read()), rate)));
+      }
+    });
+    this.updates++;
+  }
+
+  /** The trainer hook: copies before `startStep`, averages from it on. */
+  onBatchEnd(logs: StepLogs): void {
+    if (logs.step < this.startStep) this.copy();
+    else this.update();
+  }
+
+  /**
+   * Generates images `[n, h, w, c]` in [-1, 1] from the averaged generator, in inference mode
+   * (see {@link generateImages}); the caller disposes them.
+   *
+   * @example
+   * ```ts
+   * const grid = ema.generate({ count: 16, seed: 7 });
+   * await saveImageGrid('ema.png', grid);
+   * grid.dispose();
+   * ```
+   */
+  generate(options: GenerateOptions): tf.Tensor4D {
+    this.checkLive();
+    return generateImages(this.shadow, this.info, options);
+  }
+
+  /**
+   * Saves the averaged generator as a TensorFlow.js model (`model.json` + `weights.bin`) in
+   * `dir`; load it with `tf.loadLayersModel(fileSystemHandler(dir))`, or put it back into an
+   * {@link EmaGenerator} with {@link EmaGenerator.restore}.
+   *
+   * @example
+   * ```ts
+   * await ema.save('out/ema-generator');
+   * ```
+   */
+  async save(dir: string): Promise<void> {
+    this.checkLive();
+    await this.shadow.save(fileSystemHandler(path.resolve(dir)));
+  }
+
+  /**
+   * Loads the weights saved by {@link EmaGenerator.save} into the shadow (e.g. after resuming a
+   * run from a checkpoint).
+   *
+   * @example
+   * ```ts
+   * const gan = await loadGAN('out/ckpt');
+   * const ema = emaGenerator(gan);
+   * await ema.restore('out/ema-generator');
+   * ```
+   * @throws {@link CheckpointError} when the saved model does not load or has other weights.
+   */
+  async restore(dir: string): Promise<void> {
+    this.checkLive();
+    let saved: tfl.LayersModel;
+    try {
+      saved = await tfl.loadLayersModel(fileSystemHandler(path.resolve(dir)));
+    } catch (error) {
+      if (error instanceof CheckpointError) throw error;
+      throw new CheckpointError(path.resolve(dir), `cannot load the averaged generator (${(error as Error).message})`);
+    }
+    try {
+      const weights = saved.weights;
+      if (weights.length !== this.pairs.length || weights.some((w, i) => w.shape.join() !== this.pairs[i].shadow.shape.join())) {
+        throw new CheckpointError(path.resolve(dir), 'holds a generator with other weights than this one');
+      }
+      tf.tidy(() => weights.forEach((w, i) => this.pairs[i].shadow.write(w.read())));
+    } finally {
+      saved.dispose();
+    }
+  }
+
+  /** Frees the shadow's weights (G is left alone). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.shadow.dispose();
+  }
+
+  private checkLive(): void {
+    if (this.disposed) throw new GanConfigError('ema', 'this EmaGenerator has been disposed');
+  }
+}
+
+/** A new model with `model`'s architecture (rebuilt from its config, synchronously), weights not yet copied. */
+function cloneModel(model: tfl.LayersModel): tfl.LayersModel {
+  const className = model.getClassName();
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
+  if (entry === undefined) throw new GanConfigError('generator', `cannot rebuild a model of class '${className}'`);
+  const [cls, fromConfig] = entry as unknown as [
+    tf.serialization.SerializableConstructor<tfl.LayersModel>,
+    (cls: unknown, config: tf.serialization.ConfigDict, customObjects: tf.serialization.ConfigDict, fastWeightInit: boolean) => tfl.LayersModel,
+  ];
+  const config = JSON.parse(JSON.stringify(model.getConfig())) as tf.serialization.ConfigDict;
+  // fastWeightInit: the layers start at zeros instead of drawing random weights that are overwritten at once.
+  return fromConfig(cls, config, {}, true);
+}
+
+/**
+ * Creates an {@link EmaGenerator} that follows `gan`'s generator (a {@link Gan} or a
+ * {@link GanTrainer}): pass it to `fit` in `callbacks`, then sample the averaged G with
+ * `ema.generate(...)`.
+ *
+ * @example
+ * ```ts
+ * const gan = createCGAN({ seed: 1 });
+ * const ema = emaGenerator(gan, { decay: 0.999, startStep: 1000 });
+ * await gan.fit(mnist, { epochs: 5, callbacks: [ema, sampleGrids(gan, { dir: 'out' })] });
+ * const sevens = ema.generate({ labels: [7, 7, 7, 7] });
+ * ```
+ */
+export function emaGenerator(gan: Gan | GanTrainer, options: EmaOptions = {}): EmaGenerator {
+  const trainer: GanTrainer = 'trainer' in gan ? gan.trainer : gan;
+  return new EmaGenerator(trainer.generator, { latentDim: trainer.latentDim, numClasses: trainer.numClasses, outputActivation: trainer.outputActivation }, options);
+}
