@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   });
   await initBackend({ backend: args.backend });
   const data = await loadMnist({ split: 'train', limit: args.limit });
-  await runTraining(args, { data, build: () => createCGAN({ architecture: 'dcgan', seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 } }) });
+  await runTraining(args, { data, evaluate: true, build: () => createCGAN({ architecture: 'dcgan', seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 } }) });
 }
 
 main().catch((error: unknown) => {

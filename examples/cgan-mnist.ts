@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const data = await loadMnist({ split: 'train', limit: args.limit });
   await runTraining(args, {
     data,
+    evaluate: true,
     build: () =>
       createCGAN({ architecture: 'mlp', numClasses: 10, latentDim: 100, conditioning: labelEmbedding({ dim: 10 }), seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 } }),
   });

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const args = parseTrainingArgs('gan-mnist', 'The seed-001 GAN (MLP, unconditional) on MNIST.', { epochs: 20, batchSize: 100, out: 'out/gan-mnist' });
   await initBackend({ backend: args.backend });
   const data = await loadMnist({ split: 'train', limit: args.limit });
-  await runTraining(args, { data, build: () => createGAN({ seed: args.seed, optimizer: { learningRate: 2e-4 } }) });
+  await runTraining(args, { data, evaluate: true, build: () => createGAN({ seed: args.seed, optimizer: { learningRate: 2e-4 } }) });
 }
 
 main().catch((error: unknown) => {

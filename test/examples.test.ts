@@ -17,7 +17,8 @@ beforeAll(async () => {
 /** Runs an example as the README does, on a small slice of MNIST, and checks what it wrote. */
 async function runExample(name: string, flags: string[], expect_: { epochs: number; steps: number; gridRows: number }): Promise<string> {
   const out = path.join(tempDir(), name);
-  const { stdout } = await run(tsx, [path.join(root, 'examples', `${name}.ts`), '--out', out, ...flags], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
+  // A small per-epoch evaluation keeps the test quick and still proves the metrics reach the CSV.
+  const { stdout } = await run(tsx, [path.join(root, 'examples', `${name}.ts`), '--out', out, '--eval-samples', '100', ...flags], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
   const files = (await fs.readdir(out)).sort();
   expect(files).toEqual(['checkpoint', 'losses.csv', 'losses.png', 'samples']);
   const grids = (await fs.readdir(path.join(out, 'samples'))).sort();
@@ -27,6 +28,10 @@ async function runExample(name: string, flags: string[], expect_: { epochs: numb
   const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
   expect(rows).toHaveLength(expect_.steps);
   expect(rows.every((r) => Number.isFinite(r.dLoss) && Number.isFinite(r.gLoss))).toBe(true);
+  const measured = rows.at(-1)?.metrics ?? {};
+  expect(Object.keys(measured)).toEqual(expect.arrayContaining(['coverage', 'classifier_score', 'fd']));
+  expect(measured.coverage).toBeGreaterThanOrEqual(1);
+  expect(stdout).toMatch(/cov \d+ .*FD \d/);
   const gan = await loadGAN(path.join(out, 'checkpoint'));
   expect([gan.trainer.epoch, gan.trainer.step]).toEqual([expect_.epochs, expect_.steps]);
   gan.dispose();

@@ -9,6 +9,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkpoints, saveOnInterrupt } from '../callbacks/checkpoints';
 import { lossLog } from '../callbacks/loss-log';
+import { evaluation } from '../eval/evaluation-callback';
 import { progressBar } from '../callbacks/progress-bar';
 import { gridFile, sampleGrids } from '../callbacks/sample-grids';
 import type { ImageDataset } from '../data/dataset';
@@ -57,6 +58,12 @@ export interface TrainingJob {
   data: ImageDataset;
   /** Sample-grid columns (default 10: for a CGAN, ten samples of each class per row). */
   gridColumns?: number;
+  /**
+   * Measure sample quality after each epoch with the bundled MNIST classifier (see
+   * {@link evaluation}; `args.evalSamples` samples, 0 to skip): for 28×28×1 images of 10 classes or
+   * unconditional GANs of that shape. The numbers are printed and written to `losses.csv`.
+   */
+  evaluate?: boolean;
   /** More callbacks, run after the standard ones. */
   callbacks?: TrainerCallback[];
   /** Where messages go (default `console.log`). */
@@ -102,6 +109,7 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
     workers: args.workers,
     callbacks: [
       progressBar(),
+      ...(job.evaluate === true && args.evalSamples > 0 ? [evaluation(gan, { samples: args.evalSamples, log })] : []),
       sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234 }),
       lossLog({ file: outputs.lossCsv, plot: outputs.lossPlot }),
       checkpoints(gan, { dir: outputs.checkpoint }),

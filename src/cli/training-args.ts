@@ -1,7 +1,7 @@
 /**
  * The command line every gankit training script shares (the examples use it), parsed with
  * commander: `--epochs`, `--batch-size`, `--out`, `--backend`, `--seed`, `--workers`,
- * `--resume`, `--limit`, `--help`.
+ * `--resume`, `--limit`, `--eval-samples`, `--help`.
  *
  * @packageDocumentation
  */
@@ -23,6 +23,8 @@ export interface TrainingDefaults {
   workers?: number;
   /** Train on the first N images only (default: all). */
   limit?: number;
+  /** Samples the per-epoch evaluation measures (default 1,000; 0 to skip it). */
+  evalSamples?: number;
 }
 
 /** The parsed command line. */
@@ -43,12 +45,22 @@ export interface TrainingArgs {
   resume: boolean;
   /** Train on the first N images only (quick runs, tests). */
   limit?: number;
+  /** Samples the per-epoch sample-quality evaluation measures (0: no evaluation). */
+  evalSamples: number;
 }
 
 function positiveInt(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'.`);
     return n;
   };
 }
@@ -81,6 +93,7 @@ export function parseTrainingArgs(name: string, description: string, defaults: T
     .option('--workers <n>', 'data-parallel threads (one per core pays on convolutional nets)', positiveInt('--workers'), defaults.workers ?? 1)
     .option('--resume', 'continue from <out>/checkpoint when it exists', false)
     .option('--limit <n>', 'train on the first n images only (quick runs)', positiveInt('--limit'), defaults.limit)
+    .option('--eval-samples <n>', 'measure this many samples with the MNIST classifier after each epoch (0: skip)', nonNegativeInt('--eval-samples'), defaults.evalSamples ?? 1000)
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
@@ -91,6 +104,6 @@ export function parseTrainingArgs(name: string, description: string, defaults: T
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
     throw new GanConfigError('argv', message);
   }
-  const o = program.opts<{ epochs: number; batchSize: number; out: string; backend?: BackendName; seed: number; workers: number; resume: boolean; limit?: number }>();
-  return { epochs: o.epochs, batchSize: o.batchSize, out: o.out, backend: o.backend, seed: o.seed, workers: o.workers, resume: o.resume, limit: o.limit };
+  const o = program.opts<{ epochs: number; batchSize: number; out: string; backend?: BackendName; seed: number; workers: number; resume: boolean; limit?: number; evalSamples: number }>();
+  return { epochs: o.epochs, batchSize: o.batchSize, out: o.out, backend: o.backend, seed: o.seed, workers: o.workers, resume: o.resume, limit: o.limit, evalSamples: o.evalSamples };
 }
