@@ -10,7 +10,7 @@ export { initBackend, backendChoice, type BackendName, type BackendChoice, type 
 export { patchWasmKernels } from './kernels/wasm';
 export { patchCpuKernels } from './kernels/cpu';
 export { GankitError, GanConfigError, DataFormatError, CheckpointError, TrainingDivergedError } from './errors';
-export { Rng } from './random';
+export { Rng, tfSeed } from './random';
 
 export * from './nets/index';
 export * from './conditioning/index';

@@ -6,6 +6,19 @@
  */
 
 /**
+ * The seed to give a TensorFlow.js random op for `seed`. TensorFlow.js treats a seed of 0 as "no
+ * seed" and draws from `Math.random`, so 0 is mapped to 2³², which no 32-bit seed collides with.
+ *
+ * @example
+ * ```ts
+ * tf.randomNormal([4, 100], 0, 1, 'float32', tfSeed(userSeed)); // repeatable for userSeed = 0 too
+ * ```
+ */
+export function tfSeed(seed: number): number {
+  return seed === 0 ? 2 ** 32 : seed;
+}
+
+/**
  * A small, fast, seedable pseudo-random generator (mulberry32) whose whole state is one 32-bit
  * integer, so it can be stored in a checkpoint and restored.
  *
@@ -43,9 +56,9 @@ export class Rng {
     return Math.floor(this.nextFloat() * n);
   }
 
-  /** A seed for a TensorFlow.js random op (`tf.randomNormal(..., seed)`, initialisers, dropout). */
+  /** A seed for a TensorFlow.js random op (`tf.randomNormal(..., seed)`, initialisers, dropout); never 0 (see {@link tfSeed}). */
   nextSeed(): number {
-    return this.nextUint32();
+    return tfSeed(this.nextUint32());
   }
 
   /** Shuffles `array` in place (Fisher–Yates) and returns it. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createCGAN, createGAN, GanConfigError, TrainingDivergedError, ImageDataset, DataFormatError, nonSaturatingLoss, type GanLoss, type StepLogs, type TrainerCallback } from '../src/index';
+import { createCGAN, createGAN, GanConfigError, TrainingDivergedError, ImageDataset, DataFormatError, tfSeed, nonSaturatingLoss, type GanLoss, type StepLogs, type TrainerCallback } from '../src/index';
 import { randomDataset, useDefaultBackend } from './helpers';
 
 beforeAll(async () => {
@@ -143,6 +143,27 @@ describe('GanTrainer', () => {
     const big = tf.tensor4d([0, 255, 0, 0], [1, 2, 2, 1]);
     expect(() => ImageDataset.fromTensor(big)).toThrow(/expected \[-1, 1\]/);
     tf.dispose([nan, big]);
+  });
+
+  test('fromTensor copies the images and leaves no other tensor behind', () => {
+    const images = tf.fill([3, 2, 2, 1], 0.5) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const data = ImageDataset.fromTensor(images, [0, 1, 2]);
+    expect(tf.memory().numTensors).toBe(before + 1); // the dataset's own copy, nothing else
+    data.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    images.dispose();
+  });
+
+  test('seed 0 is a seed: generate({ seed: 0 }) repeats (TensorFlow.js alone would take 0 as "random")', () => {
+    const cgan = smallCgan(3);
+    const a = cgan.generate({ count: 4, seed: 0 });
+    const b = cgan.generate({ count: 4, seed: 0 });
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    expect(tfSeed(0)).toBe(2 ** 32);
+    expect(tfSeed(7)).toBe(7);
+    tf.dispose([a, b]);
+    cgan.dispose();
   });
 
   test('the same seed gives the same losses; another seed does not', async () => {

@@ -119,7 +119,9 @@ export class ImageDataset {
   static fromTensor(images: tf.Tensor, labels?: ArrayLike<number> | null, options: ImageDatasetOptions = {}): ImageDataset {
     const source = options.source ?? 'images';
     checkShape(images.shape, 'images.shape');
-    const [min, max, nan] = tf.tidy(() => tf.stack([tf.min(images), tf.max(images), tf.sum(tf.cast(tf.isNaN(images), 'float32'))])).dataSync() as Float32Array;
+    const stats = tf.tidy(() => tf.stack([tf.min(images), tf.max(images), tf.sum(tf.cast(tf.isNaN(images), 'float32'))]));
+    const [min, max, nan] = stats.dataSync() as Float32Array;
+    stats.dispose();
     if (nan > 0) throw new DataFormatError(`contains ${nan} NaN values`, source);
     if (min < -1 - 1e-6 || max > 1 + 1e-6) {
       throw new DataFormatError(`has values in [${min}, ${max}]; expected [-1, 1] (use ImageDataset.fromPixels for 0-255 pixels)`, source);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
+import { tfSeed } from '../random';
 import type { OutputActivation } from '../nets/common';
 
 /** Options of `generate()`: give `labels` (conditional GAN) or `count` (either), and optionally `z` or `seed`. */
@@ -62,10 +63,10 @@ export function generateImages(generator: tfl.LayersModel, info: GeneratorInfo, 
   }
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   return tf.tidy(() => {
-    const z = options.z ?? tf.randomNormal([n as number, info.latentDim], 0, 1, 'float32', seed);
+    const z = options.z ?? tf.randomNormal([n as number, info.latentDim], 0, 1, 'float32', tfSeed(seed));
     const inputs: tf.Tensor[] = [z];
     if (info.numClasses > 0) {
-      inputs.push(labels !== null ? tf.tensor2d(labels, [n as number, 1], 'int32') : tf.randomUniform([n as number, 1], 0, info.numClasses, 'int32', seed + 1));
+      inputs.push(labels !== null ? tf.tensor2d(labels, [n as number, 1], 'int32') : tf.randomUniform([n as number, 1], 0, info.numClasses, 'int32', tfSeed(seed + 1)));
     }
     const images = generator.apply(inputs, { training: false }) as tf.Tensor4D;
     return (info.outputActivation === 'sigmoid' ? tf.sub(tf.mul(images, 2), 1) : images) as tf.Tensor4D;
