@@ -1,6 +1,6 @@
 // Sample quality: the bundled MNIST classifier and the metrics computed through it.
 export { featureStatistics, type FeatureStatistics } from './feature-statistics';
-export { symmetricMatrixSqrt, traceSqrtProduct, type SquareMatrix } from './matrix-sqrt';
+export { symmetricMatrixSqrt, traceSqrtProduct, type SquareMatrix, type PackedSquareMatrix } from './matrix-sqrt';
 export { frechetDistance, frechetDistanceOfFeatures } from './frechet-distance';
 export { readReferenceStatistics, writeReferenceStatistics, type ReferenceStatistics } from './reference-statistics';
 export {

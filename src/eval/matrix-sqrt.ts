@@ -7,13 +7,16 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { GanConfigError } from '../errors';
 
-/** A square matrix as rows (`number[][]`) or row-major values with its size. */
-export type SquareMatrix = number[][] | {
+/** A square matrix as row-major values with its size. */
+export interface PackedSquareMatrix {
   /** The `dim × dim` entries, row-major. */
   values: ArrayLike<number>;
   /** Number of rows (and of columns). */
   dim: number;
-};
+}
+
+/** A square matrix as rows (`number[][]`) or row-major values with its size. */
+export type SquareMatrix = number[][] | PackedSquareMatrix;
 
 function toMatrix(matrix: SquareMatrix, argument: string): Matrix {
   if (Array.isArray(matrix)) {

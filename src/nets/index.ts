@@ -4,6 +4,6 @@ export type { ActivationName, OutputActivation, NetCommonArgs, BatchNormArgs } f
 export { SeededDropout, withDropoutSeed, type SeededDropoutArgs } from './seeded-dropout';
 export {
   SpectralNormalization, SpectralDense, SpectralConv2D, spectralNorm,
-  type SpectralNormOptions, type SpectralDenseArgs, type SpectralConv2DArgs, type InitializerSpec,
+  type SpectralNormOptions, type SpectralDenseArgs, type SpectralConv2DArgs, type InitializerSpec, type LayerInitializer,
 } from './spectral-norm';
 export { registerGankitLayers, GANKIT_LAYER_CLASSES } from './custom-layers';

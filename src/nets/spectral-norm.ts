@@ -16,7 +16,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 
-type Initializer = ReturnType<typeof tfl.initializers.zeros>;
+/** A tfjs-layers initializer object (what `tf.initializers.heNormal(...)` returns). */
+export type LayerInitializer = ReturnType<typeof tfl.initializers.zeros>;
 type LayerVariable = tfl.LayerVariable;
 type ActivationIdentifier = NonNullable<Parameters<typeof tfl.layers.activation>[0]>['activation'];
 /**
@@ -27,7 +28,7 @@ type ActivationIdentifier = NonNullable<Parameters<typeof tfl.layers.activation>
  * new SpectralDense({ units: 64, kernelInitializer: tf.initializers.heNormal({ seed: 1 }), biasInitializer: 'zeros' });
  * ```
  */
-export type InitializerSpec = Initializer | string | tf.serialization.ConfigDict;
+export type InitializerSpec = LayerInitializer | string | tf.serialization.ConfigDict;
 
 /**
  * Options of the spectral normalisation itself, shared by {@link SpectralDense}, {@link SpectralConv2D} and {@link spectralNorm}.
@@ -109,13 +110,13 @@ export interface SpectralConv2DArgs extends SpectralLayerArgs {
 const ZERO_ARGS = new Set(['zeros', 'ones', 'Zeros', 'Ones']);
 
 /** An initializer object from any of the forms tfjs-layers' own layers accept. */
-function toInitializer(spec: InitializerSpec | undefined, fallback: string, argument: string): Initializer {
+function toInitializer(spec: InitializerSpec | undefined, fallback: string, argument: string): LayerInitializer {
   const value = spec ?? fallback;
-  if (typeof value === 'object' && value !== null && typeof (value as Initializer).apply === 'function' && typeof (value as Initializer).getClassName === 'function') {
-    return value as Initializer;
+  if (typeof value === 'object' && value !== null && typeof (value as LayerInitializer).apply === 'function' && typeof (value as LayerInitializer).getClassName === 'function') {
+    return value as LayerInitializer;
   }
   if (typeof value === 'string') {
-    const factories = tfl.initializers as unknown as Record<string, ((args?: unknown) => Initializer) | undefined>;
+    const factories = tfl.initializers as unknown as Record<string, ((args?: unknown) => LayerInitializer) | undefined>;
     const id = value.charAt(0).toLowerCase() + value.slice(1);
     const factory = factories[id];
     if (typeof factory === 'function') return ZERO_ARGS.has(value) ? factory() : factory({});
@@ -125,10 +126,10 @@ function toInitializer(spec: InitializerSpec | undefined, fallback: string, argu
   const entry = typeof dict.className === 'string' ? tf.serialization.SerializationMap.getMap().classNameMap[dict.className] : undefined;
   if (entry === undefined) throw new GanConfigError(argument, `unknown initializer ${JSON.stringify(value)}`);
   const [cls, fromConfig] = entry;
-  return fromConfig(cls, dict.config ?? {}) as unknown as Initializer;
+  return fromConfig(cls, dict.config ?? {}) as unknown as LayerInitializer;
 }
 
-function serializeInitializer(init: Initializer): tf.serialization.ConfigDict {
+function serializeInitializer(init: LayerInitializer): tf.serialization.ConfigDict {
   return { className: init.getClassName(), config: init.getConfig() };
 }
 
@@ -176,9 +177,9 @@ export abstract class SpectralNormalization extends tfl.layers.Layer {
   readonly activation: string;
   /** Whether the layer adds a bias. */
   readonly useBias: boolean;
-  protected readonly kernelInitializer: Initializer;
-  protected readonly biasInitializer: Initializer;
-  protected readonly uInitializer: Initializer;
+  protected readonly kernelInitializer: LayerInitializer;
+  protected readonly biasInitializer: LayerInitializer;
+  protected readonly uInitializer: LayerInitializer;
   protected kernel: LayerVariable | null = null;
   protected bias: LayerVariable | null = null;
   protected u: LayerVariable | null = null;
