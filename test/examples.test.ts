@@ -75,3 +75,14 @@ test('a bad flag is a clear error, not a stack trace', async () => {
     stderr: expect.stringContaining('--epochs must be a positive integer'),
   });
 });
+
+test('wgan-gp-mnist trains WGAN-GP (5 critic updates per generator update) on a slice of MNIST', async () => {
+  const out = await runExample('wgan-gp-mnist', ['--epochs', '1', '--limit', '320'], { epochs: 1, steps: 2, gridRows: 10 }); // 10 batches of 32
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect(gan.config.loss).toEqual({ name: 'wasserstein', builtin: true, gradientPenalty: 10 });
+  expect([gan.config.discriminatorSteps, gan.config.optimizer.discriminator]).toEqual([5, { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 }]);
+  const [iterations] = await gan.trainer.discriminatorOptimizer.getWeights();
+  expect(iterations.tensor.dataSync()[0]).toBe(10); // 2 steps × 5 critic updates
+  iterations.tensor.dispose();
+  gan.dispose();
+});

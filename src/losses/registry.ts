@@ -9,6 +9,10 @@ import type { GanLoss } from './types';
 import { BceLoss } from './bce';
 import { minimaxLoss } from './minimax';
 import { nonSaturatingLoss } from './non-saturating';
+import { HingeLoss } from './hinge';
+import { LeastSquaresLoss } from './least-squares';
+import { WassersteinLoss } from './wasserstein';
+import { R1PenaltyLoss } from './r1';
 
 /** A loss's name plus its options. @internal */
 export interface LossConfig {
@@ -16,14 +20,45 @@ export interface LossConfig {
   [option: string]: unknown;
 }
 
-/** The config that {@link lossFromConfig} rebuilds `loss` from. @internal */
+/**
+ * The config that {@link lossFromConfig} rebuilds `loss` from. The configs of the losses added
+ * after the first three carry `builtin: true`, so that a user-written loss that happens to share
+ * a name (the README's custom `least-squares`, say) is never rebuilt as the built-in one.
+ * @internal
+ */
 export function lossConfig(loss: GanLoss): LossConfig {
   if (loss instanceof BceLoss) return { name: loss.name, realLabel: loss.realLabel, fakeLabel: loss.fakeLabel };
+  if (loss instanceof HingeLoss) return { name: loss.name, builtin: true };
+  if (loss instanceof LeastSquaresLoss) {
+    return { name: loss.name, builtin: true, realLabel: loss.realLabel, fakeLabel: loss.fakeLabel, generatorTarget: loss.generatorTarget };
+  }
+  if (loss instanceof WassersteinLoss) return { name: loss.name, builtin: true, gradientPenalty: loss.gradientPenalty };
+  if (loss instanceof R1PenaltyLoss) return { name: loss.name, builtin: true, penalty: 'r1', gamma: loss.gamma, base: lossConfig(loss.base) };
   return { name: loss.name };
+}
+
+function isLossConfig(x: unknown): x is LossConfig {
+  return typeof x === 'object' && x !== null && typeof (x as LossConfig).name === 'string';
 }
 
 /** The built-in loss named by `config`, or `null` for a user-written one. @internal */
 export function lossFromConfig(config: LossConfig): GanLoss | null {
+  if (config.builtin === true) {
+    if (config.penalty === 'r1') {
+      const base = isLossConfig(config.base) ? lossFromConfig(config.base) : null;
+      return base === null ? null : new R1PenaltyLoss(base, { gamma: config.gamma as number });
+    }
+    switch (config.name) {
+      case 'hinge':
+        return new HingeLoss();
+      case 'least-squares':
+        return new LeastSquaresLoss({ realLabel: config.realLabel as number, fakeLabel: config.fakeLabel as number, generatorTarget: config.generatorTarget as number });
+      case 'wasserstein':
+        return new WassersteinLoss({ gradientPenalty: config.gradientPenalty as number });
+      default:
+        return null;
+    }
+  }
   switch (config.name) {
     case 'non-saturating':
       return nonSaturatingLoss();

@@ -3,7 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError, TrainingDivergedError } from '../errors';
 import type { DataBatch, ImageDataset } from '../data/dataset';
 import { DataParallelSession } from '../parallel/data-parallel';
-import type { GanLoss } from '../losses/types';
+import type { GanLoss, PenaltyContext } from '../losses/types';
+import { enableSecondOrderGradients } from '../losses/penalty';
 import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
 import { withDropoutSeed } from '../nets/seeded-dropout';
@@ -170,6 +171,10 @@ export class GanTrainer {
     for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
       if (typeof (args.loss as unknown as Record<string, unknown>)?.[key] !== 'function') throw new GanConfigError('loss', `expected a GanLoss with a ${key}() method`);
     }
+    if (args.loss.discriminatorPenalty !== undefined) {
+      if (typeof args.loss.discriminatorPenalty !== 'function') throw new GanConfigError('loss', 'discriminatorPenalty must be a method (or absent)');
+      enableSecondOrderGradients();
+    }
     this.outputActivation = args.outputActivation ?? 'tanh';
     this.generatorOptimizer = args.generatorOptimizer ?? createAdam();
     this.discriminatorOptimizer = args.discriminatorOptimizer ?? createAdam();
@@ -236,19 +241,32 @@ export class GanTrainer {
     return this.outputActivation === 'sigmoid' ? tf.mul(tf.add(images, 1), 0.5) : images;
   }
 
-  /** One D update; returns `[dLoss, dRealMean, dFakeMean]`. */
+  /** One D update; returns `[dLoss, dRealMean, dFakeMean]` (dLoss includes the loss's penalty, if any). */
   private discriminatorUpdate(batch: DataBatch): tf.Tensor1D {
     const n = batch.images.shape[0];
     const fake = this.sampleFakeInputs(n);
     const fakeImages = this.generator.apply(fake.inputs, { training: true }) as tf.Tensor;
-    const realInputs = this.conditionInputs(this.toGeneratorRange(batch.images), batch.labels);
+    const realImages = this.toGeneratorRange(batch.images);
+    const realInputs = this.conditionInputs(realImages, batch.labels);
     const fakeInputs = this.conditionInputs(fakeImages, fake.labels);
+    // A seed for the penalty's random draws, from the checkpointed stream; drawn only for a loss
+    // with a penalty, so other losses' runs are unchanged.
+    const penaltySeed = this.loss.discriminatorPenalty === undefined ? 0 : this.rng.nextSeed();
     let means: tf.Tensor | null = null;
     const cost = this.update('discriminator', () => {
       const realLogits = this.discriminator.apply(realInputs, { training: true }) as tf.Tensor;
       const fakeLogits = this.discriminator.apply(fakeInputs, { training: true }) as tf.Tensor;
       means = tf.keep(tf.stack([tf.mean(tf.sigmoid(realLogits)), tf.mean(tf.sigmoid(fakeLogits))]));
-      return this.loss.discriminatorLoss(realLogits, fakeLogits);
+      const loss = this.loss.discriminatorLoss(realLogits, fakeLogits);
+      if (this.loss.discriminatorPenalty === undefined) return loss;
+      const labels = this.numClasses === 0 ? null : batch.labels;
+      const context: PenaltyContext = {
+        real: realImages, fake: fakeImages, labels, seed: penaltySeed,
+        fakeLabels: fake.labels === null ? null : tf.reshape(fake.labels, [-1]),
+        discriminate: (images, imageLabels = labels) => this.discriminator.apply(this.conditionInputs(images, imageLabels), { training: true }) as tf.Tensor,
+      };
+      // Inside the same variableGrads: the penalty's gradient (second order for a gradient penalty) reaches D's weights.
+      return tf.add(loss, this.loss.discriminatorPenalty(context)) as tf.Scalar;
     });
     const kept = means as unknown as tf.Tensor;
     const out = tf.concat([tf.reshape(cost, [1]), kept]) as tf.Tensor1D;
