@@ -24,7 +24,7 @@
  * Batch 32 and the 256-unit critic buy steps: at batch 64 with a 512-256 critic a step cost ~0.5 s
  * and 10 minutes reached FD 131. The penalty makes a step ~1.6× as expensive as without it.
  * Writes into --out: samples/epoch-NNN.png (the same z every epoch), losses.csv, losses.png (its
- * axis is drawn for log losses, from 0: WGAN's negative losses fall below it) and checkpoint/.
+ * axis reaches below zero for WGAN's scores, and has no ln 2 lines) and checkpoint/.
  * The D loss in the logs includes the penalty, and −dLoss estimates the Wasserstein distance (the
  * logs' D(x) and D(G(z)) are sigmoids of the critic's scores, not probabilities). Ctrl-C saves the
  * checkpoint; --resume continues it.

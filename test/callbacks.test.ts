@@ -101,6 +101,47 @@ test('lossPlotImage draws the equilibrium lines where ln 2 and 2 ln 2 fall', () 
   expect(reddish(rowOf(1.5))).toBe(0);
 });
 
+test('lossPlotImage shows negative losses (WGAN) on an axis that reaches them, without the BCE lines', () => {
+  // G's loss constant at -2, D's at -0.5: the axis must go below 0 for both to be drawn.
+  const rows: StepLogs[] = Array.from({ length: 100 }, (_, i) => ({ epoch: 0, step: i + 1, dLoss: -0.5, gLoss: -2, dRealMean: 0.5, dFakeMean: 0.5 }));
+  const img = lossPlotImage(rows, { width: 400, height: 300, maxLoss: 2, minLoss: -3 });
+  // y(v) = 266 - (v + 3) / 5 * 238.
+  const rowOf = (v: number): number => Math.round(266 - ((v + 3) / 5) * 238);
+  const count = (y: number, test: (r: number, g: number, b: number) => boolean): number => {
+    let n = 0;
+    for (let x = 60; x < 380; x++) {
+      const i = (y * 400 + x) * 4;
+      if (test(img.data[i], img.data[i + 1], img.data[i + 2])) n++;
+    }
+    return n;
+  };
+  const red = (r: number, g: number, b: number): boolean => r > 150 && g < 120 && b < 120;
+  const blue = (r: number, g: number, b: number): boolean => b > 130 && r < 100;
+  expect(count(rowOf(-2), red)).toBeGreaterThan(250);
+  expect(count(rowOf(-0.5), blue)).toBeGreaterThan(250);
+  expect(count(rowOf(Math.LN2), red)).toBe(0); // no equilibrium line for scores
+  // Left to itself, the axis reaches below the lowest loss: G's curve (-2) is drawn well below D's (-0.5).
+  const auto = lossPlotImage(rows, { width: 400, height: 300 });
+  const densest = (test: (r: number, g: number, b: number) => boolean): number => {
+    let best = -1;
+    let bestCount = 0;
+    for (let y = 28; y <= 266; y++) {
+      let n = 0;
+      for (let x = 60; x < 380; x++) {
+        const i = (y * 400 + x) * 4;
+        if (test(auto.data[i], auto.data[i + 1], auto.data[i + 2])) n++;
+      }
+      if (n > bestCount) [best, bestCount] = [y, n];
+    }
+    return bestCount > 250 ? best : -1;
+  };
+  const gRow = densest(red);
+  const dRow = densest(blue);
+  expect(gRow).toBeGreaterThan(0);
+  expect(dRow).toBeGreaterThan(0);
+  expect(gRow - dRow).toBeGreaterThan(40);
+});
+
 test('checkpoints saves after every epoch; loadGAN continues from it', async () => {
   const data = randomDataset(40);
   const gan = tiny();

@@ -20,6 +20,10 @@ export interface LossPlotOptions {
   smoothing?: number;
   /** Highest loss shown (default: the 99th percentile of the losses, at least 2 ln 2 + 0.2). */
   maxLoss?: number;
+  /** Lowest loss shown (default 0, or below the 1st percentile when losses go negative, as WGAN's do). */
+  minLoss?: number;
+  /** Draw the BCE equilibrium lines ln 2 and 2 ln 2 (default: when no loss is negative, i.e. for log losses). */
+  equilibriumLines?: boolean;
 }
 
 const D_COLOR: Rgb = [31, 119, 180];
@@ -65,12 +69,14 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
   const all = rows.flatMap((r) => [r.dLoss, r.gLoss]).filter(Number.isFinite).sort((a, b) => a - b);
   const p99 = all.length > 0 ? all[Math.min(all.length - 1, Math.floor(all.length * 0.99))] : 2;
   const maxLoss = options.maxLoss ?? Math.max(2 * Math.LN2 + 0.2, p99 * 1.05);
+  const p1 = all.length > 0 ? all[Math.floor(all.length * 0.01)] : 0;
+  const minLoss = Math.min(options.minLoss ?? (p1 < 0 ? p1 * 1.05 : 0), maxLoss - 1e-6);
   const x = (step: number): number => left + ((step - firstStep) / (lastStep - firstStep)) * (right - left);
-  const y = (loss: number): number => bottom - (Math.min(Math.max(loss, 0), maxLoss) / maxLoss) * (bottom - top);
+  const y = (loss: number): number => bottom - ((Math.min(Math.max(loss, minLoss), maxLoss) - minLoss) / (maxLoss - minLoss)) * (bottom - top);
 
   // Grid and y ticks.
-  const yStep = niceStep(maxLoss, 5);
-  for (let v = 0; v <= maxLoss + 1e-9; v += yStep) {
+  const yStep = niceStep(maxLoss - minLoss, 5);
+  for (let v = Math.ceil(minLoss / yStep) * yStep; v <= maxLoss + 1e-9; v += yStep) {
     canvas.line(left, y(v), right, y(v), GRID);
     const label = v.toFixed(yStep < 1 ? (yStep < 0.1 ? 2 : 1) : 0);
     canvas.text(left - 6 - Canvas.textWidth(label), y(v) - 5, label, AXIS);
@@ -86,11 +92,13 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
   canvas.line(left, top, left, bottom, AXIS);
   canvas.line(left, bottom, right, bottom, AXIS);
 
-  // Equilibrium lines.
-  canvas.dashed(left, right, y(Math.LN2), G_COLOR);
-  canvas.dashed(left, right, y(2 * Math.LN2), D_COLOR);
-  canvas.text(right - Canvas.textWidth('ln2'), y(Math.LN2) - 13, 'ln2', G_COLOR);
-  canvas.text(right - Canvas.textWidth('2ln2'), y(2 * Math.LN2) - 13, '2ln2', D_COLOR);
+  // Equilibrium lines (of log losses such as BCE: meaningless for WGAN's scores).
+  if (options.equilibriumLines ?? minLoss >= 0) {
+    canvas.dashed(left, right, y(Math.LN2), G_COLOR);
+    canvas.dashed(left, right, y(2 * Math.LN2), D_COLOR);
+    canvas.text(right - Canvas.textWidth('ln2'), y(Math.LN2) - 13, 'ln2', G_COLOR);
+    canvas.text(right - Canvas.textWidth('2ln2'), y(2 * Math.LN2) - 13, '2ln2', D_COLOR);
+  }
 
   // Curves: raw faint, smoothed solid.
   const window = options.smoothing ?? Math.max(1, Math.round(rows.length / 100));
