@@ -1,0 +1,24 @@
+// The installed package's `gankit eval` binary, with the classifier shipped in the tarball's assets/:
+// save a small 28×28 CGAN, evaluate it through `npx gankit eval`, and check the table.
+import { initBackend, createCGAN } from 'gankit';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'gankit-eval-cli-'));
+try {
+  await initBackend({ log: null });
+  const cgan = createCGAN({ latentDim: 8, seed: 1, generator: { hiddenUnits: [16, 32] }, discriminator: { hiddenUnits: [16, 16] } });
+  await cgan.save(join(dir, 'checkpoint'));
+  const out = execFileSync('npx', ['--no', '--', 'gankit', 'eval', join(dir, 'checkpoint'), '--samples', '200'], { encoding: 'utf8' });
+  for (const row of ['label accuracy', 'class coverage', 'classifier score', 'Fréchet distance']) {
+    if (!out.includes(row)) throw new Error(`gankit eval printed no '${row}' row:\n${out}`);
+  }
+  console.log('eval-cli ok');
+} catch (err) {
+  console.error(err?.stack ?? err);
+  process.exitCode = 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
