@@ -9,7 +9,10 @@ import { channelConcat } from './conditioning/channel-concat';
 import type { ImageDataset, ImageShape } from './data/dataset';
 import type { GanLoss } from './losses/types';
 import { nonSaturatingLoss } from './losses/non-saturating';
-import { lossConfig, lossFromConfig } from './losses/registry';
+import { auxiliaryConfig, auxiliaryFromConfig, lossConfig, lossFromConfig } from './losses/registry';
+import type { AuxiliaryTask } from './losses/auxiliary';
+import { acganTask } from './losses/acgan';
+import { infoGanTask, type InfoGanTaskOptions } from './losses/infogan';
 import { mlpDiscriminator, mlpGenerator, type MlpDiscriminatorArgs, type MlpGeneratorArgs } from './nets/mlp';
 import { dcganDiscriminator, dcganGenerator, type DcganDiscriminatorArgs, type DcganGeneratorArgs } from './nets/dcgan';
 import { checkImageShape, checkPositiveInt, type OutputActivation } from './nets/common';
@@ -57,6 +60,10 @@ export interface GanConfig {
   loss: NamedConfig;
   /** The conditioning strategy's name and options (conditional GANs). */
   conditioning?: NamedConfig;
+  /** The auxiliary task's name and options (ACGAN, InfoGAN); absent for none. For InfoGAN, G's first input is `latentDim` plus the task's code. */
+  auxiliary?: NamedConfig;
+  /** `projection` when D takes the labels through a projection head instead of `conditioning` (see {@link CreateCganOptions.discriminatorConditioning}). */
+  discriminatorConditioning?: 'projection';
   /** Optimizer settings of G and D. */
   optimizer: PerNet<AdamOptions>;
   /** D updates per G update. */
@@ -87,6 +94,12 @@ export interface CreateGanOptions {
   discriminator?: Partial<MlpDiscriminatorArgs & DcganDiscriminatorArgs> | tfl.LayersModel;
   /** Read losses back every N steps (see {@link GanTrainerArgs.readbackEvery}). */
   readbackEvery?: number;
+  /**
+   * An auxiliary task for D (see {@link AuxiliaryTask}; e.g. {@link infoGanTask} on `createGAN`,
+   * or {@link acganTask} on `createCGAN` for a CGAN whose D also classifies). The built D gets an
+   * auxiliary head of the task's `outputSize`, and G's first input the task's code. Default: none.
+   */
+  auxiliary?: AuxiliaryTask;
 }
 
 /** Options of {@link createCGAN}. */
@@ -95,6 +108,12 @@ export interface CreateCganOptions extends CreateGanOptions {
   numClasses?: number;
   /** How labels reach G and D (default: {@link labelEmbedding} for `mlp`, {@link channelConcat} for `dcgan`). */
   conditioning?: Conditioning;
+  /**
+   * How labels reach D: `input` (default) through `conditioning`, as G; or `projection`, a
+   * projection discriminator (Miyato & Koyama 2018): D's body sees the image alone and the label
+   * enters at its output, `ψ(φ(x)) + ⟨embed(y), φ(x)⟩` (see {@link ClassProjection}). G keeps `conditioning`.
+   */
+  discriminatorConditioning?: 'input' | 'projection';
 }
 
 /** What {@link Gan.fit} does after rolling back (see {@link RollbackOptions}). */
@@ -139,6 +158,8 @@ function checkRollback(policy: RollbackOptions): void {
 export interface LoadGanOptions {
   /** The loss to continue training with, required when the checkpoint used a custom loss. */
   loss?: GanLoss;
+  /** The auxiliary task, required when the checkpoint used a user-written one (built-in ones are rebuilt from the config). */
+  auxiliary?: AuxiliaryTask;
   /** Called for each newer checkpoint of a folder that failed to verify and was passed over. */
   onSkip?(dir: string, error: CheckpointError): void;
 }
@@ -175,13 +196,13 @@ export class Gan {
   /** The GAN's description (stored in checkpoints). */
   readonly config: GanConfig;
 
-  /** Prefer {@link createGAN} / {@link createCGAN}; this wires already-built parts together. */
-  constructor(generator: tfl.LayersModel, discriminator: tfl.LayersModel, loss: GanLoss, config: GanConfig, readbackEvery?: number) {
+  /** Prefer {@link createGAN} / {@link createCGAN} / {@link createACGAN} / {@link createInfoGAN}; this wires already-built parts together. */
+  constructor(generator: tfl.LayersModel, discriminator: tfl.LayersModel, loss: GanLoss, config: GanConfig, readbackEvery?: number, auxiliary?: AuxiliaryTask) {
     this.generator = generator;
     this.discriminator = discriminator;
     this.config = config;
     this.trainer = new GanTrainer({
-      generator, discriminator, loss,
+      generator, discriminator, loss, auxiliary,
       latentDim: config.latentDim,
       numClasses: config.numClasses,
       outputActivation: config.outputActivation,
@@ -334,17 +355,34 @@ export class Gan {
   }
 }
 
-function buildGan(options: CreateCganOptions, conditioning: Conditioning | undefined): Gan {
+/** How {@link buildGan} lays a GAN out beyond its options (ACGAN, InfoGAN). */
+interface GanLayout {
+  /** D gets the labels too (default true; ACGAN's D takes the image alone). */
+  conditionDiscriminator?: boolean;
+  /** Use the conditional nets' defaults (deeper MLPs, tanh) without conditioning (InfoGAN). */
+  conditionalDefaults?: boolean;
+  /** Default size of z. */
+  latentDim?: number;
+}
+
+function buildGan(options: CreateCganOptions, conditioning: Conditioning | undefined, layout: GanLayout = {}): Gan {
   const architecture = options.architecture ?? 'mlp';
   if (architecture !== 'mlp' && architecture !== 'dcgan') throw new GanConfigError('architecture', `expected 'mlp' or 'dcgan', got '${String(architecture)}'`);
-  const conditional = conditioning !== undefined;
+  const conditional = conditioning !== undefined || layout.conditionalDefaults === true;
+  const auxiliary = options.auxiliary;
+  const codeDim = auxiliary?.codeDim ?? 0;
+  // The task's head on the built D (an override of auxiliaryOutputs, or a D of your own, takes precedence).
+  const head = auxiliary?.outputSize === undefined ? {} : { auxiliaryOutputs: auxiliary.outputSize };
   const imageShape = checkImageShape(options.imageShape ?? [28, 28, 1]);
-  const latentDim = checkPositiveInt(options.latentDim ?? (architecture === 'mlp' && !conditional ? 128 : 100), 'latentDim');
+  const latentDim = checkPositiveInt(options.latentDim ?? layout.latentDim ?? (architecture === 'mlp' && !conditional ? 128 : 100), 'latentDim');
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   const seeds = new Rng(seed);
   const loss = options.loss ?? nonSaturatingLoss();
   const gOverrides = isModel(options.generator) ? undefined : options.generator;
   const dOverrides = isModel(options.discriminator) ? undefined : options.discriminator;
+  const projected = conditioning !== undefined && options.discriminatorConditioning === 'projection';
+  const dLabels = layout.conditionDiscriminator === false ? { conditioning: undefined }
+    : projected ? { conditioning: undefined, projection: { numClasses: conditioning.numClasses } } : { conditioning };
   let generator: tfl.LayersModel;
   let discriminator: tfl.LayersModel;
   if (architecture === 'mlp') {
@@ -359,11 +397,11 @@ function buildGan(options: CreateCganOptions, conditioning: Conditioning | undef
     const dDefaults: MlpDiscriminatorArgs = conditional
       ? { hiddenUnits: dHidden, dropout: dHidden.map((_, i) => (i > 0 ? 0.4 : 0)), activation: 'leakyRelu' }
       : { hiddenUnits: dHidden, activation: 'relu' };
-    generator = isModel(options.generator) ? options.generator : mlpGenerator({ ...gDefaults, ...gOverrides, latentDim, imageShape, conditioning, seed: seeds.nextSeed() });
-    discriminator = isModel(options.discriminator) ? options.discriminator : mlpDiscriminator({ ...dDefaults, ...dOverrides, imageShape, conditioning, seed: seeds.nextSeed() });
+    generator = isModel(options.generator) ? options.generator : mlpGenerator({ ...gDefaults, ...gOverrides, latentDim: latentDim + codeDim, imageShape, conditioning, seed: seeds.nextSeed() });
+    discriminator = isModel(options.discriminator) ? options.discriminator : mlpDiscriminator({ ...dDefaults, ...head, ...dOverrides, imageShape, ...dLabels, seed: seeds.nextSeed() });
   } else {
-    generator = isModel(options.generator) ? options.generator : dcganGenerator({ ...(gOverrides as DcganGeneratorArgs), latentDim, imageShape, conditioning, seed: seeds.nextSeed() });
-    discriminator = isModel(options.discriminator) ? options.discriminator : dcganDiscriminator({ ...(dOverrides as DcganDiscriminatorArgs), imageShape, conditioning, seed: seeds.nextSeed() });
+    generator = isModel(options.generator) ? options.generator : dcganGenerator({ ...(gOverrides as DcganGeneratorArgs), latentDim: latentDim + codeDim, imageShape, conditioning, seed: seeds.nextSeed() });
+    discriminator = isModel(options.discriminator) ? options.discriminator : dcganDiscriminator({ ...head, ...(dOverrides as DcganDiscriminatorArgs), imageShape, ...dLabels, seed: seeds.nextSeed() });
   }
   const custom = isModel(options.generator) || isModel(options.discriminator);
   const outputActivation: OutputActivation = (gOverrides?.outputActivation as OutputActivation | undefined) ?? (architecture === 'mlp' && !conditional ? 'sigmoid' : 'tanh');
@@ -373,11 +411,13 @@ function buildGan(options: CreateCganOptions, conditioning: Conditioning | undef
     outputActivation,
     loss: lossConfig(loss),
     conditioning: conditioning === undefined ? undefined : { name: conditioning.name, ...conditioning.toConfig?.() },
+    ...(projected ? { discriminatorConditioning: 'projection' as const } : {}),
+    ...(auxiliary === undefined ? {} : { auxiliary: auxiliaryConfig(auxiliary) }),
     optimizer: splitOptimizer(options.optimizer),
     discriminatorSteps: options.discriminatorSteps ?? 1,
     seed,
   };
-  return new Gan(generator, discriminator, loss, config, options.readbackEvery);
+  return new Gan(generator, discriminator, loss, config, options.readbackEvery, auxiliary);
 }
 
 /**
@@ -419,7 +459,110 @@ export function createCGAN(options: CreateCganOptions = {}): Gan {
   if (conditioning.numClasses !== numClasses) {
     throw new GanConfigError('numClasses', `is ${numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`);
   }
+  const dc = options.discriminatorConditioning;
+  if (dc !== undefined && dc !== 'input' && dc !== 'projection') throw new GanConfigError('discriminatorConditioning', `expected 'input' or 'projection', got '${String(dc)}'`);
   return buildGan(options, conditioning);
+}
+
+/**
+ * Options of {@link createACGAN}: {@link createCGAN}'s (G's conditioning; D takes the image alone), plus the class loss's weights.
+ *
+ * @example
+ * ```ts
+ * const options: CreateAcganOptions = { architecture: 'dcgan', numClasses: 10, classWeight: 1, generatorClassWeight: 0.5 };
+ * ```
+ */
+export interface CreateAcganOptions extends Omit<CreateCganOptions, 'discriminatorConditioning'> {
+  /** Weight of the class loss in D's loss (default 1; see {@link AcganTask}). Ignored when `auxiliary` is given. */
+  classWeight?: number;
+  /** Weight of the class loss in G's loss (default: `classWeight`). Ignored when `auxiliary` is given. */
+  generatorClassWeight?: number;
+}
+
+/**
+ * Creates an auxiliary-classifier GAN (ACGAN; Odena, Olah & Shlens 2017). G is conditioned as in
+ * {@link createCGAN} (default {@link labelEmbedding} for `mlp`, {@link channelConcat} for `dcgan`:
+ * its inputs are `[z, labels]`); D takes **the image alone** and has two outputs, the real/fake
+ * logit and class logits `[n, numClasses]` (`auxiliaryOutputs`), trained by {@link acganTask}: D
+ * learns to classify real images and the fakes by their label, G to make fakes D classifies as
+ * the label asked for. The trainer accepts a label-free D in a conditional GAN because the task
+ * predicts the labels; the data must be labelled. The nets' defaults are {@link createCGAN}'s
+ * (D without the label input, plus the head). Checkpoints store the task; {@link loadGAN} and
+ * data-parallel workers rebuild it.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * const acgan = createACGAN({ numClasses: 10, latentDim: 100, seed: 1 });
+ * await acgan.fit(await loadMnist(), { epochs: 3, batchSize: 64 });
+ * const sevens = acgan.generate({ labels: [7, 7, 7, 7] });
+ * ```
+ * @throws {@link GanConfigError} when `numClasses` disagrees with the conditioning's, or for a bad weight.
+ */
+export function createACGAN(options: CreateAcganOptions = {}): Gan {
+  if ((options as CreateCganOptions).discriminatorConditioning !== undefined) {
+    throw new GanConfigError('discriminatorConditioning', "ACGAN's discriminator takes the image alone (its class head predicts the label); use createCGAN({ auxiliary: acganTask() }) for a D that also takes labels");
+  }
+  const architecture = options.architecture ?? 'mlp';
+  const numClasses = checkPositiveInt(options.numClasses ?? options.conditioning?.numClasses ?? options.auxiliary?.numClasses ?? 10, 'numClasses');
+  const conditioning = options.conditioning ?? (architecture === 'dcgan' ? channelConcat({ numClasses }) : labelEmbedding({ numClasses }));
+  if (conditioning.numClasses !== numClasses) {
+    throw new GanConfigError('numClasses', `is ${numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`);
+  }
+  const auxiliary = options.auxiliary ?? acganTask({ numClasses, weight: options.classWeight, generatorWeight: options.generatorClassWeight });
+  return buildGan({ ...options, auxiliary }, conditioning, { conditionDiscriminator: false });
+}
+
+/**
+ * Options of {@link createInfoGAN}: {@link createGAN}'s, plus the codes and the mutual-information loss's weights.
+ *
+ * @example
+ * ```ts
+ * const options: CreateInfoGanOptions = { latentDim: 62, categorical: 10, continuous: 2, infoWeight: 1 };
+ * ```
+ */
+export interface CreateInfoGanOptions extends CreateGanOptions {
+  /** Categories of the categorical code (default 10; 0 for none). Ignored when `auxiliary` is given. */
+  categorical?: number;
+  /** Number of continuous codes, uniform on [-1, 1] (default 2). Ignored when `auxiliary` is given. */
+  continuous?: number;
+  /** λ, the mutual-information loss's weight in G's and D's loss (default 1). Ignored when `auxiliary` is given. */
+  infoWeight?: number;
+  /** An extra factor on the continuous codes' term (default 1). Ignored when `auxiliary` is given. */
+  continuousWeight?: number;
+  /** How the continuous codes are scored (default `squared`; see {@link InfoGanTaskOptions.continuousLoss}). Ignored when `auxiliary` is given. */
+  continuousLoss?: InfoGanTaskOptions['continuousLoss'];
+}
+
+/**
+ * Creates an InfoGAN (Chen et al. 2016): an unconditional GAN whose G gets, beside the noise z
+ * (default 62 values, as in the paper's MNIST model), a categorical code (default 10 categories,
+ * one-hot) and continuous codes (default 2, uniform on [-1, 1]) — G's first input is
+ * `[z ; code]` — and whose D has a Q head (`auxiliaryOutputs`) predicting the code from the image.
+ * {@link infoGanTask}'s mutual-information loss `λ·(CE + ½‖c − ĉ‖²)` is added to both G's and D's
+ * loss, so G learns to make its codes recoverable, which unsupervised tends to make the
+ * categorical code pick the digit class and the continuous ones style (slant, width). The nets'
+ * defaults are {@link createCGAN}'s layers without conditioning (`mlp`: G 128-256-512-1024 with
+ * batch norm, tanh; D 512-512-512 with dropout) or the seed-000 DCGAN nets (`dcgan`).
+ *
+ * Choose codes when generating: `generate({ count, codes: { categorical, continuous } })` (see
+ * {@link LatentCodes}); codes left out are drawn with the seed.
+ *
+ * @example One row of ten samples per categorical value:
+ * ```ts
+ * await initBackend();
+ * const infogan = createInfoGAN({ categorical: 10, continuous: 2, seed: 1 });
+ * await infogan.fit(await loadMnist(), { epochs: 5, batchSize: 64 });
+ * const rows = infogan.generate({ count: 100, codes: { categorical: Array.from({ length: 100 }, (_, i) => Math.floor(i / 10)) }, seed: 1 });
+ * ```
+ * @throws {@link GanConfigError} for a bad code count or weight.
+ */
+export function createInfoGAN(options: CreateInfoGanOptions = {}): Gan {
+  const auxiliary = options.auxiliary ?? infoGanTask({
+    categorical: options.categorical ?? 10, continuous: options.continuous ?? 2, weight: options.infoWeight,
+    continuousWeight: options.continuousWeight, continuousLoss: options.continuousLoss,
+  });
+  return buildGan({ ...options, auxiliary }, undefined, { conditionalDefaults: true, latentDim: 62 });
 }
 
 /** The name of the first weight holding NaN or ±Infinity, or `null`. */
@@ -486,11 +629,12 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
   const loss = options.loss ?? lossFromConfig(config.loss);
   let gan: Gan;
   try {
+    const auxiliary = options.auxiliary ?? savedAuxiliary(config, path.join(root, STATE_FILE));
     const imageShape = discriminator.inputs[0].shape.slice(1);
     if (imageShape.some((d, i) => d !== config.imageShape[i])) {
       throw new CheckpointError(path.join(root, 'discriminator'), `takes images of shape [${imageShape}] but the config says [${config.imageShape}]`);
     }
-    gan = new Gan(generator, discriminator, loss ?? unknownLoss(config.loss.name), config);
+    gan = new Gan(generator, discriminator, loss ?? unknownLoss(config.loss.name), config, undefined, auxiliary);
   } catch (error) {
     disposeModels();
     if (error instanceof CheckpointError) throw error;
@@ -527,6 +671,24 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
     throw new CheckpointError(root, `cannot restore the training state (${(error as Error).message})`);
   }
   return gan;
+}
+
+/** The built-in auxiliary task a checkpoint's config names (`undefined` for none). */
+function savedAuxiliary(config: GanConfig, file: string): AuxiliaryTask | undefined {
+  const saved: unknown = config.auxiliary;
+  if (saved === undefined) return undefined;
+  if (saved === null || typeof saved !== 'object' || typeof (saved as NamedConfig).name !== 'string') {
+    throw new CheckpointError(file, `config.auxiliary: expected { name, ...options }, got ${JSON.stringify(saved)}`);
+  }
+  const named = saved as NamedConfig;
+  let task: AuxiliaryTask | null;
+  try {
+    task = auxiliaryFromConfig(named);
+  } catch (error) {
+    throw new CheckpointError(file, `config.auxiliary: cannot rebuild the task '${named.name}' (${(error as Error).message})`);
+  }
+  if (task === null) throw new CheckpointError(file, `config.auxiliary: the checkpoint was trained with the user-written auxiliary task '${named.name}'; pass it to loadGAN(dir, { auxiliary })`);
+  return task;
 }
 
 /** A stand-in loss for checkpoints trained with a custom loss: generating works, training says what to do. */

@@ -60,3 +60,16 @@ export type { LossLogRow } from './callbacks/loss-log';
 // an EMA of G's weights for sampling, and HDF5 image sets (needs the optional package h5wasm).
 export { EmaGenerator, emaGenerator, type EmaOptions } from './train/ema';
 export { loadHdf5Images, type Hdf5ImagesOptions } from './data/hdf5';
+
+// Auxiliary tasks (issue 6): D with extra outputs and a loss on them, trained by the same trainer:
+// ACGAN's class head and InfoGAN's latent codes with their Q head.
+export type { AuxiliaryTask, AuxiliaryBatch, LatentCodes } from './losses/auxiliary';
+export { AcganTask, acganTask, softmaxCrossEntropy, type AcganTaskOptions } from './losses/acgan';
+export { InfoGanTask, infoGanTask, type InfoGanTaskOptions, type ContinuousCodeLoss } from './losses/infogan';
+export type { AuxiliaryHeadArgs } from './nets/common';
+export { createACGAN, createInfoGAN, type CreateAcganOptions, type CreateInfoGanOptions } from './gan';
+
+// Conditioning at D's output, class-conditional batch norm in G and DiffAugment (issue 6), exported
+// with the nets above: ClassProjection (`projection` on either discriminator, createCGAN's
+// `discriminatorConditioning: 'projection'`), ConditionalBatchNorm (`conditionalBatchNorm` on either
+// generator), DiffAugment (`diffAugment` on either discriminator) and nextScopedSeed.

@@ -86,3 +86,37 @@ test('wgan-gp-mnist trains WGAN-GP (5 critic updates per generator update) on a 
   iterations.tensor.dispose();
   gan.dispose();
 });
+
+test('acgan-mnist trains an ACGAN (D takes the image alone and classifies it) on a slice of MNIST', async () => {
+  const out = await runExample('acgan-mnist', ['--epochs', '1', '--limit', '256'], { epochs: 1, steps: 4, gridRows: 10 });
+  const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
+  expect(Object.keys(rows.at(-1)?.metrics ?? {})).toContain('label_accuracy'); // conditional: measured per label
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect(gan.config.auxiliary).toEqual({ name: 'acgan', builtin: true, numClasses: 10, weight: 1, generatorWeight: 1 });
+  expect(gan.discriminator.inputs).toHaveLength(1);
+  expect(gan.discriminator.outputs.map((o) => o.shape)).toEqual([[null, 1], [null, 10]]);
+  gan.dispose();
+});
+
+test('infogan-mnist trains an InfoGAN and writes one row per categorical code, the sweeps and the code report', async () => {
+  const out = path.join(tempDir(), 'infogan-mnist');
+  const { stdout } = await run(tsx, [path.join(root, 'examples', 'infogan-mnist.ts'), '--out', out, '--eval-samples', '100', '--epochs', '1', '--limit', '256'], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
+  expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'codes', 'losses.csv', 'losses.png', 'samples']);
+  expect((await fs.readdir(path.join(out, 'codes'))).sort()).toEqual(['continuous-1.png', 'continuous-2.png', 'epoch-001.png', 'report.json']);
+  for (const name of ['epoch-001.png', 'continuous-1.png']) {
+    const grid = decodePng(await fs.readFile(path.join(out, 'codes', name)));
+    expect([grid.width, grid.height]).toEqual([10 * 56 + 11 * 2, 10 * 56 + 11 * 2]); // 10 code values × 10 columns
+  }
+  const report = JSON.parse(await fs.readFile(path.join(out, 'codes', 'report.json'), 'utf8')) as { codes: Array<{ share: number; histogram: number[] }>; distinctDigits: number; step: number };
+  expect(report.codes).toHaveLength(10);
+  expect(report.codes.every((c) => c.histogram.reduce((a, b) => a + b, 0) === 500 && c.share > 0 && c.share <= 1)).toBe(true);
+  expect(report.distinctDigits).toBeGreaterThanOrEqual(1);
+  expect(report.step).toBe(4);
+  expect(stdout).toMatch(/codes → digits: 0→\d \d\.\d\d .*distinct digits/);
+  const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
+  expect(rows).toHaveLength(4);
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect(gan.config.auxiliary).toMatchObject({ name: 'infogan', categorical: 10, continuous: 2 });
+  expect(gan.generator.inputs[0].shape).toEqual([null, 62 + 12]);
+  gan.dispose();
+});

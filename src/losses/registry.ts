@@ -13,6 +13,9 @@ import { HingeLoss } from './hinge';
 import { LeastSquaresLoss } from './least-squares';
 import { WassersteinLoss } from './wasserstein';
 import { R1PenaltyLoss } from './r1';
+import type { AuxiliaryTask } from './auxiliary';
+import { AcganTask } from './acgan';
+import { InfoGanTask, type ContinuousCodeLoss } from './infogan';
 
 /** A loss's name plus its options. @internal */
 export interface LossConfig {
@@ -66,6 +69,32 @@ export function lossFromConfig(config: LossConfig): GanLoss | null {
       return minimaxLoss();
     case 'bce':
       return new BceLoss({ realLabel: config.realLabel as number, fakeLabel: config.fakeLabel as number });
+    default:
+      return null;
+  }
+}
+
+// Auxiliary tasks (ACGAN, InfoGAN): how a task is written into a checkpoint's config and rebuilt.
+
+/** The config that {@link auxiliaryFromConfig} rebuilds `task` from. @internal */
+export function auxiliaryConfig(task: AuxiliaryTask): LossConfig {
+  if (task instanceof AcganTask || task instanceof InfoGanTask) return { name: task.name, builtin: true, ...task.toConfig() };
+  // A user-written task's options never mark it built-in (it would be rebuilt as the built-in one).
+  const { builtin: _builtin, ...options } = task.toConfig?.() ?? {};
+  return { ...options, name: task.name };
+}
+
+/** The built-in auxiliary task described by `config`, or `null` for a user-written one. @internal */
+export function auxiliaryFromConfig(config: LossConfig): AuxiliaryTask | null {
+  if (config.builtin !== true) return null;
+  switch (config.name) {
+    case 'acgan':
+      return new AcganTask({ numClasses: config.numClasses as number, weight: config.weight as number, generatorWeight: config.generatorWeight as number });
+    case 'infogan':
+      return new InfoGanTask({
+        categorical: config.categorical as number, continuous: config.continuous as number, weight: config.weight as number,
+        continuousWeight: config.continuousWeight as number, continuousLoss: config.continuousLoss as ContinuousCodeLoss,
+      });
     default:
       return null;
   }

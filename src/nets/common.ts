@@ -4,6 +4,9 @@ import { GanConfigError } from '../errors';
 import { Rng } from '../random';
 import type { BuildContext, Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
+import { ConditionalBatchNorm } from './conditional-batch-norm';
+import { DiffAugment, type DiffAugmentArgs, type DiffAugmentPolicy } from './diff-augment';
+import type { ProjectionOptions } from './projection';
 
 /** Activation functions the net builders accept. */
 export type ActivationName = 'relu' | 'leakyRelu' | 'elu' | 'tanh' | 'sigmoid' | 'linear';
@@ -25,6 +28,45 @@ export interface BatchNormArgs {
   batchNormMomentum?: number;
   /** Epsilon added to the variance (default 1e-5). */
   batchNormEpsilon?: number;
+}
+
+/**
+ * Options of both discriminator builders for conditioning at D's output and for augmentation
+ * (issue 6): a projection head and DiffAugment.
+ *
+ * @example
+ * ```ts
+ * const d = dcganDiscriminator({ projection: { numClasses: 10 }, diffAugment: ['translation', 'cutout'] });
+ * ```
+ */
+export interface DiscriminatorExtraArgs {
+  /**
+   * Projection discriminator (Miyato & Koyama 2018): D gets a label input (shared with
+   * `conditioning` when both are given) and its logit becomes `ψ(φ(x)) + ⟨embed(y), φ(x)⟩`, with
+   * φ(x) the last hidden features (see {@link ClassProjection}). Default: none.
+   */
+  projection?: ProjectionOptions;
+  /**
+   * DiffAugment (Zhao et al. 2020) on D's image input while training, before any conditioning
+   * (see {@link DiffAugment}): the policies, or the layer's arguments. Default: none.
+   */
+  diffAugment?: DiffAugmentPolicy[] | DiffAugmentArgs;
+}
+
+/**
+ * Options of both generator builders for class-conditional normalisation (issue 6).
+ *
+ * @example
+ * ```ts
+ * const g = dcganGenerator({ conditioning: channelConcat({ numClasses: 10 }), conditionalBatchNorm: true });
+ * ```
+ */
+export interface GeneratorNormArgs {
+  /**
+   * Use {@link ConditionalBatchNorm} (a γ and β per class) in place of every batch norm; needs a
+   * `conditioning` (for the label input and `numClasses`) and at least one batch norm (default false).
+   */
+  conditionalBatchNorm?: boolean;
 }
 
 export function checkPositiveInt(value: unknown, argument: string): number {
@@ -92,16 +134,73 @@ export function generatorInputs(latentDim: number, conditioning: Conditioning | 
 }
 
 /** The symbolic inputs of a discriminator: the image, plus labels when conditioned. */
-export function discriminatorInputs(imageShape: ImageShape, conditioning: Conditioning | undefined, context: BuildContext): {
+/**
+ * The symbolic inputs of a discriminator: the image, plus labels when conditioned or projected
+ * (`labels` is that input). DiffAugment, when asked for, sits on the image before the
+ * conditioning, so label planes are never augmented.
+ */
+export function discriminatorInputs(imageShape: ImageShape, conditioning: Conditioning | undefined, context: BuildContext, extras: DiscriminatorExtraArgs = {}): {
   inputs: SymbolicTensor[];
   x: SymbolicTensor;
+  labels?: SymbolicTensor;
 } {
   const image = tfl.input({ shape: [...imageShape], name: 'image' });
-  if (conditioning === undefined) return { inputs: [image], x: image };
+  const augment = extras.diffAugment;
+  const augmented = augment === undefined ? image : (new DiffAugment(Array.isArray(augment) ? { policies: augment } : augment).apply(image) as SymbolicTensor);
+  const projection = extras.projection;
+  if (projection !== undefined) {
+    checkPositiveInt(projection.numClasses, 'projection.numClasses');
+    if (conditioning !== undefined && conditioning.numClasses !== projection.numClasses) {
+      throw new GanConfigError('projection.numClasses', `is ${projection.numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`);
+    }
+  }
+  if (conditioning === undefined && projection === undefined) return { inputs: [image], x: augmented };
   const labels = tfl.input({ shape: [1], dtype: 'int32', name: 'labels' });
-  return { inputs: [image, labels], x: conditioning.discriminatorInput(image, labels, context) };
+  return { inputs: [image, labels], labels, x: conditioning === undefined ? augmented : conditioning.discriminatorInput(augmented, labels, context) };
+}
+
+/**
+ * The normalisation of a generator's hidden layers: plain batch norm, or {@link ConditionalBatchNorm}
+ * on G's label input (`inputs[1]`) with `conditionalBatchNorm: true`. `used` says whether the net
+ * has any batch norm to replace.
+ */
+export function generatorNorm(
+  args: BatchNormArgs & GeneratorNormArgs, conditioning: Conditioning | undefined, inputs: SymbolicTensor[], used: boolean,
+): (x: SymbolicTensor) => SymbolicTensor {
+  if (args.conditionalBatchNorm !== true) return (x) => batchNorm(x, args);
+  if (conditioning === undefined) throw new GanConfigError('conditionalBatchNorm', 'needs a conditioning (the label input and numClasses)');
+  if (!used) throw new GanConfigError('conditionalBatchNorm', 'the generator has no batch norm to replace (set batchNorm)');
+  const numClasses = conditioning.numClasses;
+  return (x) =>
+    new ConditionalBatchNorm({ numClasses, momentum: args.batchNormMomentum ?? 0.9, epsilon: args.batchNormEpsilon ?? 1e-5 }).apply([x, inputs[1]]) as SymbolicTensor;
 }
 
 export function batchNorm(x: SymbolicTensor, args: BatchNormArgs): SymbolicTensor {
   return tfl.layers.batchNormalization({ momentum: args.batchNormMomentum ?? 0.9, epsilon: args.batchNormEpsilon ?? 1e-5 }).apply(x) as SymbolicTensor;
+}
+
+/**
+ * Options of both discriminator builders for an auxiliary head (ACGAN's classifier, InfoGAN's Q).
+ *
+ * @example D with a 10-class head beside its logit (ACGAN):
+ * ```ts
+ * const d = mlpDiscriminator({ hiddenUnits: [512, 512], auxiliaryOutputs: 10 }); // outputs [logit [n, 1], classes [n, 10]]
+ * ```
+ */
+export interface AuxiliaryHeadArgs {
+  /**
+   * Add a second output: a Dense layer of this many units on the same last hidden features as the
+   * logit (raw scores, no activation; a plain Dense even with `spectralNorm`, since it is a
+   * classifier, not the critic). The logit stays the first output. For {@link acganTask} use
+   * `numClasses`; for {@link infoGanTask}, the task's `outputSize`. Default: none.
+   */
+  auxiliaryOutputs?: number;
+}
+
+/** D's outputs: `logit`, plus the auxiliary head on `features` when `args.auxiliaryOutputs` asks for one. */
+export function withAuxiliaryHead(logit: SymbolicTensor, features: SymbolicTensor, args: AuxiliaryHeadArgs, context: BuildContext): SymbolicTensor | SymbolicTensor[] {
+  if (args.auxiliaryOutputs === undefined) return logit;
+  const units = checkPositiveInt(args.auxiliaryOutputs, 'auxiliaryOutputs');
+  const head = tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(features) as SymbolicTensor;
+  return [logit, head];
 }

@@ -2,13 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OneHot } from '../conditioning/one-hot-layer';
 import { SeededDropout } from './seeded-dropout';
 import { SpectralConv2D, SpectralDense } from './spectral-norm';
+import { ClassProjection } from './projection';
+import { ConditionalBatchNorm } from './conditional-batch-norm';
+import { DiffAugment } from './diff-augment';
 
 /** gankit's own tfjs-layers classes, which a saved model may name in its topology. */
-export const GANKIT_LAYER_CLASSES = [OneHot, SeededDropout, SpectralDense, SpectralConv2D] as const;
+export const GANKIT_LAYER_CLASSES = [OneHot, SeededDropout, SpectralDense, SpectralConv2D, ClassProjection, ConditionalBatchNorm, DiffAugment] as const;
 
 /**
  * Registers gankit's layer classes ({@link OneHot}, {@link SeededDropout}, {@link SpectralDense},
- * {@link SpectralConv2D}) with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
+ * {@link SpectralConv2D}, {@link ClassProjection}, {@link ConditionalBatchNorm}, {@link DiffAugment})
+ * with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
  * models that use them. Each module also registers its class when it is loaded, but a bundler that
  * trusts `"sideEffects": false` may drop a module nothing references; {@link loadGAN} and the
  * data-parallel worker call this to be sure. Calling it again is harmless.

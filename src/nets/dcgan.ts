@@ -9,6 +9,9 @@ import {
   type ActivationName, type BatchNormArgs, type NetCommonArgs, type OutputActivation,
   applyActivation, batchNorm, buildContext, checkImageShape, checkPositiveInt, discriminatorInputs, generatorInputs, kernelInit, perLayer,
 } from './common';
+import { type DiscriminatorExtraArgs, type GeneratorNormArgs, generatorNorm } from './common';
+import { type AuxiliaryHeadArgs, withAuxiliaryHead } from './common';
+import { projectLogit } from './projection';
 
 /** Padding of a convolution: `same` keeps the size (before striding), `valid` uses no padding. */
 export type Padding = 'same' | 'valid';
@@ -18,7 +21,7 @@ export type Padding = 'same' | 'valid';
  * generator: `[z 100 (; label)] → Dense 1024 BN ReLU → Dense 7·7·128 BN ReLU → reshape 7×7×128 →
  * UpSampling 2× → Conv 64 5×5 BN ReLU → UpSampling 2× → Conv c 5×5 tanh`.
  */
-export interface DcganGeneratorArgs extends NetCommonArgs, BatchNormArgs {
+export interface DcganGeneratorArgs extends NetCommonArgs, BatchNormArgs, GeneratorNormArgs {
   /** Size of the latent vector z (default 100). */
   latentDim?: number;
   /** Shape of a generated image (default [28, 28, 1]). Height and width must be the base size times 2^stages. */
@@ -50,7 +53,7 @@ export interface DcganGeneratorArgs extends NetCommonArgs, BatchNormArgs {
  * `h×w×(c + label planes)` → Conv 64 5×5 stride 2 same LReLU(0.2) → Conv 128 5×5 stride 2 valid
  * LReLU → Flatten → Dense 256 LReLU → Dropout 0.5 → Dense 1 (a logit).
  */
-export interface DcganDiscriminatorArgs extends NetCommonArgs, BatchNormArgs {
+export interface DcganDiscriminatorArgs extends NetCommonArgs, BatchNormArgs, DiscriminatorExtraArgs, AuxiliaryHeadArgs {
   /** Shape of an input image (default [28, 28, 1]). */
   imageShape?: ImageShape;
   /** Filters of each strided convolution (default [64, 128]). */
@@ -111,8 +114,9 @@ export function dcganGenerator(args: DcganGeneratorArgs = {}): tfl.LayersModel {
   }
   const context = buildContext(args.seed);
   const { inputs, x: start } = generatorInputs(latentDim, args.conditioning, context);
+  const norm = generatorNorm(args, args.conditioning, inputs, useBn);
   let x = start;
-  const block = (y: SymbolicTensor): SymbolicTensor => applyActivation(useBn ? batchNorm(y, args) : y, act, alpha);
+  const block = (y: SymbolicTensor): SymbolicTensor => applyActivation(useBn ? norm(y) : y, act, alpha);
   for (const [i, units] of (args.denseUnits ?? [1024]).entries()) {
     checkPositiveInt(units, `denseUnits[${i}]`);
     x = block(tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor);
@@ -159,7 +163,7 @@ export function dcganDiscriminator(args: DcganDiscriminatorArgs = {}): tfl.Layer
   const dropout = args.dropout ?? 0.5;
   if (!(dropout >= 0 && dropout < 1)) throw new GanConfigError('dropout', `expected a rate in [0, 1), got ${dropout}`);
   const context = buildContext(args.seed);
-  const { inputs, x: start } = discriminatorInputs(imageShape, args.conditioning, context);
+  const { inputs, x: start, labels } = discriminatorInputs(imageShape, args.conditioning, context, args);
   if (start.shape.length !== 4) {
     throw new GanConfigError(
       'conditioning',
@@ -182,6 +186,6 @@ export function dcganDiscriminator(args: DcganDiscriminatorArgs = {}): tfl.Layer
     x = applyActivation(dense(units).apply(x) as SymbolicTensor, act, alpha);
     if (dropout > 0) x = new SeededDropout({ rate: dropout }).apply(x) as SymbolicTensor;
   }
-  const logit = dense(1).apply(x) as SymbolicTensor;
-  return tfl.model({ inputs, outputs: logit, name: args.name ?? 'discriminator' });
+  const logit = projectLogit(dense(1).apply(x) as SymbolicTensor, x, labels, args.projection, context);
+  return tfl.model({ inputs, outputs: withAuxiliaryHead(logit, x, args, context), name: args.name ?? 'discriminator' });
 }

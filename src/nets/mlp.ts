@@ -9,12 +9,15 @@ import {
   type ActivationName, type BatchNormArgs, type NetCommonArgs, type OutputActivation,
   applyActivation, batchNorm, buildContext, checkImageShape, checkPositiveInt, discriminatorInputs, generatorInputs, kernelInit, perLayer,
 } from './common';
+import { type DiscriminatorExtraArgs, type GeneratorNormArgs, generatorNorm } from './common';
+import { type AuxiliaryHeadArgs, withAuxiliaryHead } from './common';
+import { projectLogit } from './projection';
 
 /**
  * Arguments of {@link mlpGenerator}. The defaults are the original GAN's generator (Goodfellow
  * et al. 2014, seed 001): `z 128 → Dense 256 ReLU → Dense 784 sigmoid`.
  */
-export interface MlpGeneratorArgs extends NetCommonArgs, BatchNormArgs {
+export interface MlpGeneratorArgs extends NetCommonArgs, BatchNormArgs, GeneratorNormArgs {
   /** Size of the latent vector z (default 128). */
   latentDim?: number;
   /** Shape of a generated image (default [28, 28, 1]). */
@@ -37,7 +40,7 @@ export interface MlpGeneratorArgs extends NetCommonArgs, BatchNormArgs {
  * Arguments of {@link mlpDiscriminator}. The defaults are the original GAN's discriminator
  * (seed 001): `784 → Dense 256 ReLU → Dense 1` (a logit: the sigmoid lives in the loss).
  */
-export interface MlpDiscriminatorArgs extends NetCommonArgs, BatchNormArgs {
+export interface MlpDiscriminatorArgs extends NetCommonArgs, BatchNormArgs, DiscriminatorExtraArgs, AuxiliaryHeadArgs {
   /** Shape of an input image (default [28, 28, 1]). */
   imageShape?: ImageShape;
   /** Units of each hidden dense layer (default [256]). */
@@ -76,10 +79,11 @@ export function mlpGenerator(args: MlpGeneratorArgs = {}): tfl.LayersModel {
   const alpha = args.leakyReluAlpha ?? 0.2;
   const context = buildContext(args.seed);
   const { inputs, x: start } = generatorInputs(latentDim, args.conditioning, context);
+  const norm = generatorNorm(args, args.conditioning, inputs, norms.some(Boolean));
   let x = start;
   hidden.forEach((units, i) => {
     x = tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;
-    if (norms[i]) x = batchNorm(x, args);
+    if (norms[i]) x = norm(x);
     x = applyActivation(x, args.activation ?? 'relu', alpha);
   });
   const size = imageShape[0] * imageShape[1] * imageShape[2];
@@ -113,7 +117,7 @@ export function mlpDiscriminator(args: MlpDiscriminatorArgs = {}): tfl.LayersMod
   const norms = perLayer(args.batchNorm ?? false, hidden.length, 'batchNorm');
   const alpha = args.leakyReluAlpha ?? 0.2;
   const context = buildContext(args.seed);
-  const { inputs, x: start } = discriminatorInputs(imageShape, args.conditioning, context);
+  const { inputs, x: start, labels } = discriminatorInputs(imageShape, args.conditioning, context, args);
   const dense = (units: number): tfl.layers.Layer =>
     args.spectralNorm === true
       ? new SpectralDense({ units, kernelInitializer: kernelInit(context), seed: context.nextSeed() })
@@ -125,6 +129,6 @@ export function mlpDiscriminator(args: MlpDiscriminatorArgs = {}): tfl.LayersMod
     if (drops[i] > 0) x = new SeededDropout({ rate: drops[i] }).apply(x) as SymbolicTensor;
     x = applyActivation(x, args.activation ?? 'relu', alpha);
   });
-  const logit = dense(1).apply(x) as SymbolicTensor;
-  return tfl.model({ inputs, outputs: logit, name: args.name ?? 'discriminator' });
+  const logit = projectLogit(dense(1).apply(x) as SymbolicTensor, x, labels, args.projection, context);
+  return tfl.model({ inputs, outputs: withAuxiliaryHead(logit, x, args, context), name: args.name ?? 'discriminator' });
 }

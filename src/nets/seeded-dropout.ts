@@ -13,9 +13,11 @@ import { Rng } from '../random';
 let scope: Rng | null = null;
 
 /**
- * Runs `fn` with dropout masks drawn from a stream seeded by `seed` (see {@link SeededDropout}):
- * the same seed and the same sequence of calls give the same masks. Scopes do not nest; the
- * previous one is restored afterwards. Used by the trainer around every step.
+ * Runs `fn` with dropout masks (and every other per-step random draw of gankit's layers:
+ * {@link DiffAugment}'s augmentations) drawn from a stream seeded by `seed` (see
+ * {@link SeededDropout} and {@link nextScopedSeed}): the same seed and the same sequence of calls
+ * give the same masks. Scopes do not nest; the previous one is restored afterwards. Used by the
+ * trainer around every step.
  *
  * @example
  * ```ts
@@ -30,6 +32,22 @@ export function withDropoutSeed<T>(seed: number, fn: () => T): T {
   } finally {
     scope = previous;
   }
+}
+
+/**
+ * The next seed of the current {@link withDropoutSeed} scope (in call order), or a fresh random
+ * seed outside one. It is the one source of training-time randomness of gankit's layers
+ * ({@link SeededDropout}'s masks, {@link DiffAugment}'s shifts, cut-outs and colours), so a
+ * checkpointed run repeats exactly; a layer of your own that draws from it is repeatable too.
+ *
+ * @example
+ * ```ts
+ * const a = withDropoutSeed(7, () => [nextScopedSeed(), nextScopedSeed()]);
+ * const b = withDropoutSeed(7, () => [nextScopedSeed(), nextScopedSeed()]); // equal to a
+ * ```
+ */
+export function nextScopedSeed(): number {
+  return scope === null ? Math.floor(Math.random() * 2 ** 32) : scope.nextSeed();
 }
 
 /** Arguments of {@link SeededDropout}. */
@@ -68,8 +86,7 @@ export class SeededDropout extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (kwargs.training !== true || this.rate === 0) return x;
-    const seed = scope === null ? Math.floor(Math.random() * 2 ** 32) : scope.nextSeed();
-    return tf.dropout(x, this.rate, undefined, seed);
+    return tf.dropout(x, this.rate, undefined, nextScopedSeed());
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DataBatch } from '../data/dataset';
 import { GanConfigError } from '../errors';
-import { lossConfig, lossFromConfig, type LossConfig } from '../losses/registry';
+import { auxiliaryConfig, auxiliaryFromConfig, lossConfig, lossFromConfig, type LossConfig } from '../losses/registry';
 import type { OutputActivation } from '../nets/common';
 import { GanTrainer } from '../train/trainer';
 import { SharedMemoryAllReduce } from './all-reduce';
@@ -30,6 +30,8 @@ export interface ReplicaTemplate {
   generator: tf.io.ModelArtifacts;
   discriminator: tf.io.ModelArtifacts;
   loss: LossConfig;
+  /** The auxiliary task (ACGAN, InfoGAN), rebuilt from its config; `null` for none. */
+  auxiliary: LossConfig | null;
   optimizers: { generator: OptimizerSpec; discriminator: OptimizerSpec };
   trainer: { latentDim: number; numClasses: number; outputActivation: OutputActivation; discriminatorSteps: number };
   imageShape: [number, number, number];
@@ -71,6 +73,10 @@ export async function describeReplica(trainer: GanTrainer, shared: SharedState, 
   if (lossFromConfig(loss) === null) {
     throw new GanConfigError('workers', `data-parallel training rebuilds the loss in each worker and knows only the built-in losses; '${loss.name}' is user-written (train it with workers: 1)`);
   }
+  const auxiliary = trainer.auxiliary === null ? null : auxiliaryConfig(trainer.auxiliary);
+  if (auxiliary !== null && auxiliaryFromConfig(auxiliary) === null) {
+    throw new GanConfigError('workers', `data-parallel training rebuilds the auxiliary task in each worker and knows only the built-in ones (acgan, infogan); '${auxiliary.name}' is user-written (train it with workers: 1)`);
+  }
   const [, h, w, c] = trainer.discriminator.inputs[0].shape as number[];
   return {
     buffer: shared.buffer,
@@ -79,6 +85,7 @@ export async function describeReplica(trainer: GanTrainer, shared: SharedState, 
     generator: await modelArtifacts(trainer.generator),
     discriminator: await modelArtifacts(trainer.discriminator),
     loss,
+    auxiliary,
     optimizers: { generator: await optimizerSpec(trainer.generatorOptimizer), discriminator: await optimizerSpec(trainer.discriminatorOptimizer) },
     trainer: { latentDim: trainer.latentDim, numClasses: trainer.numClasses, outputActivation: trainer.outputActivation, discriminatorSteps: trainer.discriminatorSteps },
     imageShape: [h, w, c],
@@ -105,6 +112,7 @@ export async function buildReplica(spec: ReplicaSpec): Promise<{ trainer: GanTra
     generator,
     discriminator,
     loss: lossFromConfig(spec.loss) as NonNullable<ReturnType<typeof lossFromConfig>>,
+    auxiliary: spec.auxiliary === null ? undefined : (auxiliaryFromConfig(spec.auxiliary) ?? undefined),
     ...spec.trainer,
     seed: spec.seed,
     generatorOptimizer: await buildOptimizer(spec.optimizers.generator),

@@ -3,8 +3,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import { tfSeed } from '../random';
 import type { OutputActivation } from '../nets/common';
+import type { AuxiliaryTask, LatentCodes } from '../losses/auxiliary';
 
-/** Options of `generate()`: give `labels` (conditional GAN) or `count` (either), and optionally `z` or `seed`. */
+/** Options of `generate()`: give `labels` (conditional GAN) or `count` (either), and optionally `z`, `codes` or `seed`. */
 export interface GenerateOptions {
   /** Class of each image to generate (conditional GANs). Integers in [0, numClasses). */
   labels?: ArrayLike<number> | tf.Tensor;
@@ -12,7 +13,15 @@ export interface GenerateOptions {
   count?: number;
   /** Latent vectors to use, `[n, latentDim]` (default: drawn from N(0, 1)). */
   z?: tf.Tensor2D;
-  /** Seed for z (and random labels), for repeatable samples. */
+  /**
+   * For a GAN whose auxiliary task gives G latent codes (InfoGAN): the codes to generate with,
+   * as {@link LatentCodes} (e.g. the categorical value of each image; parts left out are drawn with
+   * `seed`) or as the raw code block `[n, codeDim]`. Default: all drawn from their prior with
+   * `seed`; with `z` and no `seed`, drawn with a seed computed from z, so the same z gives the same
+   * images (as sample grids and {@link evaluateGan} expect).
+   */
+  codes?: LatentCodes | tf.Tensor2D;
+  /** Seed for z (and random labels and codes), for repeatable samples. */
   seed?: number;
 }
 
@@ -24,6 +33,8 @@ export interface GeneratorInfo {
   numClasses: number;
   /** G's output activation. */
   outputActivation: OutputActivation;
+  /** The auxiliary task, when it gives G latent codes appended to z (InfoGAN); default none. */
+  auxiliary?: AuxiliaryTask | null;
 }
 
 /** Checks that `labels` are integers in [0, numClasses) and returns them as an Int32Array. */
@@ -38,12 +49,31 @@ export function checkLabelValues(labels: ArrayLike<number>, numClasses: number, 
   return out;
 }
 
+/** A 32-bit FNV-1a hash of float32 values' bits: a seed that is a function of the values. */
+function hashValues(values: ArrayLike<number>): number {
+  const bits = new Uint32Array(Float32Array.from(values).buffer);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bits.length; i++) {
+    h = Math.imul(h ^ bits[i], 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
 /**
  * Runs G in inference mode (batch norm uses its moving statistics, no dropout) and returns images
  * `[n, h, w, c]` in [-1, 1], owned by the caller.
  *
+ * For a GAN whose auxiliary task has codes (InfoGAN), G's first input is `[z ; code]`: `z` stays
+ * `[n, latentDim]` and the code comes from `codes` (or is drawn).
+ *
  * @throws {@link GanConfigError} when labels are missing, out of range or not integers, when `z`
- * has the wrong shape, or when `count` is not a positive integer.
+ * has the wrong shape, when `count` is not a positive integer, or when `codes` are given to a GAN
+ * without codes or do not fit.
+ *
+ * @example
+ * ```ts
+ * const images = generateImages(generator, { latentDim: 100, numClasses: 10, outputActivation: 'tanh' }, { labels: [3, 3, 7], seed: 1 });
+ * ```
  */
 export function generateImages(generator: tfl.LayersModel, info: GeneratorInfo, options: GenerateOptions): tf.Tensor4D {
   let labels: Int32Array | null = null;
@@ -61,9 +91,31 @@ export function generateImages(generator: tfl.LayersModel, info: GeneratorInfo, 
   if (options.z !== undefined && (options.z.rank !== 2 || options.z.shape[0] !== n || options.z.shape[1] !== info.latentDim)) {
     throw new GanConfigError('z', `expected shape [${n}, ${info.latentDim}], got [${options.z.shape.join(', ')}]`);
   }
+  const task = info.auxiliary ?? null;
+  const codeDim = task?.codeDim ?? 0;
+  if (options.codes !== undefined) {
+    if (codeDim === 0) throw new GanConfigError('codes', 'this GAN takes no latent codes (only a GAN with an auxiliary task that has codes, such as InfoGAN, does)');
+    if (options.codes instanceof tf.Tensor) {
+      if (options.codes.rank !== 2 || options.codes.shape[0] !== n || options.codes.shape[1] !== codeDim) {
+        throw new GanConfigError('codes', `expected shape [${n}, ${codeDim}], got [${options.codes.shape.join(', ')}]`);
+      }
+    } else if (typeof task?.encodeCodes !== 'function') {
+      throw new GanConfigError('codes', `the auxiliary task '${task?.name}' takes codes as a tensor [n, ${codeDim}] only`);
+    }
+  }
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  const count = n;
   return tf.tidy(() => {
-    const z = options.z ?? tf.randomNormal([n as number, info.latentDim], 0, 1, 'float32', tfSeed(seed));
+    const noise = options.z ?? tf.randomNormal([count, info.latentDim], 0, 1, 'float32', tfSeed(seed));
+    let z: tf.Tensor = noise;
+    if (task !== null && codeDim > 0) {
+      const given = options.codes;
+      const codeSeed = options.seed === undefined && options.z !== undefined ? tfSeed(hashValues(options.z.dataSync())) : tfSeed(seed + 2);
+      const code = given instanceof tf.Tensor ? given
+        : given !== undefined ? (task.encodeCodes?.(given, count, codeSeed) as tf.Tensor2D)
+          : (task.sampleCodes?.(count, codeSeed) as tf.Tensor2D);
+      z = tf.concat([noise, code], 1);
+    }
     const inputs: tf.Tensor[] = [z];
     if (info.numClasses > 0) {
       inputs.push(labels !== null ? tf.tensor2d(labels, [n as number, 1], 'int32') : tf.randomUniform([n as number, 1], 0, info.numClasses, 'int32', tfSeed(seed + 1)));

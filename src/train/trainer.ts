@@ -4,6 +4,7 @@ import { GanConfigError, TrainingDivergedError } from '../errors';
 import type { DataBatch, ImageDataset } from '../data/dataset';
 import { DataParallelSession } from '../parallel/data-parallel';
 import type { GanLoss, PenaltyContext } from '../losses/types';
+import type { AuxiliaryBatch, AuxiliaryTask } from '../losses/auxiliary';
 import { enableSecondOrderGradients } from '../losses/penalty';
 import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
@@ -36,13 +37,22 @@ export function createAdam(options: AdamOptions = {}): tf.AdamOptimizer {
 
 /** Arguments of {@link GanTrainer}. */
 export interface GanTrainerArgs {
-  /** G: inputs `[z]` or `[z, labels]`, output images `[batch, h, w, c]`. */
+  /** G: inputs `[z]` or `[z, labels]`, output images `[batch, h, w, c]`. With an auxiliary task that has codes, G's first input is `[z ; code]`. */
   generator: tfl.LayersModel;
-  /** D: inputs `[image]` or `[image, labels]`, output logits `[batch, 1]`. */
+  /**
+   * D: inputs `[image]` or `[image, labels]`; first output the logits `[batch, 1]`, which the loss
+   * gets. Further outputs (e.g. a class head) are ignored, or read by the `auxiliary` task. D may
+   * take the image alone in a conditional GAN when the auxiliary task predicts the labels (ACGAN).
+   */
   discriminator: tfl.LayersModel;
   /** The loss (any {@link GanLoss}). */
   loss: GanLoss;
-  /** Size of z. Default: read from G's first input. */
+  /**
+   * A second task for D (and through D for G), such as {@link acganTask} or {@link infoGanTask}:
+   * its losses are added to D's and G's in every update (see {@link AuxiliaryTask}). Default: none.
+   */
+  auxiliary?: AuxiliaryTask;
+  /** Size of z. Default: read from G's first input (minus the auxiliary task's `codeDim`). */
   latentDim?: number;
   /** Number of classes for a conditional GAN (0 for unconditional). Default: 10 if G has a label input, else 0. */
   numClasses?: number;
@@ -125,6 +135,8 @@ export class GanTrainer {
   readonly discriminator: tfl.LayersModel;
   /** The loss in use. */
   readonly loss: GanLoss;
+  /** The auxiliary task (ACGAN's classifier, InfoGAN's codes, ...), or `null`. */
+  readonly auxiliary: AuxiliaryTask | null;
   /** Size of z. */
   readonly latentDim: number;
   /** Number of classes (0 when unconditional). */
@@ -150,23 +162,42 @@ export class GanTrainer {
   private readonly generatorVariables: tf.Variable[];
   private readonly discriminatorVariables: tf.Variable[];
   private stopRequested = false;
+  /** Whether D takes labels (`[image, labels]`); ACGAN's D takes the image alone. */
+  private readonly discriminatorTakesLabels: boolean;
+  /** Length of the auxiliary task's code appended to z (0: none). */
+  private readonly codeDim: number;
 
   constructor(args: GanTrainerArgs) {
     this.generator = args.generator;
     this.discriminator = args.discriminator;
     this.loss = args.loss;
+    this.auxiliary = args.auxiliary ?? null;
+    this.codeDim = this.checkAuxiliary(args);
     const zShape = args.generator.inputs[0]?.shape;
-    this.latentDim = args.latentDim ?? (zShape?.[1] as number);
+    this.latentDim = args.latentDim ?? (zShape?.[1] as number) - this.codeDim;
     if (!Number.isInteger(this.latentDim) || this.latentDim <= 0) {
       throw new GanConfigError('latentDim', `expected a positive integer, got ${this.latentDim}`);
+    }
+    if (this.codeDim > 0 && zShape?.[1] !== this.latentDim + this.codeDim) {
+      throw new GanConfigError('generator', `takes a first input of ${zShape?.[1]} units; with latentDim ${this.latentDim} and a code of ${this.codeDim} (auxiliary task '${this.auxiliary?.name}') it must take ${this.latentDim + this.codeDim} ([z ; code])`);
     }
     const conditional = args.generator.inputs.length > 1;
     this.numClasses = args.numClasses ?? (conditional ? 10 : 0);
     if (conditional !== this.numClasses > 0) {
       throw new GanConfigError('numClasses', conditional ? 'the generator takes labels, so numClasses must be a positive integer' : 'the generator takes no labels, so numClasses must be 0');
     }
-    if (args.discriminator.inputs.length !== args.generator.inputs.length) {
-      throw new GanConfigError('discriminator', `takes ${args.discriminator.inputs.length} inputs but the generator takes ${args.generator.inputs.length}; both must be conditional or both unconditional`);
+    const predictsLabels = (this.auxiliary?.numClasses ?? 0) > 0;
+    if (predictsLabels && this.auxiliary?.numClasses !== this.numClasses) {
+      throw new GanConfigError('auxiliary', `the task '${this.auxiliary?.name}' predicts ${this.auxiliary?.numClasses} classes but the GAN has numClasses ${this.numClasses} (it must be conditional with as many classes)`);
+    }
+    this.discriminatorTakesLabels = args.discriminator.inputs.length > 1;
+    // D takes labels exactly when G does; or, when the auxiliary task predicts the labels (ACGAN), D may take the image alone.
+    const labelFreeD = conditional && !this.discriminatorTakesLabels && predictsLabels;
+    if (args.discriminator.inputs.length !== args.generator.inputs.length && !labelFreeD) {
+      throw new GanConfigError(
+        'discriminator',
+        `takes ${args.discriminator.inputs.length} inputs but the generator takes ${args.generator.inputs.length}; both must be conditional or both unconditional (or, for an ACGAN, D takes the image alone and an auxiliary task such as acganTask() predicts the labels)`,
+      );
     }
     for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
       if (typeof (args.loss as unknown as Record<string, unknown>)?.[key] !== 'function') throw new GanConfigError('loss', `expected a GanLoss with a ${key}() method`);
@@ -188,6 +219,27 @@ export class GanTrainer {
     this.rng = new Rng(args.seed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
+  /** Checks the auxiliary task against D's outputs; returns its code length. */
+  private checkAuxiliary(args: GanTrainerArgs): number {
+    const task = args.auxiliary;
+    if (task === undefined) return 0;
+    for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
+      if (typeof (task as unknown as Record<string, unknown>)?.[key] !== 'function') throw new GanConfigError('auxiliary', `expected an AuxiliaryTask with a ${key}() method`);
+    }
+    const outputs = args.discriminator.outputs;
+    if (outputs.length < 2) {
+      throw new GanConfigError('discriminator', `has one output; the auxiliary task '${task.name}' reads a second one (build D with auxiliaryOutputs: ${task.outputSize ?? 'n'})`);
+    }
+    const width = outputs[1].shape[outputs[1].shape.length - 1];
+    if (task.outputSize !== undefined && width !== task.outputSize) {
+      throw new GanConfigError('discriminator', `has an auxiliary output of ${width} units; the task '${task.name}' reads ${task.outputSize} (auxiliaryOutputs: ${task.outputSize})`);
+    }
+    const codeDim = task.codeDim ?? 0;
+    if (!Number.isInteger(codeDim) || codeDim < 0) throw new GanConfigError('auxiliary.codeDim', `expected a non-negative integer, got ${codeDim}`);
+    if (codeDim > 0 && typeof task.sampleCodes !== 'function') throw new GanConfigError('auxiliary', `has codeDim ${codeDim} but no sampleCodes() method`);
+    return codeDim;
+  }
+
   /** Asks a running {@link GanTrainer.fit} to stop after the current step. */
   stopTraining(): void {
     this.stopRequested = true;
@@ -200,7 +252,7 @@ export class GanTrainer {
 
   /** Generates images in [-1, 1] with G in inference mode (see {@link generateImages}). */
   generate(options: GenerateOptions): tf.Tensor4D {
-    return generateImages(this.generator, { latentDim: this.latentDim, numClasses: this.numClasses, outputActivation: this.outputActivation }, options);
+    return generateImages(this.generator, { latentDim: this.latentDim, numClasses: this.numClasses, outputActivation: this.outputActivation, auxiliary: this.auxiliary }, options);
   }
 
   /**
@@ -224,17 +276,29 @@ export class GanTrainer {
     }));
   }
 
+  /** D's inputs for `images`: with the labels when D takes them. */
   private conditionInputs(images: tf.Tensor, labels: tf.Tensor | null): tf.Tensor[] {
-    if (this.numClasses === 0) return [images];
+    if (!this.discriminatorTakesLabels) return [images];
     if (labels === null) throw new GanConfigError('labels', 'a conditional GAN needs labelled data');
     return [images, tf.reshape(labels, [-1, 1])];
   }
 
-  private sampleFakeInputs(count: number): { inputs: tf.Tensor[]; labels: tf.Tensor | null } {
-    const z = this.sampleLatent(count);
-    if (this.numClasses === 0) return { inputs: [z], labels: null };
+  /** D on `inputs` in training mode: its logits (first output) and its other outputs. */
+  private discriminate(inputs: tf.Tensor[]): { logits: tf.Tensor; outputs: tf.Tensor[] } {
+    const out = this.discriminator.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
+    const [logits, ...outputs] = Array.isArray(out) ? out : [out];
+    return { logits, outputs };
+  }
+
+  /** G's inputs for a fake batch: z (with the auxiliary task's code appended), plus labels for a conditional GAN. */
+  private sampleFakeInputs(count: number): { inputs: tf.Tensor[]; labels: tf.Tensor | null; codes: tf.Tensor | null } {
+    const noise = this.sampleLatent(count);
+    // The code's seed is drawn only for a task with codes, so other runs' streams are unchanged.
+    const codes = this.codeDim > 0 ? (this.auxiliary?.sampleCodes?.(count, this.rng.nextSeed()) as tf.Tensor2D) : null;
+    const z = codes === null ? noise : tf.concat([noise, codes], 1);
+    if (this.numClasses === 0) return { inputs: [z], labels: null, codes };
     const labels = tf.randomUniform([count, 1], 0, this.numClasses, 'int32', this.rng.nextSeed());
-    return { inputs: [z, labels], labels };
+    return { inputs: [z, labels], labels, codes };
   }
 
   private toGeneratorRange(images: tf.Tensor): tf.Tensor {
@@ -252,18 +316,24 @@ export class GanTrainer {
     // A seed for the penalty's random draws, from the checkpointed stream; drawn only for a loss
     // with a penalty, so other losses' runs are unchanged.
     const penaltySeed = this.loss.discriminatorPenalty === undefined ? 0 : this.rng.nextSeed();
+    const labels = this.numClasses === 0 ? null : batch.labels;
+    const fakeLabels = fake.labels === null ? null : tf.reshape(fake.labels, [-1]);
     let means: tf.Tensor | null = null;
     const cost = this.update('discriminator', () => {
-      const realLogits = this.discriminator.apply(realInputs, { training: true }) as tf.Tensor;
-      const fakeLogits = this.discriminator.apply(fakeInputs, { training: true }) as tf.Tensor;
-      means = tf.keep(tf.stack([tf.mean(tf.sigmoid(realLogits)), tf.mean(tf.sigmoid(fakeLogits))]));
-      const loss = this.loss.discriminatorLoss(realLogits, fakeLogits);
+      const real = this.discriminate(realInputs);
+      const fakes = this.discriminate(fakeInputs);
+      means = tf.keep(tf.stack([tf.mean(tf.sigmoid(real.logits)), tf.mean(tf.sigmoid(fakes.logits))]));
+      let loss = this.loss.discriminatorLoss(real.logits, fakes.logits);
+      if (this.auxiliary !== null) {
+        // Inside the same variableGrads: the task's gradient reaches D's weights (its head and the body under it).
+        const realBatch: AuxiliaryBatch = { outputs: real.outputs, labels, codes: null };
+        const fakeBatch: AuxiliaryBatch = { outputs: fakes.outputs, labels: fakeLabels, codes: fake.codes };
+        loss = tf.add(loss, this.auxiliary.discriminatorLoss(realBatch, fakeBatch)) as tf.Scalar;
+      }
       if (this.loss.discriminatorPenalty === undefined) return loss;
-      const labels = this.numClasses === 0 ? null : batch.labels;
       const context: PenaltyContext = {
-        real: realImages, fake: fakeImages, labels, seed: penaltySeed,
-        fakeLabels: fake.labels === null ? null : tf.reshape(fake.labels, [-1]),
-        discriminate: (images, imageLabels = labels) => this.discriminator.apply(this.conditionInputs(images, imageLabels), { training: true }) as tf.Tensor,
+        real: realImages, fake: fakeImages, labels, seed: penaltySeed, fakeLabels,
+        discriminate: (images, imageLabels = labels) => this.discriminate(this.conditionInputs(images, imageLabels)).logits,
       };
       // Inside the same variableGrads: the penalty's gradient (second order for a gradient penalty) reaches D's weights.
       return tf.add(loss, this.loss.discriminatorPenalty(context)) as tf.Scalar;
@@ -277,10 +347,14 @@ export class GanTrainer {
   /** One G update; returns G's loss. */
   private generatorUpdate(count: number): tf.Scalar {
     const fake = this.sampleFakeInputs(count);
+    const fakeLabels = fake.labels === null ? null : tf.reshape(fake.labels, [-1]);
     return this.update('generator', () => {
       const images = this.generator.apply(fake.inputs, { training: true }) as tf.Tensor;
-      const logits = this.discriminator.apply(this.conditionInputs(images, fake.labels), { training: true }) as tf.Tensor;
-      return this.loss.generatorLoss(logits);
+      const { logits, outputs } = this.discriminate(this.conditionInputs(images, fake.labels));
+      const loss = this.loss.generatorLoss(logits);
+      if (this.auxiliary === null) return loss;
+      // Through D's auxiliary output to G's weights (only G's variables are updated here).
+      return tf.add(loss, this.auxiliary.generatorLoss({ outputs, labels: fakeLabels, codes: fake.codes })) as tf.Scalar;
     });
   }
 
