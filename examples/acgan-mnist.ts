@@ -25,24 +25,17 @@
  * losses.csv (the D and G losses include the class loss), losses.png and checkpoint/. Ctrl-C saves
  * the checkpoint; --resume continues it.
  */
-import { GanConfigError, createACGAN, initBackend, labelEmbedding, loadMnist, parseTrainingArgs, runTraining } from '../src/index';
+import { createACGAN, labelEmbedding, runScript, trainMnistScript } from '../src/index';
 
-async function main(): Promise<void> {
-  const args = parseTrainingArgs('acgan-mnist', 'Auxiliary-classifier GAN (ACGAN: D classifies the digits too) on MNIST, MLP nets.', { epochs: 4, batchSize: 64, out: 'out/acgan-mnist' });
-  await initBackend({ backend: args.backend });
-  const data = await loadMnist({ split: 'train', limit: args.limit });
-  await runTraining(args, {
-    data,
-    evaluate: true,
-    build: () =>
+runScript(() =>
+  trainMnistScript({
+    name: 'acgan-mnist',
+    description: 'Auxiliary-classifier GAN (ACGAN: D classifies the digits too) on MNIST, MLP nets.',
+    defaults: { epochs: 4, batchSize: 64, out: 'out/acgan-mnist' },
+    build: (args) =>
       createACGAN({
         architecture: 'mlp', numClasses: 10, latentDim: 100, conditioning: labelEmbedding({ dim: 10 }), classWeight: 1,
         seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 },
       }),
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof GanConfigError ? error.message : error);
-  process.exit(1);
-});
+  }),
+);

@@ -16,22 +16,13 @@
  * of MNIST (~22 minutes per epoch).
  * Writes samples/epoch-NNN.png (one row per digit), losses.csv, losses.png and checkpoint/.
  */
-import { GanConfigError, createCGAN, initBackend, loadMnist, parseTrainingArgs, runTraining } from '../src/index';
+import { createCGAN, runScript, trainMnistScript } from '../src/index';
 
-async function main(): Promise<void> {
-  const args = parseTrainingArgs('cgan-dcgan-mnist', 'The seed-000 convolutional conditional GAN (channel concat) on MNIST.', {
-    epochs: 2,
-    batchSize: 32,
-    out: 'out/cgan-dcgan-mnist',
-    workers: 2,
-    limit: 15000,
-  });
-  await initBackend({ backend: args.backend });
-  const data = await loadMnist({ split: 'train', limit: args.limit });
-  await runTraining(args, { data, evaluate: true, build: () => createCGAN({ architecture: 'dcgan', seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 } }) });
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof GanConfigError ? error.message : error);
-  process.exit(1);
-});
+runScript(() =>
+  trainMnistScript({
+    name: 'cgan-dcgan-mnist',
+    description: 'The seed-000 convolutional conditional GAN (channel concat) on MNIST.',
+    defaults: { epochs: 2, batchSize: 32, out: 'out/cgan-dcgan-mnist', workers: 2, limit: 15000 },
+    build: (args) => createCGAN({ architecture: 'dcgan', seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 } }),
+  }),
+);

@@ -12,21 +12,14 @@
  * Writes into --out: samples/epoch-NNN.png (one row per digit 0–9, the same z every epoch),
  * losses.csv, losses.png and checkpoint/. Ctrl-C saves the checkpoint; --resume continues it.
  */
-import { GanConfigError, createCGAN, initBackend, labelEmbedding, loadMnist, parseTrainingArgs, runTraining } from '../src/index';
+import { createCGAN, labelEmbedding, runScript, trainMnistScript } from '../src/index';
 
-async function main(): Promise<void> {
-  const args = parseTrainingArgs('cgan-mnist', 'The seed-002 conditional GAN (MLP, label embedding) on MNIST.', { epochs: 3, batchSize: 64, out: 'out/cgan-mnist' });
-  await initBackend({ backend: args.backend });
-  const data = await loadMnist({ split: 'train', limit: args.limit });
-  await runTraining(args, {
-    data,
-    evaluate: true,
-    build: () =>
+runScript(() =>
+  trainMnistScript({
+    name: 'cgan-mnist',
+    description: 'The seed-002 conditional GAN (MLP, label embedding) on MNIST.',
+    defaults: { epochs: 3, batchSize: 64, out: 'out/cgan-mnist' },
+    build: (args) =>
       createCGAN({ architecture: 'mlp', numClasses: 10, latentDim: 100, conditioning: labelEmbedding({ dim: 10 }), seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 } }),
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof GanConfigError ? error.message : error);
-  process.exit(1);
-});
+  }),
+);

@@ -11,16 +11,13 @@
  * trains 100). Writes samples/epoch-NNN.png (10×10, the same z every epoch), losses.csv,
  * losses.png and checkpoint/ into --out. Ctrl-C saves the checkpoint; --resume continues it.
  */
-import { GanConfigError, createGAN, initBackend, loadMnist, parseTrainingArgs, runTraining } from '../src/index';
+import { createGAN, runScript, trainMnistScript } from '../src/index';
 
-async function main(): Promise<void> {
-  const args = parseTrainingArgs('gan-mnist', 'The seed-001 GAN (MLP, unconditional) on MNIST.', { epochs: 20, batchSize: 100, out: 'out/gan-mnist' });
-  await initBackend({ backend: args.backend });
-  const data = await loadMnist({ split: 'train', limit: args.limit });
-  await runTraining(args, { data, evaluate: true, build: () => createGAN({ seed: args.seed, optimizer: { learningRate: 2e-4 } }) });
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof GanConfigError ? error.message : error);
-  process.exit(1);
-});
+runScript(() =>
+  trainMnistScript({
+    name: 'gan-mnist',
+    description: 'The seed-001 GAN (MLP, unconditional) on MNIST.',
+    defaults: { epochs: 20, batchSize: 100, out: 'out/gan-mnist' },
+    build: (args) => createGAN({ seed: args.seed, optimizer: { learningRate: 2e-4 } }),
+  }),
+);

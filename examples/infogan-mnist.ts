@@ -34,7 +34,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  GanConfigError, argmaxRows, createInfoGAN, initBackend, loadMnist, loadMnistClassifier, parseTrainingArgs, runTraining, saveImageGrid,
+  argmaxRows, createInfoGAN, loadMnistClassifier, runScript, saveImageGrid, trainMnistScript,
   type GanTrainer, type MnistClassifier, type TrainerCallback,
 } from '../src/index';
 
@@ -130,29 +130,16 @@ function codeCallbacks(out: string, log: (m: string) => void): TrainerCallback {
   };
 }
 
-async function main(): Promise<void> {
-  const args = parseTrainingArgs('infogan-mnist', 'InfoGAN (a 10-way categorical and 2 continuous latent codes, recovered by a Q head) on MNIST, MLP nets.', {
-    epochs: 4,
-    batchSize: 64,
-    out: 'out/infogan-mnist',
-  });
-  await initBackend({ backend: args.backend });
-  const data = await loadMnist({ split: 'train', limit: args.limit });
-  const log = (m: string): void => console.log(m);
-  await runTraining(args, {
-    data,
-    evaluate: true,
-    log,
-    callbacks: [codeCallbacks(args.out, log)],
-    build: () =>
+runScript(() =>
+  trainMnistScript({
+    name: 'infogan-mnist',
+    description: 'InfoGAN (a 10-way categorical and 2 continuous latent codes, recovered by a Q head) on MNIST, MLP nets.',
+    defaults: { epochs: 4, batchSize: 64, out: 'out/infogan-mnist' },
+    callbacks: (args, log) => [codeCallbacks(args.out, log)],
+    build: (args) =>
       createInfoGAN({
         architecture: 'mlp', latentDim: 62, categorical: CATEGORIES, continuous: 2, infoWeight: 1,
         seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 },
       }),
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof GanConfigError ? error.message : error);
-  process.exit(1);
-});
+  }),
+);

@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
 import * as path from 'node:path';
-import { initBackend, interpolateLatents, latentArithmetic, loadGAN, saveImageGrid, type BackendName } from '../src/index';
+import { initBackend, interpolateLatents, latentArithmetic, loadGAN, runScript, saveImageGrid, type BackendName } from '../src/index';
 
 async function main(): Promise<void> {
   const program = new Command('latent-walk')
@@ -48,7 +48,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${path.join(o.out, 'interpolation.png')} and ${path.join(o.out, 'arithmetic.png')}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runScript(main);

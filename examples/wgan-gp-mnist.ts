@@ -29,20 +29,14 @@
  * logs' D(x) and D(G(z)) are sigmoids of the critic's scores, not probabilities). Ctrl-C saves the
  * checkpoint; --resume continues it.
  */
-import { GanConfigError, createGAN, initBackend, loadMnist, parseTrainingArgs, runTraining, wassersteinLoss } from '../src/index';
+import { createGAN, runScript, trainMnistScript, wassersteinLoss } from '../src/index';
 
-async function main(): Promise<void> {
-  const args = parseTrainingArgs('wgan-gp-mnist', 'WGAN-GP (Wasserstein loss, gradient penalty 10, 5 critic updates per G update) on MNIST.', {
-    epochs: 8,
-    batchSize: 32,
-    out: 'out/wgan-gp-mnist',
-  });
-  await initBackend({ backend: args.backend });
-  const data = await loadMnist({ split: 'train', limit: args.limit });
-  await runTraining(args, {
-    data,
-    evaluate: true,
-    build: () =>
+runScript(() =>
+  trainMnistScript({
+    name: 'wgan-gp-mnist',
+    description: 'WGAN-GP (Wasserstein loss, gradient penalty 10, 5 critic updates per G update) on MNIST.',
+    defaults: { epochs: 8, batchSize: 32, out: 'out/wgan-gp-mnist' },
+    build: (args) =>
       createGAN({
         architecture: 'mlp',
         latentDim: 100,
@@ -53,10 +47,5 @@ async function main(): Promise<void> {
         discriminator: { hiddenUnits: [256, 256], activation: 'leakyRelu', dropout: 0 },
         seed: args.seed,
       }),
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof GanConfigError ? error.message : error);
-  process.exit(1);
-});
+  }),
+);
