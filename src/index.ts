@@ -74,3 +74,8 @@ export { createACGAN, createInfoGAN, type CreateAcganOptions, type CreateInfoGan
 // with the nets above: ClassProjection (`projection` on either discriminator, createCGAN's
 // `discriminatorConditioning: 'projection'`), ConditionalBatchNorm (`conditionalBatchNorm` on either
 // generator), DiffAugment (`diffAugment` on either discriminator) and nextScopedSeed.
+
+// CycleGAN (issue 6): unpaired image-to-image translation. Instance norm and reflection padding
+// layers, the ResNet generator, the PatchGAN discriminator, the cycle/identity/least-squares losses,
+// the history buffer, CycleGan with fit/translate/save, loadCycleGAN and its callbacks (src/cycle/).
+export * from './cycle/index';

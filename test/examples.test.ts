@@ -120,3 +120,20 @@ test('infogan-mnist trains an InfoGAN and writes one row per categorical code, t
   expect(gan.generator.inputs[0].shape).toEqual([null, 62 + 12]);
   gan.dispose();
 });
+
+test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST pairing, which needs no Fashion-MNIST) and writes its grid, CSV and checkpoint', async () => {
+  const out = path.join(tempDir(), 'cyclegan-mnist-fashion');
+  const { stdout } = await run(tsx, [path.join(root, 'examples', 'cyclegan-mnist-fashion.ts'), '--out', out, '--pairing', 'inverted', '--limit', '16', '--batch-size', '8', '--epochs', '1'], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
+  expect(stdout).toMatch(/Y: 16 inverted MNIST digits/);
+  expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'losses.csv', 'samples']);
+  const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
+  expect([grid.width, grid.height]).toEqual([10 * 56 + 11 * 2, 6 * 56 + 7 * 2]); // rows x, G(x), F(G(x)), y, F(y), G(F(y))
+  const [header, row, ...rest] = (await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).trim().split('\n');
+  expect(header.split(',')).toEqual(expect.arrayContaining(['epoch', 'step', 'cycle_loss', 'd_x_loss', 'heldout_cycle_x', 'heldout_translation_x']));
+  expect(rest).toEqual([]);
+  expect(row.split(',').map(Number).every(Number.isFinite)).toBe(true);
+  const { loadCycleGAN } = await import('../src/index');
+  const cycle = await loadCycleGAN(path.join(out, 'checkpoint'));
+  expect([cycle.step, cycle.epoch]).toEqual([2, 1]);
+  cycle.dispose();
+});

@@ -5,14 +5,16 @@ import { SpectralConv2D, SpectralDense } from './spectral-norm';
 import { ClassProjection } from './projection';
 import { ConditionalBatchNorm } from './conditional-batch-norm';
 import { DiffAugment } from './diff-augment';
+import { InstanceNormalization } from '../cycle/instance-norm';
+import { ReflectionPadding2D } from '../cycle/reflection-padding';
 
 /** gankit's own tfjs-layers classes, which a saved model may name in its topology. */
-export const GANKIT_LAYER_CLASSES = [OneHot, SeededDropout, SpectralDense, SpectralConv2D, ClassProjection, ConditionalBatchNorm, DiffAugment] as const;
+export const GANKIT_LAYER_CLASSES = [OneHot, SeededDropout, SpectralDense, SpectralConv2D, ClassProjection, ConditionalBatchNorm, DiffAugment, InstanceNormalization, ReflectionPadding2D] as const;
 
 /**
  * Registers gankit's layer classes ({@link OneHot}, {@link SeededDropout}, {@link SpectralDense},
- * {@link SpectralConv2D}, {@link ClassProjection}, {@link ConditionalBatchNorm}, {@link DiffAugment})
- * with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
+ * {@link SpectralConv2D}, {@link ClassProjection}, {@link ConditionalBatchNorm}, {@link DiffAugment},
+ * {@link InstanceNormalization}, {@link ReflectionPadding2D}) with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
  * models that use them. Each module also registers its class when it is loaded, but a bundler that
  * trusts `"sideEffects": false` may drop a module nothing references; {@link loadGAN} and the
  * data-parallel worker call this to be sure. Calling it again is harmless.

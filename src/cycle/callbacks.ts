@@ -1,0 +1,331 @@
+/**
+ * What {@link CycleGan.fit} reports to its callbacks, and three callbacks: progress lines,
+ * translation grids and checkpoints (with Ctrl-C saving).
+ *
+ * The hooks have the names and order of gankit's {@link TrainerCallback} (`onTrainBegin`,
+ * `onBatchEnd`, `onEpochEnd`, `onTrainEnd`, each may be async and is awaited in order), but the
+ * logs are CycleGAN's: one generator loss for G and F together with its three parts, and one loss
+ * per discriminator. `onTrainEnd` gets the same {@link TrainEndLogs}.
+ *
+ * @packageDocumentation
+ */
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { GanConfigError } from '../errors';
+import { saveImageGrid } from '../image/grid';
+import { formatDuration, type ProgressStream } from '../callbacks/progress-bar';
+import type { TrainEndLogs } from '../train/callbacks';
+import type { CycleGan } from './cycle-gan';
+import { saveCycleCheckpoint } from './checkpoint';
+
+/**
+ * What {@link CycleGan.fit} reports after each step (one G/F update, then one D_Y and one D_X update).
+ *
+ * @example
+ * ```ts
+ * const log: CycleGanCallback = { onBatchEnd: (l: CycleGanStepLogs) => console.log(l.step, l.cycleLoss) };
+ * ```
+ */
+export interface CycleGanStepLogs {
+  /** Epoch this step belongs to (0-based). */
+  epoch: number;
+  /** Global step: updates done so far, this one included (1-based). */
+  step: number;
+  /** G and F's loss: `adversarialLoss + cycleLoss + identityLoss`. */
+  generatorLoss: number;
+  /** The adversarial part, both directions: `L_adv(G; D_Y) + L_adv(F; D_X)`. */
+  adversarialLoss: number;
+  /** The cycle-consistency part, λ_cyc included (see {@link cycleConsistencyLoss}). */
+  cycleLoss: number;
+  /** The identity part, λ_id included (0 when λ_id is 0; see {@link identityLoss}). */
+  identityLoss: number;
+  /** D_X's loss (real X against F(y)). */
+  discriminatorXLoss: number;
+  /** D_Y's loss (real Y against G(x)). */
+  discriminatorYLoss: number;
+}
+
+/**
+ * What {@link CycleGan.fit} reports after each epoch: the means of its step logs.
+ *
+ * @example
+ * ```ts
+ * const history: CycleGanEpochLogs[] = await cycle.fit(mnist, fashion, { epochs: 2 });
+ * console.log(history.map((h) => h.seconds));
+ * ```
+ */
+export interface CycleGanEpochLogs extends CycleGanStepLogs {
+  /** Steps run in this epoch. */
+  steps: number;
+  /** Wall time of the epoch in seconds. */
+  seconds: number;
+  /** Extra per-epoch measurements keyed by name, added by callbacks for the ones after them. */
+  metrics?: Record<string, number>;
+}
+
+/**
+ * What a callback learns when {@link CycleGan.fit} begins.
+ *
+ * @example
+ * ```ts
+ * const announce: CycleGanCallback = { onTrainBegin: (info: CycleGanTrainBeginInfo) => console.log(`${info.stepsPerEpoch} steps per epoch`) };
+ * ```
+ */
+export interface CycleGanTrainBeginInfo {
+  /** The CycleGAN being trained (to translate, read the step, or request a stop). */
+  cycleGan: CycleGan;
+  /** First epoch of this run (0, or later when resuming). */
+  initialEpoch: number;
+  /** Epoch after the last one of this run. */
+  epochs: number;
+  /** Steps per epoch. */
+  stepsPerEpoch: number;
+  /** Batch size (of each domain). */
+  batchSize: number;
+}
+
+/**
+ * A {@link CycleGan.fit} callback: an object with any of these hooks, each may be async; they are
+ * awaited in order.
+ *
+ * @example
+ * ```ts
+ * const printEpochs: CycleGanCallback = {
+ *   onEpochEnd: (l) => console.log(`epoch ${l.epoch + 1}: cycle ${l.cycleLoss.toFixed(3)} D_Y ${l.discriminatorYLoss.toFixed(3)}`),
+ * };
+ * ```
+ */
+export interface CycleGanCallback {
+  /** Called once before the first step. */
+  onTrainBegin?(info: CycleGanTrainBeginInfo): void | Promise<void>;
+  /** Called after every step, in order, once its losses have been read back. */
+  onBatchEnd?(logs: CycleGanStepLogs): void | Promise<void>;
+  /** Called after every epoch. */
+  onEpochEnd?(logs: CycleGanEpochLogs): void | Promise<void>;
+  /** Called once when training ends (normally, by a stop request, or failing). */
+  onTrainEnd?(logs: TrainEndLogs): void | Promise<void>;
+}
+
+/**
+ * Options of {@link cycleGanProgress}.
+ *
+ * @example
+ * ```ts
+ * const options: CycleGanProgressOptions = { everySteps: 100, stream: process.stderr };
+ * ```
+ */
+export interface CycleGanProgressOptions {
+  /** Where lines go (default `process.stdout`). */
+  stream?: ProgressStream;
+  /** A line every this many steps (default 50; 0 for epoch lines only). */
+  everySteps?: number;
+}
+
+function describe(l: CycleGanStepLogs): string {
+  return `G+F ${l.generatorLoss.toFixed(3)} (adv ${l.adversarialLoss.toFixed(3)} cyc ${l.cycleLoss.toFixed(3)} id ${l.identityLoss.toFixed(3)})  D_X ${l.discriminatorXLoss.toFixed(3)} D_Y ${l.discriminatorYLoss.toFixed(3)}`;
+}
+
+/**
+ * A callback that prints a progress line every `everySteps` steps (step, ms per step, ETA of the
+ * run, the step's losses) and one line per epoch (the epoch's mean losses and its time).
+ *
+ * @example
+ * ```ts
+ * await cycle.fit(mnist, fashion, { epochs: 2, batchSize: 8, callbacks: [cycleGanProgress({ everySteps: 100 })] });
+ * ```
+ */
+export function cycleGanProgress(options: CycleGanProgressOptions = {}): CycleGanCallback {
+  const stream = options.stream ?? process.stdout;
+  const every = options.everySteps ?? 50;
+  if (!Number.isInteger(every) || every < 0) throw new GanConfigError('options.everySteps', `expected a non-negative integer, got ${every}`);
+  let epochs = 0;
+  let stepsPerEpoch = 0;
+  let firstStep = 0;
+  let total = 0;
+  let started = 0;
+  return {
+    onTrainBegin(info) {
+      epochs = info.epochs;
+      stepsPerEpoch = info.stepsPerEpoch;
+      firstStep = info.cycleGan.step;
+      total = Math.max(0, info.epochs - info.initialEpoch) * info.stepsPerEpoch - (info.cycleGan.epochProgress?.steps ?? 0);
+      started = Date.now();
+    },
+    onBatchEnd(logs) {
+      const done = logs.step - firstStep;
+      if (every === 0 || done % every !== 0) return;
+      const perStep = (Date.now() - started) / 1000 / done;
+      const inEpoch = ((logs.step - 1) % stepsPerEpoch) + 1;
+      stream.write(`epoch ${logs.epoch + 1}/${epochs} step ${inEpoch}/${stepsPerEpoch}  ${(perStep * 1000).toFixed(0)} ms/step  ETA ${formatDuration(perStep * (total - done))}  ${describe(logs)}\n`);
+    },
+    onEpochEnd(logs) {
+      stream.write(`epoch ${logs.epoch + 1}/${epochs}: ${describe(logs)}  ${formatDuration(logs.seconds)}\n`);
+    },
+  };
+}
+
+/**
+ * The rows of a translation grid, as one batch `[6n, h, w, c]` in [-1, 1] (the caller disposes
+ * it): `x`, `G(x)`, `F(G(x))`, `y`, `F(y)`, `G(F(y))`, each row the n images given, translated
+ * in inference mode. Save it with `saveImageGrid(file, images, { columns: n })`.
+ *
+ * @example
+ * ```ts
+ * const rows = translationGridImages(cycle, testX, testY); // 8 + 8 images → 48 tiles
+ * await saveImageGrid('translation.png', rows, { columns: 8, scale: 2 });
+ * rows.dispose();
+ * ```
+ * @throws {@link GanConfigError} when `x` and `y` hold different numbers of images.
+ */
+export function translationGridImages(cycleGan: CycleGan, x: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
+  if (x.shape[0] !== y.shape[0]) throw new GanConfigError('y', `expected as many images as x (${x.shape[0]}), got ${y.shape[0]}`);
+  return tf.tidy(() => {
+    const gx = cycleGan.translate(x, 'xToY');
+    const fgx = cycleGan.translate(gx, 'yToX');
+    const fy = cycleGan.translate(y, 'yToX');
+    const gfy = cycleGan.translate(fy, 'xToY');
+    return tf.concat([x, gx, fgx, y, fy, gfy]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Options of {@link translationGrids}.
+ *
+ * @example
+ * ```ts
+ * const options: TranslationGridsOptions = { dir: 'out/grids', x: testDigits, y: testClothes, everyEpochs: 1, scale: 2 };
+ * ```
+ */
+export interface TranslationGridsOptions {
+  /** Folder of the PNGs (created if missing): `epoch-001.png`, `epoch-002.png`, … */
+  dir: string;
+  /** Images of domain X shown in every grid, `[n, h, w, c]` in [-1, 1] (the callback copies them). */
+  x: tf.Tensor4D;
+  /** Images of domain Y, as many as `x`. */
+  y: tf.Tensor4D;
+  /** A grid every this many epochs (default 1). */
+  everyEpochs?: number;
+  /** Pixel scale of the PNG (default 2). */
+  scale?: number;
+}
+
+/**
+ * A callback that writes a translation grid after every `everyEpochs` epochs (see
+ * {@link translationGridImages}): six rows, `x`, `G(x)`, `F(G(x))`, `y`, `F(y)`, `G(F(y))`, for
+ * the same images every time, so successive grids show how the translations change.
+ *
+ * @example
+ * ```ts
+ * const grids = translationGrids({ dir: 'out/grids', x: testX, y: testY });
+ * await cycle.fit(dataX, dataY, { epochs: 3, callbacks: [grids] });
+ * ```
+ */
+export function translationGrids(options: TranslationGridsOptions): CycleGanCallback {
+  const { dir, everyEpochs = 1, scale = 2 } = options;
+  for (const [name, v] of [['everyEpochs', everyEpochs], ['scale', scale]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
+  }
+  if (options.x.shape[0] !== options.y.shape[0]) throw new GanConfigError('options.y', `expected as many images as options.x (${options.x.shape[0]}), got ${options.y.shape[0]}`);
+  const x = tf.keep(options.x.clone());
+  const y = tf.keep(options.y.clone());
+  let cycleGan: CycleGan | null = null;
+  return {
+    onTrainBegin(info) {
+      cycleGan = info.cycleGan;
+    },
+    async onEpochEnd(logs) {
+      if (cycleGan === null || x.isDisposed || (logs.epoch + 1) % everyEpochs !== 0) return;
+      const rows = translationGridImages(cycleGan, x, y);
+      try {
+        await saveImageGrid(path.join(dir, `epoch-${String(logs.epoch + 1).padStart(3, '0')}.png`), rows, { columns: x.shape[0], scale });
+      } finally {
+        rows.dispose();
+      }
+    },
+    onTrainEnd() {
+      x.dispose();
+      y.dispose();
+    },
+  };
+}
+
+/**
+ * Options of {@link cycleGanCheckpoints}.
+ *
+ * @example
+ * ```ts
+ * const options: CycleGanCheckpointsOptions = { dir: 'out/checkpoint', everySteps: 500, keep: 2 };
+ * ```
+ */
+export interface CycleGanCheckpointsOptions {
+  /** The checkpoint folder: each save is a `step-NNNNNNNNN/` checkpoint inside it (see {@link saveCycleCheckpoint}). */
+  dir: string;
+  /** Save every this many epochs (default 1; 0 for none). */
+  everyEpochs?: number;
+  /** Also save every this many steps (default 0: none). */
+  everySteps?: number;
+  /** Keep the newest this many checkpoints (default 3). */
+  keep?: number;
+  /** Stop after the current step and save on SIGINT / SIGTERM (Ctrl-C) while training (default true; a second signal exits at once). */
+  saveOnInterrupt?: boolean;
+  /** Where messages go (default `console.error`); `null` for none. */
+  log?: ((message: string) => void) | null;
+}
+
+/**
+ * A callback that saves `cycleGan` (all four nets, the four optimizers' state, step, epoch,
+ * position in the epoch, random stream and image pools) into the folder `dir` after every
+ * `everyEpochs` epochs and every `everySteps` steps, keeping the newest `keep`; and, unless
+ * `saveOnInterrupt` is false, turns Ctrl-C into a clean stop followed by a save. Each save is
+ * atomic and checksummed (see {@link CycleGan.save}). Resume with {@link loadCycleGAN}.
+ *
+ * @example
+ * ```ts
+ * await cycle.fit(dataX, dataY, { epochs: 5, callbacks: [cycleGanCheckpoints(cycle, { dir: 'out/checkpoint' })] });
+ * const resumed = await loadCycleGAN('out/checkpoint');
+ * ```
+ */
+export function cycleGanCheckpoints(cycleGan: CycleGan, options: CycleGanCheckpointsOptions): CycleGanCallback {
+  const everyEpochs = options.everyEpochs ?? 1;
+  const everySteps = options.everySteps ?? 0;
+  const keep = options.keep ?? 3;
+  for (const [name, v, min] of [['everyEpochs', everyEpochs, 0], ['everySteps', everySteps, 0], ['keep', keep, 1]] as const) {
+    if (!Number.isInteger(v) || v < min) throw new GanConfigError(`options.${name}`, `expected an integer ≥ ${min}, got ${v}`);
+  }
+  const log = options.log === undefined ? (m: string) => console.error(m) : options.log;
+  const signals: NodeJS.Signals[] = options.saveOnInterrupt === false ? [] : ['SIGINT', 'SIGTERM'];
+  let lastSaved = -1;
+  let interrupted = false;
+  const save = async (): Promise<void> => {
+    if (cycleGan.step === lastSaved) return;
+    await saveCycleCheckpoint(cycleGan, options.dir, { keep });
+    lastSaved = cycleGan.step;
+  };
+  const handler = (signal: NodeJS.Signals): void => {
+    if (interrupted) {
+      log?.(`\n${signal} again: exiting without saving`);
+      process.exit(130);
+    }
+    interrupted = true;
+    log?.(`\n${signal}: stopping after this step and saving a checkpoint to ${options.dir} (again to exit at once)`);
+    cycleGan.stopTraining();
+  };
+  return {
+    onTrainBegin() {
+      interrupted = false;
+      for (const s of signals) process.on(s, handler);
+    },
+    async onBatchEnd(logs) {
+      if (everySteps > 0 && logs.step % everySteps === 0) await save();
+    },
+    async onEpochEnd(logs) {
+      if (everyEpochs > 0 && (logs.epoch + 1) % everyEpochs === 0) await save();
+    },
+    async onTrainEnd(logs) {
+      for (const s of signals) process.off(s, handler);
+      if (!interrupted) return;
+      await save();
+      log?.(`saved step ${logs.step} (${logs.epoch} epoch(s) complete) to ${options.dir}`);
+    },
+  };
+}

@@ -1,0 +1,317 @@
+/**
+ * CycleGAN checkpoints: gankit's checkpoint directory (written atomically by
+ * `writeCheckpointDirectory`, listed with checksums in `manifest.json`, `step-NNNNNNNNN/` folders
+ * in a collection) holding four models, four optimizer states, two image pools and a state file,
+ * `cyclegan.json`, beside them.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CheckpointError, GanConfigError } from '../errors';
+import type { AdamOptions } from '../train/trainer';
+import type { ImageShape } from '../data/dataset';
+import type { NamedConfig, PerNet } from '../gan';
+import { fileSystemHandler, syncDirectory, writeFileAtomic } from '../io/file-system';
+import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
+import { checkpointName, listCheckpoints, pruneCheckpoints, writeCheckpointDirectory, STATE_FILE as GAN_STATE_FILE } from '../train/checkpoint';
+import { readAdamPowers, type AdamPowers } from '../train/adam-powers';
+import { VERSION } from '../version';
+import type { CycleGan } from './cycle-gan';
+
+/** The state file of a CycleGAN checkpoint directory. */
+export const CYCLE_STATE_FILE = 'cyclegan.json';
+const FORMAT = 'gankit-cyclegan-checkpoint';
+/** The CycleGAN checkpoint format this gankit writes and reads. */
+export const CYCLE_CHECKPOINT_FORMAT_VERSION = 1;
+
+/**
+ * The four nets of a CycleGAN, by the names their checkpoint folders, optimizers and
+ * {@link CycleGan.models} use.
+ *
+ * @example
+ * ```ts
+ * for (const name of CYCLE_NETS) console.log(name, cycle.models[name].countParams());
+ * ```
+ */
+export const CYCLE_NETS = ['generatorXY', 'generatorYX', 'discriminatorX', 'discriminatorY'] as const;
+/**
+ * One of {@link CYCLE_NETS}.
+ *
+ * @example
+ * ```ts
+ * const net: CycleNet = 'discriminatorY';
+ * const optimizer = cycle.optimizers[net];
+ * ```
+ */
+export type CycleNet = (typeof CYCLE_NETS)[number];
+
+/** Files every CycleGAN checkpoint holds (besides the manifest). */
+const REQUIRED_FILES = [CYCLE_STATE_FILE, ...CYCLE_NETS.flatMap((n) => [`${n}/model.json`, `${n}/weights.bin`])];
+
+/**
+ * The JSON-serialisable description of a CycleGAN, stored in every checkpoint.
+ *
+ * @example
+ * ```ts
+ * const cycle = createCycleGAN({ seed: 1 });
+ * console.log(cycle.config.lambdaCycle, cycle.config.adversarial.name); // 10 'cycle-least-squares'
+ * ```
+ */
+export interface CycleGanConfig {
+  /** Shape of one image of either domain. */
+  imageShape: ImageShape;
+  /** `resnet-patchgan` when the nets were built by {@link createCycleGAN}, `custom` when passed in. */
+  architecture: 'resnet-patchgan' | 'custom';
+  /** The arguments G and F were built with (informational; the saved models are what loads). */
+  generator?: Record<string, unknown>;
+  /** The arguments D_X and D_Y were built with (informational). */
+  discriminator?: Record<string, unknown>;
+  /** The adversarial loss: its name plus options. */
+  adversarial: NamedConfig;
+  /** λ_cyc. */
+  lambdaCycle: number;
+  /** λ_id. */
+  lambdaIdentity: number;
+  /** Images each history buffer holds (0: none). */
+  poolSize: number;
+  /** Adam settings of G and F (`generator`) and of D_X and D_Y (`discriminator`). */
+  optimizer: PerNet<AdamOptions>;
+  /** Seed the CycleGAN was created with. */
+  seed: number;
+}
+
+/**
+ * Where training stands inside an unfinished epoch (saved in checkpoints, so a run stopped in the
+ * middle of an epoch resumes with the same two shuffles, at the same batch).
+ *
+ * @example
+ * ```ts
+ * const progress: CycleEpochProgress | null = cycle.epochProgress; // null between epochs
+ * ```
+ */
+export interface CycleEpochProgress {
+  /** Steps already done in this epoch. */
+  steps: number;
+  /** Seed of this epoch's shuffle of domain X. */
+  shuffleSeedX: number;
+  /** Seed of this epoch's shuffle of domain Y. */
+  shuffleSeedY: number;
+  /** Sums of the six step losses (in {@link CycleGanStepLogs} order, from `generatorLoss`) over those steps. */
+  totals: number[];
+}
+
+/** What `cyclegan.json` holds: everything but the weights, optimizer states and pools beside it. */
+export interface CycleCheckpointState {
+  format: string;
+  formatVersion: number;
+  gankitVersion?: string;
+  tfjsVersion?: string;
+  savedAt?: string;
+  config: CycleGanConfig;
+  step: number;
+  epoch: number;
+  epochProgress: CycleEpochProgress | null;
+  rngState: number;
+  optimizers: Partial<Record<CycleNet, tf.io.WeightsManifestEntry[]>>;
+  adamPowers: Partial<Record<CycleNet, AdamPowers>>;
+  pools: { x: number; y: number };
+}
+
+const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
+
+/** The name of the first weight holding NaN or ±Infinity, or `null`. */
+function nonFiniteWeight(weights: Array<{ name: string; tensor: tf.Tensor }>): string | null {
+  for (const { name, tensor } of weights) {
+    const values = tensor.dataSync();
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return name;
+  }
+  return null;
+}
+
+/**
+ * Writes `gan` into the checkpoint directory `dir` atomically (see `CycleGan.save`).
+ * @internal
+ */
+export async function writeCycleGanCheckpoint(gan: CycleGan, dir: string): Promise<void> {
+  const target = path.resolve(dir);
+  await writeCheckpointDirectory(target, async (tmp) => {
+    const optimizers: CycleCheckpointState['optimizers'] = {};
+    const adamPowers: CycleCheckpointState['adamPowers'] = {};
+    for (const name of CYCLE_NETS) {
+      const model = gan.models[name];
+      const bad = nonFiniteWeight(model.weights.map((w) => ({ name: w.name, tensor: w.read() })));
+      if (bad !== null) throw new CheckpointError(target, `refusing to save step ${gan.step}: ${name}'s weight '${bad}' holds NaN or Infinity (training diverged; the last good checkpoint is kept)`);
+      await model.save(fileSystemHandler(path.join(tmp, name)));
+      await syncDirectory(path.join(tmp, name));
+      const opt = gan.optimizers[name];
+      const powers = readAdamPowers(opt);
+      if (powers !== null) adamPowers[name] = powers;
+      const weights = await opt.getWeights();
+      try {
+        const badState = nonFiniteWeight(weights);
+        if (badState !== null) throw new CheckpointError(target, `refusing to save step ${gan.step}: ${name}'s optimizer value '${badState}' holds NaN or Infinity`);
+        const { data, specs } = await tf.io.encodeWeights(weights);
+        await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
+        optimizers[name] = specs;
+      } finally {
+        // getWeights() makes a fresh tensor for the iteration count; the rest are the optimizer's variables.
+        for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+      }
+    }
+    for (const [key, pool] of [['x', gan.poolX], ['y', gan.poolY]] as const) {
+      await writeFileAtomic(path.join(tmp, `pool-${key}.bin`), new Uint8Array(pool.read().buffer));
+    }
+    const state: CycleCheckpointState = {
+      format: FORMAT, formatVersion: CYCLE_CHECKPOINT_FORMAT_VERSION, gankitVersion: VERSION, tfjsVersion: tf.version_core,
+      savedAt: new Date().toISOString(), config: gan.config, step: gan.step, epoch: gan.epoch, epochProgress: gan.epochProgress,
+      rngState: gan.rng.getState(), optimizers, adamPowers, pools: { x: gan.poolX.size, y: gan.poolY.size },
+    };
+    await writeFileAtomic(path.join(tmp, CYCLE_STATE_FILE), JSON.stringify(state, null, 2));
+  });
+}
+
+/**
+ * Saves `cycleGan` into a collection folder as `root/step-NNNNNNNNN/` (atomically, see
+ * {@link CycleGan.save}), then removes all but the newest `keep` checkpoints. Load the newest
+ * with `loadCycleGAN(root)`.
+ *
+ * @example
+ * ```ts
+ * await saveCycleCheckpoint(cycle, 'out/checkpoint', { keep: 3 });
+ * const again = await loadCycleGAN('out/checkpoint'); // the newest that verifies
+ * ```
+ * @returns the directory written.
+ * @throws {@link CheckpointError} when writing fails or a weight is not finite (nothing is removed then).
+ */
+export async function saveCycleCheckpoint(cycleGan: CycleGan, root: string, options: { keep?: number } = {}): Promise<string> {
+  const keep = options.keep ?? 3;
+  if (!Number.isInteger(keep) || keep < 1) throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
+  await fs.mkdir(root, { recursive: true });
+  const dir = path.join(path.resolve(root), checkpointName(cycleGan.step));
+  await cycleGan.save(dir);
+  await pruneCheckpoints(root, keep);
+  return dir;
+}
+
+function checkConfig(c: unknown, file: string): CycleGanConfig {
+  const fail = (what: string): never => {
+    throw new CheckpointError(file, `config.${what}`);
+  };
+  if (!isObject(c)) return fail('is missing or not an object');
+  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1))) fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
+  if (c.architecture !== 'resnet-patchgan' && c.architecture !== 'custom') fail(`architecture: expected 'resnet-patchgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
+  if (!isObject(c.adversarial) || typeof c.adversarial.name !== 'string') fail(`adversarial: expected { name, ...options }, got ${JSON.stringify(c.adversarial)}`);
+  for (const key of ['lambdaCycle', 'lambdaIdentity'] as const) {
+    const v = c[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${key}: expected a non-negative number, got ${JSON.stringify(v)}`);
+  }
+  if (!isInt(c.poolSize)) fail(`poolSize: expected a non-negative integer, got ${JSON.stringify(c.poolSize)}`);
+  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator)) fail('optimizer: expected { generator, discriminator } Adam settings');
+  for (const net of ['generator', 'discriminator'] as const) {
+    for (const [key, value] of Object.entries((c.optimizer as Record<string, Record<string, unknown>>)[net])) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
+  return c as unknown as CycleGanConfig;
+}
+
+function checkProgress(p: unknown, file: string): CycleEpochProgress | null {
+  if (p === null || p === undefined) return null;
+  const seed = (v: unknown): boolean => isInt(v) && (v as number) <= 2 ** 32;
+  const ok = isObject(p) && isInt(p.steps) && seed(p.shuffleSeedX) && seed(p.shuffleSeedY)
+    && Array.isArray(p.totals) && p.totals.length === 6 && p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
+  if (!ok) throw new CheckpointError(file, `epochProgress: expected { steps, shuffleSeedX, shuffleSeedY, totals[6] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`);
+  const q = p as unknown as CycleEpochProgress;
+  return { steps: q.steps, shuffleSeedX: q.shuffleSeedX, shuffleSeedY: q.shuffleSeedY, totals: [...q.totals] };
+}
+
+/**
+ * Verifies the manifest of the CycleGAN checkpoint `dir` and reads its state file.
+ * @internal
+ */
+export async function readCycleCheckpointState(dir: string): Promise<CycleCheckpointState> {
+  const file = path.join(dir, CYCLE_STATE_FILE);
+  if (!(await exists(file)) && (await exists(path.join(dir, GAN_STATE_FILE)))) {
+    throw new CheckpointError(dir, `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`);
+  }
+  if (!(await exists(path.join(dir, MANIFEST_FILE)))) throw new CheckpointError(path.join(dir, MANIFEST_FILE), 'is missing; every CycleGAN checkpoint has one');
+  await verifyManifest(dir, REQUIRED_FILES);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CheckpointError(file, `cannot read or parse (${(error as Error).message})`);
+  }
+  if (!isObject(raw) || raw.format !== FORMAT) throw new CheckpointError(file, `expected a ${FORMAT} file`);
+  const version = raw.formatVersion;
+  if (!isInt(version, 1) || version > CYCLE_CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointError(file, `has format version ${JSON.stringify(version)}; this gankit reads version ${CYCLE_CHECKPOINT_FORMAT_VERSION} (a newer gankit wrote it: upgrade gankit)`);
+  }
+  const config = checkConfig(raw.config, file);
+  for (const key of ['step', 'epoch'] as const) if (!isInt(raw[key])) throw new CheckpointError(file, `${key}: expected a non-negative integer, got ${JSON.stringify(raw[key])}`);
+  if (!isInt(raw.rngState) || raw.rngState >= 2 ** 32) throw new CheckpointError(file, `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(raw.rngState)}`);
+  const pools = raw.pools;
+  if (!isObject(pools) || !isInt(pools.x) || !isInt(pools.y) || pools.x > config.poolSize || pools.y > config.poolSize) {
+    throw new CheckpointError(file, `pools: expected { x, y } sizes in [0, ${config.poolSize}], got ${JSON.stringify(pools)}`);
+  }
+  const optimizers: CycleCheckpointState['optimizers'] = {};
+  const adamPowers: CycleCheckpointState['adamPowers'] = {};
+  const savedOptimizers = isObject(raw.optimizers) ? raw.optimizers : {};
+  const savedPowers = isObject(raw.adamPowers) ? raw.adamPowers : {};
+  for (const name of CYCLE_NETS) {
+    const specs = savedOptimizers[name];
+    if (specs !== undefined) {
+      const ok = Array.isArray(specs) && specs.every((s) => isObject(s) && typeof s.name === 'string' && (s.dtype === 'float32' || s.dtype === 'int32')
+        && Array.isArray(s.shape) && s.shape.length <= 8 && s.shape.every((d) => isInt(d)));
+      if (!ok) throw new CheckpointError(file, `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`);
+      optimizers[name] = specs as tf.io.WeightsManifestEntry[];
+    }
+    const p = savedPowers[name];
+    if (p !== undefined) {
+      const inUnit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
+      if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2)) throw new CheckpointError(file, `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`);
+      adamPowers[name] = { accBeta1: p.accBeta1 as number, accBeta2: p.accBeta2 as number };
+    }
+  }
+  return {
+    format: FORMAT, formatVersion: version, config, step: raw.step as number, epoch: raw.epoch as number,
+    epochProgress: checkProgress(raw.epochProgress, file), rngState: raw.rngState, optimizers, adamPowers, pools: { x: pools.x, y: pools.y },
+    gankitVersion: typeof raw.gankitVersion === 'string' ? raw.gankitVersion : undefined,
+    tfjsVersion: typeof raw.tfjsVersion === 'string' ? raw.tfjsVersion : undefined,
+    savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : undefined,
+  };
+}
+
+/**
+ * The CycleGAN checkpoint to load from `dir`: `dir` itself when it holds `cyclegan.json`, else the
+ * newest `step-*` checkpoint inside it that verifies (a damaged newest one never hides an older
+ * good one), else a copy that a crashed replacement left aside. Calls `onSkip` for each newer one
+ * passed over.
+ * @internal
+ */
+export async function resolveCycleCheckpoint(dir: string, onSkip?: (dir: string, error: CheckpointError) => void): Promise<{ dir: string; state: CycleCheckpointState }> {
+  const root = path.resolve(dir);
+  if (await exists(path.join(root, CYCLE_STATE_FILE))) return { dir: root, state: await readCycleCheckpointState(root) };
+  const candidates = (await listCheckpoints(root)).reverse().map((c) => c.dir);
+  const parent = path.dirname(root);
+  const aside = `${path.basename(root)}.old-`;
+  candidates.push(...(await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(aside)).map((n) => path.join(parent, n)));
+  let first: CheckpointError | null = null;
+  for (const candidate of candidates) {
+    try {
+      return { dir: candidate, state: await readCycleCheckpointState(candidate) };
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      first ??= error;
+      onSkip?.(candidate, error);
+    }
+  }
+  if (first !== null) throw new CheckpointError(root, `holds no CycleGAN checkpoint that verifies; the newest failed with: ${first.message}`);
+  if (await exists(path.join(root, GAN_STATE_FILE))) throw new CheckpointError(root, `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`);
+  throw new CheckpointError(root, `is not a CycleGAN checkpoint: expected ${CYCLE_STATE_FILE}, or step-NNNNNNNNN checkpoint folders`);
+}

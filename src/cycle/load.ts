@@ -1,0 +1,153 @@
+/**
+ * Loading a CycleGAN checkpoint back into a {@link CycleGan} that can translate or continue
+ * training exactly where it stopped.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CheckpointError, GanConfigError } from '../errors';
+import type { GanLoss } from '../losses/types';
+import { lossFromConfig } from '../losses/registry';
+import { fileSystemHandler } from '../io/file-system';
+import { registerGankitLayers } from '../nets/custom-layers';
+import { writeAdamPowers } from '../train/adam-powers';
+import { CYCLE_NETS, CYCLE_STATE_FILE, resolveCycleCheckpoint, type CycleNet } from './checkpoint';
+import { CycleGan, type CycleGanModels } from './cycle-gan';
+import { CycleLeastSquaresLoss } from './losses';
+
+/**
+ * Options of {@link loadCycleGAN}.
+ *
+ * @example
+ * ```ts
+ * const cycle = await loadCycleGAN('out/checkpoint', { onSkip: (dir, error) => console.warn(`skipping ${dir}: ${error.message}`) });
+ * ```
+ */
+export interface LoadCycleGanOptions {
+  /** The adversarial loss to continue training with, required when the checkpoint used a user-written one. */
+  adversarial?: GanLoss;
+  /** Called for each newer checkpoint of a folder that failed to verify and was passed over. */
+  onSkip?(dir: string, error: CheckpointError): void;
+}
+
+async function readBytes(file: string, what: string): Promise<ArrayBuffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    throw new CheckpointError(file, `cannot read the ${what} (${(error as Error).message})`);
+  }
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** Checks that an Adam state (the step count, then first and second moments) fits `variables`. */
+function checkOptimizerSpecs(specs: tf.io.WeightsManifestEntry[], variables: tf.Variable[], file: string): void {
+  const n = variables.length;
+  if (specs.length === 1) return; // saved before the first update: only the step count
+  if (specs.length !== 2 * n + 1) {
+    throw new CheckpointError(file, `holds ${specs.length} optimizer values; expected ${2 * n + 1} (the step count, then two Adam moments for each of the ${n} trainable weights)`);
+  }
+  for (let i = 0; i < 2 * n; i++) {
+    const expected = variables[i % n].shape;
+    const got = specs[i + 1].shape;
+    if (got.length !== expected.length || got.some((d, k) => d !== expected[k])) {
+      throw new CheckpointError(file, `optimizer value '${specs[i + 1].name}' has shape [${got}]; the model's weight needs [${expected}]`);
+    }
+  }
+}
+
+/** A stand-in for a user-written adversarial loss: translating works, training says what to do. */
+function unknownLoss(name: string): GanLoss {
+  const fail = (): never => {
+    throw new GanConfigError('adversarial', `the checkpoint was trained with the custom loss '${name}'; pass it to loadCycleGAN(dir, { adversarial }) to continue training`);
+  };
+  return { name, discriminatorLoss: fail, generatorLoss: fail };
+}
+
+/**
+ * Loads a CycleGAN saved with {@link CycleGan.save} or {@link saveCycleCheckpoint}: the four
+ * models, the four optimizers' state, both image pools, step, epoch, position inside the epoch,
+ * random stream and config, ready to `translate()` or to continue `fit()` exactly where it
+ * stopped. `dir` may be one checkpoint, or a folder of `step-*` checkpoints, of which the newest
+ * that passes its checksums is loaded.
+ *
+ * @example
+ * ```ts
+ * const cycle = await loadCycleGAN('out/cyclegan-mnist-fashion/checkpoint');
+ * const clothes = cycle.translate(digits, 'xToY');
+ * await cycle.fit(mnist, fashion, { epochs: cycle.epoch + 1, batchSize: 8 }); // one more epoch
+ * ```
+ * @throws {@link CheckpointError} naming the file when a file is missing, changed since it was
+ * written (checksum), unreadable, of another format (a GAN checkpoint, say) or of a newer format
+ * version, or when a weight, an optimizer value or a pool does not fit the models.
+ */
+export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {}): Promise<CycleGan> {
+  registerGankitLayers();
+  const { dir: root, state } = await resolveCycleCheckpoint(dir, options.onSkip);
+  const config = state.config;
+  const stateFile = path.join(root, CYCLE_STATE_FILE);
+  const loaded: Partial<CycleGanModels> = {};
+  const disposeModels = (): void => {
+    for (const model of Object.values(loaded)) model?.dispose();
+  };
+  let gan: CycleGan;
+  try {
+    for (const name of CYCLE_NETS) {
+      try {
+        loaded[name] = await tfl.loadLayersModel(fileSystemHandler(path.join(root, name)));
+      } catch (error) {
+        if (error instanceof CheckpointError) throw error;
+        throw new CheckpointError(path.join(root, name), `cannot rebuild ${name} (${(error as Error).message})`);
+      }
+    }
+    let adversarial = options.adversarial;
+    if (adversarial === undefined) {
+      const saved = config.adversarial;
+      adversarial = saved.name === 'cycle-least-squares' && saved.builtin === true ? new CycleLeastSquaresLoss() : lossFromConfig(saved) ?? unknownLoss(saved.name);
+    }
+    try {
+      gan = new CycleGan(loaded as CycleGanModels, adversarial, config);
+    } catch (error) {
+      throw new CheckpointError(stateFile, `does not fit the saved models (${(error as Error).message})`);
+    }
+  } catch (error) {
+    disposeModels();
+    throw error;
+  }
+  try {
+    gan.step = state.step;
+    gan.epoch = state.epoch;
+    gan.epochProgress = state.epochProgress;
+    gan.rng.setState(state.rngState);
+    for (const name of CYCLE_NETS) await restoreOptimizer(gan, name, root, state.optimizers[name], state.adamPowers[name]);
+    for (const [key, pool, size] of [['x', gan.poolX, state.pools.x], ['y', gan.poolY, state.pools.y]] as const) {
+      const file = path.join(root, `pool-${key}.bin`);
+      const bytes = await readBytes(file, 'image pool');
+      const expected = config.poolSize * config.imageShape.reduce((a, b) => a * b, 1) * 4;
+      if (bytes.byteLength !== expected) throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; a pool of ${config.poolSize} images of [${config.imageShape}] needs ${expected}`);
+      pool.write(new Float32Array(bytes), size);
+    }
+  } catch (error) {
+    gan.dispose();
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(root, `cannot restore the training state (${(error as Error).message})`);
+  }
+  return gan;
+}
+
+async function restoreOptimizer(gan: CycleGan, name: CycleNet, root: string, specs: tf.io.WeightsManifestEntry[] | undefined, powers: { accBeta1: number; accBeta2: number } | undefined): Promise<void> {
+  if (specs === undefined) return;
+  const file = path.join(root, `optimizer-${name}.bin`);
+  checkOptimizerSpecs(specs, gan.models[name].trainableWeights.map((w) => w.read() as tf.Variable), file);
+  const bytes = await readBytes(file, 'optimizer state');
+  const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (bytes.byteLength !== expected) throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; its specs describe ${expected}`);
+  const named = tf.io.decodeWeights(bytes, specs);
+  const opt = gan.optimizers[name];
+  await opt.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
+  tf.dispose(Object.values(named));
+  if (powers !== undefined) writeAdamPowers(opt, powers);
+}
