@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, GanConfigError, TrainingDivergedError } from './errors';
 import type { Conditioning } from './conditioning/types';
@@ -19,7 +18,8 @@ import { checkImageShape, checkPositiveInt, type OutputActivation } from './nets
 import { GanTrainer, createAdam, type AdamOptions, type FitOptions, type TrainHistory } from './train/trainer';
 import type { GenerateOptions } from './train/generate';
 import { fileSystemHandler, writeFileAtomic } from './io/file-system';
-import { CHECKPOINT_FORMAT_VERSION, STATE_FILE, readCheckpointState, resolveCheckpoint, writeCheckpointDirectory, type CheckpointState } from './train/checkpoint';
+import { CHECKPOINT_FORMAT_VERSION, STATE_FILE, resolveCheckpoint, writeCheckpointDirectory, type CheckpointState } from './train/checkpoint';
+import { restoreOptimizerState, saveNetState } from './train/net-state';
 import { VERSION } from './version';
 import { registerGankitLayers } from './nets/custom-layers';
 import { readAdamPowers, setLearningRate, writeAdamPowers, type AdamPowers } from './train/adam-powers';
@@ -315,27 +315,13 @@ export class Gan {
   async save(dir: string): Promise<void> {
     const target = path.resolve(dir);
     await writeCheckpointDirectory(target, async (tmp) => {
-      for (const [name, model] of [['generator', this.generator], ['discriminator', this.discriminator]] as const) {
-        const bad = nonFiniteWeight(model.weights.map((w) => ({ name: w.name, tensor: w.read() })));
-        if (bad !== null) throw new CheckpointError(target, `refusing to save step ${this.trainer.step}: the ${name}'s weight '${bad}' holds NaN or Infinity (training diverged; the last good checkpoint is kept)`);
-        await model.save(fileSystemHandler(path.join(tmp, name)));
-      }
       const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
       const adamPowers: Record<string, AdamPowers> = {};
       for (const [name, opt] of namedOptimizers(this.trainer)) {
-        const powers = readAdamPowers(opt);
-        if (powers !== null) adamPowers[name] = powers;
-        const weights = await opt.getWeights();
-        try {
-          const bad = nonFiniteWeight(weights);
-          if (bad !== null) throw new CheckpointError(target, `refusing to save step ${this.trainer.step}: the ${name} optimizer's '${bad}' holds NaN or Infinity (training diverged; the last good checkpoint is kept)`);
-          const { data, specs } = await tf.io.encodeWeights(weights);
-          await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
-          optimizers[name] = specs;
-        } finally {
-          // getWeights() makes a fresh tensor for the iteration count; the rest are the optimizer's variables.
-          for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
-        }
+        const model = name === 'generator' ? this.generator : this.discriminator;
+        const saved = await saveNetState(tmp, target, this.trainer.step, name, model, opt);
+        optimizers[name] = saved.specs;
+        if (saved.powers !== null) adamPowers[name] = saved.powers;
       }
       const state: CheckpointState = {
         format: 'gankit-checkpoint', formatVersion: CHECKPOINT_FORMAT_VERSION, gankitVersion: VERSION, tfjsVersion: tf.version_core,
@@ -565,31 +551,6 @@ export function createInfoGAN(options: CreateInfoGanOptions = {}): Gan {
   return buildGan({ ...options, auxiliary }, undefined, { conditionalDefaults: true, latentDim: 62 });
 }
 
-/** The name of the first weight holding NaN or ±Infinity, or `null`. */
-function nonFiniteWeight(weights: Array<{ name: string; tensor: tf.Tensor }>): string | null {
-  for (const { name, tensor } of weights) {
-    const values = tensor.dataSync();
-    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return name;
-  }
-  return null;
-}
-
-/** Checks that an Adam state (iterations, then first and second moments) fits `variables`. */
-function checkOptimizerSpecs(specs: tf.io.WeightsManifestEntry[], variables: tf.Variable[], file: string): void {
-  const n = variables.length;
-  if (specs.length === 1) return; // saved before the first update: only the step count
-  if (specs.length !== 2 * n + 1) {
-    throw new CheckpointError(file, `holds ${specs.length} optimizer values; expected ${2 * n + 1} (the step count, then two Adam moments for each of the ${n} trainable weights)`);
-  }
-  for (let i = 0; i < 2 * n; i++) {
-    const expected = variables[i % n].shape;
-    const got = specs[i + 1].shape;
-    if (got.length !== expected.length || got.some((d, k) => d !== expected[k])) {
-      throw new CheckpointError(file, `optimizer value '${specs[i + 1].name}' has shape [${got}]; the model's weight needs [${expected}]`);
-    }
-  }
-}
-
 /**
  * Loads a GAN saved with {@link Gan.save} or {@link saveCheckpoint}: models, optimizer state,
  * step, epoch, position inside the epoch, random stream and config, ready to `generate()` or to
@@ -607,10 +568,8 @@ function checkOptimizerSpecs(specs: tf.io.WeightsManifestEntry[], variables: tf.
  */
 export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promise<Gan> {
   registerGankitLayers();
-  const resolved = await resolveCheckpoint(dir);
-  for (const { dir: skipped, error } of resolved.skipped) options.onSkip?.(skipped, error);
-  const root = resolved.dir;
-  const state = await readCheckpointState(root);
+  const { dir: root, state, skipped } = await resolveCheckpoint(dir);
+  for (const s of skipped) options.onSkip?.(s.dir, s.error);
   const config = state.config;
   const load = async (name: string): Promise<tfl.LayersModel> => {
     try {
@@ -648,22 +607,8 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
     for (const [name, opt] of namedOptimizers(gan.trainer)) {
       const specs = state.optimizers[name];
       if (specs === undefined) continue;
-      const file = path.join(root, `optimizer-${name}.bin`);
       const model = name === 'generator' ? generator : discriminator;
-      checkOptimizerSpecs(specs, model.trainableWeights.map((w) => w.read() as tf.Variable), file);
-      let bytes: Buffer;
-      try {
-        bytes = await fs.readFile(file);
-      } catch (error) {
-        throw new CheckpointError(file, `cannot read the optimizer state (${(error as Error).message})`);
-      }
-      const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-      if (bytes.byteLength !== expected) throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; its specs describe ${expected}`);
-      const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs);
-      await opt.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
-      tf.dispose(Object.values(named));
-      const powers = state.adamPowers?.[name];
-      if (powers !== undefined) writeAdamPowers(opt, powers);
+      await restoreOptimizerState(root, name, model, opt, specs, state.adamPowers?.[name]);
     }
   } catch (error) {
     gan.dispose();

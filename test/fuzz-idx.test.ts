@@ -15,7 +15,7 @@ import { DataFormatError } from '../src/errors';
 import { parseIdx, type IdxArray } from '../src/data/idx';
 import { loadMnist } from '../src/data/mnist';
 import { Rng } from '../src/random';
-import { useTempDir } from './helpers';
+import { useTempDir, idxBytes as idx } from './helpers';
 
 const SEED = 0x1d8f;
 const PARSE_CASES_PER_BASE = 150;
@@ -24,16 +24,6 @@ const LOADER_CASES = 200;
 /** Element byte sizes of the valid IDX type bytes. */
 const ITEM_SIZE: ReadonlyMap<number, number> = new Map([[0x08, 1], [0x09, 1], [0x0b, 2], [0x0c, 4], [0x0d, 4], [0x0e, 8]]);
 const TYPE_BYTES = [...ITEM_SIZE.keys()];
-
-function idx(typeByte: number, shape: number[], payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + 4 * shape.length + payload.length);
-  const view = new DataView(out.buffer);
-  out[2] = typeByte;
-  out[3] = shape.length;
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  out.set(payload, 4 + 4 * shape.length);
-  return out;
-}
 
 function randomBytes(rng: Rng, n: number, below = 256): Uint8Array {
   return Uint8Array.from({ length: n }, () => rng.nextInt(below));

@@ -53,3 +53,15 @@ export function thrownBy(fn: () => unknown): unknown {
   }
   throw new Error('expected the call to throw');
 }
+
+/** The bytes of an IDX file: the header for `typeByte` and `shape`, then `payload` (a byte count means zeros). */
+export function idxBytes(typeByte: number, shape: number[], payload: number | ArrayLike<number> = 0): Uint8Array {
+  const data = typeof payload === 'number' ? new Uint8Array(payload) : Uint8Array.from(payload);
+  const out = new Uint8Array(4 + 4 * shape.length + data.length);
+  const view = new DataView(out.buffer);
+  out[2] = typeByte;
+  out[3] = shape.length;
+  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  out.set(data, 4 + 4 * shape.length);
+  return out;
+}

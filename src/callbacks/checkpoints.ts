@@ -88,7 +88,33 @@ export interface SaveOnInterruptOptions {
  */
 export function saveOnInterrupt(gan: Gan, options: SaveOnInterruptOptions): TrainerCallback {
   const log = options.log === undefined ? (m: string) => console.error(m) : options.log;
-  const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+  const watch = interruptWatch({ dir: options.dir, log, signals: options.signals ?? ['SIGINT', 'SIGTERM'], stop: () => gan.trainer.stopTraining() });
+  return {
+    onTrainBegin: watch.install,
+    async onTrainEnd(logs) {
+      if (!watch.remove()) return;
+      const dir = await saveCheckpoint(gan, options.dir, { keep: options.keep ?? 3 });
+      log?.(`saved step ${logs.step} (${logs.epoch} epoch(s) complete) to ${dir}`);
+    },
+  };
+}
+
+/** The Ctrl-C handling of a training run: what {@link saveOnInterrupt} installs. @internal */
+export interface InterruptWatch {
+  /** Installs the signal handlers (at the start of training). */
+  install(): void;
+  /** Removes them (at the end of training); returns whether a signal asked training to stop. */
+  remove(): boolean;
+}
+
+/**
+ * Signal handlers that turn the first signal into `stop()` (training stops after the current
+ * step; the caller saves) and a second one into an immediate exit. Shared by
+ * {@link saveOnInterrupt} and the CycleGAN checkpoints callback.
+ * @internal
+ */
+export function interruptWatch(options: { dir: string; log: ((message: string) => void) | null; signals: NodeJS.Signals[]; stop(): void }): InterruptWatch {
+  const { log, signals } = options;
   let interrupted = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (interrupted) {
@@ -97,18 +123,16 @@ export function saveOnInterrupt(gan: Gan, options: SaveOnInterruptOptions): Trai
     }
     interrupted = true;
     log?.(`\n${signal}: stopping after this step and saving a checkpoint to ${options.dir} (again to exit at once)`);
-    gan.trainer.stopTraining();
+    options.stop();
   };
   return {
-    onTrainBegin() {
+    install() {
       interrupted = false;
       for (const s of signals) process.on(s, handler);
     },
-    async onTrainEnd(logs) {
+    remove() {
       for (const s of signals) process.off(s, handler);
-      if (!interrupted) return;
-      const dir = await saveCheckpoint(gan, options.dir, { keep: options.keep ?? 3 });
-      log?.(`saved step ${logs.step} (${logs.epoch} epoch(s) complete) to ${dir}`);
+      return interrupted;
     },
   };
 }

@@ -17,6 +17,7 @@ import { formatDuration, type ProgressStream } from '../callbacks/progress-bar';
 import type { TrainEndLogs } from '../train/callbacks';
 import type { CycleGan } from './cycle-gan';
 import { saveCycleCheckpoint } from './checkpoint';
+import { interruptWatch } from '../callbacks/checkpoints';
 
 /**
  * What {@link CycleGan.fit} reports after each step (one G/F update, then one D_Y and one D_X update).
@@ -294,27 +295,15 @@ export function cycleGanCheckpoints(cycleGan: CycleGan, options: CycleGanCheckpo
   }
   const log = options.log === undefined ? (m: string) => console.error(m) : options.log;
   const signals: NodeJS.Signals[] = options.saveOnInterrupt === false ? [] : ['SIGINT', 'SIGTERM'];
+  const watch = interruptWatch({ dir: options.dir, log, signals, stop: () => cycleGan.stopTraining() });
   let lastSaved = -1;
-  let interrupted = false;
   const save = async (): Promise<void> => {
     if (cycleGan.step === lastSaved) return;
     await saveCycleCheckpoint(cycleGan, options.dir, { keep });
     lastSaved = cycleGan.step;
   };
-  const handler = (signal: NodeJS.Signals): void => {
-    if (interrupted) {
-      log?.(`\n${signal} again: exiting without saving`);
-      process.exit(130);
-    }
-    interrupted = true;
-    log?.(`\n${signal}: stopping after this step and saving a checkpoint to ${options.dir} (again to exit at once)`);
-    cycleGan.stopTraining();
-  };
   return {
-    onTrainBegin() {
-      interrupted = false;
-      for (const s of signals) process.on(s, handler);
-    },
+    onTrainBegin: watch.install,
     async onBatchEnd(logs) {
       if (everySteps > 0 && logs.step % everySteps === 0) await save();
     },
@@ -322,8 +311,7 @@ export function cycleGanCheckpoints(cycleGan: CycleGan, options: CycleGanCheckpo
       if (everyEpochs > 0 && (logs.epoch + 1) % everyEpochs === 0) await save();
     },
     async onTrainEnd(logs) {
-      for (const s of signals) process.off(s, handler);
-      if (!interrupted) return;
+      if (!watch.remove()) return;
       await save();
       log?.(`saved step ${logs.step} (${logs.epoch} epoch(s) complete) to ${options.dir}`);
     },

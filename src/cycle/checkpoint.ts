@@ -9,14 +9,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, GanConfigError } from '../errors';
+import { CheckpointError } from '../errors';
 import type { AdamOptions } from '../train/trainer';
 import type { ImageShape } from '../data/dataset';
 import type { NamedConfig, PerNet } from '../gan';
-import { fileSystemHandler, syncDirectory, writeFileAtomic } from '../io/file-system';
+import { syncDirectory, writeFileAtomic } from '../io/file-system';
 import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
-import { checkpointName, listCheckpoints, pruneCheckpoints, writeCheckpointDirectory, STATE_FILE as GAN_STATE_FILE } from '../train/checkpoint';
-import { readAdamPowers, type AdamPowers } from '../train/adam-powers';
+import { resolveCheckpoint, saveIntoCollection, writeCheckpointDirectory, STATE_FILE as GAN_STATE_FILE } from '../train/checkpoint';
+import { saveNetState } from '../train/net-state';
+import type { AdamPowers } from '../train/adam-powers';
 import { VERSION } from '../version';
 import type { CycleGan } from './cycle-gan';
 
@@ -123,15 +124,6 @@ const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Num
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
 
-/** The name of the first weight holding NaN or ±Infinity, or `null`. */
-function nonFiniteWeight(weights: Array<{ name: string; tensor: tf.Tensor }>): string | null {
-  for (const { name, tensor } of weights) {
-    const values = tensor.dataSync();
-    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return name;
-  }
-  return null;
-}
-
 /**
  * Writes `gan` into the checkpoint directory `dir` atomically (see `CycleGan.save`).
  * @internal
@@ -142,25 +134,10 @@ export async function writeCycleGanCheckpoint(gan: CycleGan, dir: string): Promi
     const optimizers: CycleCheckpointState['optimizers'] = {};
     const adamPowers: CycleCheckpointState['adamPowers'] = {};
     for (const name of CYCLE_NETS) {
-      const model = gan.models[name];
-      const bad = nonFiniteWeight(model.weights.map((w) => ({ name: w.name, tensor: w.read() })));
-      if (bad !== null) throw new CheckpointError(target, `refusing to save step ${gan.step}: ${name}'s weight '${bad}' holds NaN or Infinity (training diverged; the last good checkpoint is kept)`);
-      await model.save(fileSystemHandler(path.join(tmp, name)));
+      const saved = await saveNetState(tmp, target, gan.step, name, gan.models[name], gan.optimizers[name]);
       await syncDirectory(path.join(tmp, name));
-      const opt = gan.optimizers[name];
-      const powers = readAdamPowers(opt);
-      if (powers !== null) adamPowers[name] = powers;
-      const weights = await opt.getWeights();
-      try {
-        const badState = nonFiniteWeight(weights);
-        if (badState !== null) throw new CheckpointError(target, `refusing to save step ${gan.step}: ${name}'s optimizer value '${badState}' holds NaN or Infinity`);
-        const { data, specs } = await tf.io.encodeWeights(weights);
-        await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
-        optimizers[name] = specs;
-      } finally {
-        // getWeights() makes a fresh tensor for the iteration count; the rest are the optimizer's variables.
-        for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
-      }
+      optimizers[name] = saved.specs;
+      if (saved.powers !== null) adamPowers[name] = saved.powers;
     }
     for (const [key, pool] of [['x', gan.poolX], ['y', gan.poolY]] as const) {
       await writeFileAtomic(path.join(tmp, `pool-${key}.bin`), new Uint8Array(pool.read().buffer));
@@ -188,13 +165,7 @@ export async function writeCycleGanCheckpoint(gan: CycleGan, dir: string): Promi
  * @throws {@link CheckpointError} when writing fails or a weight is not finite (nothing is removed then).
  */
 export async function saveCycleCheckpoint(cycleGan: CycleGan, root: string, options: { keep?: number } = {}): Promise<string> {
-  const keep = options.keep ?? 3;
-  if (!Number.isInteger(keep) || keep < 1) throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
-  await fs.mkdir(root, { recursive: true });
-  const dir = path.join(path.resolve(root), checkpointName(cycleGan.step));
-  await cycleGan.save(dir);
-  await pruneCheckpoints(root, keep);
-  return dir;
+  return saveIntoCollection(root, cycleGan.step, (dir) => cycleGan.save(dir), options.keep);
 }
 
 function checkConfig(c: unknown, file: string): CycleGanConfig {
@@ -296,22 +267,14 @@ export async function readCycleCheckpointState(dir: string): Promise<CycleCheckp
  */
 export async function resolveCycleCheckpoint(dir: string, onSkip?: (dir: string, error: CheckpointError) => void): Promise<{ dir: string; state: CycleCheckpointState }> {
   const root = path.resolve(dir);
-  if (await exists(path.join(root, CYCLE_STATE_FILE))) return { dir: root, state: await readCycleCheckpointState(root) };
-  const candidates = (await listCheckpoints(root)).reverse().map((c) => c.dir);
-  const parent = path.dirname(root);
-  const aside = `${path.basename(root)}.old-`;
-  candidates.push(...(await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(aside)).map((n) => path.join(parent, n)));
-  let first: CheckpointError | null = null;
-  for (const candidate of candidates) {
-    try {
-      return { dir: candidate, state: await readCycleCheckpointState(candidate) };
-    } catch (error) {
-      if (!(error instanceof CheckpointError)) throw error;
-      first ??= error;
-      onSkip?.(candidate, error);
+  try {
+    const resolved = await resolveCheckpoint(root, { stateFile: CYCLE_STATE_FILE, read: readCycleCheckpointState, label: 'CycleGAN' });
+    for (const s of resolved.skipped) onSkip?.(s.dir, s.error);
+    return resolved;
+  } catch (error) {
+    if (error instanceof CheckpointError && !(await exists(path.join(root, CYCLE_STATE_FILE))) && (await exists(path.join(root, GAN_STATE_FILE)))) {
+      throw new CheckpointError(root, `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`);
     }
+    throw error;
   }
-  if (first !== null) throw new CheckpointError(root, `holds no CycleGAN checkpoint that verifies; the newest failed with: ${first.message}`);
-  if (await exists(path.join(root, GAN_STATE_FILE))) throw new CheckpointError(root, `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`);
-  throw new CheckpointError(root, `is not a CycleGAN checkpoint: expected ${CYCLE_STATE_FILE}, or step-NNNNNNNNN checkpoint folders`);
 }

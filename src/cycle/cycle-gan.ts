@@ -16,6 +16,7 @@ import { checkImageShape } from '../nets/common';
 import { withDropoutSeed } from '../nets/seeded-dropout';
 import { Rng } from '../random';
 import { createAdam, type AdamOptions } from '../train/trainer';
+import { endTraining } from '../train/callbacks';
 import { ImagePool } from './image-pool';
 import { CycleLeastSquaresLoss, cycleConsistencyLoss, identityLoss } from './losses';
 import { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
@@ -384,14 +385,7 @@ export class CycleGan {
     } catch (error) {
       failure = error;
     }
-    for (const cb of callbacks) {
-      try {
-        await cb.onTrainEnd?.({ step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined });
-      } catch (error) {
-        if (failure === undefined) failure = error;
-      }
-    }
-    if (failure !== undefined) throw failure;
+    await endTraining(callbacks, { step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined }, failure);
     return history;
   }
 

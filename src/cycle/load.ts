@@ -4,17 +4,15 @@
  *
  * @packageDocumentation
  */
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, GanConfigError } from '../errors';
 import type { GanLoss } from '../losses/types';
 import { lossFromConfig } from '../losses/registry';
 import { fileSystemHandler } from '../io/file-system';
 import { registerGankitLayers } from '../nets/custom-layers';
-import { writeAdamPowers } from '../train/adam-powers';
-import { CYCLE_NETS, CYCLE_STATE_FILE, resolveCycleCheckpoint, type CycleNet } from './checkpoint';
+import { readCheckpointBytes, restoreOptimizerState } from '../train/net-state';
+import { CYCLE_NETS, CYCLE_STATE_FILE, resolveCycleCheckpoint } from './checkpoint';
 import { CycleGan, type CycleGanModels } from './cycle-gan';
 import { CycleLeastSquaresLoss } from './losses';
 
@@ -31,32 +29,6 @@ export interface LoadCycleGanOptions {
   adversarial?: GanLoss;
   /** Called for each newer checkpoint of a folder that failed to verify and was passed over. */
   onSkip?(dir: string, error: CheckpointError): void;
-}
-
-async function readBytes(file: string, what: string): Promise<ArrayBuffer> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (error) {
-    throw new CheckpointError(file, `cannot read the ${what} (${(error as Error).message})`);
-  }
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-/** Checks that an Adam state (the step count, then first and second moments) fits `variables`. */
-function checkOptimizerSpecs(specs: tf.io.WeightsManifestEntry[], variables: tf.Variable[], file: string): void {
-  const n = variables.length;
-  if (specs.length === 1) return; // saved before the first update: only the step count
-  if (specs.length !== 2 * n + 1) {
-    throw new CheckpointError(file, `holds ${specs.length} optimizer values; expected ${2 * n + 1} (the step count, then two Adam moments for each of the ${n} trainable weights)`);
-  }
-  for (let i = 0; i < 2 * n; i++) {
-    const expected = variables[i % n].shape;
-    const got = specs[i + 1].shape;
-    if (got.length !== expected.length || got.some((d, k) => d !== expected[k])) {
-      throw new CheckpointError(file, `optimizer value '${specs[i + 1].name}' has shape [${got}]; the model's weight needs [${expected}]`);
-    }
-  }
 }
 
 /** A stand-in for a user-written adversarial loss: translating works, training says what to do. */
@@ -122,10 +94,13 @@ export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {
     gan.epoch = state.epoch;
     gan.epochProgress = state.epochProgress;
     gan.rng.setState(state.rngState);
-    for (const name of CYCLE_NETS) await restoreOptimizer(gan, name, root, state.optimizers[name], state.adamPowers[name]);
+    for (const name of CYCLE_NETS) {
+      const specs = state.optimizers[name];
+      if (specs !== undefined) await restoreOptimizerState(root, name, gan.models[name], gan.optimizers[name], specs, state.adamPowers[name]);
+    }
     for (const [key, pool, size] of [['x', gan.poolX, state.pools.x], ['y', gan.poolY, state.pools.y]] as const) {
       const file = path.join(root, `pool-${key}.bin`);
-      const bytes = await readBytes(file, 'image pool');
+      const bytes = await readCheckpointBytes(file, 'image pool');
       const expected = config.poolSize * config.imageShape.reduce((a, b) => a * b, 1) * 4;
       if (bytes.byteLength !== expected) throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; a pool of ${config.poolSize} images of [${config.imageShape}] needs ${expected}`);
       pool.write(new Float32Array(bytes), size);
@@ -136,18 +111,4 @@ export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {
     throw new CheckpointError(root, `cannot restore the training state (${(error as Error).message})`);
   }
   return gan;
-}
-
-async function restoreOptimizer(gan: CycleGan, name: CycleNet, root: string, specs: tf.io.WeightsManifestEntry[] | undefined, powers: { accBeta1: number; accBeta2: number } | undefined): Promise<void> {
-  if (specs === undefined) return;
-  const file = path.join(root, `optimizer-${name}.bin`);
-  checkOptimizerSpecs(specs, gan.models[name].trainableWeights.map((w) => w.read() as tf.Variable), file);
-  const bytes = await readBytes(file, 'optimizer state');
-  const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (bytes.byteLength !== expected) throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; its specs describe ${expected}`);
-  const named = tf.io.decodeWeights(bytes, specs);
-  const opt = gan.optimizers[name];
-  await opt.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
-  tf.dispose(Object.values(named));
-  if (powers !== undefined) writeAdamPowers(opt, powers);
 }

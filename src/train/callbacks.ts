@@ -76,3 +76,21 @@ export interface TrainerCallback {
   /** Called once when training ends (normally or by a stop request). */
   onTrainEnd?(logs: TrainEndLogs): void | Promise<void>;
 }
+
+/**
+ * Ends a training run: every callback's `onTrainEnd` is called, even after `failure` (so, e.g.,
+ * Ctrl-C handlers are removed), and then the first failure (the run's, else a callback's) is
+ * thrown. Shared by the GAN and CycleGAN trainers.
+ * @internal
+ */
+export async function endTraining<L>(callbacks: ReadonlyArray<{ onTrainEnd?(logs: L): void | Promise<void> }>, logs: L, failure: unknown): Promise<void> {
+  let first = failure;
+  for (const cb of callbacks) {
+    try {
+      await cb.onTrainEnd?.(logs);
+    } catch (error) {
+      if (first === undefined) first = error;
+    }
+  }
+  if (first !== undefined) throw first;
+}

@@ -238,24 +238,40 @@ export interface SkippedCheckpoint {
 }
 
 /** What {@link resolveCheckpoint} found. */
-export interface ResolvedCheckpoint {
+export interface ResolvedCheckpoint<S = CheckpointState> {
   /** The checkpoint directory to load. */
   dir: string;
+  /** Its state file, read and verified (manifest checksums included). */
+  state: S;
   /** Newer checkpoints that failed to verify, newest first. */
   skipped: SkippedCheckpoint[];
 }
+
+/** Which kind of checkpoint {@link resolveCheckpoint} looks for (default: a GAN's). @internal */
+export interface CheckpointKind<S> {
+  /** The state file that marks a checkpoint directory. */
+  stateFile: string;
+  /** Reads and verifies a checkpoint directory's state. */
+  read(dir: string): Promise<S>;
+  /** A word for messages, e.g. `CycleGAN`. */
+  label?: string;
+}
+
+const GAN_CHECKPOINT: CheckpointKind<CheckpointState> = { stateFile: STATE_FILE, read: readCheckpointState };
 
 /**
  * Finds the checkpoint to load from `dir`, which may be a checkpoint itself, a collection of
  * `step-*` checkpoints (the newest that verifies is taken: a damaged newest one never hides an
  * older good one), or a checkpoint whose replacement crashed between its two renames.
  *
- * @returns the checkpoint directory and, for a collection, the newer ones that failed to verify.
+ * @returns the checkpoint directory, its verified state and, for a collection, the newer ones that
+ * failed to verify.
  * @throws {@link CheckpointError} when nothing loadable is there.
  */
-export async function resolveCheckpoint(dir: string): Promise<ResolvedCheckpoint> {
+export async function resolveCheckpoint<S = CheckpointState>(dir: string, kind: CheckpointKind<S> = GAN_CHECKPOINT as unknown as CheckpointKind<S>): Promise<ResolvedCheckpoint<S>> {
   const root = path.resolve(dir);
-  if (await exists(path.join(root, STATE_FILE))) return { dir: root, skipped: [] };
+  const label = kind.label === undefined ? '' : `${kind.label} `;
+  if (await exists(path.join(root, kind.stateFile))) return { dir: root, state: await kind.read(root), skipped: [] };
   const candidates = (await listCheckpoints(root)).reverse().map((c) => c.dir);
   const parent = path.dirname(root);
   const aside = (await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(oldPrefix(root))).map((n) => path.join(parent, n));
@@ -263,17 +279,16 @@ export async function resolveCheckpoint(dir: string): Promise<ResolvedCheckpoint
   const skipped: SkippedCheckpoint[] = [];
   for (const candidate of candidates) {
     try {
-      await readCheckpointState(candidate);
-      return { dir: candidate, skipped };
+      return { dir: candidate, state: await kind.read(candidate), skipped };
     } catch (error) {
       if (!(error instanceof CheckpointError)) throw error;
       skipped.push({ dir: candidate, error });
     }
   }
   if (skipped.length > 0) {
-    throw new CheckpointError(root, `holds no checkpoint that verifies; the newest failed with: ${skipped[0].error.message}`);
+    throw new CheckpointError(root, `holds no ${label}checkpoint that verifies; the newest failed with: ${skipped[0].error.message}`);
   }
-  throw new CheckpointError(root, `is not a checkpoint: expected ${STATE_FILE}, or step-NNNNNNNNN checkpoint folders`);
+  throw new CheckpointError(root, `is not a ${label}checkpoint: expected ${kind.stateFile}, or step-NNNNNNNNN checkpoint folders`);
 }
 
 /** What {@link saveCheckpoint} needs of a GAN: its step and a `save(dir)`. */
@@ -301,11 +316,19 @@ export interface Checkpointable {
  * removed then).
  */
 export async function saveCheckpoint(gan: Checkpointable, root: string, options: { keep?: number } = {}): Promise<string> {
-  const keep = options.keep ?? 3;
+  return saveIntoCollection(root, gan.trainer.step, (dir) => gan.save(dir), options.keep);
+}
+
+/**
+ * Saves a checkpoint at `step` into the collection folder `root` with `save(dir)`, then prunes all
+ * but the newest `keep` (default 3). Returns the directory written.
+ * @internal
+ */
+export async function saveIntoCollection(root: string, step: number, save: (dir: string) => Promise<void>, keep = 3): Promise<string> {
   if (!Number.isInteger(keep) || keep < 1) throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
   await fs.mkdir(root, { recursive: true });
-  const dir = path.join(path.resolve(root), checkpointName(gan.trainer.step));
-  await gan.save(dir);
+  const dir = path.join(path.resolve(root), checkpointName(step));
+  await save(dir);
   await pruneCheckpoints(root, keep);
   return dir;
 }

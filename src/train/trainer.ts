@@ -10,7 +10,7 @@ import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
 import { withDropoutSeed } from '../nets/seeded-dropout';
 import { generateImages, type GenerateOptions } from './generate';
-import type { EpochLogs, StepLogs, TrainerCallback } from './callbacks';
+import { endTraining, type EpochLogs, type StepLogs, type TrainerCallback } from './callbacks';
 
 /** Adam settings (the optimizer GANs are usually trained with). */
 export interface AdamOptions {
@@ -417,16 +417,7 @@ export class GanTrainer {
     } finally {
       await session?.stop();
     }
-    // Callbacks hear of the end even when training failed (e.g. to remove signal handlers);
-    // the first failure is what the caller sees.
-    for (const cb of callbacks) {
-      try {
-        await cb.onTrainEnd?.({ step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined });
-      } catch (error) {
-        if (failure === undefined) failure = error;
-      }
-    }
-    if (failure !== undefined) throw failure;
+    await endTraining(callbacks, { step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined }, failure);
     return history;
   }
 

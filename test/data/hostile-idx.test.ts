@@ -11,19 +11,7 @@ import { DataFormatError } from '../../src/errors';
 import { parseIdx, readIdxFile } from '../../src/data/idx';
 import { loadFashionMnist, loadMnist } from '../../src/data/mnist';
 import { Rng } from '../../src/random';
-import { thrownBy, useTempDir } from '../helpers';
-
-/** An IDX file: header for `typeByte` and `shape`, then `payload` (a byte count means zeros). */
-function idx(typeByte: number, shape: number[], payload: number | number[] | Uint8Array = 0): Uint8Array {
-  const data = typeof payload === 'number' ? new Uint8Array(payload) : Uint8Array.from(payload);
-  const out = new Uint8Array(4 + 4 * shape.length + data.length);
-  const view = new DataView(out.buffer);
-  out[2] = typeByte;
-  out[3] = shape.length;
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  out.set(data, 4 + 4 * shape.length);
-  return out;
-}
+import { thrownBy, useTempDir, idxBytes as idx } from '../helpers';
 
 function randomBytes(n: number, seed: number): Uint8Array {
   const rng = new Rng(seed);
