@@ -7,9 +7,9 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    // The `gankit` binary is built by the second config into the same folder: never clean it here
-    // (the two builds run concurrently).
-    clean: ['!cli.js', '!cli.js.map'],
+    // The `gankit` binary and the browser entry are built by the other configs into the same
+    // folder: never clean them here (the builds run concurrently).
+    clean: ['!cli.js', '!cli.js.map', '!browser.js', '!browser.js.map', '!browser.d.ts'],
     target: 'node18',
     platform: 'node',
     splitting: false,
@@ -29,5 +29,17 @@ export default defineConfig([
     splitting: false,
     // __filename in ESM: the classifier's assets are found from the bundle's own path.
     shims: true,
+  },
+  {
+    // The browser entry (package.json exports, condition "browser"): no Node built-in may be
+    // reached from it; platform 'browser' makes esbuild refuse one at build time.
+    entry: { browser: 'src/browser.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: 'es2020',
+    platform: 'browser',
+    splitting: false,
   },
 ]);

@@ -61,3 +61,25 @@ export class TrainingDivergedError extends GankitError {
     this.value = value;
   }
 }
+
+/**
+ * A feature that needs Node.js (its file system or worker threads) was called where gankit runs
+ * without it: from the browser entry, in a web page. The message says what to use instead.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await gan.save('ckpt'); // in a web page
+ * } catch (error) {
+ *   if (error instanceof NodeOnlyError) await gan.generator.save('indexeddb://my-generator');
+ * }
+ * ```
+ */
+export class NodeOnlyError extends GankitError {
+  /** What was called, e.g. `"Gan.save"` or `"fit({ workers })"`. */
+  readonly feature: string;
+  constructor(feature: string, instead: string) {
+    super(`${feature} needs Node.js (file system or worker threads) and is not in gankit's browser entry; ${instead}`);
+    this.feature = feature;
+  }
+}

@@ -6,10 +6,11 @@
  *
  * @packageDocumentation
  */
+import './node-services';
 export { initBackend, backendChoice, type BackendName, type BackendChoice, type InitBackendOptions } from './backend';
 export { patchWasmKernels } from './kernels/wasm';
 export { patchCpuKernels } from './kernels/cpu';
-export { GankitError, GanConfigError, DataFormatError, CheckpointError, TrainingDivergedError } from './errors';
+export { GankitError, GanConfigError, DataFormatError, CheckpointError, TrainingDivergedError, NodeOnlyError } from './errors';
 export { Rng, tfSeed } from './random';
 
 export * from './nets/index';
@@ -21,18 +22,20 @@ export type { TrainerCallback, StepLogs, EpochLogs, TrainBeginInfo, TrainEndLogs
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 
 export {
-  Gan, createGAN, createCGAN, loadGAN, type GanConfig, type CreateGanOptions, type CreateCganOptions, type LoadGanOptions, type Architecture,
+  Gan, createGAN, createCGAN, type GanConfig, type CreateGanOptions, type CreateCganOptions, type LoadGanOptions, type Architecture,
   type GanFitOptions, type RollbackOptions, type RollbackInfo, type NamedConfig, type PerNet,
 } from './gan';
+export { loadGAN } from './gan-checkpoint';
 
 export { ImageDataset, type DataBatch, type BatchOptions, type ImageDatasetOptions, type ImageShape } from './data/dataset';
 export { parseIdx, readIdxFile, type IdxArray, type IdxDtype } from './data/idx';
 export { loadMnist, loadFashionMnist, MNIST_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, type MnistOptions } from './data/mnist';
 
-export { imageGrid, encodePng, decodePng, saveImageGrid, type GridOptions, type RgbaImage } from './image/grid';
+export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
+export { encodePng, decodePng, saveImageGrid, saveLossPlot } from './image/png';
 export { fileSystemHandler, writeFileAtomic } from './io/file-system';
 export { Canvas, type Rgb } from './image/canvas';
-export { lossPlotImage, saveLossPlot, type LossPlotOptions } from './image/loss-plot';
+export { lossPlotImage, type LossPlotOptions } from './image/loss-plot';
 
 export { progressBar, formatDuration, type ProgressBarOptions, type ProgressStream } from './callbacks/progress-bar';
 export { sampleGrids, gridFile, type SampleGridsOptions } from './callbacks/sample-grids';
@@ -48,7 +51,7 @@ export { interpolateLatents, latentArithmetic, type InterpolateOptions } from '.
 export { VERSION } from './version';
 export {
   saveCheckpoint, listCheckpoints, resolveCheckpoint, readCheckpointState, checkpointName, CHECKPOINT_FORMAT_VERSION,
-  type CheckpointState, type Checkpointable, type CheckpointEntry, type ResolvedCheckpoint, type SkippedCheckpoint,
+  type CheckpointState, type Checkpointable, type CheckpointEntry, type CheckpointKind, type ResolvedCheckpoint, type SkippedCheckpoint,
 } from './train/checkpoint';
 export type { AdamPowers } from './train/adam-powers';
 export { writeManifest, verifyManifest, MANIFEST_FILE, type ManifestEntry } from './io/checkpoint-manifest';

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/file-system';
-import { saveLossPlot } from '../image/loss-plot';
+import { saveLossPlot } from '../image/png';
 import type { EpochLogs, StepLogs, TrainerCallback } from '../train/callbacks';
 
 /** The CSV header {@link lossLog} writes (followed by one column per metric when callbacks add {@link EpochLogs.metrics}). */

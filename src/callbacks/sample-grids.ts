@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
-import { saveImageGrid } from '../image/grid';
+import { saveImageGrid } from '../image/png';
 import type { GanTrainer } from '../train/trainer';
 import type { TrainerCallback } from '../train/callbacks';
 

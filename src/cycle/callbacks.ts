@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
-import { saveImageGrid } from '../image/grid';
+import { saveImageGrid } from '../image/png';
 import { formatDuration, type ProgressStream } from '../callbacks/progress-bar';
 import type { TrainEndLogs } from '../train/callbacks';
 import type { CycleGan } from './cycle-gan';

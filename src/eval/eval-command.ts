@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
 import { GankitError } from '../errors';
-import { loadGAN } from '../gan';
+import { loadGAN } from '../gan-checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan } from './evaluate';
 import { formatMetricsTable, metricsRecord } from './format';

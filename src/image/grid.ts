@@ -1,15 +1,12 @@
 /**
- * Tile a batch of images into one picture (a "sample grid") and read or write it as PNG.
+ * Tile a batch of images into one picture (a "sample grid"), as RGBA bytes that any platform can
+ * show: a PNG file in Node (src/image/png.ts), a canvas in the browser ({@link toImageData}).
  *
  * @packageDocumentation
  */
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { PNG } from 'pngjs';
-import { DataFormatError, GanConfigError } from '../errors';
+import { GanConfigError } from '../errors';
 
 /** Options of {@link imageGrid} and {@link saveImageGrid}. */
 export interface GridOptions {
@@ -47,7 +44,8 @@ interface ResolvedOptions {
   high: number;
 }
 
-function describe(v: unknown): string {
+/** A short printable form of a bad argument, for error messages. */
+export function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(describe).join(', ')}]`;
   return String(v);
@@ -198,7 +196,8 @@ export function imageGrid(images: tf.Tensor4D, options?: GridOptions): RgbaImage
   return { width, height, data };
 }
 
-function checkRgbaImage(image: RgbaImage): void {
+/** Checks that `image` is an {@link RgbaImage} whose data length matches its size. */
+export function checkRgbaImage(image: RgbaImage): void {
   if (image === null || typeof image !== 'object') {
     throw new GanConfigError('image', `expected an RgbaImage { width, height, data }, got ${describe(image)}`);
   }
@@ -211,86 +210,5 @@ function checkRgbaImage(image: RgbaImage): void {
   }
   if (data.length !== width * height * 4) {
     throw new GanConfigError('image.data', `expected ${width * height * 4} bytes (${width}×${height}×4 RGBA), got ${data.length}`);
-  }
-}
-
-/**
- * Encode an RGBA image as an 8-bit RGBA PNG file.
- *
- * @param image - The image to encode; `data` must hold `width * height * 4` bytes.
- * @returns The PNG file's bytes.
- * @throws {@link GanConfigError} when the image's size and data length do not match.
- *
- * @example
- * ```ts
- * fs.writeFileSync('samples.png', encodePng(imageGrid(fakes)));
- * ```
- */
-export function encodePng(image: RgbaImage): Uint8Array {
-  checkRgbaImage(image);
-  const png = new PNG({ width: image.width, height: image.height });
-  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  const out = PNG.sync.write(png, { colorType: 6, inputColorType: 6, bitDepth: 8, inputHasAlpha: true });
-  // Copy: the Buffer may be a view on Node's shared pool.
-  return new Uint8Array(out);
-}
-
-/**
- * Decode a PNG file into 8-bit RGBA (any PNG color type or bit depth is converted).
- *
- * @param bytes - The PNG file's bytes.
- * @returns The decoded image.
- * @throws {@link DataFormatError} when the bytes are not a valid PNG file.
- *
- * @example
- * ```ts
- * const { width, height, data } = decodePng(fs.readFileSync('samples.png'));
- * ```
- */
-export function decodePng(bytes: Uint8Array): RgbaImage {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new GanConfigError('bytes', 'expected a Uint8Array (or Buffer) holding a PNG file');
-  }
-  let png: PNG;
-  try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (err) {
-    throw new DataFormatError(`not a valid PNG file: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return { width: png.width, height: png.height, data: new Uint8Array(png.data) };
-}
-
-/**
- * Tile `images` with {@link imageGrid} and write the grid as a PNG file. The parent directory is
- * created if needed; the file is written to a temporary name in the same directory and then
- * renamed into place, so readers never see a half-written file.
- *
- * The tensor is read before the first `await`, so the caller may dispose it as soon as the
- * call returns.
- *
- * @param path - Where to write the PNG file (an existing file is replaced).
- * @param images - `[n, height, width, channels]` with 1 or 3 channels, values in `inputRange`.
- * @param options - Layout and value range; see {@link GridOptions}.
- * @throws {@link GanConfigError} on invalid arguments (see {@link imageGrid}); file system errors are rethrown as is.
- *
- * @example
- * ```ts
- * await saveImageGrid(`out/epoch-${epoch}.png`, fakes, { columns: 10 });
- * ```
- */
-export async function saveImageGrid(path: string, images: tf.Tensor4D, options?: GridOptions): Promise<void> {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new GanConfigError('path', `expected a non-empty file path, got ${describe(path)}`);
-  }
-  const bytes = encodePng(imageGrid(images, options));
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
   }
 }

@@ -3,12 +3,9 @@
  *
  * @packageDocumentation
  */
-import { mkdir } from 'node:fs/promises';
-import * as path from 'node:path';
-import { writeFileAtomic } from '../io/file-system';
 import type { StepLogs } from '../train/callbacks';
 import { Canvas, type Rgb } from './canvas';
-import { encodePng, type RgbaImage } from './grid';
+import type { RgbaImage } from './grid';
 
 /** Options of {@link lossPlotImage}. */
 export interface LossPlotOptions {
@@ -115,11 +112,4 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
   canvas.rect(left + 48, 10, 14, 3, G_COLOR);
   canvas.text(left + 66, 6, 'G', G_COLOR);
   return canvas.image;
-}
-
-/** Draws {@link lossPlotImage} and writes it as a PNG, atomically (temporary file, then rename). */
-export async function saveLossPlot(file: string, rows: readonly StepLogs[], options: LossPlotOptions = {}): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(file, encodePng(lossPlotImage(rows, options)));
 }

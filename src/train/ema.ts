@@ -7,13 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import * as path from 'node:path';
 import { CheckpointError, GanConfigError } from '../errors';
 import type { Gan } from '../gan';
 import type { GanTrainer } from './trainer';
 import type { StepLogs, TrainerCallback } from './callbacks';
 import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
-import { fileSystemHandler } from '../io/file-system';
+import { modelHandler } from '../platform';
 
 /**
  * Options of {@link emaGenerator}.
@@ -150,18 +149,21 @@ export class EmaGenerator implements TrainerCallback {
   }
 
   /**
-   * Saves the averaged generator as a TensorFlow.js model (`model.json` + `weights.bin`) in
-   * `dir`; load it with `tf.loadLayersModel(fileSystemHandler(dir))`, or put it back into an
-   * {@link EmaGenerator} with {@link EmaGenerator.restore}.
+   * Saves the averaged generator as a TensorFlow.js model: into a folder (`model.json` +
+   * `weights.bin`, Node only; load it with `tf.loadLayersModel(fileSystemHandler(dir))`), to a
+   * tfjs URL such as `'indexeddb://ema'` or `'downloads://ema'`, or through any tfjs IO handler.
+   * Put it back into an {@link EmaGenerator} with {@link EmaGenerator.restore}.
    *
    * @example
    * ```ts
-   * await ema.save('out/ema-generator');
+   * await ema.save('out/ema-generator');   // Node
+   * await ema.save('indexeddb://ema');     // a web page
    * ```
+   * @throws {@link NodeOnlyError} for a folder path in the browser.
    */
-  async save(dir: string): Promise<void> {
+  async save(target: string | tf.io.IOHandler): Promise<void> {
     this.checkLive();
-    await this.shadow.save(fileSystemHandler(path.resolve(dir)));
+    await this.shadow.save(modelHandler(target, 'save', 'EmaGenerator.save(folder)'));
   }
 
   /**
@@ -175,20 +177,23 @@ export class EmaGenerator implements TrainerCallback {
    * await ema.restore('out/ema-generator');
    * ```
    * @throws {@link CheckpointError} when the saved model does not load or has other weights.
+   * @throws {@link NodeOnlyError} for a folder path in the browser.
    */
-  async restore(dir: string): Promise<void> {
+  async restore(source: string | tf.io.IOHandler): Promise<void> {
     this.checkLive();
+    const where = typeof source === 'string' ? source : 'the given IO handler';
+    const handler = modelHandler(source, 'load', 'EmaGenerator.restore(folder)');
     let saved: tfl.LayersModel;
     try {
-      saved = await tfl.loadLayersModel(fileSystemHandler(path.resolve(dir)));
+      saved = await tfl.loadLayersModel(handler);
     } catch (error) {
       if (error instanceof CheckpointError) throw error;
-      throw new CheckpointError(path.resolve(dir), `cannot load the averaged generator (${(error as Error).message})`);
+      throw new CheckpointError(where, `cannot load the averaged generator (${(error as Error).message})`);
     }
     try {
       const weights = saved.weights;
       if (weights.length !== this.pairs.length || weights.some((w, i) => w.shape.join() !== this.pairs[i].shadow.shape.join())) {
-        throw new CheckpointError(path.resolve(dir), 'holds a generator with other weights than this one');
+        throw new CheckpointError(where, 'holds a generator with other weights than this one');
       }
       tf.tidy(() => weights.forEach((w, i) => this.pairs[i].shadow.write(w.read())));
     } finally {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError, TrainingDivergedError } from '../errors';
 import type { DataBatch, ImageDataset } from '../data/dataset';
-import { DataParallelSession } from '../parallel/data-parallel';
+import { nodeService } from '../platform';
 import type { GanLoss, PenaltyContext } from '../losses/types';
 import type { AuxiliaryBatch, AuxiliaryTask } from '../losses/auxiliary';
 import { enableSecondOrderGradients } from '../losses/penalty';
@@ -407,7 +407,7 @@ export class GanTrainer {
     if (!Number.isInteger(workers) || workers < 1) throw new GanConfigError('workers', `expected a positive integer, got ${workers}`);
     this.stopRequested = false;
     const history: TrainHistory = [];
-    const session = workers > 1 ? await DataParallelSession.start(this, workers, batchSize) : null;
+    const session = workers > 1 ? await nodeService('startDataParallel', 'fit({ workers })')(this, workers, batchSize) : null;
     const step = (real: DataBatch[]): tf.Tensor1D => (session === null ? this.trainStep(real) : session.trainStep(real));
     let failure: unknown;
     try {

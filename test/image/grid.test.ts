@@ -4,7 +4,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFormatError, GanConfigError } from '../../src/errors';
-import { decodePng, encodePng, imageGrid, RgbaImage, saveImageGrid } from '../../src/image/grid';
+import { imageGrid, RgbaImage } from '../../src/image/grid';
+import { decodePng, encodePng, saveImageGrid } from '../../src/image/png';
 import { thrownBy } from '../helpers';
 
 /** The RGBA bytes of pixel (x, y). */

@@ -1,0 +1,19 @@
+/**
+ * Installs gankit's Node-only services (src/platform.ts): the file system for checkpoints and
+ * model folders, and worker threads for data-parallel training. Imported for its effect by the
+ * Node entry (src/index.ts); the browser entry leaves it out.
+ *
+ * @packageDocumentation
+ */
+import * as path from 'node:path';
+import { loadGAN, saveGan } from './gan-checkpoint';
+import { fileSystemHandler } from './io/file-system';
+import { DataParallelSession } from './parallel/data-parallel';
+import { installNodeServices } from './platform';
+
+installNodeServices({
+  fileHandler: (dir) => fileSystemHandler(path.resolve(dir)),
+  saveGan,
+  loadGan: loadGAN,
+  startDataParallel: (trainer, replicas, maxBatch) => DataParallelSession.start(trainer, replicas, maxBatch),
+});
