@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Backend selection in a web page. The page registers the GPU backends it wants by importing their
  * packages (`@tensorflow/tfjs-backend-webgl`, `@tensorflow/tfjs-backend-webgpu`); gankit brings
@@ -22,7 +23,7 @@ export type BrowserBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export interface BrowserBackendChoice {
   /** The active TensorFlow.js backend. */
   name: BrowserBackendName;
-  /** Why it was chosen, e.g. `"webgl: not registered (import '@tensorflow/tfjs-backend-webgl')"; wasm started`. */
+  /** Why it was chosen, e.g. `"webgl: a software renderer (SwiftShader), slower than wasm; wasm started"`. */
   reason: string;
 }
 
@@ -36,8 +37,36 @@ export interface InitBrowserBackendOptions {
    * it, the wasm backend looks next to the page's script.
    */
   wasmPaths?: string;
+  /**
+   * Start WebGL even when its renderer is a software rasterizer (SwiftShader, llvmpipe: what a
+   * browser without a usable GPU offers, headless Chromium among them), where it runs on the CPU
+   * several times slower than wasm. Default `false`: such a WebGL is passed over.
+   */
+  allowSoftwareWebGL?: boolean;
   /** Where to print the one-line report; `null` to stay silent (default `console.info`). */
   log?: ((message: string) => void) | null;
+}
+
+/**
+ * The WebGL renderer's name when it is a software rasterizer, else `null` (also when there is no
+ * WebGL, or no DOM). It asks where tfjs-backend-webgl gets its context: an OffscreenCanvas when
+ * there is one, else a canvas element.
+ */
+function softwareWebGLRenderer(): string | null {
+  try {
+    const offscreen = typeof OffscreenCanvas === 'undefined' ? null : new OffscreenCanvas(1, 1).getContext('webgl2');
+    const canvas = typeof document === 'undefined' ? null : document.createElement('canvas');
+    const gl = (offscreen ?? canvas?.getContext('webgl2') ?? canvas?.getContext('webgl') ?? null) as WebGLRenderingContext | null;
+    if (gl === null) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    const software = /swiftshader|llvmpipe|softpipe|software|basic render/i.exec(renderer);
+    if (software === null) return null;
+    return /swiftshader/i.test(renderer) ? 'SwiftShader' : software[0];
+  } catch {
+    return null;
+  }
 }
 
 const ALL: readonly BrowserBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -49,6 +78,9 @@ async function attempt(name: BrowserBackendName, options: InitBrowserBackendOpti
     if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths);
   } else if (tf.findBackendFactory(name) === null) {
     return name === 'cpu' ? 'not registered' : `not registered (import '@tensorflow/tfjs-backend-${name}')`;
+  } else if (name === 'webgl' && options.allowSoftwareWebGL !== true) {
+    const software = softwareWebGLRenderer();
+    if (software !== null) return `a software renderer (${software}), slower than wasm`;
   }
   try {
     if (await tf.setBackend(name)) {
@@ -62,8 +94,9 @@ async function attempt(name: BrowserBackendName, options: InitBrowserBackendOpti
 }
 
 /**
- * Starts the first backend of `prefer` that is registered and starts in this browser, and reports
- * the choice once. Safe to call many times: later calls return the first choice. Call it before
+ * Starts the first backend of `prefer` that is registered and starts in this browser (passing over
+ * a WebGL that renders in software, see {@link InitBrowserBackendOptions.allowSoftwareWebGL}), and
+ * reports the choice once. Safe to call many times: later calls return the first choice. Call it before
  * building or loading models, so their weights live on the chosen backend.
  *
  * @example

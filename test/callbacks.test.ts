@@ -101,6 +101,26 @@ test('lossPlotImage draws the equilibrium lines where ln 2 and 2 ln 2 fall', () 
   expect(reddish(rowOf(1.5))).toBe(0);
 });
 
+test('lossPlotImage puts x ticks on whole steps only, however few steps there are', () => {
+  // Tick marks hang 1-4 px below the x axis (bottom = height - 34) in the axis colour.
+  const ticks = (stepCount: number): number => {
+    const rows: StepLogs[] = Array.from({ length: stepCount }, (_, i) => ({ epoch: 0, step: i + 1, dLoss: 1, gLoss: 1, dRealMean: 0.5, dFakeMean: 0.5 }));
+    const img = lossPlotImage(rows, { width: 400, height: 300 });
+    const y = 300 - 34 + 3;
+    let count = 0;
+    for (let x = 50; x < 400; x++) {
+      const i = (y * 400 + x) * 4;
+      const isAxis = img.data[i] === 60 && img.data[i + 1] === 60 && img.data[i + 2] === 60;
+      const before = ((y * 400 + x - 1) * 4);
+      if (isAxis && !(img.data[before] === 60 && img.data[before + 1] === 60)) count++;
+    }
+    return count;
+  };
+  expect(ticks(3)).toBe(3); // steps 1, 2, 3 (a fractional step put 5 ticks labelled 1 2 2 3 3)
+  expect(ticks(2)).toBe(2);
+  expect(ticks(61)).toBe(6); // 10, 20, ..., 60
+});
+
 test('lossPlotImage shows negative losses (WGAN) on an axis that reaches them, without the BCE lines', () => {
   // G's loss constant at -2, D's at -0.5: the axis must go below 0 for both to be drawn.
   const rows: StepLogs[] = Array.from({ length: 100 }, (_, i) => ({ epoch: 0, step: i + 1, dLoss: -0.5, gLoss: -2, dRealMean: 0.5, dFakeMean: 0.5 }));

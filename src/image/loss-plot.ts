@@ -79,7 +79,7 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
     canvas.text(left - 6 - Canvas.textWidth(label), y(v) - 5, label, AXIS);
   }
   // x ticks.
-  const xStep = niceStep(lastStep - firstStep, 6);
+  const xStep = Math.max(1, niceStep(lastStep - firstStep, 6)); // steps are whole numbers: no tick between two
   for (let s = Math.ceil(firstStep / xStep) * xStep; s <= lastStep; s += xStep) {
     canvas.line(x(s), bottom, x(s), bottom + 4, AXIS);
     const label = String(Math.round(s));

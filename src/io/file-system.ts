@@ -93,7 +93,7 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       } catch (error) {
         throw new CheckpointError(path.join(dir, WEIGHTS_BIN), `cannot read the weights (${(error as Error).message})`);
       }
-      const expected = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      const expected = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * bytesPerValue(spec), 0);
       if (data.byteLength !== expected) {
         throw new CheckpointError(path.join(dir, WEIGHTS_BIN), `holds ${data.byteLength} bytes; the manifest describes ${expected}`);
       }
@@ -101,4 +101,10 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       return { modelTopology: json.modelTopology, weightSpecs, weightData, format: json.format, generatedBy: json.generatedBy };
     },
   };
+}
+
+/** Bytes one value of a saved weight takes: its quantised size (uint8, uint16, float16) or its dtype's. */
+function bytesPerValue(spec: tf.io.WeightsManifestEntry): number {
+  const stored = spec.quantization?.dtype ?? spec.dtype;
+  return stored === 'uint8' || stored === 'bool' ? 1 : stored === 'uint16' || stored === 'float16' ? 2 : 4;
 }
