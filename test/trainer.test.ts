@@ -179,4 +179,40 @@ describe('GanTrainer', () => {
     expect(await run(11)).toEqual(a);
     expect(await run(12)).not.toEqual(a);
   });
+
+  test('yieldEvery returns to the event loop between steps (a page repaints), and changes nothing trained', async () => {
+    // Count macrotask turns while fit runs: a steady setImmediate loop only advances when fit yields.
+    const run = async (yieldEvery: 'never' | 'auto' | number): Promise<{ turns: number; losses: number[] }> => {
+      const cgan = smallCgan(5);
+      let turns = 0;
+      let running = true;
+      const spin = (): void => {
+        if (!running) return;
+        turns++;
+        setImmediate(spin);
+      };
+      setImmediate(spin);
+      const losses: number[] = [];
+      try {
+        await cgan.fit(randomDataset(64), { epochs: 1, batchSize: 4, yieldEvery, callbacks: [{ onBatchEnd: (logs) => void losses.push(logs.dLoss, logs.gLoss) }] });
+      } finally {
+        running = false;
+        cgan.dispose();
+      }
+      return { turns, losses };
+    };
+    const never = await run('never');
+    const auto = await run('auto'); // Node: same as never
+    const every = await run(1);
+    const everyFourth = await run(4);
+    expect(never.turns).toBe(0);
+    expect(auto.turns).toBe(0);
+    expect(every.turns).toBeGreaterThanOrEqual(16); // 16 steps, a yield after each
+    expect(everyFourth.turns).toBeGreaterThanOrEqual(4);
+    expect(everyFourth.turns).toBeLessThan(every.turns);
+    expect(every.losses).toEqual(never.losses);
+    const cgan = smallCgan();
+    await expect(cgan.fit(randomDataset(16), { epochs: 1, batchSize: 4, yieldEvery: 0 })).rejects.toThrow(/yieldEvery: expected a positive integer, 'auto' or 'never', got 0/);
+    cgan.dispose();
+  });
 });

@@ -97,6 +97,14 @@ export interface FitOptions {
    * and models whose layers the worker can rebuild (gankit's and tfjs-layers' own).
    */
   workers?: number;
+  /**
+   * Return to the event loop (through `tf.nextFrame()`: the next animation frame in a browser)
+   * during training, so a web page repaints and handles input: every N steps, `'auto'` (default:
+   * in a browser, whenever 25 ms have passed since the last time; never in Node), or `'never'`.
+   * On the wasm and cpu backends nothing else in a step waits for the event loop. Yielding does
+   * not change what is trained.
+   */
+  yieldEvery?: number | 'auto' | 'never';
 }
 
 /**
@@ -405,13 +413,17 @@ export class GanTrainer {
     }
     const workers = options.workers ?? 1;
     if (!Number.isInteger(workers) || workers < 1) throw new GanConfigError('workers', `expected a positive integer, got ${workers}`);
+    const yieldEvery = options.yieldEvery ?? 'auto';
+    if (yieldEvery !== 'auto' && yieldEvery !== 'never' && !(Number.isInteger(yieldEvery) && yieldEvery > 0)) {
+      throw new GanConfigError('yieldEvery', `expected a positive integer, 'auto' or 'never', got ${JSON.stringify(yieldEvery)}`);
+    }
     this.stopRequested = false;
     const history: TrainHistory = [];
     const session = workers > 1 ? await nodeService('startDataParallel', 'fit({ workers })')(this, workers, batchSize) : null;
     const step = (real: DataBatch[]): tf.Tensor1D => (session === null ? this.trainStep(real) : session.trainStep(real));
     let failure: unknown;
     try {
-      await this.runEpochs(data, { epochs, batchSize, callbacks, stepsPerEpoch }, step, history);
+      await this.runEpochs(data, { epochs, batchSize, callbacks, stepsPerEpoch, yieldEvery }, step, history);
     } catch (error) {
       failure = error;
     } finally {
@@ -423,11 +435,12 @@ export class GanTrainer {
 
   private async runEpochs(
     data: ImageDataset,
-    { epochs, batchSize, callbacks, stepsPerEpoch }: { epochs: number; batchSize: number; callbacks: TrainerCallback[]; stepsPerEpoch: number },
+    { epochs, batchSize, callbacks, stepsPerEpoch, yieldEvery }: { epochs: number; batchSize: number; callbacks: TrainerCallback[]; stepsPerEpoch: number; yieldEvery: NonNullable<FitOptions['yieldEvery']> },
     step: (real: DataBatch[]) => tf.Tensor1D,
     history: TrainHistory,
   ): Promise<void> {
     for (const cb of callbacks) await cb.onTrainBegin?.({ trainer: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
+    const pause = eventLoopYield(yieldEvery);
     while (this.epoch < epochs && !this.stopRequested) {
       const started = Date.now();
       // A fresh epoch draws its shuffle seed; a resumed one continues the saved epoch where it stopped.
@@ -466,6 +479,7 @@ export class GanTrainer {
           this.step++;
           progress.steps++;
           if (pending.length >= this.readbackEvery) await flush();
+          await pause(this.step);
         }
         await flush();
         batches.return(undefined);
@@ -502,4 +516,18 @@ export class GanTrainer {
       }
     }
   }
+}
+
+/** A function to await after each step: returns to the event loop as `yieldEvery` says (see {@link FitOptions.yieldEvery}). */
+function eventLoopYield(yieldEvery: NonNullable<FitOptions['yieldEvery']>): (step: number) => Promise<void> {
+  const none = async (): Promise<void> => undefined;
+  if (yieldEvery === 'never') return none;
+  if (typeof yieldEvery === 'number') return async (step) => (step % yieldEvery === 0 ? tf.nextFrame() : undefined);
+  if (!tf.env().getBool('IS_BROWSER')) return none;
+  let last = tf.util.now();
+  return async () => {
+    if (tf.util.now() - last < 25) return;
+    await tf.nextFrame();
+    last = tf.util.now();
+  };
 }

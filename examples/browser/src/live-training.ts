@@ -3,10 +3,9 @@
  * The live-training panel: a small MLP CGAN trained in the tab on a subset of MNIST, with a
  * start/stop button, a step counter, a loss plot and a sample grid that updates as it learns.
  *
- * `Gan.fit` does not return to the event loop between steps on the CPU and wasm backends (it only
- * awaits promises, which resolve as microtasks), so the page would freeze until training ended.
- * The step callback therefore awaits `tf.nextFrame()`: one step per animation frame at most, and
- * the browser repaints and handles clicks in between. Training stops by `trainer.stopTraining()`,
+ * `fit({ yieldEvery: 1 })` returns to the event loop after every step (the next animation frame),
+ * so the browser repaints and handles clicks in between; on the wasm and cpu backends nothing else
+ * in a step would let it. Training stops by `trainer.stopTraining()`,
  * which ends `fit` after the current step; the next start resumes where it stopped.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -79,7 +78,7 @@ export function setupLiveTraining(dataUrl: string): void {
 
   let speedFrom = { time: 0, step: 0 };
   const callback: TrainerCallback = {
-    async onBatchEnd(logs) {
+    onBatchEnd(logs) {
       rows.push(logs);
       state.trainingSteps = logs.step;
       state.lastLosses = { dLoss: logs.dLoss, gLoss: logs.gLoss };
@@ -95,8 +94,6 @@ export function setupLiveTraining(dataUrl: string): void {
         }
         speedFrom = { time: now, step: logs.step };
       }
-      // Give the browser a frame: repaint, and handle a click on Stop.
-      await tf.nextFrame();
     },
   };
 
@@ -118,7 +115,7 @@ export function setupLiveTraining(dataUrl: string): void {
     button.classList.add('running');
     speedFrom = { time: 0, step: gan.trainer.step };
     try {
-      await gan.fit(data, { epochs: gan.trainer.epoch + 100_000, batchSize: BATCH_SIZE, callbacks: [callback] });
+      await gan.fit(data, { epochs: gan.trainer.epoch + 100_000, batchSize: BATCH_SIZE, callbacks: [callback], yieldEvery: 1 });
     } finally {
       state.training = false;
       button.textContent = 'Resume training';
