@@ -17,6 +17,8 @@ import type { Gan } from '../gan';
 import { loadGAN } from '../gan-checkpoint';
 import type { TrainerCallback } from '../train/callbacks';
 import type { TrainHistory } from '../train/trainer';
+import { emaGenerator, type EmaGenerator } from '../train/ema';
+import { emaCheckpoints, restoreEma, sampleFrom } from './ema-checkpoint';
 import type { TrainingArgs } from './training-args';
 
 /** Where {@link runTraining} writes, inside `out`. */
@@ -35,6 +37,8 @@ export interface TrainingOutputs {
 export interface TrainingResult {
   /** The GAN trained (new or resumed). */
   gan: Gan;
+  /** The averaged generator when `args.ema` is set (what the grids, the evaluation and `ema-generator/` show), else `null`; the caller disposes it. */
+  ema: EmaGenerator | null;
   /** One row per epoch run. */
   history: TrainHistory;
   /** Where the outputs went. */
@@ -78,7 +82,13 @@ export interface TrainingJob {
  * continues from `checkpoint/` when there is one (weights, optimizer state, epoch, RNG). Ctrl-C
  * stops after the current step and saves the checkpoint.
  *
- * @returns the GAN (new or resumed) and the epochs run.
+ * With `args.ema` (a decay in (0, 1)) the run also keeps an exponential moving average of G's
+ * weights ({@link emaGenerator}, averaging from step `args.emaStart`): the sample grids and the
+ * per-epoch evaluation show the averaged G, and each checkpoint gets it as an `ema-generator/`
+ * folder next to `generator/` (written after the checkpoint, outside its manifest), which
+ * `--resume` restores and `gankit eval` measures.
+ *
+ * @returns the GAN (new or resumed), the averaged generator (or `null`) and the epochs run.
  */
 export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise<TrainingResult> {
   const log = job.log ?? ((m: string) => console.log(m));
@@ -100,21 +110,34 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
     }
     gan = job.build();
   }
+  let ema: EmaGenerator | null = null;
+  if (args.ema !== undefined && args.ema > 0) {
+    ema = emaGenerator(gan, { decay: args.ema, startStep: args.emaStart ?? 0 });
+    if (gan.trainer.step > 0) {
+      const from = await restoreEma(ema, outputs.checkpoint, gan.trainer.step);
+      log(from === null ? 'note: the checkpoint holds no averaged generator; the average starts again from G' : `averaged generator restored from ${from}`);
+    }
+  }
   if (gan.trainer.epoch >= args.epochs) {
     log(`already trained ${gan.trainer.epoch} epoch(s); raise --epochs to train more`);
-    return { gan, history: [], outputs };
+    return { gan, ema, history: [], outputs };
   }
+  // What the grids and the evaluation show: the averaged G when there is one.
+  const shown = ema === null ? gan : sampleFrom(gan, ema.shadow);
+  const grids = sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234 });
   const history = await gan.fit(job.data, {
     epochs: args.epochs,
     batchSize: args.batchSize,
     workers: args.workers,
     callbacks: [
       progressBar(),
-      ...(job.evaluate === true && args.evalSamples > 0 ? [evaluation(gan, { samples: args.evalSamples, log })] : []),
-      sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234 }),
+      ...(ema === null ? [] : [ema]),
+      ...(job.evaluate === true && args.evalSamples > 0 ? [evaluation(shown, { samples: args.evalSamples, log })] : []),
+      ema === null ? grids : { ...grids, onTrainBegin: (info) => grids.onTrainBegin?.({ ...info, trainer: shown.trainer }) },
       lossLog({ file: outputs.lossCsv, plot: outputs.lossPlot }),
       checkpoints(gan, { dir: outputs.checkpoint }),
       saveOnInterrupt(gan, { dir: outputs.checkpoint }),
+      ...(ema === null ? [] : [emaCheckpoints(ema, gan, outputs.checkpoint)]),
       ...(job.callbacks ?? []),
     ],
   });
@@ -123,5 +146,5 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
     log(`epoch ${last.epoch + 1}: D ${last.dLoss.toFixed(3)} G ${last.gLoss.toFixed(3)}; ${history.reduce((s, h) => s + h.seconds, 0).toFixed(0)} s for ${history.length} epoch(s)`);
     log(`samples: ${gridFile(outputs.samples, last.epoch + 1)}  losses: ${outputs.lossCsv}, ${outputs.lossPlot}  checkpoint: ${outputs.checkpoint}`);
   }
-  return { gan, history, outputs };
+  return { gan, ema, history, outputs };
 }

@@ -1,12 +1,13 @@
 /**
  * The command line every gankit training script shares (the examples use it), parsed with
  * commander: `--epochs`, `--batch-size`, `--out`, `--backend`, `--seed`, `--workers`,
- * `--resume`, `--limit`, `--eval-samples`, `--help`.
+ * `--resume`, `--limit`, `--eval-samples`, `--ema`, `--ema-start`, `--help`.
  *
  * @packageDocumentation
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BackendName } from '../backend';
+import type { emaGenerator, EmaOptions } from '../train/ema';
 import { GanConfigError } from '../errors';
 
 /** A training script's defaults (what its header's time estimate is for). */
@@ -25,6 +26,13 @@ export interface TrainingDefaults {
   limit?: number;
   /** Samples the per-epoch evaluation measures (default 1,000; 0 to skip it). */
   evalSamples?: number;
+  /**
+   * Decay of an exponential moving average of G's weights ({@link emaGenerator}) that the run
+   * samples, measures and saves instead of the raw G (default 0: none).
+   */
+  ema?: number;
+  /** First step that averages; before it the average copies G (default 0; see {@link EmaOptions.startStep}). */
+  emaStart?: number;
 }
 
 /** The parsed command line. */
@@ -47,6 +55,10 @@ export interface TrainingArgs {
   limit?: number;
   /** Samples the per-epoch sample-quality evaluation measures (0: no evaluation). */
   evalSamples: number;
+  /** Decay of the averaged generator the run samples, measures and saves (0 or absent: none, the raw G). */
+  ema?: number;
+  /** First step the average averages, copies of G before it (default 0). */
+  emaStart?: number;
 }
 
 function positiveInt(name: string): (value: string) => number {
@@ -63,6 +75,12 @@ function nonNegativeInt(name: string): (value: string) => number {
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'.`);
     return n;
   };
+}
+
+function decay(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`--ema must be a number in [0, 1) (0: no average), got '${value}'.`);
+  return n;
 }
 
 function integer(value: string): number {
@@ -94,6 +112,8 @@ export function parseTrainingArgs(name: string, description: string, defaults: T
     .option('--resume', 'continue from <out>/checkpoint when it exists', false)
     .option('--limit <n>', 'train on the first n images only (quick runs)', positiveInt('--limit'), defaults.limit)
     .option('--eval-samples <n>', 'measure this many samples with the MNIST classifier after each epoch (0: skip)', nonNegativeInt('--eval-samples'), defaults.evalSamples ?? 1000)
+    .option('--ema <decay>', 'sample, measure and save a moving average of G\'s weights with this decay (0: the raw G)', decay, defaults.ema ?? 0)
+    .option('--ema-start <step>', 'first step that averages (before it the average copies G)', nonNegativeInt('--ema-start'), defaults.emaStart ?? 0)
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
@@ -104,6 +124,9 @@ export function parseTrainingArgs(name: string, description: string, defaults: T
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
     throw new GanConfigError('argv', message);
   }
-  const o = program.opts<{ epochs: number; batchSize: number; out: string; backend?: BackendName; seed: number; workers: number; resume: boolean; limit?: number; evalSamples: number }>();
-  return { epochs: o.epochs, batchSize: o.batchSize, out: o.out, backend: o.backend, seed: o.seed, workers: o.workers, resume: o.resume, limit: o.limit, evalSamples: o.evalSamples };
+  const o = program.opts<{ epochs: number; batchSize: number; out: string; backend?: BackendName; seed: number; workers: number; resume: boolean; limit?: number; evalSamples: number; ema: number; emaStart: number }>();
+  return {
+    epochs: o.epochs, batchSize: o.batchSize, out: o.out, backend: o.backend, seed: o.seed, workers: o.workers, resume: o.resume, limit: o.limit, evalSamples: o.evalSamples,
+    ema: o.ema, emaStart: o.emaStart,
+  };
 }

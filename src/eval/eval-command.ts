@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
 import { GankitError } from '../errors';
 import { loadGAN } from '../gan-checkpoint';
+import { EMA_GENERATOR_DIR, loadEmaGenerator, sampleFrom } from '../cli/ema-checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan } from './evaluate';
 import { formatMetricsTable, metricsRecord } from './format';
@@ -42,28 +43,36 @@ interface EvalFlags {
   batchSize: number;
   classifier?: string;
   json: boolean;
+  raw: boolean;
 }
 
 async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string) => void, err: (t: string) => void): Promise<void> {
   await initBackend({ backend: flags.backend, log: (m) => err(`${m}\n`) });
   const gan = await loadGAN(checkpoint);
   let classifier: MnistClassifier;
+  let ema: Awaited<ReturnType<typeof loadEmaGenerator>> = null;
   try {
+    // A checkpoint of a run with --ema holds the averaged generator too: that is the one measured (--raw: G itself).
+    if (!flags.raw) ema = await loadEmaGenerator(checkpoint, gan);
     classifier = await loadMnistClassifier({ dir: flags.classifier });
   } catch (error) {
+    ema?.model.dispose();
     gan.dispose();
     throw error;
   }
   try {
-    const metrics = await evaluateGan(gan, { classifier, samples: flags.samples, seed: flags.seed, batchSize: flags.batchSize });
+    const measured = ema === null ? gan : sampleFrom(gan, ema.model);
+    const metrics = await evaluateGan(measured, { classifier, samples: flags.samples, seed: flags.seed, batchSize: flags.batchSize });
+    const generator = ema === null ? 'generator' : EMA_GENERATOR_DIR;
     if (flags.json) {
-      out(`${JSON.stringify({ checkpoint: path.resolve(checkpoint), epoch: gan.trainer.epoch, step: gan.trainer.step, ...metrics, metrics: metricsRecord(metrics) }, null, 2)}\n`);
+      out(`${JSON.stringify({ checkpoint: path.resolve(checkpoint), epoch: gan.trainer.epoch, step: gan.trainer.step, generator, ...metrics, metrics: metricsRecord(metrics) }, null, 2)}\n`);
       return;
     }
     const c = gan.config;
     const kind = c.numClasses > 0 ? `conditional (${c.numClasses} classes)` : 'unconditional';
     const lines = [
       `checkpoint  ${checkpoint}: ${kind} ${c.architecture} GAN, epoch ${gan.trainer.epoch}, step ${gan.trainer.step}`,
+      `generator   ${ema === null ? 'generator/ (the trained G)' : `${EMA_GENERATOR_DIR}/ (the moving average of G's weights; --raw measures G)`}`,
       `samples     ${metrics.samples}${c.numClasses > 0 ? ` (labels i mod ${c.numClasses})` : ''}, seed ${metrics.seed}; FD against the ${classifier.requireReference().source}`,
       `classifier  ${classifier.dir} (test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%)`,
       '',
@@ -74,6 +83,7 @@ async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string
     ];
     out(`${lines.join('\n')}\n`);
   } finally {
+    ema?.model.dispose();
     gan.dispose();
     classifier.dispose();
   }
@@ -81,9 +91,11 @@ async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string
 
 /**
  * Runs the `gankit` command line: `gankit eval <checkpoint-dir> [--samples n] [--seed n]
- * [--backend wasm|cpu|tensorflow] [--batch-size n] [--classifier dir] [--json]`, which loads the
- * checkpoint with {@link loadGAN}, measures it with {@link evaluateGan} and prints a table beside
- * the values of real training images.
+ * [--backend wasm|cpu|tensorflow] [--batch-size n] [--classifier dir] [--json] [--raw]`, which loads
+ * the checkpoint with {@link loadGAN}, measures it with {@link evaluateGan} and prints a table
+ * beside the values of real training images. When the checkpoint holds an averaged generator
+ * (`ema-generator/`, written by a training run with `--ema`), that is the one measured, unless
+ * `--raw`.
  *
  * @param argv - as `process.argv` (node, script, arguments).
  * @returns the exit code: 0 on success, 1 on an error (printed to `err`), 0 for `--help`.
@@ -112,6 +124,7 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
     .option('--batch-size <n>', 'images generated and classified at once', positiveInt('--batch-size'), 500)
     .option('--classifier <dir>', 'another classifier folder (default: the bundled assets/mnist-classifier)')
     .option('--json', 'print the metrics as JSON', false)
+    .option('--raw', 'measure the trained G even when the checkpoint holds a moving average of it (ema-generator/)', false)
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
     .action(async (checkpoint: string, flags: EvalFlags) => {
