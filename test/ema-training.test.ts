@@ -84,8 +84,8 @@ describe('runTraining with args.ema', () => {
     const loaded = await loadGAN(first.outputs.checkpoint);
     const fromDisk = await loadEmaGenerator(first.outputs.checkpoint, loaded);
     expect(fromDisk).not.toBeNull();
-    expect(maxAbsDiff(weightsOf(fromDisk!.model), shadow)).toBe(0);
-    fromDisk!.model.dispose();
+    expect(maxAbsDiff(weightsOf(fromDisk!.shadow), shadow)).toBe(0);
+    fromDisk!.dispose();
     loaded.dispose();
 
     // --resume with the epochs already done restores the average and trains nothing.

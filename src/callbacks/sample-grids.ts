@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { saveImageGrid } from '../image/png';
+import type { Gan } from '../gan';
 import type { GanTrainer } from '../train/trainer';
 import type { TrainerCallback } from '../train/callbacks';
 
@@ -25,6 +26,11 @@ export interface SampleGridsOptions {
   scale?: number;
   /** Seed of the fixed z (default 1234). */
   seed?: number;
+  /**
+   * Draw from this GAN instead of the one being trained, e.g. a view of it that samples an
+   * averaged generator (default: the trainer's own `generate`).
+   */
+  from?: Pick<Gan, 'trainer'>;
 }
 
 /** The PNG file of epoch `epoch` (1-based) in `dir`. */
@@ -51,7 +57,7 @@ export function sampleGrids(options: SampleGridsOptions): TrainerCallback {
   let labels: number[] | undefined;
   return {
     onTrainBegin(info) {
-      trainer = info.trainer;
+      trainer = options.from?.trainer ?? info.trainer;
       const conditional = trainer.numClasses > 0;
       const count = (conditional ? trainer.numClasses : rows) * columns;
       labels = conditional ? Array.from({ length: count }, (_, i) => Math.floor(i / columns)) : undefined;

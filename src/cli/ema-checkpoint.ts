@@ -6,15 +6,13 @@
  * @packageDocumentation
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError } from '../errors';
 import type { Gan } from '../gan';
-import { fileSystemHandler } from '../io/file-system';
 import { checkpointName, STATE_FILE } from '../train/checkpoint';
 import type { TrainerCallback } from '../train/callbacks';
-import type { EmaGenerator } from '../train/ema';
+import { emaGenerator, type EmaGenerator } from '../train/ema';
 import type { GanTrainer } from '../train/trainer';
 import { generateImages, type GenerateOptions } from '../train/generate';
 
@@ -68,29 +66,23 @@ export async function restoreEma(ema: EmaGenerator, root: string, step: number):
 }
 
 /**
- * Loads the averaged generator of the checkpoint `gan` was loaded from (`root`, as given to
- * `loadGAN`).
+ * The averaged generator of the checkpoint `gan` was loaded from (`root`, as given to `loadGAN`),
+ * as an {@link EmaGenerator} of `gan` (its `shadow` is the model; the caller disposes it).
  *
- * @returns the model and its folder, or `null` when the checkpoint has no `ema-generator/`.
+ * @returns the average, or `null` when the checkpoint has no `ema-generator/`.
  * @throws {@link CheckpointError} when the folder is there but the model does not load or does not
  * fit `gan`'s generator.
  */
-export async function loadEmaGenerator(root: string, gan: Gan): Promise<{ model: tfl.LayersModel; dir: string } | null> {
-  const dir = path.resolve(path.join(checkpointDirForStep(root, gan.trainer.step), EMA_GENERATOR_DIR));
-  if (!existsSync(path.join(dir, 'model.json'))) return null;
-  let model: tfl.LayersModel;
+export async function loadEmaGenerator(root: string, gan: Gan): Promise<EmaGenerator | null> {
+  const ema = emaGenerator(gan);
   try {
-    model = await tfl.loadLayersModel(fileSystemHandler(dir));
+    if ((await restoreEma(ema, root, gan.trainer.step)) !== null) return ema;
   } catch (error) {
-    if (error instanceof CheckpointError) throw error;
-    throw new CheckpointError(dir, `cannot load the averaged generator (${(error as Error).message})`);
+    ema.dispose();
+    throw error;
   }
-  const own = gan.generator.weights;
-  if (model.weights.length !== own.length || model.weights.some((w, i) => w.shape.join() !== own[i].shape.join())) {
-    model.dispose();
-    throw new CheckpointError(dir, 'holds a generator with other weights than the checkpoint\'s');
-  }
-  return { model, dir };
+  ema.dispose();
+  return null;
 }
 
 /**

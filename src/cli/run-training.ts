@@ -124,7 +124,6 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
   }
   // What the grids and the evaluation show: the averaged G when there is one.
   const shown = ema === null ? gan : sampleFrom(gan, ema.shadow);
-  const grids = sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234 });
   const history = await gan.fit(job.data, {
     epochs: args.epochs,
     batchSize: args.batchSize,
@@ -133,7 +132,7 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
       progressBar(),
       ...(ema === null ? [] : [ema]),
       ...(job.evaluate === true && args.evalSamples > 0 ? [evaluation(shown, { samples: args.evalSamples, log })] : []),
-      ema === null ? grids : { ...grids, onTrainBegin: (info) => grids.onTrainBegin?.({ ...info, trainer: shown.trainer }) },
+      sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234, from: shown }),
       lossLog({ file: outputs.lossCsv, plot: outputs.lossPlot }),
       checkpoints(gan, { dir: outputs.checkpoint }),
       saveOnInterrupt(gan, { dir: outputs.checkpoint }),

@@ -56,12 +56,12 @@ async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string
     if (!flags.raw) ema = await loadEmaGenerator(checkpoint, gan);
     classifier = await loadMnistClassifier({ dir: flags.classifier });
   } catch (error) {
-    ema?.model.dispose();
+    ema?.dispose();
     gan.dispose();
     throw error;
   }
   try {
-    const measured = ema === null ? gan : sampleFrom(gan, ema.model);
+    const measured = ema === null ? gan : sampleFrom(gan, ema.shadow);
     const metrics = await evaluateGan(measured, { classifier, samples: flags.samples, seed: flags.seed, batchSize: flags.batchSize });
     const generator = ema === null ? 'generator' : EMA_GENERATOR_DIR;
     if (flags.json) {
@@ -83,7 +83,7 @@ async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string
     ];
     out(`${lines.join('\n')}\n`);
   } finally {
-    ema?.model.dispose();
+    ema?.dispose();
     gan.dispose();
     classifier.dispose();
   }
