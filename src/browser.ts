@@ -35,6 +35,7 @@ export {
   type GanFitOptions, type RollbackOptions, type RollbackInfo, type NamedConfig, type PerNet,
 } from './gan';
 export { EmaGenerator, emaGenerator, type EmaOptions } from './train/ema';
+export { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './train/batch-norm-statistics';
 
 export { ImageDataset, type DataBatch, type BatchOptions, type ImageDatasetOptions, type ImageShape } from './data/dataset';
 

@@ -63,6 +63,7 @@ export type { LossLogRow } from './callbacks/loss-log';
 // Stabilisers and a second data format (issue 6): spectral norm (exported with the nets above),
 // an EMA of G's weights for sampling, and HDF5 image sets (needs the optional package h5wasm).
 export { EmaGenerator, emaGenerator, type EmaOptions } from './train/ema';
+export { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './train/batch-norm-statistics';
 export { loadHdf5Images, type Hdf5ImagesOptions } from './data/hdf5';
 
 // Auxiliary tasks (issue 6): D with extra outputs and a loss on them, trained by the same trainer:

@@ -29,6 +29,16 @@ describe('--ema and --ema-start', () => {
     expect(parseTrainingArgs('t', 'd', { ...defaults, ema: 0.99 }, argv('--ema', '0')).ema).toBe(0);
   });
 
+  test('--ema-batch-norm copy|recompute parses into args.emaBatchNorm (default copy unless the script sets it), anything else is refused', () => {
+    expect(parseTrainingArgs('t', 'd', defaults, argv()).emaBatchNorm).toBe('copy');
+    expect(parseTrainingArgs('t', 'd', defaults, argv('--ema-batch-norm', 'recompute')).emaBatchNorm).toBe('recompute');
+    expect(parseTrainingArgs('t', 'd', { ...defaults, emaBatchNorm: 'recompute' }, argv()).emaBatchNorm).toBe('recompute');
+    expect(parseTrainingArgs('t', 'd', { ...defaults, emaBatchNorm: 'recompute' }, argv('--ema-batch-norm', 'copy')).emaBatchNorm).toBe('copy');
+    const error = thrownBy(() => parseTrainingArgs('t', 'd', defaults, argv('--ema-batch-norm', 'average')));
+    expect(error).toBeInstanceOf(GanConfigError);
+    expect((error as Error).message).toMatch(/--ema-batch-norm/);
+  });
+
   test.each([['1'], ['-0.1'], ['abc'], ['']])('refuse --ema %p', (value) => {
     const error = thrownBy(() => parseTrainingArgs('t', 'd', defaults, argv('--ema', value)));
     expect(error).toBeInstanceOf(GanConfigError);
@@ -117,6 +127,29 @@ describe('runTraining with args.ema', () => {
     expect(existsSync(path.join(resumed.outputs.checkpoint, 'step-000000008', EMA_GENERATOR_DIR, 'model.json'))).toBe(true);
     resumed.ema?.dispose();
     resumed.gan.dispose();
+  });
+
+  test("emaBatchNorm 'recompute': the saved average carries statistics recomputed for it, and a resumed run is the uninterrupted one", async () => {
+    const statistics = (model: { nonTrainableWeights: Array<{ read(): tf.Tensor }> }): Float32Array[] => model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array);
+    const straight = await runTraining(args(path.join(tempDir(), 'bn-straight'), { epochs: 2, emaBatchNorm: 'recompute' }), { data, build: () => smallCgan(10), log: () => undefined });
+    const ema = straight.ema!;
+    expect(ema.batchNormStatistics).toBe('recompute');
+    expect(maxAbsDiff(statistics(ema.shadow), statistics(straight.gan.generator))).toBeGreaterThan(1e-4);
+    const loaded = await loadGAN(straight.outputs.checkpoint);
+    const saved = await loadEmaGenerator(straight.outputs.checkpoint, loaded);
+    expect(maxAbsDiff(weightsOf(saved!.shadow), weightsOf(ema.shadow))).toBe(0);
+    // Stopped after epoch 1 and resumed: the same G, and the same average with the same statistics.
+    const out = path.join(tempDir(), 'bn-resumed');
+    const first = await runTraining(args(out, { epochs: 1, emaBatchNorm: 'recompute' }), { data, build: () => smallCgan(10), log: () => undefined });
+    const second = await runTraining(args(out, { epochs: 2, resume: true, emaBatchNorm: 'recompute' }), { data, build: () => smallCgan(10), log: () => undefined });
+    expect(maxAbsDiff(weightsOf(second.gan.generator), weightsOf(straight.gan.generator))).toBe(0);
+    expect(maxAbsDiff(weightsOf(second.ema!.shadow), weightsOf(ema.shadow))).toBe(0);
+    saved!.dispose();
+    loaded.dispose();
+    for (const r of [straight, first, second]) {
+      r.ema?.dispose();
+      r.gan.dispose();
+    }
   });
 
   test('emaStart: steps before it copy G, so an average that starts after the last step equals G', async () => {

