@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+// The binary is its own bundle, not the Node entry: it installs the Node services (file system)
+// itself, or reading a checkpoint's ema-generator/ folder would fail as if in a browser.
+import '../node-services';
 import { runGankitCli } from '../eval/eval-command';
 
 void runGankitCli(process.argv).then((code) => {
