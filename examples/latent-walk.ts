@@ -3,7 +3,10 @@
  * and latent arithmetic, written as PNG strips. Train a CGAN first (`npx tsx examples/cgan-mnist.ts`).
  *
  *   npx tsx examples/latent-walk.ts [--checkpoint out/cgan-mnist/checkpoint] [--out out/latent-walk]
- *                                   [--steps 10] [--seed 3] [--backend wasm|cpu|tensorflow]
+ *                                   [--steps 10] [--seed 3] [--backend wasm|cpu|tensorflow] [--raw]
+ *
+ * It draws from the averaged generator when the checkpoint holds one (`ema-generator/`, written
+ * by runs with `--ema`, as cgan-mnist's default), else from G; `--raw` takes G in any case.
  *
  * Writes (in a few seconds):
  * - interpolation.png: one row per digit, the same two z at the ends of every row. The label
@@ -13,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
 import * as path from 'node:path';
-import { initBackend, interpolateLatents, latentArithmetic, loadGAN, runScript, saveImageGrid, type BackendName } from '../src/index';
+import { initBackend, interpolateLatents, latentArithmetic, loadEmaGenerator, loadGAN, runScript, sampleFrom, saveImageGrid, type BackendName } from '../src/index';
 
 async function main(): Promise<void> {
   const program = new Command('latent-walk')
@@ -23,10 +26,15 @@ async function main(): Promise<void> {
     .option('--steps <n>', 'images per interpolation row', (v) => Number(v), 10)
     .option('--seed <n>', 'seed of the latent points', (v) => Number(v), 3)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['tensorflow', 'wasm', 'cpu']))
+    .option('--raw', 'draw from the trained G even when the checkpoint holds a moving average of it (ema-generator/)', false)
     .parse();
-  const o = program.opts<{ checkpoint: string; out: string; steps: number; seed: number; backend?: BackendName }>();
+  const o = program.opts<{ checkpoint: string; out: string; steps: number; seed: number; backend?: BackendName; raw: boolean }>();
   await initBackend({ backend: o.backend });
-  const gan = await loadGAN(o.checkpoint);
+  const trained = await loadGAN(o.checkpoint);
+  // A run with --ema (cgan-mnist's default) saved the averaged G beside G: its grids show that one, and so does this walk.
+  const ema = o.raw ? null : await loadEmaGenerator(o.checkpoint, trained);
+  const gan = ema === null ? trained : sampleFrom(trained, ema.shadow);
+  console.log(`drawing from ${ema === null ? 'the trained G (generator/)' : "the moving average of G's weights (ema-generator/; --raw for G)"}`);
   const classes = gan.numClasses;
   if (classes === 0) throw new Error(`${o.checkpoint} holds an unconditional GAN; this example walks a CGAN`);
   const latentDim = gan.config.latentDim;
@@ -45,6 +53,8 @@ async function main(): Promise<void> {
   const arith = gan.generate({ z: zArith, labels: arithLabels });
   await saveImageGrid(path.join(o.out, 'arithmetic.png'), arith, { columns: 4, scale: 2 });
   tf.dispose([za, zb, zc, path_, zRows, strip, sum, quad, zArith, arith]);
+  ema?.dispose();
+  trained.dispose();
   console.log(`wrote ${path.join(o.out, 'interpolation.png')} and ${path.join(o.out, 'arithmetic.png')}`);
 }
 

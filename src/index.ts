@@ -45,6 +45,7 @@ export { checkpoints, saveOnInterrupt, type CheckpointsOptions, type SaveOnInter
 export { parseTrainingArgs, type TrainingArgs, type TrainingDefaults } from './cli/training-args';
 export { runTraining, trainingOutputs, type TrainingJob, type TrainingOutputs, type TrainingResult } from './cli/run-training';
 export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mnist-example';
+export { loadEmaGenerator, sampleFrom } from './cli/ema-checkpoint';
 
 export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';
 

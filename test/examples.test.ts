@@ -58,7 +58,8 @@ test('cgan-mnist runs, and --resume continues from its checkpoint exactly as an 
   }
   // latent-walk reads that checkpoint: a 10 × 4 interpolation grid and a 10 × 4 arithmetic grid.
   const walk = path.join(tempDir(), 'latent-walk');
-  await run(tsx, [path.join(root, 'examples', 'latent-walk.ts'), '--checkpoint', path.join(out, 'checkpoint'), '--out', walk, '--steps', '4'], { cwd: root });
+  const walked = await run(tsx, [path.join(root, 'examples', 'latent-walk.ts'), '--checkpoint', path.join(out, 'checkpoint'), '--out', walk, '--steps', '4'], { cwd: root });
+  expect(walked.stdout).toContain('ema-generator/'); // cgan-mnist saves an averaged G, and the walk draws from it
   for (const name of ['interpolation.png', 'arithmetic.png']) {
     const png = decodePng(await fs.readFile(path.join(walk, name)));
     expect([png.width, png.height]).toEqual([4 * 56 + 5 * 2, 10 * 56 + 11 * 2]);
