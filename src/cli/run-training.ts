@@ -114,7 +114,7 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
   }
   let ema: EmaGenerator | null = null;
   if (args.ema !== undefined && args.ema > 0) {
-    ema = emaGenerator(gan, { decay: args.ema, startStep: args.emaStart ?? 0, batchNormStatistics: args.emaBatchNorm ?? 'copy' });
+    ema = emaGenerator(gan, { decay: args.ema, startStep: args.emaStart ?? 0, batchNormStatistics: args.emaBatchNorm });
     if (gan.trainer.step > 0) {
       const from = await restoreEma(ema, outputs.checkpoint, gan.trainer.step);
       log(from === null ? 'note: the checkpoint holds no averaged generator; the average starts again from G' : `averaged generator restored from ${from}`);

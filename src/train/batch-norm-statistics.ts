@@ -26,14 +26,17 @@ export interface BatchNormStatisticsOptions {
   seed?: number;
 }
 
-/** A layer with batch-norm moving statistics and a Keras-style momentum (tfjs's BatchNormalization, gankit's ConditionalBatchNorm). */
-interface MovingStatisticsLayer {
-  momentum: number;
+/** A batch-norm layer (tfjs's BatchNormalization, gankit's ConditionalBatchNorm): its Keras-style momentum and its moving statistics. */
+interface MovingStatistics {
+  layer: { momentum: number };
+  weights: tfl.LayerVariable[];
 }
 
-function hasMovingStatistics(layer: tfl.layers.Layer): boolean {
-  const names = layer.nonTrainableWeights.map((w) => w.originalName.split('/').pop());
-  return typeof (layer as unknown as Partial<MovingStatisticsLayer>).momentum === 'number' && names.includes('moving_mean') && names.includes('moving_variance');
+/** `layer`'s momentum and moving mean and variance, or `null` when it keeps no moving statistics. */
+function movingStatistics(layer: tfl.layers.Layer): MovingStatistics | null {
+  const weights = layer.nonTrainableWeights.filter((w) => /(^|\/)moving_(mean|variance)$/.test(w.originalName));
+  const withMomentum = layer as unknown as Partial<MovingStatistics['layer']>;
+  return weights.length === 2 && typeof withMomentum.momentum === 'number' ? { layer: withMomentum as MovingStatistics['layer'], weights } : null;
 }
 
 /** The layers of `model`, those of nested models included. */
@@ -86,31 +89,28 @@ export function recomputeBatchNormStatistics(generator: tfl.LayersModel, info: G
   if (!Number.isInteger(samples) || samples < 2) throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
   if (!Number.isInteger(batchSize) || batchSize < 2) throw new GanConfigError('batchSize', `expected an integer ≥ 2 (batch statistics of one sample are degenerate), got ${batchSize}`);
   if (!Number.isInteger(seed)) throw new GanConfigError('seed', `expected an integer, got ${seed}`);
-  const found = allLayers(generator).filter(hasMovingStatistics);
-  if (found.length === 0) return 0;
+  const norms = allLayers(generator).map(movingStatistics).filter((m): m is MovingStatistics => m !== null);
+  if (norms.length === 0) return 0;
   // Start from zeros: the first batch's momentum is 0, and tfjs's update, old − (old − batch)·1,
   // gives the batch's statistics exactly only from 0 (from other values, up to rounding).
   tf.tidy(() => {
-    for (const layer of found) {
-      for (const w of layer.nonTrainableWeights) if (/moving_(mean|variance)$/.test(w.originalName)) w.write(tf.zerosLike(w.read()));
-    }
+    for (const { weights } of norms) for (const w of weights) w.write(tf.zerosLike(w.read()));
   });
-  const layers = found as unknown as MovingStatisticsLayer[];
-  const saved = layers.map((layer) => layer.momentum);
+  const saved = norms.map(({ layer }) => layer.momentum);
   const batches = Math.ceil(samples / batchSize);
   const numClasses = info.numClasses;
   try {
     for (let k = 0; k < batches; k++) {
       // Keras convention, moving ← moving·momentum + batch·(1 − momentum): momentum k/(k+1) keeps
       // the running mean of the k+1 batches seen (the first batch replaces the old statistics).
-      for (const layer of layers) layer.momentum = k / (k + 1);
-      const labels = numClasses > 0 ? Int32Array.from({ length: batchSize }, (_, i) => (k * batchSize + i) % numClasses) : undefined;
-      tf.dispose(runGenerator(generator, info, labels === undefined ? { count: batchSize, seed: seed * 7919 + k } : { labels, seed: seed * 7919 + k }, true));
+      for (const { layer } of norms) layer.momentum = k / (k + 1);
+      const drawn = numClasses > 0 ? { labels: Int32Array.from({ length: batchSize }, (_, i) => (k * batchSize + i) % numClasses) } : { count: batchSize };
+      tf.dispose(runGenerator(generator, info, { ...drawn, seed: seed * 7919 + k }, true));
     }
   } finally {
-    layers.forEach((layer, i) => {
+    norms.forEach(({ layer }, i) => {
       layer.momentum = saved[i];
     });
   }
-  return layers.length;
+  return norms.length;
 }
