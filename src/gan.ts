@@ -7,7 +7,7 @@ import { channelConcat } from './conditioning/channel-concat';
 import type { ImageDataset, ImageShape } from './data/dataset';
 import type { GanLoss } from './losses/types';
 import { nonSaturatingLoss } from './losses/non-saturating';
-import { auxiliaryConfig, auxiliaryFromConfig, lossConfig, lossFromConfig } from './losses/registry';
+import { auxiliaryConfig, lossConfig } from './losses/registry';
 import type { AuxiliaryTask } from './losses/auxiliary';
 import { acganTask } from './losses/acgan';
 import { infoGanTask, type InfoGanTaskOptions } from './losses/infogan';
@@ -16,7 +16,7 @@ import { dcganDiscriminator, dcganGenerator, type DcganDiscriminatorArgs, type D
 import { checkImageShape, checkPositiveInt, type OutputActivation } from './nets/common';
 import { GanTrainer, createAdam, type AdamOptions, type FitOptions, type TrainHistory } from './train/trainer';
 import type { GenerateOptions } from './train/generate';
-import { readAdamPowers, setLearningRate, writeAdamPowers, type AdamPowers } from './train/adam-powers';
+import { readAdamPowers, setLearningRate, writeAdamPowers } from './train/adam-powers';
 import { Rng } from './random';
 import { nodeService } from './platform';
 

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
 import {
-  AcganTask, GanConfigError, GanTrainer, ImageDataset, InfoGanTask, acganTask, createACGAN, createCGAN, createGAN, createInfoGAN, dcganDiscriminator,
+  AcganTask, GanConfigError, GanTrainer, ImageDataset, InfoGanTask, acganTask, createACGAN, createCGAN, createInfoGAN, dcganDiscriminator,
   hingeLoss, infoGanTask, labelEmbedding, loadGAN, loadMnist, mlpDiscriminator, mlpGenerator, Rng, softmaxCrossEntropy, wassersteinLoss,
   type AuxiliaryBatch, type AuxiliaryTask, type DataBatch, type Gan, type GanLoss, type StepLogs, type TrainerCallback,
 } from '../src/index';

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, backendChoice, patchWasmKernels, GanConfigError } from '../src/index';
 
 beforeAll(async () => {

@@ -247,7 +247,7 @@ test('fuzz: random mutations of the manifest and of the state file give a correc
     try {
       gan = await loadGAN(dir);
     } catch (error) {
-      if (!(error instanceof CheckpointError)) throw new Error(`case ${i}: ${(error as Error).stack}`);
+      if (!(error instanceof CheckpointError)) throw new Error(`case ${i}: ${(error as Error).stack}`, { cause: error });
       expect(error.message).toContain(dir);
       outcomes.refused++;
       continue;

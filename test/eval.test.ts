@@ -306,7 +306,7 @@ describe('gankit eval', () => {
     expect(await runGankitCli(['node', 'gankit', 'eval', dir, '--samples', '100', '--seed', '2'], io)).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     expect(out).toContain(`checkpoint  ${dir}: conditional (10 classes) mlp GAN, epoch 0, step 0`);
-    expect(out).toMatch(/samples     100 \(labels i mod 10\), seed 2/);
+    expect(out).toMatch(/samples {5}100 \(labels i mod 10\), seed 2/);
     for (const title of ['label accuracy', 'class coverage (≥ 1%)', 'largest class share', 'class entropy (nats)', 'within-class diversity / real', 'classifier score', 'Fréchet distance']) {
       expect(out).toMatch(new RegExp(`^${title.replace(/[()]/g, '\\$&')} +[\\d.]+ +[\\d.]+ +(higher|lower|closer to 1)$`, 'm'));
     }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createCGAN, createGAN, loadGAN, CheckpointError, GanConfigError, minimaxLoss, type GanLoss } from '../src/index';
+import { createCGAN, createGAN, loadGAN, GanConfigError, minimaxLoss, type GanLoss } from '../src/index';
 import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
 const tempDir = useTempDir('gan');

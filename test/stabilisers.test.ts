@@ -101,7 +101,6 @@ describe.each(['cpu', 'wasm'])('spectral normalisation on %s', (backend) => {
     const afterOne = layer.sigma();
     trainingCalls(layer, x, 299);
     const estimate = layer.sigma();
-    // eslint-disable-next-line no-console
     console.info(`[${backend}] σ: true ${truth.toFixed(6)}, after 1 training call ${afterOne.toFixed(6)}, after 300 ${estimate.toFixed(6)} (rel. error ${relError(estimate, truth).toExponential(2)})`);
     expect(afterOne).toBeLessThanOrEqual(truth * (1 + 1e-5)); // power iteration bounds σ from below
     expect(relError(estimate, truth)).toBeLessThan(1e-3);
@@ -334,7 +333,6 @@ describe('EMA of the generator', () => {
         worst = Math.max(worst, Math.abs(shadow[k] - expected));
       });
     });
-    // eslint-disable-next-line no-console
     console.info(`EMA closed form (decay 0.9, n ${n}, decayⁿ ${factor.toFixed(6)}): worst |shadow − (w1 + (w0 − w1)·decayⁿ)| = ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-6);
     expect(g.nonTrainableWeights.length).toBe(2);

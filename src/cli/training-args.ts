@@ -7,7 +7,6 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BackendName } from '../backend';
-import type { emaGenerator, EmaOptions } from '../train/ema';
 import { GanConfigError } from '../errors';
 
 /** A training script's defaults (what its header's time estimate is for). */

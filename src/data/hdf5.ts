@@ -333,10 +333,9 @@ function readImageSet(root: H5File, file: string, options: Hdf5ImagesOptions): I
   const count = Math.min(n, options.limit ?? n);
 
   let labels: Int32Array | null = null;
-  let labelSource = '';
   if (options.labels !== undefined) {
     const found = getDataset(root, options.labels, file, 'labels');
-    labelSource = found.source;
+    const labelSource = found.source;
     const ls = found.dataset.shape ?? [];
     if (!(ls.length === 1 || (ls.length === 2 && ls[1] === 1))) {
       throw new DataFormatError(`has shape [${ls.join(', ')}]; expected one class index per image, [n] or [n, 1]`, labelSource);

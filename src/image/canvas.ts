@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 import type { RgbaImage } from './grid';
-import type { encodePng } from './png';
 
 /** An RGB colour, 0–255 per channel. */
 export type Rgb = [number, number, number];

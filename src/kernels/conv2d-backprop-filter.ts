@@ -9,7 +9,6 @@
  * @packageDocumentation
  * @internal
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { forwardConvInfo, withScope, type ConvBackpropAttrs } from './wasm-backend';
 
@@ -29,7 +28,7 @@ export function conv2dBackpropFilterKernel(fallback: KernelConfig | undefined): 
       return fallback.kernelFunc(args);
     }
     const info = forwardConvInfo(x.shape, attrs.filterShape, attrs);
-    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = info;
+    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: ci } = info;
     const { top, left } = info.padInfo;
     const [, h, w] = x.shape;
     const oh = info.outHeight;

@@ -93,7 +93,7 @@ export function runGenerator(generator: tfl.LayersModel, info: GeneratorInfo, op
     const values = options.labels instanceof tf.Tensor ? (options.labels.dataSync() as ArrayLike<number>) : options.labels;
     labels = checkLabelValues(values, info.numClasses);
   }
-  let n = labels?.length ?? options.count ?? options.z?.shape[0];
+  const n = labels?.length ?? options.count ?? options.z?.shape[0];
   if (n === undefined) throw new GanConfigError('options', info.numClasses > 0 ? 'give labels (or count)' : 'give count (or z)');
   if (!Number.isInteger(n) || n <= 0) throw new GanConfigError(labels !== null ? 'labels' : 'count', `expected at least one image, got ${n}`);
   if (options.count !== undefined && labels !== null && options.count !== labels.length) {
