@@ -54,7 +54,10 @@ export default tseslint.config(
     },
     rules: {
       // Unused arguments are part of documented interfaces (callbacks, losses); prefix to mark intent.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

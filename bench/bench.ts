@@ -47,7 +47,8 @@ const { values: args } = parseArgs({
 function positive(name: string, value: string | undefined, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero)) throw new Error(`--${name}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got '${value}'`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero))
+    throw new Error(`--${name}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got '${value}'`);
   return n;
 }
 
@@ -66,7 +67,9 @@ if (args.help) {
 }
 
 const nets = (args.nets ?? '').split(',').filter(Boolean) as BenchNet[];
-for (const net of nets) if (!(net in BENCH_NETS)) throw new Error(`--nets: expected some of ${Object.keys(BENCH_NETS).join(', ')}, got '${net}'`);
+for (const net of nets)
+  if (!(net in BENCH_NETS))
+    throw new Error(`--nets: expected some of ${Object.keys(BENCH_NETS).join(', ')}, got '${net}'`);
 const measureOptions = {
   warmup: positive('warmup', args.warmup, true) ?? 3,
   iters: positive('iters', args.iters) ?? 10,
@@ -96,29 +99,78 @@ async function child(backend: string): Promise<void> {
 function backendInstalled(name: string): boolean {
   const pkg = name === 'tensorflow' ? '@tensorflow/tfjs-node' : `@tensorflow/tfjs-backend-${name}`;
   try {
-    return fs.existsSync(path.join(path.dirname(fileURLToPath(import.meta.resolve(`${pkg}/package.json`))), 'package.json'));
+    return fs.existsSync(
+      path.join(path.dirname(fileURLToPath(import.meta.resolve(`${pkg}/package.json`))), 'package.json'),
+    );
   } catch {
     return false;
   }
 }
 
 function runChild(backend: string): Measurement[] | { error: string } {
-  const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), '--child', backend, '--nets', nets.join(','),
-    '--warmup', String(measureOptions.warmup), '--iters', String(measureOptions.iters), '--budget-seconds', String(measureOptions.budgetSeconds),
-    '--seed', String(measureOptions.seed), '--workers', workerCounts.join(','), ...(measureOptions.batchSize ? ['--batch-size', String(measureOptions.batchSize)] : [])];
-  const run = spawnSync(process.execPath, childArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', args.json ? 'pipe' : 'inherit'], maxBuffer: 1 << 24 });
-  if (run.status !== 0) return { error: `exit ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' ')}` };
+  const childArgs = [
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    '--child',
+    backend,
+    '--nets',
+    nets.join(','),
+    '--warmup',
+    String(measureOptions.warmup),
+    '--iters',
+    String(measureOptions.iters),
+    '--budget-seconds',
+    String(measureOptions.budgetSeconds),
+    '--seed',
+    String(measureOptions.seed),
+    '--workers',
+    workerCounts.join(','),
+    ...(measureOptions.batchSize ? ['--batch-size', String(measureOptions.batchSize)] : []),
+  ];
+  const run = spawnSync(process.execPath, childArgs, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', args.json ? 'pipe' : 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  if (run.status !== 0)
+    return { error: `exit ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' ')}` };
   return JSON.parse(run.stdout) as Measurement[];
 }
 
-interface TorchResult { net: BenchNet; batchSize: number; msPerIter: { median: number; min: number; mean: number }; samplesPerSec: number; flopsPerIter: number; gflops: number }
-interface TorchReport { tool: 'pytorch'; torchVersion?: string; threads?: number; blasLibrary?: string; results?: TorchResult[]; error?: string }
+interface TorchResult {
+  net: BenchNet;
+  batchSize: number;
+  msPerIter: { median: number; min: number; mean: number };
+  samplesPerSec: number;
+  flopsPerIter: number;
+  gflops: number;
+}
+interface TorchReport {
+  tool: 'pytorch';
+  torchVersion?: string;
+  threads?: number;
+  blasLibrary?: string;
+  results?: TorchResult[];
+  error?: string;
+}
 
 function runTorch(): TorchReport {
   const script = path.join(here, 'torch_reference.py');
-  const torchArgs = [script, '--json', '--nets', nets.join(','), '--threads', String(args['torch-threads']),
-    '--warmup', String(measureOptions.warmup), '--iters', String(measureOptions.iters), '--seed', String(measureOptions.seed),
-    ...(measureOptions.batchSize ? ['--batch-size', String(measureOptions.batchSize)] : [])];
+  const torchArgs = [
+    script,
+    '--json',
+    '--nets',
+    nets.join(','),
+    '--threads',
+    String(args['torch-threads']),
+    '--warmup',
+    String(measureOptions.warmup),
+    '--iters',
+    String(measureOptions.iters),
+    '--seed',
+    String(measureOptions.seed),
+    ...(measureOptions.batchSize ? ['--batch-size', String(measureOptions.batchSize)] : []),
+  ];
   const run = spawnSync(args.python as string, torchArgs, {
     encoding: 'utf8',
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
@@ -129,13 +181,22 @@ function runTorch(): TorchReport {
   try {
     return JSON.parse(run.stdout) as TorchReport;
   } catch {
-    return { tool: 'pytorch', error: `exit ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-2).join(' ')}` };
+    return {
+      tool: 'pytorch',
+      error: `exit ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-2).join(' ')}`,
+    };
   }
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r, i) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ') + (i === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : '')).join('\n');
+  return rows
+    .map(
+      (r, i) =>
+        r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ') +
+        (i === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : ''),
+    )
+    .join('\n');
 }
 
 async function main(): Promise<void> {
@@ -145,8 +206,12 @@ async function main(): Promise<void> {
   const log = (s: string): void => {
     if (!args.json) console.log(s);
   };
-  log(`gankit bench: ${machine.cpu}, ${machine.cores} cores at ${machine.mhz} MHz (${machine.simd}), FP32 peak ≈ ${machine.peakGflops.toFixed(0)} GFLOP/s`);
-  log(`nets: ${nets.join(', ')}; backends: ${backends.join(', ')}; warm-up ${measureOptions.warmup}, median of ${measureOptions.iters} (≤ ${measureOptions.budgetSeconds} s each)`);
+  log(
+    `gankit bench: ${machine.cpu}, ${machine.cores} cores at ${machine.mhz} MHz (${machine.simd}), FP32 peak ≈ ${machine.peakGflops.toFixed(0)} GFLOP/s`,
+  );
+  log(
+    `nets: ${nets.join(', ')}; backends: ${backends.join(', ')}; warm-up ${measureOptions.warmup}, median of ${measureOptions.iters} (≤ ${measureOptions.budgetSeconds} s each)`,
+  );
   const gankit: Record<string, Measurement[] | { error: string }> = {};
   for (const backend of backends) gankit[backend] = runChild(backend);
   const torch = args.torch ? runTorch() : { tool: 'pytorch' as const, error: 'skipped (--no-torch)' };
@@ -164,15 +229,37 @@ async function main(): Promise<void> {
       for (const m of results.filter((r) => r.net === net)) {
         const ref = torchByNet.get(net);
         const ratio = ref ? m.msPerIter.median / ref.msPerIter.median : undefined;
-        rows.push([BENCH_NETS[net].title, `${m.backend} ${m.workers}t`, String(m.batchSize), m.msPerIter.median.toFixed(1) + (m.fromWarmup ? '*' : ''), m.samplesPerSec.toFixed(0), m.gflops.toFixed(1),
-          ((100 * m.gflops) / machine.peakGflops).toFixed(1), ratio !== undefined ? ratio.toFixed(2) : '–']);
-        summary.push({ net, backend: m.backend, workers: m.workers, msPerIter: m.msPerIter.median, ratioToPytorch: ratio });
+        rows.push([
+          BENCH_NETS[net].title,
+          `${m.backend} ${m.workers}t`,
+          String(m.batchSize),
+          m.msPerIter.median.toFixed(1) + (m.fromWarmup ? '*' : ''),
+          m.samplesPerSec.toFixed(0),
+          m.gflops.toFixed(1),
+          ((100 * m.gflops) / machine.peakGflops).toFixed(1),
+          ratio !== undefined ? ratio.toFixed(2) : '–',
+        ]);
+        summary.push({
+          net,
+          backend: m.backend,
+          workers: m.workers,
+          msPerIter: m.msPerIter.median,
+          ratioToPytorch: ratio,
+        });
       }
     }
     const ref = torchByNet.get(net);
     if (ref) {
-      rows.push([BENCH_NETS[net].title, `pytorch ${torch.threads}t`, String(ref.batchSize), ref.msPerIter.median.toFixed(1), ref.samplesPerSec.toFixed(0),
-        ref.gflops.toFixed(1), ((100 * ref.gflops) / machine.peakGflops).toFixed(1), '1.00']);
+      rows.push([
+        BENCH_NETS[net].title,
+        `pytorch ${torch.threads}t`,
+        String(ref.batchSize),
+        ref.msPerIter.median.toFixed(1),
+        ref.samplesPerSec.toFixed(0),
+        ref.gflops.toFixed(1),
+        ((100 * ref.gflops) / machine.peakGflops).toFixed(1),
+        '1.00',
+      ]);
     }
   }
   if (args.json) {
@@ -181,14 +268,26 @@ async function main(): Promise<void> {
   }
   console.log('\n' + table(rows));
   if (Object.values(gankit).some((r) => Array.isArray(r) && r.some((m) => m.fromWarmup))) {
-    console.log(`\n* slower than the budget (--budget-seconds ${measureOptions.budgetSeconds}): the time of ${'the'} warm-up iteration(s), including one-time set-up`);
+    console.log(
+      `\n* slower than the budget (--budget-seconds ${measureOptions.budgetSeconds}): the time of ${'the'} warm-up iteration(s), including one-time set-up`,
+    );
   }
   for (const [backend, r] of Object.entries(gankit)) if (!Array.isArray(r)) console.log(`\n${backend}: ${r.error}`);
-  if (torch.error) console.log(`\nPyTorch reference: ${torch.error}${/No module named|import/.test(torch.error) ? ' (apt-get install python3-torch)' : ''}`);
-  const leaks = Object.values(gankit).flatMap((r) => (Array.isArray(r) ? r.filter((m) => m.tensorGrowth !== null && m.tensorGrowth !== 0) : []));
-  for (const m of leaks) console.log(`warning: ${m.backend} ${m.net} ${m.workers}t: ${m.tensorGrowth} tensors more after timing than before`);
+  if (torch.error)
+    console.log(
+      `\nPyTorch reference: ${torch.error}${/No module named|import/.test(torch.error) ? ' (apt-get install python3-torch)' : ''}`,
+    );
+  const leaks = Object.values(gankit).flatMap((r) =>
+    Array.isArray(r) ? r.filter((m) => m.tensorGrowth !== null && m.tensorGrowth !== 0) : [],
+  );
+  for (const m of leaks)
+    console.log(
+      `warning: ${m.backend} ${m.net} ${m.workers}t: ${m.tensorGrowth} tensors more after timing than before`,
+    );
   if (torch.blasLibrary && /\/blas\/libblas/.test(torch.blasLibrary)) {
-    console.log(`\nnote: PyTorch loaded the reference BLAS (${torch.blasLibrary}); install libopenblas0-pthread for a fair reference`);
+    console.log(
+      `\nnote: PyTorch loaded the reference BLAS (${torch.blasLibrary}); install libopenblas0-pthread for a fair reference`,
+    );
   }
 }
 

@@ -25,7 +25,15 @@ export function machineInfo(peakGflops?: number): MachineInfo {
     // not Linux: no flags, assume the common AVX2 + FMA
   }
   const has = (flag: string): boolean => new RegExp(`\\b${flag}\\b`).test(flags);
-  const simd = has('avx512f') ? 'avx512' : has('avx2') && has('fma') ? 'avx2+fma' : has('avx') ? 'avx' : flags === '' ? 'unknown' : 'sse';
+  const simd = has('avx512f')
+    ? 'avx512'
+    : has('avx2') && has('fma')
+      ? 'avx2+fma'
+      : has('avx')
+        ? 'avx'
+        : flags === ''
+          ? 'unknown'
+          : 'sse';
   // Zen 2–4 and most Intel cores retire two 256-bit FMAs per cycle (AVX-512 on Zen 4 is double-pumped).
   const flopsPerCycle = simd === 'avx' ? 16 : simd === 'sse' ? 8 : 32;
   const mhz = Math.round(cpus[0]?.speed || cpuinfoMhz);

@@ -49,7 +49,9 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
   const batchSize = options.batchSize ?? spec.batchSize;
   const gan = spec.build(options.seed);
   const k = gan.config.discriminatorSteps;
-  const pool = Array.from({ length: 4 }, (_, i) => randomBatch(batchSize, gan.config.numClasses, options.seed * 100 + i));
+  const pool = Array.from({ length: 4 }, (_, i) =>
+    randomBatch(batchSize, gan.config.numClasses, options.seed * 100 + i),
+  );
   let cursor = 0;
   const session = options.workers > 1 ? await DataParallelSession.start(gan.trainer, options.workers, batchSize) : null;
   const step = (): void => {
@@ -61,7 +63,11 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
   // Warm up (slow backends stop after a quarter of the budget; --warmup 0 for none).
   const warmupTimes: number[] = [];
   const warmupStarted = performance.now();
-  for (let i = 0; i < options.warmup && (i === 0 || performance.now() - warmupStarted < (options.budgetSeconds * 1000) / 4); i++) {
+  for (
+    let i = 0;
+    i < options.warmup && (i === 0 || performance.now() - warmupStarted < (options.budgetSeconds * 1000) / 4);
+    i++
+  ) {
     const t0 = performance.now();
     step();
     warmupTimes.push(performance.now() - t0);
@@ -72,7 +78,11 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
   const warmupOnly = warmupTimes.length > 0 && performance.now() - warmupStarted >= options.budgetSeconds * 1000;
   const times: number[] = warmupOnly ? [...warmupTimes] : [];
   const started = performance.now();
-  while (!warmupOnly && times.length < options.iters && (times.length < 1 || performance.now() - started < options.budgetSeconds * 1000)) {
+  while (
+    !warmupOnly &&
+    times.length < options.iters &&
+    (times.length < 1 || performance.now() - started < options.budgetSeconds * 1000)
+  ) {
     const t0 = performance.now();
     step();
     times.push(performance.now() - t0);

@@ -12,6 +12,16 @@ export interface BenchNetSpec {
 
 export const BENCH_NETS: Record<BenchNet, BenchNetSpec> = {
   gan: { name: 'gan', title: 'seed 001 MLP GAN', batchSize: 100, build: (seed) => createGAN({ seed }) },
-  cgan: { name: 'cgan', title: 'seed 002 MLP CGAN', batchSize: 64, build: (seed) => createCGAN({ seed, architecture: 'mlp' }) },
-  dcgan: { name: 'dcgan', title: 'seed 000 DCGAN CGAN', batchSize: 64, build: (seed) => createCGAN({ seed, architecture: 'dcgan' }) },
+  cgan: {
+    name: 'cgan',
+    title: 'seed 002 MLP CGAN',
+    batchSize: 64,
+    build: (seed) => createCGAN({ seed, architecture: 'mlp' }),
+  },
+  dcgan: {
+    name: 'dcgan',
+    title: 'seed 000 DCGAN CGAN',
+    batchSize: 64,
+    build: (seed) => createCGAN({ seed, architecture: 'dcgan' }),
+  },
 };

@@ -34,8 +34,13 @@ runScript(() =>
     defaults: { epochs: 4, batchSize: 64, out: 'out/acgan-mnist' },
     build: (args) =>
       createACGAN({
-        architecture: 'mlp', numClasses: 10, latentDim: 100, conditioning: labelEmbedding({ dim: 10 }), classWeight: 1,
-        seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 },
+        architecture: 'mlp',
+        numClasses: 10,
+        latentDim: 100,
+        conditioning: labelEmbedding({ dim: 10 }),
+        classWeight: 1,
+        seed: args.seed,
+        optimizer: { learningRate: 2e-4, beta1: 0.5 },
       }),
   }),
 );

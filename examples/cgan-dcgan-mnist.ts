@@ -35,9 +35,23 @@ import { createCGAN, runScript, trainMnistScript } from '../src/index';
 runScript(() =>
   trainMnistScript({
     name: 'cgan-dcgan-mnist',
-    description: 'The seed-000 convolutional conditional GAN on MNIST, with a projection discriminator and an averaged G.',
-    defaults: { epochs: 2, batchSize: 32, out: 'out/cgan-dcgan-mnist', workers: 2, limit: 18000, ema: 0.99, emaBatchNorm: 'recompute' },
+    description:
+      'The seed-000 convolutional conditional GAN on MNIST, with a projection discriminator and an averaged G.',
+    defaults: {
+      epochs: 2,
+      batchSize: 32,
+      out: 'out/cgan-dcgan-mnist',
+      workers: 2,
+      limit: 18000,
+      ema: 0.99,
+      emaBatchNorm: 'recompute',
+    },
     build: (args) =>
-      createCGAN({ architecture: 'dcgan', discriminatorConditioning: 'projection', seed: args.seed, optimizer: { learningRate: 4e-4, beta1: 0.5 } }),
+      createCGAN({
+        architecture: 'dcgan',
+        discriminatorConditioning: 'projection',
+        seed: args.seed,
+        optimizer: { learningRate: 4e-4, beta1: 0.5 },
+      }),
   }),
 );

@@ -34,12 +34,19 @@ import { createCGAN, hingeLoss, labelEmbedding, runScript, trainMnistScript } fr
 runScript(() =>
   trainMnistScript({
     name: 'cgan-mnist',
-    description: 'The seed-002 conditional GAN (MLP, label embedding in G, projection D, hinge loss, averaged G) on MNIST.',
+    description:
+      'The seed-002 conditional GAN (MLP, label embedding in G, projection D, hinge loss, averaged G) on MNIST.',
     defaults: { epochs: 5, batchSize: 64, out: 'out/cgan-mnist', ema: 0.999, emaStart: 937, emaBatchNorm: 'recompute' },
     build: (args) =>
       createCGAN({
-        architecture: 'mlp', numClasses: 10, latentDim: 100, conditioning: labelEmbedding({ dim: 10 }), discriminatorConditioning: 'projection',
-        loss: hingeLoss(), seed: args.seed, optimizer: { learningRate: 4e-4, beta1: 0 },
+        architecture: 'mlp',
+        numClasses: 10,
+        latentDim: 100,
+        conditioning: labelEmbedding({ dim: 10 }),
+        discriminatorConditioning: 'projection',
+        loss: hingeLoss(),
+        seed: args.seed,
+        optimizer: { learningRate: 4e-4, beta1: 0 },
       }),
   }),
 );

@@ -49,8 +49,19 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
-  GanConfigError, ImageDataset, createCycleGAN, cycleGanCheckpoints, cycleGanProgress, initBackend, loadCycleGAN, loadFashionMnist, loadMnist,
-  translationGrids, type BackendName, type CycleGan, type CycleGanEpochLogs,
+  GanConfigError,
+  ImageDataset,
+  createCycleGAN,
+  cycleGanCheckpoints,
+  cycleGanProgress,
+  initBackend,
+  loadCycleGAN,
+  loadFashionMnist,
+  loadMnist,
+  translationGrids,
+  type BackendName,
+  type CycleGan,
+  type CycleGanEpochLogs,
 } from '../src/index';
 
 interface Args {
@@ -67,7 +78,8 @@ interface Args {
 function positiveInt(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
     return n;
   };
 }
@@ -78,29 +90,60 @@ function parseArgs(argv: readonly string[]): Args {
     .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveInt('--epochs'), 2)
     .option('--batch-size <n>', 'images of each domain per step', positiveInt('--batch-size'), 8)
     .option('--limit <n>', 'training images of each domain', positiveInt('--limit'), 3000)
-    .addOption(new Option('--pairing <name>', 'fashion: MNIST ↔ Fashion-MNIST (falls back to inverted when absent); inverted: MNIST ↔ inverted MNIST').choices(['fashion', 'inverted']).default('fashion'))
+    .addOption(
+      new Option(
+        '--pairing <name>',
+        'fashion: MNIST ↔ Fashion-MNIST (falls back to inverted when absent); inverted: MNIST ↔ inverted MNIST',
+      )
+        .choices(['fashion', 'inverted'])
+        .default('fashion'),
+    )
     .option('--out <dir>', 'output folder: samples/, losses.csv, checkpoint/', 'out/cyclegan-mnist-fashion')
     .option('--resume', 'continue from <out>/checkpoint when it exists', false)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices(['tensorflow', 'wasm', 'cpu']))
-    .option('--seed <n>', 'seed of the weights, the shuffles and the history buffers', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be a non-negative integer, got '${v}'.`);
-      return n;
-    }, 1)
+    .addOption(
+      new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices([
+        'tensorflow',
+        'wasm',
+        'cpu',
+      ]),
+    )
+    .option(
+      '--seed <n>',
+      'seed of the weights, the shuffles and the history buffers',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0)
+          throw new InvalidArgumentError(`--seed must be a non-negative integer, got '${v}'.`);
+        return n;
+      },
+      1,
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
   try {
     program.parse([...argv]);
   } catch (error) {
-    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) process.exit(0);
+    if (
+      error instanceof CommanderError &&
+      (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+    )
+      process.exit(0);
     throw new GanConfigError('argv', error instanceof Error ? error.message.replace(/^error: /, '') : String(error));
   }
   return program.opts<Args>();
 }
 
 /** The two domains' training sets and ten held-out images of each, as `--pairing` asks and the data allows. */
-async function loadDomains(args: Args): Promise<{ dataX: ImageDataset; dataY: ImageDataset; testX: tf.Tensor4D; testY: tf.Tensor4D; pairing: Args['pairing'] }> {
+async function loadDomains(
+  args: Args,
+): Promise<{
+  dataX: ImageDataset;
+  dataY: ImageDataset;
+  testX: tf.Tensor4D;
+  testY: tf.Tensor4D;
+  pairing: Args['pairing'];
+}> {
   const mnistTest = await loadMnist({ split: 'test', limit: 266 });
   if (args.pairing === 'fashion') {
     try {
@@ -113,12 +156,18 @@ async function loadDomains(args: Args): Promise<{ dataX: ImageDataset; dataY: Im
       fashionTest.dispose();
       return { dataX, dataY, testX, testY, pairing: 'fashion' };
     } catch (error) {
-      console.log(`note: Fashion-MNIST is not available (${(error as Error).message.split('\n')[0].slice(0, 160)}); falling back to MNIST ↔ inverted MNIST (apt-get install dataset-fashion-mnist for the real pairing)`);
+      console.log(
+        `note: Fashion-MNIST is not available (${(error as Error).message.split('\n')[0].slice(0, 160)}); falling back to MNIST ↔ inverted MNIST (apt-get install dataset-fashion-mnist for the real pairing)`,
+      );
     }
   }
   // X: the first `limit` digits; Y: the next `limit` digits, inverted. No digit appears on both sides.
   const mnist = await loadMnist({ split: 'train', limit: 2 * args.limit });
-  if (mnist.size < 2 * args.limit) throw new GanConfigError('--limit', `the inverted pairing needs 2 × ${args.limit} MNIST training images; there are ${mnist.size}`);
+  if (mnist.size < 2 * args.limit)
+    throw new GanConfigError(
+      '--limit',
+      `the inverted pairing needs 2 × ${args.limit} MNIST training images; there are ${mnist.size}`,
+    );
   const dataX = mnist.take(args.limit);
   const inverted = tf.tidy(() => tf.neg(tf.slice(mnist.images, [args.limit, 0, 0, 0], [args.limit, -1, -1, -1])));
   const dataY = ImageDataset.fromTensor(inverted, null, { source: 'inverted MNIST' });
@@ -137,27 +186,44 @@ function heldOut(cycle: CycleGan, testX: tf.Tensor4D, testY: tf.Tensor4D, invert
     const gx = cycle.translate(testX, 'xToY');
     const fy = cycle.translate(testY, 'yToX');
     const mae = (a: tf.Tensor, b: tf.Tensor): number => tf.mean(tf.abs(tf.sub(a, b))).dataSync()[0];
-    const out: Record<string, number> = { heldout_cycle_x: mae(cycle.translate(gx, 'yToX'), testX), heldout_cycle_y: mae(cycle.translate(fy, 'xToY'), testY) };
+    const out: Record<string, number> = {
+      heldout_cycle_x: mae(cycle.translate(gx, 'yToX'), testX),
+      heldout_cycle_y: mae(cycle.translate(fy, 'xToY'), testY),
+    };
     if (inverted) out.heldout_translation_x = mae(gx, tf.neg(testX));
     return out;
   });
 }
 
-const CSV_COLUMNS = ['epoch', 'step', 'generator_loss', 'adversarial_loss', 'cycle_loss', 'identity_loss', 'd_x_loss', 'd_y_loss', 'seconds'];
+const CSV_COLUMNS = [
+  'epoch',
+  'step',
+  'generator_loss',
+  'adversarial_loss',
+  'cycle_loss',
+  'identity_loss',
+  'd_x_loss',
+  'd_y_loss',
+  'seconds',
+];
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv);
   await initBackend({ backend: args.backend });
   const { dataX, dataY, testX, testY, pairing } = await loadDomains(args);
   const inverted = pairing === 'inverted';
-  console.log(`X: ${dataX.size} MNIST digits; Y: ${dataY.size} ${inverted ? 'inverted MNIST digits (other images than X\'s)' : 'Fashion-MNIST images'}; unpaired, shuffled independently`);
+  console.log(
+    `X: ${dataX.size} MNIST digits; Y: ${dataY.size} ${inverted ? "inverted MNIST digits (other images than X's)" : 'Fashion-MNIST images'}; unpaired, shuffled independently`,
+  );
   const samples = path.join(args.out, 'samples');
   const checkpoint = path.join(args.out, 'checkpoint');
   const csv = path.join(args.out, 'losses.csv');
   await fs.mkdir(args.out, { recursive: true });
   let cycle: CycleGan;
   if (args.resume && existsSync(checkpoint)) {
-    cycle = await loadCycleGAN(checkpoint, { onSkip: (dir, error) => console.log(`skipping ${dir}: ${error.message}`) });
+    cycle = await loadCycleGAN(checkpoint, {
+      onSkip: (dir, error) => console.log(`skipping ${dir}: ${error.message}`),
+    });
     const within = cycle.epochProgress === null ? '' : ` and ${cycle.epochProgress.steps} step(s) of the next`;
     console.log(`resuming from ${checkpoint}: ${cycle.epoch} epoch(s)${within} done, step ${cycle.step}`);
   } else {
@@ -166,7 +232,9 @@ async function main(): Promise<void> {
       const previous = `${checkpoint}.previous`;
       await fs.rm(previous, { recursive: true, force: true });
       await fs.rename(checkpoint, previous);
-      console.log(`note: starting a new run; the previous checkpoints moved to ${previous} (--resume continues them instead)`);
+      console.log(
+        `note: starting a new run; the previous checkpoints moved to ${previous} (--resume continues them instead)`,
+      );
     }
     await fs.rm(csv, { force: true });
     cycle = createCycleGAN({
@@ -185,17 +253,39 @@ async function main(): Promise<void> {
     return;
   }
   const start = heldOut(cycle, testX, testY, inverted);
-  console.log(`held out before: ${Object.entries(start).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}`);
+  console.log(
+    `held out before: ${Object.entries(start)
+      .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+      .join('  ')}`,
+  );
   const gridX = tf.slice(testX, [0, 0, 0, 0], [10, -1, -1, -1]) as tf.Tensor4D;
   const gridY = tf.slice(testY, [0, 0, 0, 0], [10, -1, -1, -1]) as tf.Tensor4D;
   const csvRows = {
     async onEpochEnd(logs: CycleGanEpochLogs) {
       const measured = heldOut(cycle, testX, testY, inverted);
       logs.metrics = { ...logs.metrics, ...measured };
-      console.log(`  held out: ${Object.entries(measured).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}`);
+      console.log(
+        `  held out: ${Object.entries(measured)
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join('  ')}`,
+      );
       const header = !existsSync(csv) ? `${[...CSV_COLUMNS, ...Object.keys(measured)].join(',')}\n` : '';
-      const values = [logs.epoch + 1, logs.step, logs.generatorLoss, logs.adversarialLoss, logs.cycleLoss, logs.identityLoss, logs.discriminatorXLoss, logs.discriminatorYLoss, logs.seconds, ...Object.values(measured)];
-      await fs.appendFile(csv, `${header}${values.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(5))).join(',')}\n`);
+      const values = [
+        logs.epoch + 1,
+        logs.step,
+        logs.generatorLoss,
+        logs.adversarialLoss,
+        logs.cycleLoss,
+        logs.identityLoss,
+        logs.discriminatorXLoss,
+        logs.discriminatorYLoss,
+        logs.seconds,
+        ...Object.values(measured),
+      ];
+      await fs.appendFile(
+        csv,
+        `${header}${values.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(5))).join(',')}\n`,
+      );
     },
   };
   const started = Date.now();
@@ -211,8 +301,12 @@ async function main(): Promise<void> {
   });
   const last = history.at(-1);
   if (last !== undefined) {
-    console.log(`epoch ${last.epoch + 1}: G+F ${last.generatorLoss.toFixed(3)} D_X ${last.discriminatorXLoss.toFixed(3)} D_Y ${last.discriminatorYLoss.toFixed(3)}; ${((Date.now() - started) / 1000).toFixed(0)} s for ${history.length} epoch(s)`);
-    console.log(`samples: ${path.join(samples, `epoch-${String(last.epoch + 1).padStart(3, '0')}.png`)}  losses: ${csv}  checkpoint: ${checkpoint}`);
+    console.log(
+      `epoch ${last.epoch + 1}: G+F ${last.generatorLoss.toFixed(3)} D_X ${last.discriminatorXLoss.toFixed(3)} D_Y ${last.discriminatorYLoss.toFixed(3)}; ${((Date.now() - started) / 1000).toFixed(0)} s for ${history.length} epoch(s)`,
+    );
+    console.log(
+      `samples: ${path.join(samples, `epoch-${String(last.epoch + 1).padStart(3, '0')}.png`)}  losses: ${csv}  checkpoint: ${checkpoint}`,
+    );
   }
   tf.dispose([gridX, gridY, testX, testY]);
   dataX.dispose();

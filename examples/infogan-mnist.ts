@@ -34,8 +34,15 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  argmaxRows, createInfoGAN, loadMnistClassifier, runScript, saveImageGrid, trainMnistScript,
-  type GanTrainer, type MnistClassifier, type TrainerCallback,
+  argmaxRows,
+  createInfoGAN,
+  loadMnistClassifier,
+  runScript,
+  saveImageGrid,
+  trainMnistScript,
+  type GanTrainer,
+  type MnistClassifier,
+  type TrainerCallback,
 } from '../src/index';
 
 const CATEGORIES = 10;
@@ -54,7 +61,11 @@ interface CodeReport {
 async function codeReport(trainer: GanTrainer, classifier: MnistClassifier): Promise<CodeReport> {
   const codes: CodeReport['codes'] = [];
   for (let code = 0; code < CATEGORIES; code++) {
-    const images = trainer.generate({ count: PER_CODE, codes: { categorical: new Array<number>(PER_CODE).fill(code) }, seed: 1000 + code });
+    const images = trainer.generate({
+      count: PER_CODE,
+      codes: { categorical: new Array<number>(PER_CODE).fill(code) },
+      seed: 1000 + code,
+    });
     try {
       const { probabilities, numClasses } = await classifier.classify(images);
       const histogram = new Array<number>(numClasses).fill(0);
@@ -65,7 +76,11 @@ async function codeReport(trainer: GanTrainer, classifier: MnistClassifier): Pro
       images.dispose();
     }
   }
-  return { codes, distinctDigits: new Set(codes.map((c) => c.digit)).size, meanShare: codes.reduce((s, c) => s + c.share, 0) / CATEGORIES };
+  return {
+    codes,
+    distinctDigits: new Set(codes.map((c) => c.digit)).size,
+    meanShare: codes.reduce((s, c) => s + c.share, 0) / CATEGORIES,
+  };
 }
 
 /**
@@ -102,23 +117,36 @@ function codeCallbacks(out: string, log: (m: string) => void): TrainerCallback {
       trainer = info.trainer;
       classifier = await loadMnistClassifier();
       // Ten z, repeated in every row: columns differ by z, rows by the categorical code only.
-      z = tf.tidy(() => tf.tile(tf.randomNormal([10, info.trainer.latentDim], 0, 1, 'float32', 4321), [CATEGORIES, 1]) as tf.Tensor2D);
+      z = tf.tidy(
+        () =>
+          tf.tile(tf.randomNormal([10, info.trainer.latentDim], 0, 1, 'float32', 4321), [CATEGORIES, 1]) as tf.Tensor2D,
+      );
     },
     async onEpochEnd(logs) {
       if (trainer === null || classifier === null || z === null) return;
       const grid = codeGrid(trainer, z, null);
-      await saveImageGrid(path.join(dir, `epoch-${String(logs.epoch + 1).padStart(3, '0')}.png`), grid, { columns: 10, scale: 2 }).finally(() => grid.dispose());
+      await saveImageGrid(path.join(dir, `epoch-${String(logs.epoch + 1).padStart(3, '0')}.png`), grid, {
+        columns: 10,
+        scale: 2,
+      }).finally(() => grid.dispose());
       last = await codeReport(trainer, classifier);
-      log(`codes → digits: ${last.codes.map((c) => `${c.code}→${c.digit} ${c.share.toFixed(2)}`).join('  ')}; ${last.distinctDigits} distinct digits, mean share ${last.meanShare.toFixed(3)}`);
+      log(
+        `codes → digits: ${last.codes.map((c) => `${c.code}→${c.digit} ${c.share.toFixed(2)}`).join('  ')}; ${last.distinctDigits} distinct digits, mean share ${last.meanShare.toFixed(3)}`,
+      );
     },
     async onTrainEnd() {
       try {
         if (trainer !== null && z !== null && last !== null) {
           for (const sweep of [0, 1]) {
             const grid = codeGrid(trainer, z, sweep);
-            await saveImageGrid(path.join(dir, `continuous-${sweep + 1}.png`), grid, { columns: 10, scale: 2 }).finally(() => grid.dispose());
+            await saveImageGrid(path.join(dir, `continuous-${sweep + 1}.png`), grid, { columns: 10, scale: 2 }).finally(
+              () => grid.dispose(),
+            );
           }
-          await fs.writeFile(path.join(dir, 'report.json'), `${JSON.stringify({ epoch: trainer.epoch, step: trainer.step, samplesPerCode: PER_CODE, ...last }, null, 2)}\n`);
+          await fs.writeFile(
+            path.join(dir, 'report.json'),
+            `${JSON.stringify({ epoch: trainer.epoch, step: trainer.step, samplesPerCode: PER_CODE, ...last }, null, 2)}\n`,
+          );
         }
       } finally {
         z?.dispose();
@@ -133,13 +161,19 @@ function codeCallbacks(out: string, log: (m: string) => void): TrainerCallback {
 runScript(() =>
   trainMnistScript({
     name: 'infogan-mnist',
-    description: 'InfoGAN (a 10-way categorical and 2 continuous latent codes, recovered by a Q head) on MNIST, MLP nets.',
+    description:
+      'InfoGAN (a 10-way categorical and 2 continuous latent codes, recovered by a Q head) on MNIST, MLP nets.',
     defaults: { epochs: 4, batchSize: 64, out: 'out/infogan-mnist' },
     callbacks: (args, log) => [codeCallbacks(args.out, log)],
     build: (args) =>
       createInfoGAN({
-        architecture: 'mlp', latentDim: 62, categorical: CATEGORIES, continuous: 2, infoWeight: 1,
-        seed: args.seed, optimizer: { learningRate: 2e-4, beta1: 0.5 },
+        architecture: 'mlp',
+        latentDim: 62,
+        categorical: CATEGORIES,
+        continuous: 2,
+        infoWeight: 1,
+        seed: args.seed,
+        optimizer: { learningRate: 2e-4, beta1: 0.5 },
       }),
   }),
 );

@@ -16,7 +16,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
 import * as path from 'node:path';
-import { initBackend, interpolateLatents, latentArithmetic, loadEmaGenerator, loadGAN, runScript, sampleFrom, saveImageGrid, type BackendName } from '../src/index';
+import {
+  initBackend,
+  interpolateLatents,
+  latentArithmetic,
+  loadEmaGenerator,
+  loadGAN,
+  runScript,
+  sampleFrom,
+  saveImageGrid,
+  type BackendName,
+} from '../src/index';
 
 async function main(): Promise<void> {
   const program = new Command('latent-walk')
@@ -26,15 +36,28 @@ async function main(): Promise<void> {
     .option('--steps <n>', 'images per interpolation row', (v) => Number(v), 10)
     .option('--seed <n>', 'seed of the latent points', (v) => Number(v), 3)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['tensorflow', 'wasm', 'cpu']))
-    .option('--raw', 'draw from the trained G even when the checkpoint holds a moving average of it (ema-generator/)', false)
+    .option(
+      '--raw',
+      'draw from the trained G even when the checkpoint holds a moving average of it (ema-generator/)',
+      false,
+    )
     .parse();
-  const o = program.opts<{ checkpoint: string; out: string; steps: number; seed: number; backend?: BackendName; raw: boolean }>();
+  const o = program.opts<{
+    checkpoint: string;
+    out: string;
+    steps: number;
+    seed: number;
+    backend?: BackendName;
+    raw: boolean;
+  }>();
   await initBackend({ backend: o.backend });
   const trained = await loadGAN(o.checkpoint);
   // A run with --ema (cgan-mnist's default) saved the averaged G beside G: its grids show that one, and so does this walk.
   const ema = o.raw ? null : await loadEmaGenerator(o.checkpoint, trained);
   const gan = ema === null ? trained : sampleFrom(trained, ema.shadow);
-  console.log(`drawing from ${ema === null ? 'the trained G (generator/)' : "the moving average of G's weights (ema-generator/; --raw for G)"}`);
+  console.log(
+    `drawing from ${ema === null ? 'the trained G (generator/)' : "the moving average of G's weights (ema-generator/; --raw for G)"}`,
+  );
   const classes = gan.numClasses;
   if (classes === 0) throw new Error(`${o.checkpoint} holds an unconditional GAN; this example walks a CGAN`);
   const latentDim = gan.config.latentDim;

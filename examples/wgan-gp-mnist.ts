@@ -43,7 +43,12 @@ runScript(() =>
         loss: wassersteinLoss({ gradientPenalty: 10 }),
         discriminatorSteps: 5,
         optimizer: { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 },
-        generator: { hiddenUnits: [256, 512, 1024], batchNorm: true, activation: 'leakyRelu', outputActivation: 'tanh' },
+        generator: {
+          hiddenUnits: [256, 512, 1024],
+          batchNorm: true,
+          activation: 'leakyRelu',
+          outputActivation: 'tanh',
+        },
         discriminator: { hiddenUnits: [256, 256], activation: 'leakyRelu', dropout: 0 },
         seed: args.seed,
       }),

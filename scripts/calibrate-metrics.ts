@@ -11,7 +11,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
-import { evaluateImages, initBackend, loadMnist, loadMnistClassifier, metricsRecord, METRIC_COLUMNS, Rng, type BackendName, type GanMetrics } from '../src/index';
+import {
+  evaluateImages,
+  initBackend,
+  loadMnist,
+  loadMnistClassifier,
+  metricsRecord,
+  METRIC_COLUMNS,
+  Rng,
+  type BackendName,
+  type GanMetrics,
+} from '../src/index';
 
 const opts = new Command('calibrate-metrics')
   .description('Print the calibration table of docs/metrics.md.')
@@ -41,21 +51,39 @@ async function main(): Promise<void> {
     console.error(`measured: ${name}`);
   };
 
-  await measure(`real test images, true labels (the reference itself; ${test.size})`, test.images, test.labels as Int32Array);
+  await measure(
+    `real test images, true labels (the reference itself; ${test.size})`,
+    test.images,
+    test.labels as Int32Array,
+  );
   await measure(`real train images, true labels (${n}): the noise floor`, train.images, labels);
   if (n > 1000) {
     const few = train.take(1000);
-    await measure('real train images, true labels, only 1,000 (FD\'s small-sample bias)', few.images, few.labels as Int32Array);
+    await measure(
+      "real train images, true labels, only 1,000 (FD's small-sample bias)",
+      few.images,
+      few.labels as Int32Array,
+    );
     few.dispose();
   }
   const noise = tf.randomUniform([n, 28, 28, 1], -1, 1, 'float32', rng.nextSeed());
-  await measure(`uniform noise in [-1, 1], labels i mod 10 (${n})`, noise, Int32Array.from({ length: n }, (_, i) => i % 10));
+  await measure(
+    `uniform noise in [-1, 1], labels i mod 10 (${n})`,
+    noise,
+    Int32Array.from({ length: n }, (_, i) => i % 10),
+  );
   noise.dispose();
   const copies = tf.tidy(() => tf.tile(tf.slice(train.images, [0, 0, 0, 0], [1, -1, -1, -1]), [1000, 1, 1, 1]));
-  await measure(`1,000 copies of one real digit (train image 0, a ${labels[0]}), its label`, copies, new Int32Array(1000).fill(labels[0]));
+  await measure(
+    `1,000 copies of one real digit (train image 0, a ${labels[0]}), its label`,
+    copies,
+    new Int32Array(1000).fill(labels[0]),
+  );
   copies.dispose();
   await measure(`real train images, shuffled labels (${n})`, train.images, rng.shuffle(Int32Array.from(labels)));
-  const noisy = tf.tidy(() => tf.clipByValue(tf.add(train.images, tf.randomNormal(train.images.shape, 0, 0.3, 'float32', rng.nextSeed())), -1, 1));
+  const noisy = tf.tidy(() =>
+    tf.clipByValue(tf.add(train.images, tf.randomNormal(train.images.shape, 0, 0.3, 'float32', rng.nextSeed())), -1, 1),
+  );
   await measure(`real train images + Gaussian noise σ = 0.3, true labels (${n})`, noisy, labels);
   noisy.dispose();
 
@@ -63,10 +91,14 @@ async function main(): Promise<void> {
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const { name, metrics } of rows) {
     const r = metricsRecord(metrics);
-    lines.push(`| ${name} | ${METRIC_COLUMNS.map((c) => (r[c.key] === undefined ? '–' : r[c.key].toFixed(c.digits))).join(' | ')} |`);
+    lines.push(
+      `| ${name} | ${METRIC_COLUMNS.map((c) => (r[c.key] === undefined ? '–' : r[c.key].toFixed(c.digits))).join(' | ')} |`,
+    );
   }
   console.log(lines.join('\n'));
-  console.error(`classifier: test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.error(
+    `classifier: test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   classifier.dispose();
   train.dispose();
   test.dispose();

@@ -25,8 +25,15 @@ import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  generateImages, initBackend, labelAccuracy, loadGAN, loadMnistClassifier, registerGankitLayers, runScript,
-  type GeneratorInfo, type MnistClassifier,
+  generateImages,
+  initBackend,
+  labelAccuracy,
+  loadGAN,
+  loadMnistClassifier,
+  registerGankitLayers,
+  runScript,
+  type GeneratorInfo,
+  type MnistClassifier,
 } from '../src/index';
 
 type Format = 'uint8' | 'uint16' | 'float16';
@@ -79,7 +86,10 @@ function toFloat16(values: Float32Array): Uint16Array {
 }
 
 /** Quantises one tensor's values; returns the bytes and the spec's `quantization` field. */
-function quantise(values: Float32Array, format: Format): { bytes: Uint8Array; quantization: NonNullable<tf.io.WeightsManifestEntry['quantization']> } {
+function quantise(
+  values: Float32Array,
+  format: Format,
+): { bytes: Uint8Array; quantization: NonNullable<tf.io.WeightsManifestEntry['quantization']> } {
   if (format === 'float16') {
     const half = toFloat16(values);
     return { bytes: new Uint8Array(half.buffer), quantization: { dtype: 'float16' } };
@@ -129,12 +139,18 @@ function quantiseArtifacts(float: Artifacts, format: Format, minSize: number): A
 /** The generator's topology, float32 weight specs and weights, as `model.save` hands them over. */
 async function generatorArtifacts(generator: tfl.LayersModel): Promise<Artifacts> {
   let captured: Artifacts | null = null;
-  await generator.save(tf.io.withSaveHandler(async (artifacts) => {
-    const data = artifacts.weightData;
-    const buffer = data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data as ArrayBuffer[]);
-    captured = { modelTopology: artifacts.modelTopology as object, weightSpecs: artifacts.weightSpecs ?? [], weightData: buffer };
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await generator.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = artifacts.weightData;
+      const buffer = data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data as ArrayBuffer[]);
+      captured = {
+        modelTopology: artifacts.modelTopology as object,
+        weightSpecs: artifacts.weightSpecs ?? [],
+        weightData: buffer,
+      };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   if (captured === null) throw new Error('the generator did not save');
   return captured;
 }
@@ -143,7 +159,14 @@ async function generatorArtifacts(generator: tfl.LayersModel): Promise<Artifacts
  * Label accuracy of `generator` on `count` samples (labels 0..9 in turn, fixed z), and the mean
  * absolute pixel difference (in [-1, 1] units) from `reference`'s images of the same z and labels.
  */
-async function accuracyOf(generator: tfl.LayersModel, info: GeneratorInfo, classifier: MnistClassifier, count: number, seed: number, reference?: tfl.LayersModel): Promise<{ accuracy: number; pixelDiff: number }> {
+async function accuracyOf(
+  generator: tfl.LayersModel,
+  info: GeneratorInfo,
+  classifier: MnistClassifier,
+  count: number,
+  seed: number,
+  reference?: tfl.LayersModel,
+): Promise<{ accuracy: number; pixelDiff: number }> {
   const labels = Array.from({ length: count }, (_, i) => i % info.numClasses);
   const z = tf.randomNormal([count, info.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
   const images = generateImages(generator, info, { labels, z });
@@ -164,36 +187,59 @@ function kb(bytes: number): string {
 async function main(): Promise<void> {
   const program = new Command('export-demo-weights')
     .description("Export a trained CGAN's generator, quantised, for the browser demo.")
-    .option('--checkpoint <dir>', 'a CGAN checkpoint (or a folder of step-* checkpoints)', 'out/long-cgan-mnist/checkpoint')
+    .option(
+      '--checkpoint <dir>',
+      'a CGAN checkpoint (or a folder of step-* checkpoints)',
+      'out/long-cgan-mnist/checkpoint',
+    )
     .option('--out <dir>', 'output folder', 'examples/browser/public/generator')
     .addOption(new Option('--format <name>', 'how the large tensors are stored').choices(FORMATS).default('uint8'))
     .option('--min-size <n>', 'quantise only tensors of at least this many values', Number, 4096)
     .option('--samples <n>', 'samples for the label-accuracy check', Number, 2000)
-    .option('--seed <n>', 'seed of the samples\' z', Number, 7)
+    .option('--seed <n>', "seed of the samples' z", Number, 7)
     .parse();
-  const o = program.opts<{ checkpoint: string; out: string; format: Format; minSize: number; samples: number; seed: number }>();
+  const o = program.opts<{
+    checkpoint: string;
+    out: string;
+    format: Format;
+    minSize: number;
+    samples: number;
+    seed: number;
+  }>();
   await initBackend({ log: null });
   registerGankitLayers();
   const gan = await loadGAN(o.checkpoint);
   if (gan.numClasses === 0) throw new Error(`${o.checkpoint} holds an unconditional GAN; the demo needs a CGAN`);
-  const info: GeneratorInfo = { latentDim: gan.config.latentDim, numClasses: gan.numClasses, outputActivation: gan.config.outputActivation };
+  const info: GeneratorInfo = {
+    latentDim: gan.config.latentDim,
+    numClasses: gan.numClasses,
+    outputActivation: gan.config.outputActivation,
+  };
   const float = await generatorArtifacts(gan.generator);
   const classifier = await loadMnistClassifier();
 
   const floatAccuracy = (await accuracyOf(gan.generator, info, classifier, o.samples, o.seed)).accuracy;
-  console.log(`checkpoint ${o.checkpoint}: step ${gan.trainer.step}, epoch ${gan.trainer.epoch}, ${float.weightSpecs.length} weight tensors`);
-  console.log(`${o.samples} samples with the same z and labels for each: label accuracy (bundled classifier), mean |pixel - float32 pixel| on [-1, 1]`);
+  console.log(
+    `checkpoint ${o.checkpoint}: step ${gan.trainer.step}, epoch ${gan.trainer.epoch}, ${float.weightSpecs.length} weight tensors`,
+  );
+  console.log(
+    `${o.samples} samples with the same z and labels for each: label accuracy (bundled classifier), mean |pixel - float32 pixel| on [-1, 1]`,
+  );
   console.log(`  float32   ${kb(float.weightData.byteLength).padStart(11)}  ${floatAccuracy.toFixed(4)}`);
   const results: Record<string, { bytes: number; labelAccuracy: number; pixelDiff: number }> = {};
   let chosen: Artifacts | null = null;
   for (const format of FORMATS) {
     const q = quantiseArtifacts(float, format, o.minSize);
     // Through tfjs-core's own decoder, as the page loads it.
-    const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: q.modelTopology, weightSpecs: q.weightSpecs, weightData: q.weightData }));
+    const model = await tfl.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: q.modelTopology, weightSpecs: q.weightSpecs, weightData: q.weightData }),
+    );
     const { accuracy, pixelDiff } = await accuracyOf(model, info, classifier, o.samples, o.seed, gan.generator);
     model.dispose();
     results[format] = { bytes: q.weightData.byteLength, labelAccuracy: accuracy, pixelDiff };
-    console.log(`  ${format.padEnd(8)}  ${kb(q.weightData.byteLength).padStart(11)}  ${accuracy.toFixed(4)}  ${pixelDiff.toExponential(2)}${format === o.format ? '   <- shipped' : ''}`);
+    console.log(
+      `  ${format.padEnd(8)}  ${kb(q.weightData.byteLength).padStart(11)}  ${accuracy.toFixed(4)}  ${pixelDiff.toExponential(2)}${format === o.format ? '   <- shipped' : ''}`,
+    );
     if (format === o.format) chosen = q;
   }
   if (chosen === null) throw new Error(`unknown format ${o.format}`);
@@ -212,16 +258,37 @@ async function main(): Promise<void> {
     checkpoint: o.checkpoint,
     step: gan.trainer.step,
     epoch: gan.trainer.epoch,
-    config: { latentDim: info.latentDim, numClasses: info.numClasses, outputActivation: info.outputActivation, architecture: gan.config.architecture, conditioning: gan.config.conditioning },
-    weights: { format: o.format, quantisedTensorsOfAtLeast: o.minSize, float32Bytes: float.weightData.byteLength, shippedBytes: chosen.weightData.byteLength },
-    labelAccuracy: { samples: o.samples, seed: o.seed, classifier: 'assets/mnist-classifier', float32: floatAccuracy, ...Object.fromEntries(FORMATS.map((f) => [f, results[f].labelAccuracy])) },
-    meanPixelDifferenceFromFloat32: Object.fromEntries(FORMATS.map((f) => [f, Number(results[f].pixelDiff.toPrecision(3))])),
+    config: {
+      latentDim: info.latentDim,
+      numClasses: info.numClasses,
+      outputActivation: info.outputActivation,
+      architecture: gan.config.architecture,
+      conditioning: gan.config.conditioning,
+    },
+    weights: {
+      format: o.format,
+      quantisedTensorsOfAtLeast: o.minSize,
+      float32Bytes: float.weightData.byteLength,
+      shippedBytes: chosen.weightData.byteLength,
+    },
+    labelAccuracy: {
+      samples: o.samples,
+      seed: o.seed,
+      classifier: 'assets/mnist-classifier',
+      float32: floatAccuracy,
+      ...Object.fromEntries(FORMATS.map((f) => [f, results[f].labelAccuracy])),
+    },
+    meanPixelDifferenceFromFloat32: Object.fromEntries(
+      FORMATS.map((f) => [f, Number(results[f].pixelDiff.toPrecision(3))]),
+    ),
     exportedAt: new Date().toISOString(),
     tfjsVersion: tf.version_core,
   };
   await fs.writeFile(path.join(o.out, 'source.json'), `${JSON.stringify(source, null, 2)}\n`);
   const modelBytes = (await fs.stat(path.join(o.out, 'model.json'))).size;
-  console.log(`wrote ${o.out}/model.json (${kb(modelBytes)}), weights.bin (${kb(chosen.weightData.byteLength)}; float32 would be ${kb(float.weightData.byteLength)}), source.json`);
+  console.log(
+    `wrote ${o.out}/model.json (${kb(modelBytes)}), weights.bin (${kb(chosen.weightData.byteLength)}; float32 would be ${kb(float.weightData.byteLength)}), source.json`,
+  );
   classifier.dispose();
   gan.dispose();
 }

@@ -41,7 +41,15 @@ async function child(dir: string): Promise<void> {
   await gan.fit(data, {
     epochs: gan.trainer.epoch + 10_000,
     batchSize: 32,
-    callbacks: [checkpoints(gan, { dir, everySteps: 1, everyEpochs: 0, keep: 2, onSave: () => process.stdout.write(`saved ${gan.trainer.step}\n`) })],
+    callbacks: [
+      checkpoints(gan, {
+        dir,
+        everySteps: 1,
+        everyEpochs: 0,
+        keep: 2,
+        onSave: () => process.stdout.write(`saved ${gan.trainer.step}\n`),
+      }),
+    ],
   });
 }
 
@@ -54,9 +62,14 @@ interface KillRecord {
 }
 
 /** Starts a child, waits for its first save plus a random delay, kills it, and reports. */
-function killOnce(dir: string, delayMs: number): Promise<{ resumedFrom: number; lastSaved: number; saves: number; afterMs: number }> {
+function killOnce(
+  dir: string,
+  delayMs: number,
+): Promise<{ resumedFrom: number; lastSaved: number; saves: number; afterMs: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...process.execArgv, SELF, '--child', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [...process.execArgv, SELF, '--child', '--dir', dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let buffer = '';
     let resumedFrom = -1;
     let lastSaved = -1;
@@ -82,7 +95,8 @@ function killOnce(dir: string, delayMs: number): Promise<{ resumedFrom: number; 
     });
     proc.on('error', reject);
     proc.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`the child exited by itself (code ${code}, signal ${signal}) before it was killed`));
+      if (signal !== 'SIGKILL')
+        reject(new Error(`the child exited by itself (code ${code}, signal ${signal}) before it was killed`));
       else resolve({ resumedFrom, lastSaved, saves, afterMs: Date.now() - started });
     });
   });
@@ -90,7 +104,9 @@ function killOnce(dir: string, delayMs: number): Promise<{ resumedFrom: number; 
 
 async function main(): Promise<void> {
   const program = new Command('kill-loop')
-    .description('SIGKILL a training child at random moments; after each kill the newest checkpoint must load and training must resume')
+    .description(
+      'SIGKILL a training child at random moments; after each kill the newest checkpoint must load and training must resume',
+    )
     .option('--kills <n>', 'kills to try', positiveInt, 200)
     .option('--dir <folder>', 'checkpoint folder (default: a fresh temporary one)')
     .option('--max-delay-ms <ms>', 'kill up to this long after the first save', positiveInt, 1500)
@@ -98,7 +114,14 @@ async function main(): Promise<void> {
     .option('--json', 'print the result as JSON')
     .option('--child', 'internal: run as the training child')
     .parse();
-  const opts = program.opts<{ kills: number; dir?: string; maxDelayMs: number; seed: number; json?: boolean; child?: boolean }>();
+  const opts = program.opts<{
+    kills: number;
+    dir?: string;
+    maxDelayMs: number;
+    seed: number;
+    json?: boolean;
+    child?: boolean;
+  }>();
   if (opts.child) return child(opts.dir as string);
   const dir = opts.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'gankit-kill-loop-')));
   await initBackend({ log: null });
@@ -109,7 +132,8 @@ async function main(): Promise<void> {
   for (let kill = 1; kill <= opts.kills; kill++) {
     const delay = rng.nextInt(opts.maxDelayMs + 1);
     const run = await killOnce(dir, delay);
-    if (kill > 1 && run.resumedFrom !== previous) failures.push(`kill ${kill}: the child resumed from step ${run.resumedFrom}, expected ${previous}`);
+    if (kill > 1 && run.resumedFrom !== previous)
+      failures.push(`kill ${kill}: the child resumed from step ${run.resumedFrom}, expected ${previous}`);
     const leftovers = (await fs.readdir(dir)).filter((n) => n.includes('.tmp-')).length;
     let loadedStep = -1;
     try {
@@ -120,11 +144,21 @@ async function main(): Promise<void> {
       failures.push(`kill ${kill}: ${(error as Error).message}`);
     }
     // The newest complete checkpoint is the last one announced, or one being announced when the kill hit.
-    if (loadedStep < run.lastSaved) failures.push(`kill ${kill}: loaded step ${loadedStep}, but step ${run.lastSaved} had been saved`);
+    if (loadedStep < run.lastSaved)
+      failures.push(`kill ${kill}: loaded step ${loadedStep}, but step ${run.lastSaved} had been saved`);
     if (loadedStep <= previous) failures.push(`kill ${kill}: no progress (step ${loadedStep} after ${previous})`);
-    records.push({ kill, killedAfterMs: run.afterMs, savesSeen: run.saves, loadedStep, leftoverTemporaries: leftovers });
+    records.push({
+      kill,
+      killedAfterMs: run.afterMs,
+      savesSeen: run.saves,
+      loadedStep,
+      leftoverTemporaries: leftovers,
+    });
     previous = loadedStep;
-    if (!opts.json) process.stdout.write(`kill ${kill}/${opts.kills}: after ${run.afterMs} ms, ${run.saves} save(s); loads step ${loadedStep}${leftovers > 0 ? '; killed mid-write' : ''}\n`);
+    if (!opts.json)
+      process.stdout.write(
+        `kill ${kill}/${opts.kills}: after ${run.afterMs} ms, ${run.saves} save(s); loads step ${loadedStep}${leftovers > 0 ? '; killed mid-write' : ''}\n`,
+      );
   }
   const summary = {
     kills: opts.kills,
@@ -136,7 +170,9 @@ async function main(): Promise<void> {
   };
   if (opts.json) console.log(JSON.stringify({ ...summary, records }));
   else {
-    console.log(`survived ${summary.survived}/${summary.kills} kills (${summary.midWrite} landed while a checkpoint was being written); training reached step ${summary.finalStep}`);
+    console.log(
+      `survived ${summary.survived}/${summary.kills} kills (${summary.midWrite} landed while a checkpoint was being written); training reached step ${summary.finalStep}`,
+    );
     for (const f of failures) console.log(`FAILED ${f}`);
   }
   if (opts.dir === undefined) await fs.rm(dir, { recursive: true, force: true });

@@ -63,8 +63,13 @@ function parseOptions(argv: string[]): SoakOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      steps: { type: 'string' }, every: { type: 'string' }, backend: { type: 'string' },
-      images: { type: 'string' }, 'batch-size': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' },
+      steps: { type: 'string' },
+      every: { type: 'string' },
+      backend: { type: 'string' },
+      images: { type: 'string' },
+      'batch-size': { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
   if (values.help === true) {
@@ -94,7 +99,10 @@ async function loadData(count: number, seed: number): Promise<{ data: ImageDatas
     const rng = new Rng(seed);
     const pixels = Uint8Array.from({ length: count * 28 * 28 }, () => rng.nextInt(256));
     const labels = Array.from({ length: count }, (_, i) => i % 10);
-    const data = ImageDataset.fromPixels(pixels, [count, 28, 28, 1], labels, { numClasses: 10, source: 'random pixels' });
+    const data = ImageDataset.fromPixels(pixels, [count, 28, 28, 1], labels, {
+      numClasses: 10,
+      source: 'random pixels',
+    });
     return { data, source: `random images (MNIST unavailable: ${(error as Error).message})` };
   }
 }
@@ -102,7 +110,9 @@ async function loadData(count: number, seed: number): Promise<{ data: ImageDatas
 /** A small MLP CGAN on 28×28×1 images (label embedding), much smaller than the seed-002 net. */
 function smallCgan(seed: number): Gan {
   return createCGAN({
-    numClasses: 10, latentDim: 32, seed,
+    numClasses: 10,
+    latentDim: 32,
+    seed,
     generator: { hiddenUnits: [64, 128] },
     discriminator: { hiddenUnits: [128, 64] },
   });
@@ -119,7 +129,15 @@ function measure(step: number, msPerStep: number): MemoryFigures {
   (globalThis as { gc?: () => void }).gc?.();
   const { numTensors, numBytes } = tf.memory();
   const { rss, heapUsed } = process.memoryUsage();
-  return { step, numTensors, numBytes, rssMb: rss / 2 ** 20, heapUsedMb: heapUsed / 2 ** 20, wasmHeapMb: wasmHeapMb(), msPerStep };
+  return {
+    step,
+    numTensors,
+    numBytes,
+    rssMb: rss / 2 ** 20,
+    heapUsedMb: heapUsed / 2 ** 20,
+    wasmHeapMb: wasmHeapMb(),
+    msPerStep,
+  };
 }
 
 const HEADER = `${'step'.padStart(7)} ${'numTensors'.padStart(10)} ${'numBytes'.padStart(12)} ${'RSS MB'.padStart(8)} ${'V8 heap MB'.padStart(10)} ${'wasm heap MB'.padStart(12)} ${'ms/step'.padStart(8)}`;
@@ -134,7 +152,10 @@ function verdict(first: MemoryFigures, last: MemoryFigures): { line: string; lea
   const tensorsGrew = last.numTensors > first.numTensors;
   const bytesGrew = last.numBytes > first.numBytes;
   const sign = (n: number): string => (n >= 0 ? `+${n.toFixed(1)}` : n.toFixed(1));
-  const wasm = first.wasmHeapMb === null || last.wasmHeapMb === null ? '' : `; wasm heap ${first.wasmHeapMb.toFixed(1)} → ${last.wasmHeapMb.toFixed(1)} MB`;
+  const wasm =
+    first.wasmHeapMb === null || last.wasmHeapMb === null
+      ? ''
+      : `; wasm heap ${first.wasmHeapMb.toFixed(1)} → ${last.wasmHeapMb.toFixed(1)} MB`;
   const line = [
     `verdict (step ${first.step} → ${last.step}):`,
     `numTensors ${first.numTensors} → ${last.numTensors} (${tensorsGrew ? 'GREW' : last.numTensors === first.numTensors ? 'equal' : 'shrank'});`,
@@ -152,8 +173,12 @@ async function main(): Promise<number> {
   const { data, source } = await loadData(options.images, options.seed);
   const gan = smallCgan(options.seed);
   const stepsPerEpoch = data.batchCount(options.batchSize);
-  console.log(`soak: ${options.steps} steps, report every ${options.every}; backend ${backend.name}; data: ${source}; batch ${options.batchSize}`);
-  console.log(`      MLP CGAN G 32→64→128→784, D 784→128→64→1; ${stepsPerEpoch} steps per epoch; gc before each report: ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'yes' : 'no'}`);
+  console.log(
+    `soak: ${options.steps} steps, report every ${options.every}; backend ${backend.name}; data: ${source}; batch ${options.batchSize}`,
+  );
+  console.log(
+    `      MLP CGAN G 32→64→128→784, D 784→128→64→1; ${stepsPerEpoch} steps per epoch; gc before each report: ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'yes' : 'no'}`,
+  );
   console.log(HEADER);
 
   const reports: MemoryFigures[] = [];
@@ -162,19 +187,21 @@ async function main(): Promise<number> {
   await gan.fit(data, {
     epochs: Math.ceil(options.steps / stepsPerEpoch),
     batchSize: options.batchSize,
-    callbacks: [{
-      onBatchEnd: ({ step }) => {
-        if (step % options.every === 0 || step === options.steps) {
-          const now = Date.now();
-          const stepsInWindow = step - (reports.at(-1)?.step ?? 0);
-          const figures = measure(step, (now - windowStart) / stepsInWindow);
-          windowStart = now;
-          reports.push(figures);
-          console.log(formatRow(figures));
-        }
-        if (step >= options.steps) gan.trainer.stopTraining();
+    callbacks: [
+      {
+        onBatchEnd: ({ step }) => {
+          if (step % options.every === 0 || step === options.steps) {
+            const now = Date.now();
+            const stepsInWindow = step - (reports.at(-1)?.step ?? 0);
+            const figures = measure(step, (now - windowStart) / stepsInWindow);
+            windowStart = now;
+            reports.push(figures);
+            console.log(formatRow(figures));
+          }
+          if (step >= options.steps) gan.trainer.stopTraining();
+        },
       },
-    }],
+    ],
   });
   const seconds = (Date.now() - started) / 1000;
   gan.dispose();

@@ -19,12 +19,27 @@ import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  classDiversity, evaluateImages, featureStatistics, fileSystemHandler, formatMetricsTable, initBackend, loadMnist, loadMnistClassifier, metricsRecord,
-  MnistClassifier, Rng, writeFileAtomic, writeReferenceStatistics, type BackendName, type MnistClassifierInfo,
+  classDiversity,
+  evaluateImages,
+  featureStatistics,
+  fileSystemHandler,
+  formatMetricsTable,
+  initBackend,
+  loadMnist,
+  loadMnistClassifier,
+  metricsRecord,
+  MnistClassifier,
+  Rng,
+  writeFileAtomic,
+  writeReferenceStatistics,
+  type BackendName,
+  type MnistClassifierInfo,
 } from '../src/index';
 
 const program = new Command('train-classifier')
-  .description('Train the MNIST classifier behind gankit\'s sample-quality metrics and cache the real test set\'s feature statistics.')
+  .description(
+    "Train the MNIST classifier behind gankit's sample-quality metrics and cache the real test set's feature statistics.",
+  )
   .option('--epochs <n>', 'epochs over the 60,000 training images', Number, 8)
   .option('--batch-size <n>', 'images per batch', Number, 128)
   .option('--seed <n>', 'seed of the initial weights and the shuffling', Number, 1)
@@ -32,9 +47,17 @@ const program = new Command('train-classifier')
   .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu', 'tensorflow']))
   .option('--stats-only', 'keep the saved model; recompute the statistics and info.json', false)
   .parse();
-const opts = program.opts<{ epochs: number; batchSize: number; seed: number; out: string; backend?: BackendName; statsOnly: boolean }>();
+const opts = program.opts<{
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  out: string;
+  backend?: BackendName;
+  statsOnly: boolean;
+}>();
 
-const ARCHITECTURE = 'conv3x3(16)-conv3x3(16)-maxpool2-conv3x3(32)-conv3x3(32)-maxpool2-dense(128, relu: the features)-dropout(0.4)-dense(10, softmax); valid padding, ReLU';
+const ARCHITECTURE =
+  'conv3x3(16)-conv3x3(16)-maxpool2-conv3x3(32)-conv3x3(32)-maxpool2-dense(128, relu: the features)-dropout(0.4)-dense(10, softmax); valid padding, ReLU';
 const FEATURE_LAYER = 'features';
 const REFERENCE = 'test-features';
 const BASE_LR = 1e-3;
@@ -43,18 +66,31 @@ const LR_DECAY = 0.7;
 function buildModel(seed: number): tfl.Sequential {
   const rng = new Rng(seed);
   const init = () => tfl.initializers.heNormal({ seed: rng.nextSeed() });
-  const conv = (filters: number, first = false) => tfl.layers.conv2d({
-    ...(first ? { inputShape: [28, 28, 1] } : {}), filters, kernelSize: 3, activation: 'relu', kernelInitializer: init(),
-  });
+  const conv = (filters: number, first = false) =>
+    tfl.layers.conv2d({
+      ...(first ? { inputShape: [28, 28, 1] } : {}),
+      filters,
+      kernelSize: 3,
+      activation: 'relu',
+      kernelInitializer: init(),
+    });
   return tfl.sequential({
     name: 'mnist_classifier',
     layers: [
-      conv(16, true), conv(16), tfl.layers.maxPooling2d({ poolSize: 2 }),
-      conv(32), conv(32), tfl.layers.maxPooling2d({ poolSize: 2 }),
+      conv(16, true),
+      conv(16),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      conv(32),
+      conv(32),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(), name: FEATURE_LAYER }),
       tfl.layers.dropout({ rate: 0.4 }),
-      tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: rng.nextSeed() }) }),
+      tfl.layers.dense({
+        units: 10,
+        activation: 'softmax',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: rng.nextSeed() }),
+      }),
     ],
   });
 }
@@ -63,7 +99,9 @@ async function accuracy(model: tfl.LayersModel, images: tf.Tensor4D, labels: Int
   let hits = 0;
   for (let start = 0; start < labels.length; start += 1000) {
     const n = Math.min(1000, labels.length - start);
-    const predicted = tf.tidy(() => tf.argMax(model.apply(tf.slice(images, [start, 0, 0, 0], [n, -1, -1, -1]), { training: false }) as tf.Tensor, 1));
+    const predicted = tf.tidy(() =>
+      tf.argMax(model.apply(tf.slice(images, [start, 0, 0, 0], [n, -1, -1, -1]), { training: false }) as tf.Tensor, 1),
+    );
     const values = await predicted.data();
     predicted.dispose();
     for (let i = 0; i < n; i++) if (values[i] === labels[start + i]) hits++;
@@ -93,7 +131,9 @@ async function train(model: tfl.Sequential, trainSet: Awaited<ReturnType<typeof 
       acc += a;
       steps++;
     }
-    console.log(`epoch ${epoch + 1}/${opts.epochs}: lr ${lr.toExponential(2)}  loss ${(loss / steps).toFixed(4)}  train acc ${(acc / steps).toFixed(4)}  ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    console.log(
+      `epoch ${epoch + 1}/${opts.epochs}: lr ${lr.toExponential(2)}  loss ${(loss / steps).toFixed(4)}  train acc ${(acc / steps).toFixed(4)}  ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    );
   }
   return (Date.now() - started) / 1000;
 }
@@ -118,14 +158,27 @@ async function main(): Promise<void> {
     await model.save(fileSystemHandler(out));
     const weightsBytes = (await fs.stat(path.join(out, 'weights.bin'))).size;
     info = {
-      testAccuracy: NaN, epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed, parameters: model.countParams(), weightsBytes,
+      testAccuracy: NaN,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      seed: opts.seed,
+      parameters: model.countParams(),
+      weightsBytes,
       architecture: `${ARCHITECTURE}; Adam, learning rate ${BASE_LR} × ${LR_DECAY}^epoch, sparse categorical cross-entropy; ${seconds.toFixed(0)} s on ${backend.name}`,
-      date: new Date().toISOString(), tfjsVersion: tf.version_core,
-      inputShape: [28, 28, 1], inputRange: [-1, 1], featureLayer: FEATURE_LAYER, featureDim: 128, numClasses: 10, referenceStatistics: REFERENCE,
+      date: new Date().toISOString(),
+      tfjsVersion: tf.version_core,
+      inputShape: [28, 28, 1],
+      inputRange: [-1, 1],
+      featureLayer: FEATURE_LAYER,
+      featureDim: 128,
+      numClasses: 10,
+      referenceStatistics: REFERENCE,
     };
   }
   info.testAccuracy = await accuracy(model, testSet.images, testLabels);
-  console.log(`test accuracy ${(100 * info.testAccuracy).toFixed(2)}% (${info.parameters} parameters, weights.bin ${(info.weightsBytes / 1024).toFixed(0)} kB)`);
+  console.log(
+    `test accuracy ${(100 * info.testAccuracy).toFixed(2)}% (${info.parameters} parameters, weights.bin ${(info.weightsBytes / 1024).toFixed(0)} kB)`,
+  );
 
   // The real test set's statistics, through the same feature extractor the metrics use.
   const extractor = new MnistClassifier(model, info, null, out);
@@ -145,7 +198,11 @@ async function main(): Promise<void> {
   info.realTrainMetrics = metricsRecord(metrics);
   await writeFileAtomic(path.join(out, 'info.json'), JSON.stringify(info, null, 2) + '\n');
   console.log(formatMetricsTable({ 'real train (10k)': metrics }));
-  const sizes = await Promise.all(['model.json', 'weights.bin', 'info.json', `${REFERENCE}.json`, `${REFERENCE}.bin`].map(async (f) => `${f} ${((await fs.stat(path.join(out, f))).size / 1024).toFixed(1)} kB`));
+  const sizes = await Promise.all(
+    ['model.json', 'weights.bin', 'info.json', `${REFERENCE}.json`, `${REFERENCE}.bin`].map(
+      async (f) => `${f} ${((await fs.stat(path.join(out, f))).size / 1024).toFixed(1)} kB`,
+    ),
+  );
   console.log(`wrote ${out}: ${sizes.join(', ')}`);
   tf.dispose([real.images]);
   real.dispose();

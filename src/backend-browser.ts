@@ -56,7 +56,10 @@ function softwareWebGLRenderer(): string | null {
   try {
     const offscreen = typeof OffscreenCanvas === 'undefined' ? null : new OffscreenCanvas(1, 1).getContext('webgl2');
     const canvas = typeof document === 'undefined' ? null : document.createElement('canvas');
-    const gl = (offscreen ?? canvas?.getContext('webgl2') ?? canvas?.getContext('webgl') ?? null) as WebGLRenderingContext | null;
+    const gl = (offscreen ??
+      canvas?.getContext('webgl2') ??
+      canvas?.getContext('webgl') ??
+      null) as WebGLRenderingContext | null;
     if (gl === null) return null;
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     const renderer = String(gl.getParameter(info === null ? gl.RENDERER : info.UNMASKED_RENDERER_WEBGL));
@@ -110,9 +113,11 @@ async function attempt(name: BrowserBackendName, options: InitBrowserBackendOpti
  */
 export function initBrowserBackend(options: InitBrowserBackendOptions = {}): Promise<BrowserBackendChoice> {
   const prefer = options.prefer ?? ALL;
-  if (!Array.isArray(prefer) || prefer.length === 0) throw new GanConfigError('prefer', `expected a non-empty list of ${ALL.join(', ')}`);
+  if (!Array.isArray(prefer) || prefer.length === 0)
+    throw new GanConfigError('prefer', `expected a non-empty list of ${ALL.join(', ')}`);
   for (const name of prefer) {
-    if (!ALL.includes(name)) throw new GanConfigError('prefer', `expected backends among ${ALL.join(', ')}, got '${String(name)}'`);
+    if (!ALL.includes(name))
+      throw new GanConfigError('prefer', `expected backends among ${ALL.join(', ')}, got '${String(name)}'`);
   }
   if (chosen !== null) return chosen;
   const run = async (): Promise<BrowserBackendChoice> => {

@@ -73,9 +73,17 @@ async function tryWasm(): Promise<boolean> {
 
 async function select(requested: BackendName | undefined): Promise<BackendChoice> {
   if (requested !== undefined) {
-    const ok = requested === 'tensorflow' ? await tryTensorflow() : requested === 'wasm' ? await tryWasm() : await tf.setBackend('cpu');
+    const ok =
+      requested === 'tensorflow'
+        ? await tryTensorflow()
+        : requested === 'wasm'
+          ? await tryWasm()
+          : await tf.setBackend('cpu');
     if (!ok) {
-      const hint = requested === 'tensorflow' ? ' (is @tensorflow/tfjs-node installed? it needs libtensorflow, downloaded at its install)' : '';
+      const hint =
+        requested === 'tensorflow'
+          ? ' (is @tensorflow/tfjs-node installed? it needs libtensorflow, downloaded at its install)'
+          : '';
       throw new GanConfigError('backend', `backend '${requested}' could not be started${hint}`);
     }
     return { name: requested, reason: 'requested' };
@@ -102,7 +110,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const fromEnv = process.env.GANKIT_BACKEND;
   const requested = options.backend ?? (fromEnv === undefined || fromEnv === '' ? undefined : (fromEnv as BackendName));
   if (requested !== undefined && !BACKENDS.includes(requested)) {
-    throw new GanConfigError(options.backend !== undefined ? 'backend' : 'GANKIT_BACKEND', `expected one of ${BACKENDS.join(', ')}, got '${requested}'`);
+    throw new GanConfigError(
+      options.backend !== undefined ? 'backend' : 'GANKIT_BACKEND',
+      `expected one of ${BACKENDS.join(', ')}, got '${requested}'`,
+    );
   }
   if (choice !== null) return choice;
   if (pending !== null) return pending;

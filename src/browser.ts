@@ -15,29 +15,68 @@
  *
  * @packageDocumentation
  */
-export { initBrowserBackend, type BrowserBackendName, type BrowserBackendChoice, type InitBrowserBackendOptions } from './backend-browser';
+export {
+  initBrowserBackend,
+  type BrowserBackendName,
+  type BrowserBackendChoice,
+  type InitBrowserBackendOptions,
+} from './backend-browser';
 export { patchWasmKernels } from './kernels/wasm';
 export { patchCpuKernels } from './kernels/cpu';
-export { GankitError, GanConfigError, DataFormatError, CheckpointError, TrainingDivergedError, NodeOnlyError } from './errors';
+export {
+  GankitError,
+  GanConfigError,
+  DataFormatError,
+  CheckpointError,
+  TrainingDivergedError,
+  NodeOnlyError,
+} from './errors';
 export { Rng, tfSeed } from './random';
 
 export * from './nets/index';
 export * from './conditioning/index';
 export * from './losses/index';
 
-export { GanTrainer, createAdam, type GanTrainerArgs, type AdamOptions, type FitOptions, type TrainHistory, type EpochProgress } from './train/trainer';
+export {
+  GanTrainer,
+  createAdam,
+  type GanTrainerArgs,
+  type AdamOptions,
+  type FitOptions,
+  type TrainHistory,
+  type EpochProgress,
+} from './train/trainer';
 export type { TrainerCallback, StepLogs, EpochLogs, TrainBeginInfo, TrainEndLogs } from './train/callbacks';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 
 export {
-  Gan, createGAN, createCGAN, createACGAN, createInfoGAN,
-  type GanConfig, type CreateGanOptions, type CreateCganOptions, type CreateAcganOptions, type CreateInfoGanOptions, type Architecture,
-  type GanFitOptions, type RollbackOptions, type RollbackInfo, type NamedConfig, type PerNet,
+  Gan,
+  createGAN,
+  createCGAN,
+  createACGAN,
+  createInfoGAN,
+  type GanConfig,
+  type CreateGanOptions,
+  type CreateCganOptions,
+  type CreateAcganOptions,
+  type CreateInfoGanOptions,
+  type Architecture,
+  type GanFitOptions,
+  type RollbackOptions,
+  type RollbackInfo,
+  type NamedConfig,
+  type PerNet,
 } from './gan';
 export { EmaGenerator, emaGenerator, type EmaOptions } from './train/ema';
 export { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './train/batch-norm-statistics';
 
-export { ImageDataset, type DataBatch, type BatchOptions, type ImageDatasetOptions, type ImageShape } from './data/dataset';
+export {
+  ImageDataset,
+  type DataBatch,
+  type BatchOptions,
+  type ImageDatasetOptions,
+  type ImageShape,
+} from './data/dataset';
 
 export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
 export { toImageData } from './image/image-data';

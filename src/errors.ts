@@ -55,7 +55,9 @@ export class TrainingDivergedError extends GankitError {
   /** The value read back (NaN, Infinity or -Infinity). */
   readonly value: number;
   constructor(step: number, loss: 'discriminator' | 'generator', value: number) {
-    super(`step ${step}: the ${loss} loss is ${value}; training diverged (lower the learning rate, check the data range, or try another loss)`);
+    super(
+      `step ${step}: the ${loss} loss is ${value}; training diverged (lower the learning rate, check the data range, or try another loss)`,
+    );
     this.step = step;
     this.loss = loss;
     this.value = value;

@@ -13,7 +13,13 @@ import type { GanLoss } from './losses/types';
 import type { AuxiliaryTask } from './losses/auxiliary';
 import { auxiliaryFromConfig, lossFromConfig } from './losses/registry';
 import { fileSystemHandler, writeFileAtomic } from './io/file-system';
-import { CHECKPOINT_FORMAT_VERSION, STATE_FILE, resolveCheckpoint, writeCheckpointDirectory, type CheckpointState } from './train/checkpoint';
+import {
+  CHECKPOINT_FORMAT_VERSION,
+  STATE_FILE,
+  resolveCheckpoint,
+  writeCheckpointDirectory,
+  type CheckpointState,
+} from './train/checkpoint';
 import { restoreOptimizerState, saveNetState } from './train/net-state';
 import type { AdamPowers } from './train/adam-powers';
 import { registerGankitLayers } from './nets/custom-layers';
@@ -32,9 +38,18 @@ export async function saveGan(gan: Gan, dir: string): Promise<void> {
       if (saved.powers !== null) adamPowers[name] = saved.powers;
     }
     const state: CheckpointState = {
-      format: 'gankit-checkpoint', formatVersion: CHECKPOINT_FORMAT_VERSION, gankitVersion: VERSION, tfjsVersion: tf.version_core,
-      savedAt: new Date().toISOString(), config: gan.config, step: gan.trainer.step, epoch: gan.trainer.epoch,
-      epochProgress: gan.trainer.epochProgress, rngState: gan.trainer.rng.getState(), optimizers, adamPowers,
+      format: 'gankit-checkpoint',
+      formatVersion: CHECKPOINT_FORMAT_VERSION,
+      gankitVersion: VERSION,
+      tfjsVersion: tf.version_core,
+      savedAt: new Date().toISOString(),
+      config: gan.config,
+      step: gan.trainer.step,
+      epoch: gan.trainer.epoch,
+      epochProgress: gan.trainer.epochProgress,
+      rngState: gan.trainer.rng.getState(),
+      optimizers,
+      adamPowers,
     };
     await writeFileAtomic(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 2));
   });
@@ -80,13 +95,19 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
     const auxiliary = options.auxiliary ?? savedAuxiliary(config, path.join(root, STATE_FILE));
     const imageShape = discriminator.inputs[0].shape.slice(1);
     if (imageShape.some((d, i) => d !== config.imageShape[i])) {
-      throw new CheckpointError(path.join(root, 'discriminator'), `takes images of shape [${imageShape}] but the config says [${config.imageShape}]`);
+      throw new CheckpointError(
+        path.join(root, 'discriminator'),
+        `takes images of shape [${imageShape}] but the config says [${config.imageShape}]`,
+      );
     }
     gan = new Gan(generator, discriminator, loss ?? unknownLoss(config.loss.name), config, undefined, auxiliary);
   } catch (error) {
     disposeModels();
     if (error instanceof CheckpointError) throw error;
-    throw new CheckpointError(path.join(root, STATE_FILE), `does not fit the saved models (${(error as Error).message})`);
+    throw new CheckpointError(
+      path.join(root, STATE_FILE),
+      `does not fit the saved models (${(error as Error).message})`,
+    );
   }
   try {
     gan.trainer.step = state.step;
@@ -119,16 +140,26 @@ function savedAuxiliary(config: GanConfig, file: string): AuxiliaryTask | undefi
   try {
     task = auxiliaryFromConfig(named);
   } catch (error) {
-    throw new CheckpointError(file, `config.auxiliary: cannot rebuild the task '${named.name}' (${(error as Error).message})`);
+    throw new CheckpointError(
+      file,
+      `config.auxiliary: cannot rebuild the task '${named.name}' (${(error as Error).message})`,
+    );
   }
-  if (task === null) throw new CheckpointError(file, `config.auxiliary: the checkpoint was trained with the user-written auxiliary task '${named.name}'; pass it to loadGAN(dir, { auxiliary })`);
+  if (task === null)
+    throw new CheckpointError(
+      file,
+      `config.auxiliary: the checkpoint was trained with the user-written auxiliary task '${named.name}'; pass it to loadGAN(dir, { auxiliary })`,
+    );
   return task;
 }
 
 /** A stand-in loss for checkpoints trained with a custom loss: generating works, training says what to do. */
 function unknownLoss(name: string): GanLoss {
   const fail = (): never => {
-    throw new GanConfigError('loss', `the checkpoint was trained with the custom loss '${name}'; pass it to loadGAN(dir, { loss }) to continue training`);
+    throw new GanConfigError(
+      'loss',
+      `the checkpoint was trained with the custom loss '${name}'; pass it to loadGAN(dir, { loss }) to continue training`,
+    );
   };
   return { name, discriminatorLoss: fail, generatorLoss: fail };
 }

@@ -141,12 +141,17 @@ export interface GanFitOptions extends FitOptions {
 
 function checkRollback(policy: RollbackOptions): void {
   if (policy === null || typeof policy !== 'object' || typeof policy.rollbackTo !== 'string') {
-    throw new GanConfigError('onDivergence', `expected 'stop' or { rollbackTo: <checkpoint folder>, ... }, got ${JSON.stringify(policy)}`);
+    throw new GanConfigError(
+      'onDivergence',
+      `expected 'stop' or { rollbackTo: <checkpoint folder>, ... }, got ${JSON.stringify(policy)}`,
+    );
   }
   const factor = policy.learningRateFactor ?? 0.5;
-  if (!(factor > 0 && factor <= 1)) throw new GanConfigError('onDivergence.learningRateFactor', `expected a number in (0, 1], got ${factor}`);
+  if (!(factor > 0 && factor <= 1))
+    throw new GanConfigError('onDivergence.learningRateFactor', `expected a number in (0, 1], got ${factor}`);
   const max = policy.maxRollbacks ?? 3;
-  if (!Number.isInteger(max) || max < 0) throw new GanConfigError('onDivergence.maxRollbacks', `expected a non-negative integer, got ${max}`);
+  if (!Number.isInteger(max) || max < 0)
+    throw new GanConfigError('onDivergence.maxRollbacks', `expected a non-negative integer, got ${max}`);
 }
 
 /** Options of {@link loadGAN}. */
@@ -169,7 +174,10 @@ function splitOptimizer(optimizer: CreateGanOptions['optimizer']): GanConfig['op
 
 /** The trainer's two optimizers with the names their state files use. @internal */
 export function namedOptimizers(trainer: GanTrainer): Array<[string, tf.Optimizer]> {
-  return [['generator', trainer.generatorOptimizer], ['discriminator', trainer.discriminatorOptimizer]];
+  return [
+    ['generator', trainer.generatorOptimizer],
+    ['discriminator', trainer.discriminatorOptimizer],
+  ];
 }
 
 function isModel(x: unknown): x is tfl.LayersModel {
@@ -192,12 +200,22 @@ export class Gan {
   readonly config: GanConfig;
 
   /** Prefer {@link createGAN} / {@link createCGAN} / {@link createACGAN} / {@link createInfoGAN}; this wires already-built parts together. */
-  constructor(generator: tfl.LayersModel, discriminator: tfl.LayersModel, loss: GanLoss, config: GanConfig, readbackEvery?: number, auxiliary?: AuxiliaryTask) {
+  constructor(
+    generator: tfl.LayersModel,
+    discriminator: tfl.LayersModel,
+    loss: GanLoss,
+    config: GanConfig,
+    readbackEvery?: number,
+    auxiliary?: AuxiliaryTask,
+  ) {
     this.generator = generator;
     this.discriminator = discriminator;
     this.config = config;
     this.trainer = new GanTrainer({
-      generator, discriminator, loss, auxiliary,
+      generator,
+      discriminator,
+      loss,
+      auxiliary,
       latentDim: config.latentDim,
       numClasses: config.numClasses,
       outputActivation: config.outputActivation,
@@ -238,7 +256,8 @@ export class Gan {
         history.push(...(await this.trainer.fit(data, options)));
         return history;
       } catch (error) {
-        if (!(error instanceof TrainingDivergedError) || policy === 'stop' || rollbacks >= (policy.maxRollbacks ?? 3)) throw error;
+        if (!(error instanceof TrainingDivergedError) || policy === 'stop' || rollbacks >= (policy.maxRollbacks ?? 3))
+          throw error;
         const restoredStep = await this.restore(policy.rollbackTo);
         const factor = policy.learningRateFactor ?? 0.5;
         for (const [name, opt] of namedOptimizers(this.trainer)) {
@@ -246,7 +265,14 @@ export class Gan {
           settings.learningRate = (settings.learningRate ?? 2e-4) * factor;
           setLearningRate(opt, settings.learningRate);
         }
-        policy.onRollback?.({ error, restoredStep, learningRates: { generator: this.config.optimizer.generator.learningRate as number, discriminator: this.config.optimizer.discriminator.learningRate as number } });
+        policy.onRollback?.({
+          error,
+          restoredStep,
+          learningRates: {
+            generator: this.config.optimizer.generator.learningRate as number,
+            discriminator: this.config.optimizer.discriminator.learningRate as number,
+          },
+        });
       }
     }
   }
@@ -260,7 +286,10 @@ export class Gan {
   async restore(dir: string): Promise<number> {
     const saved = await nodeService('loadGan', 'Gan.restore')(dir, { loss: this.trainer.loss });
     try {
-      for (const [mine, theirs, name] of [[this.generator, saved.generator, 'generator'], [this.discriminator, saved.discriminator, 'discriminator']] as const) {
+      for (const [mine, theirs, name] of [
+        [this.generator, saved.generator, 'generator'],
+        [this.discriminator, saved.discriminator, 'discriminator'],
+      ] as const) {
         const a = mine.weights.map((w) => w.shape.join('x')).join(',');
         const b = theirs.weights.map((w) => w.shape.join('x')).join(',');
         if (a !== b) throw new CheckpointError(dir, `its ${name} has other weights than this GAN's`);
@@ -332,22 +361,30 @@ interface GanLayout {
 
 function buildGan(options: CreateCganOptions, conditioning: Conditioning | undefined, layout: GanLayout = {}): Gan {
   const architecture = options.architecture ?? 'mlp';
-  if (architecture !== 'mlp' && architecture !== 'dcgan') throw new GanConfigError('architecture', `expected 'mlp' or 'dcgan', got '${String(architecture)}'`);
+  if (architecture !== 'mlp' && architecture !== 'dcgan')
+    throw new GanConfigError('architecture', `expected 'mlp' or 'dcgan', got '${String(architecture)}'`);
   const conditional = conditioning !== undefined || layout.conditionalDefaults === true;
   const auxiliary = options.auxiliary;
   const codeDim = auxiliary?.codeDim ?? 0;
   // The task's head on the built D (an override of auxiliaryOutputs, or a D of your own, takes precedence).
   const head = auxiliary?.outputSize === undefined ? {} : { auxiliaryOutputs: auxiliary.outputSize };
   const imageShape = checkImageShape(options.imageShape ?? [28, 28, 1]);
-  const latentDim = checkPositiveInt(options.latentDim ?? layout.latentDim ?? (architecture === 'mlp' && !conditional ? 128 : 100), 'latentDim');
+  const latentDim = checkPositiveInt(
+    options.latentDim ?? layout.latentDim ?? (architecture === 'mlp' && !conditional ? 128 : 100),
+    'latentDim',
+  );
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   const seeds = new Rng(seed);
   const loss = options.loss ?? nonSaturatingLoss();
   const gOverrides = isModel(options.generator) ? undefined : options.generator;
   const dOverrides = isModel(options.discriminator) ? undefined : options.discriminator;
   const projected = conditioning !== undefined && options.discriminatorConditioning === 'projection';
-  const dLabels = layout.conditionDiscriminator === false ? { conditioning: undefined }
-    : projected ? { conditioning: undefined, projection: { numClasses: conditioning.numClasses } } : { conditioning };
+  const dLabels =
+    layout.conditionDiscriminator === false
+      ? { conditioning: undefined }
+      : projected
+        ? { conditioning: undefined, projection: { numClasses: conditioning.numClasses } }
+        : { conditioning };
   let generator: tfl.LayersModel;
   let discriminator: tfl.LayersModel;
   if (architecture === 'mlp') {
@@ -357,21 +394,57 @@ function buildGan(options: CreateCganOptions, conditioning: Conditioning | undef
     const gHidden = gOverrides?.hiddenUnits ?? (conditional ? [128, 256, 512, 1024] : [256]);
     const dHidden = dOverrides?.hiddenUnits ?? (conditional ? [512, 512, 512] : [256]);
     const gDefaults: MlpGeneratorArgs = conditional
-      ? { hiddenUnits: gHidden, batchNorm: gHidden.map((_, i) => i > 0), activation: 'leakyRelu', outputActivation: 'tanh' }
+      ? {
+          hiddenUnits: gHidden,
+          batchNorm: gHidden.map((_, i) => i > 0),
+          activation: 'leakyRelu',
+          outputActivation: 'tanh',
+        }
       : { hiddenUnits: gHidden, activation: 'relu', outputActivation: 'sigmoid' };
     const dDefaults: MlpDiscriminatorArgs = conditional
       ? { hiddenUnits: dHidden, dropout: dHidden.map((_, i) => (i > 0 ? 0.4 : 0)), activation: 'leakyRelu' }
       : { hiddenUnits: dHidden, activation: 'relu' };
-    generator = isModel(options.generator) ? options.generator : mlpGenerator({ ...gDefaults, ...gOverrides, latentDim: latentDim + codeDim, imageShape, conditioning, seed: seeds.nextSeed() });
-    discriminator = isModel(options.discriminator) ? options.discriminator : mlpDiscriminator({ ...dDefaults, ...head, ...dOverrides, imageShape, ...dLabels, seed: seeds.nextSeed() });
+    generator = isModel(options.generator)
+      ? options.generator
+      : mlpGenerator({
+          ...gDefaults,
+          ...gOverrides,
+          latentDim: latentDim + codeDim,
+          imageShape,
+          conditioning,
+          seed: seeds.nextSeed(),
+        });
+    discriminator = isModel(options.discriminator)
+      ? options.discriminator
+      : mlpDiscriminator({ ...dDefaults, ...head, ...dOverrides, imageShape, ...dLabels, seed: seeds.nextSeed() });
   } else {
-    generator = isModel(options.generator) ? options.generator : dcganGenerator({ ...(gOverrides as DcganGeneratorArgs), latentDim: latentDim + codeDim, imageShape, conditioning, seed: seeds.nextSeed() });
-    discriminator = isModel(options.discriminator) ? options.discriminator : dcganDiscriminator({ ...head, ...(dOverrides as DcganDiscriminatorArgs), imageShape, ...dLabels, seed: seeds.nextSeed() });
+    generator = isModel(options.generator)
+      ? options.generator
+      : dcganGenerator({
+          ...(gOverrides as DcganGeneratorArgs),
+          latentDim: latentDim + codeDim,
+          imageShape,
+          conditioning,
+          seed: seeds.nextSeed(),
+        });
+    discriminator = isModel(options.discriminator)
+      ? options.discriminator
+      : dcganDiscriminator({
+          ...head,
+          ...(dOverrides as DcganDiscriminatorArgs),
+          imageShape,
+          ...dLabels,
+          seed: seeds.nextSeed(),
+        });
   }
   const custom = isModel(options.generator) || isModel(options.discriminator);
-  const outputActivation: OutputActivation = (gOverrides?.outputActivation as OutputActivation | undefined) ?? (architecture === 'mlp' && !conditional ? 'sigmoid' : 'tanh');
+  const outputActivation: OutputActivation =
+    (gOverrides?.outputActivation as OutputActivation | undefined) ??
+    (architecture === 'mlp' && !conditional ? 'sigmoid' : 'tanh');
   const config: GanConfig = {
-    latentDim, imageShape, numClasses: conditioning?.numClasses ?? 0,
+    latentDim,
+    imageShape,
+    numClasses: conditioning?.numClasses ?? 0,
     architecture: custom ? 'custom' : architecture,
     outputActivation,
     loss: lossConfig(loss),
@@ -420,12 +493,17 @@ export function createGAN(options: CreateGanOptions = {}): Gan {
 export function createCGAN(options: CreateCganOptions = {}): Gan {
   const architecture = options.architecture ?? 'mlp';
   const numClasses = checkPositiveInt(options.numClasses ?? options.conditioning?.numClasses ?? 10, 'numClasses');
-  const conditioning = options.conditioning ?? (architecture === 'dcgan' ? channelConcat({ numClasses }) : labelEmbedding({ numClasses }));
+  const conditioning =
+    options.conditioning ?? (architecture === 'dcgan' ? channelConcat({ numClasses }) : labelEmbedding({ numClasses }));
   if (conditioning.numClasses !== numClasses) {
-    throw new GanConfigError('numClasses', `is ${numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`);
+    throw new GanConfigError(
+      'numClasses',
+      `is ${numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`,
+    );
   }
   const dc = options.discriminatorConditioning;
-  if (dc !== undefined && dc !== 'input' && dc !== 'projection') throw new GanConfigError('discriminatorConditioning', `expected 'input' or 'projection', got '${String(dc)}'`);
+  if (dc !== undefined && dc !== 'input' && dc !== 'projection')
+    throw new GanConfigError('discriminatorConditioning', `expected 'input' or 'projection', got '${String(dc)}'`);
   return buildGan(options, conditioning);
 }
 
@@ -466,15 +544,27 @@ export interface CreateAcganOptions extends Omit<CreateCganOptions, 'discriminat
  */
 export function createACGAN(options: CreateAcganOptions = {}): Gan {
   if ((options as CreateCganOptions).discriminatorConditioning !== undefined) {
-    throw new GanConfigError('discriminatorConditioning', "ACGAN's discriminator takes the image alone (its class head predicts the label); use createCGAN({ auxiliary: acganTask() }) for a D that also takes labels");
+    throw new GanConfigError(
+      'discriminatorConditioning',
+      "ACGAN's discriminator takes the image alone (its class head predicts the label); use createCGAN({ auxiliary: acganTask() }) for a D that also takes labels",
+    );
   }
   const architecture = options.architecture ?? 'mlp';
-  const numClasses = checkPositiveInt(options.numClasses ?? options.conditioning?.numClasses ?? options.auxiliary?.numClasses ?? 10, 'numClasses');
-  const conditioning = options.conditioning ?? (architecture === 'dcgan' ? channelConcat({ numClasses }) : labelEmbedding({ numClasses }));
+  const numClasses = checkPositiveInt(
+    options.numClasses ?? options.conditioning?.numClasses ?? options.auxiliary?.numClasses ?? 10,
+    'numClasses',
+  );
+  const conditioning =
+    options.conditioning ?? (architecture === 'dcgan' ? channelConcat({ numClasses }) : labelEmbedding({ numClasses }));
   if (conditioning.numClasses !== numClasses) {
-    throw new GanConfigError('numClasses', `is ${numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`);
+    throw new GanConfigError(
+      'numClasses',
+      `is ${numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`,
+    );
   }
-  const auxiliary = options.auxiliary ?? acganTask({ numClasses, weight: options.classWeight, generatorWeight: options.generatorClassWeight });
+  const auxiliary =
+    options.auxiliary ??
+    acganTask({ numClasses, weight: options.classWeight, generatorWeight: options.generatorClassWeight });
   return buildGan({ ...options, auxiliary }, conditioning, { conditionDiscriminator: false });
 }
 
@@ -523,9 +613,14 @@ export interface CreateInfoGanOptions extends CreateGanOptions {
  * @throws {@link GanConfigError} for a bad code count or weight.
  */
 export function createInfoGAN(options: CreateInfoGanOptions = {}): Gan {
-  const auxiliary = options.auxiliary ?? infoGanTask({
-    categorical: options.categorical ?? 10, continuous: options.continuous ?? 2, weight: options.infoWeight,
-    continuousWeight: options.continuousWeight, continuousLoss: options.continuousLoss,
-  });
+  const auxiliary =
+    options.auxiliary ??
+    infoGanTask({
+      categorical: options.categorical ?? 10,
+      continuous: options.continuous ?? 2,
+      weight: options.infoWeight,
+      continuousWeight: options.continuousWeight,
+      continuousLoss: options.continuousLoss,
+    });
   return buildGan({ ...options, auxiliary }, undefined, { conditionalDefaults: true, latentDim: 62 });
 }

@@ -10,26 +10,64 @@ import './node-services';
 export { initBackend, backendChoice, type BackendName, type BackendChoice, type InitBackendOptions } from './backend';
 export { patchWasmKernels } from './kernels/wasm';
 export { patchCpuKernels } from './kernels/cpu';
-export { GankitError, GanConfigError, DataFormatError, CheckpointError, TrainingDivergedError, NodeOnlyError } from './errors';
+export {
+  GankitError,
+  GanConfigError,
+  DataFormatError,
+  CheckpointError,
+  TrainingDivergedError,
+  NodeOnlyError,
+} from './errors';
 export { Rng, tfSeed } from './random';
 
 export * from './nets/index';
 export * from './conditioning/index';
 export * from './losses/index';
 
-export { GanTrainer, createAdam, type GanTrainerArgs, type AdamOptions, type FitOptions, type TrainHistory, type EpochProgress } from './train/trainer';
+export {
+  GanTrainer,
+  createAdam,
+  type GanTrainerArgs,
+  type AdamOptions,
+  type FitOptions,
+  type TrainHistory,
+  type EpochProgress,
+} from './train/trainer';
 export type { TrainerCallback, StepLogs, EpochLogs, TrainBeginInfo, TrainEndLogs } from './train/callbacks';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 
 export {
-  Gan, createGAN, createCGAN, type GanConfig, type CreateGanOptions, type CreateCganOptions, type LoadGanOptions, type Architecture,
-  type GanFitOptions, type RollbackOptions, type RollbackInfo, type NamedConfig, type PerNet,
+  Gan,
+  createGAN,
+  createCGAN,
+  type GanConfig,
+  type CreateGanOptions,
+  type CreateCganOptions,
+  type LoadGanOptions,
+  type Architecture,
+  type GanFitOptions,
+  type RollbackOptions,
+  type RollbackInfo,
+  type NamedConfig,
+  type PerNet,
 } from './gan';
 export { loadGAN } from './gan-checkpoint';
 
-export { ImageDataset, type DataBatch, type BatchOptions, type ImageDatasetOptions, type ImageShape } from './data/dataset';
+export {
+  ImageDataset,
+  type DataBatch,
+  type BatchOptions,
+  type ImageDatasetOptions,
+  type ImageShape,
+} from './data/dataset';
 export { parseIdx, readIdxFile, type IdxArray, type IdxDtype } from './data/idx';
-export { loadMnist, loadFashionMnist, MNIST_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, type MnistOptions } from './data/mnist';
+export {
+  loadMnist,
+  loadFashionMnist,
+  MNIST_CLASS_NAMES,
+  FASHION_MNIST_CLASS_NAMES,
+  type MnistOptions,
+} from './data/mnist';
 
 export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
 export { encodePng, decodePng, saveImageGrid, saveLossPlot } from './image/png';
@@ -40,10 +78,21 @@ export { lossPlotImage, type LossPlotOptions } from './image/loss-plot';
 export { progressBar, formatDuration, type ProgressBarOptions, type ProgressStream } from './callbacks/progress-bar';
 export { sampleGrids, gridFile, type SampleGridsOptions } from './callbacks/sample-grids';
 export { lossLog, parseLossLog, LOSS_LOG_HEADER, type LossLogOptions } from './callbacks/loss-log';
-export { checkpoints, saveOnInterrupt, type CheckpointsOptions, type SaveOnInterruptOptions } from './callbacks/checkpoints';
+export {
+  checkpoints,
+  saveOnInterrupt,
+  type CheckpointsOptions,
+  type SaveOnInterruptOptions,
+} from './callbacks/checkpoints';
 
 export { parseTrainingArgs, type TrainingArgs, type TrainingDefaults } from './cli/training-args';
-export { runTraining, trainingOutputs, type TrainingJob, type TrainingOutputs, type TrainingResult } from './cli/run-training';
+export {
+  runTraining,
+  trainingOutputs,
+  type TrainingJob,
+  type TrainingOutputs,
+  type TrainingResult,
+} from './cli/run-training';
 export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mnist-example';
 export { loadEmaGenerator, sampleFrom } from './cli/ema-checkpoint';
 
@@ -51,8 +100,18 @@ export { interpolateLatents, latentArithmetic, type InterpolateOptions } from '.
 
 export { VERSION } from './version';
 export {
-  saveCheckpoint, listCheckpoints, resolveCheckpoint, readCheckpointState, checkpointName, CHECKPOINT_FORMAT_VERSION,
-  type CheckpointState, type Checkpointable, type CheckpointEntry, type CheckpointKind, type ResolvedCheckpoint, type SkippedCheckpoint,
+  saveCheckpoint,
+  listCheckpoints,
+  resolveCheckpoint,
+  readCheckpointState,
+  checkpointName,
+  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointState,
+  type Checkpointable,
+  type CheckpointEntry,
+  type CheckpointKind,
+  type ResolvedCheckpoint,
+  type SkippedCheckpoint,
 } from './train/checkpoint';
 export type { AdamPowers } from './train/adam-powers';
 export { writeManifest, verifyManifest, MANIFEST_FILE, type ManifestEntry } from './io/checkpoint-manifest';

@@ -40,10 +40,12 @@ export function installNodeServices(installed: NodeServices): void {
 }
 
 const INSTEAD: Record<keyof NodeServices, string> = {
-  fileHandler: "in a web page, pass a tfjs IO handler or URL instead of a folder (e.g. 'indexeddb://name', 'downloads://name')",
+  fileHandler:
+    "in a web page, pass a tfjs IO handler or URL instead of a folder (e.g. 'indexeddb://name', 'downloads://name')",
   saveGan: "in a web page, save the nets with tfjs IO: gan.generator.save('indexeddb://my-generator')",
-  loadGan: "in a web page, load the generator with tf.loadLayersModel(url) and sample it with generateImages",
-  startDataParallel: 'in a web page, train on one thread (leave workers at 1); the WebGL/WebGPU backends already use the GPU',
+  loadGan: 'in a web page, load the generator with tf.loadLayersModel(url) and sample it with generateImages',
+  startDataParallel:
+    'in a web page, train on one thread (leave workers at 1); the WebGL/WebGPU backends already use the GPU',
 };
 
 /**
@@ -64,13 +66,20 @@ export function nodeService<K extends keyof NodeServices>(name: K, feature: stri
  * @throws {@link NodeOnlyError} for a folder where Node's services are not installed.
  * @internal
  */
-export function modelHandler(target: string | tf.io.IOHandler, mode: 'save' | 'load', feature: string): tf.io.IOHandler {
+export function modelHandler(
+  target: string | tf.io.IOHandler,
+  mode: 'save' | 'load',
+  feature: string,
+): tf.io.IOHandler {
   if (typeof target !== 'string') return target;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target)?.[1];
   if (scheme !== undefined && scheme.toLowerCase() !== 'file') {
     const handlers = mode === 'save' ? tf.io.getSaveHandlers(target) : tf.io.getLoadHandlers(target);
     if (handlers.length === 0) {
-      throw new GanConfigError('target', `no TensorFlow.js IO handler can ${mode} '${target}' here (indexeddb://, localstorage:// and downloads:// need a browser)`);
+      throw new GanConfigError(
+        'target',
+        `no TensorFlow.js IO handler can ${mode} '${target}' here (indexeddb://, localstorage:// and downloads:// need a browser)`,
+      );
     }
     return handlers[0];
   }

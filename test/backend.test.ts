@@ -13,5 +13,7 @@ test('initBackend reports its choice once and validates names', async () => {
 
 test('an unknown backend name is a GanConfigError naming the argument', async () => {
   await expect(initBackend({ backend: 'webgl' as 'cpu', log: null })).rejects.toThrow(GanConfigError);
-  await expect(initBackend({ backend: 'webgl' as 'cpu', log: null })).rejects.toThrow(/backend: expected one of tensorflow, wasm, cpu, got 'webgl'/);
+  await expect(initBackend({ backend: 'webgl' as 'cpu', log: null })).rejects.toThrow(
+    /backend: expected one of tensorflow, wasm, cpu, got 'webgl'/,
+  );
 });

@@ -5,7 +5,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  EmaGenerator, GanConfigError, createCGAN, createInfoGAN, labelEmbedding, mlpGenerator, recomputeBatchNormStatistics,
+  EmaGenerator,
+  GanConfigError,
+  createCGAN,
+  createInfoGAN,
+  labelEmbedding,
+  mlpGenerator,
+  recomputeBatchNormStatistics,
 } from '../src/index';
 import { useDefaultBackend } from './helpers';
 
@@ -16,13 +22,27 @@ beforeAll(async () => {
 const info = { latentDim: 4, numClasses: 0, outputActivation: 'tanh' as const };
 /** z 4 → Dense 6 → BN → LReLU → Dense 5 → BN → LReLU → 2×2 tanh. */
 const smallG = (): tfl.LayersModel =>
-  mlpGenerator({ latentDim: 4, imageShape: [2, 2, 1], hiddenUnits: [6, 5], batchNorm: true, activation: 'leakyRelu', outputActivation: 'tanh', seed: 3 });
+  mlpGenerator({
+    latentDim: 4,
+    imageShape: [2, 2, 1],
+    hiddenUnits: [6, 5],
+    batchNorm: true,
+    activation: 'leakyRelu',
+    outputActivation: 'tanh',
+    seed: 3,
+  });
 
-const bnLayers = (model: tfl.LayersModel): tfl.layers.Layer[] => model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
-const valuesOf = (model: tfl.LayersModel): Float32Array[] => model.weights.map((w) => w.read().dataSync() as Float32Array);
+const bnLayers = (model: tfl.LayersModel): tfl.layers.Layer[] =>
+  model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+const valuesOf = (model: tfl.LayersModel): Float32Array[] =>
+  model.weights.map((w) => w.read().dataSync() as Float32Array);
 /** The moving mean and variance of a batch-norm layer. */
 const moving = (layer: tfl.layers.Layer): { mean: Float32Array; variance: Float32Array } => {
-  const find = (name: string): Float32Array => layer.nonTrainableWeights.find((w) => w.originalName.endsWith(name))!.read().dataSync() as Float32Array;
+  const find = (name: string): Float32Array =>
+    layer.nonTrainableWeights
+      .find((w) => w.originalName.endsWith(name))!
+      .read()
+      .dataSync() as Float32Array;
   return { mean: find('moving_mean'), variance: find('moving_variance') };
 };
 /** Sets every moving statistic of `model` to values no generator produces. */
@@ -62,10 +82,15 @@ describe('recomputeBatchNormStatistics', () => {
     const got = moving(bnLayers(g)[0]);
     // The z recompute drew for its batches (seeds 2·7919 + k, see its source), through the first Dense layer.
     const dense = g.layers.find((l) => l.getClassName() === 'Dense')!;
-    const stats = [0, 1].map((k) => tf.tidy(() => {
-      const { mean, variance } = tf.moments(dense.apply(tf.randomNormal([32, 4], 0, 1, 'float32', 2 * 7919 + k)) as tf.Tensor2D, 0);
-      return { mean: mean.dataSync(), variance: variance.dataSync() };
-    }));
+    const stats = [0, 1].map((k) =>
+      tf.tidy(() => {
+        const { mean, variance } = tf.moments(
+          dense.apply(tf.randomNormal([32, 4], 0, 1, 'float32', 2 * 7919 + k)) as tf.Tensor2D,
+          0,
+        );
+        return { mean: mean.dataSync(), variance: variance.dataSync() };
+      }),
+    );
     for (let k = 0; k < got.mean.length; k++) {
       expect(got.mean[k]).toBeCloseTo((stats[0].mean[k] + stats[1].mean[k]) / 2, 5);
       expect(got.variance[k]).toBeCloseTo((stats[0].variance[k] + stats[1].variance[k]) / 2, 5);
@@ -86,7 +111,12 @@ describe('recomputeBatchNormStatistics', () => {
     g.weights.forEach((w, i) => {
       if (g.trainableWeights.includes(w)) expect(after[i]).toEqual(before[i]);
     });
-    expect(g.nonTrainableWeights.some((w) => { const i = g.weights.indexOf(w); return after[i].some((v, k) => v !== before[i][k]); })).toBe(true);
+    expect(
+      g.nonTrainableWeights.some((w) => {
+        const i = g.weights.indexOf(w);
+        return after[i].some((v, k) => v !== before[i][k]);
+      }),
+    ).toBe(true);
     expect(bnLayers(g).map((l) => (l as unknown as { momentum: number }).momentum)).toEqual(momenta);
     recomputeBatchNormStatistics(g, info, { seed: 4 });
     expect(valuesOf(g)).toEqual(after);
@@ -97,15 +127,34 @@ describe('recomputeBatchNormStatistics', () => {
 
   test('conditional generators (labels; conditional batch norm), InfoGAN codes, and a G without batch norm', () => {
     const cgan = createCGAN({
-      seed: 1, numClasses: 3, imageShape: [4, 4, 1], latentDim: 5, conditioning: labelEmbedding({ numClasses: 3, dim: 2 }),
-      generator: { hiddenUnits: [8, 8], batchNorm: true, conditionalBatchNorm: true }, discriminator: { hiddenUnits: [8] },
+      seed: 1,
+      numClasses: 3,
+      imageShape: [4, 4, 1],
+      latentDim: 5,
+      conditioning: labelEmbedding({ numClasses: 3, dim: 2 }),
+      generator: { hiddenUnits: [8, 8], batchNorm: true, conditionalBatchNorm: true },
+      discriminator: { hiddenUnits: [8] },
     });
     const cganInfo = { latentDim: 5, numClasses: 3, outputActivation: 'tanh' as const };
     const norms = cgan.generator.layers.filter((l) => l.getClassName() === 'GankitConditionalBatchNorm');
     expect(norms.length).toBe(2);
     expect(recomputeBatchNormStatistics(cgan.generator, cganInfo, { samples: 30, batchSize: 10 })).toBe(2);
-    const info3 = createInfoGAN({ seed: 2, categorical: 3, continuous: 1, latentDim: 4, imageShape: [4, 4, 1], generator: { hiddenUnits: [8], batchNorm: true }, discriminator: { hiddenUnits: [8] } });
-    expect(recomputeBatchNormStatistics(info3.generator, { latentDim: 4, numClasses: 0, outputActivation: 'tanh', auxiliary: info3.trainer.auxiliary }, { samples: 20, batchSize: 10 })).toBe(1);
+    const info3 = createInfoGAN({
+      seed: 2,
+      categorical: 3,
+      continuous: 1,
+      latentDim: 4,
+      imageShape: [4, 4, 1],
+      generator: { hiddenUnits: [8], batchNorm: true },
+      discriminator: { hiddenUnits: [8] },
+    });
+    expect(
+      recomputeBatchNormStatistics(
+        info3.generator,
+        { latentDim: 4, numClasses: 0, outputActivation: 'tanh', auxiliary: info3.trainer.auxiliary },
+        { samples: 20, batchSize: 10 },
+      ),
+    ).toBe(1);
     const plain = mlpGenerator({ latentDim: 4, imageShape: [2, 2, 1], hiddenUnits: [6], seed: 1 });
     expect(recomputeBatchNormStatistics(plain, info)).toBe(0);
     cgan.dispose();
@@ -132,13 +181,18 @@ describe('recomputeBatchNormStatistics', () => {
 });
 
 describe("EmaGenerator with batchNormStatistics: 'recompute'", () => {
-  test('epoch ends recompute the shadow\'s statistics for the average; the next update copies G\'s again', () => {
+  test("epoch ends recompute the shadow's statistics for the average; the next update copies G's again", () => {
     const g = smallG();
-    const ema = new EmaGenerator(g, info, { decay: 0.5, batchNormStatistics: 'recompute', recomputeOptions: { samples: 512, seed: 1 } });
-    const copied = (): boolean => bnLayers(ema.shadow).every((l, i) => {
-      const [a, b] = [moving(l), moving(bnLayers(g)[i])];
-      return a.mean.every((v, k) => v === b.mean[k]) && a.variance.every((v, k) => v === b.variance[k]);
+    const ema = new EmaGenerator(g, info, {
+      decay: 0.5,
+      batchNormStatistics: 'recompute',
+      recomputeOptions: { samples: 512, seed: 1 },
     });
+    const copied = (): boolean =>
+      bnLayers(ema.shadow).every((l, i) => {
+        const [a, b] = [moving(l), moving(bnLayers(g)[i])];
+        return a.mean.every((v, k) => v === b.mean[k]) && a.variance.every((v, k) => v === b.variance[k]);
+      });
     spoil(g);
     ema.update();
     expect(copied()).toBe(true);

@@ -8,23 +8,56 @@ import * as tf from '@tensorflow/tfjs-core';
 import { build } from 'esbuild';
 import * as path from 'node:path';
 import {
-  createCGAN, emaGenerator, GanConfigError, ImageDataset, imageGrid, initBrowserBackend, lossPlotImage, NodeOnlyError, toImageData, type Gan,
+  createCGAN,
+  emaGenerator,
+  GanConfigError,
+  ImageDataset,
+  imageGrid,
+  initBrowserBackend,
+  lossPlotImage,
+  NodeOnlyError,
+  toImageData,
+  type Gan,
 } from '../src/browser';
 
 const root = path.resolve(__dirname, '..');
 
 /** What the Node entry has and the browser entry must never reach. */
 const NODE_ONLY_SOURCES = [
-  'src/index.ts', 'src/node-services.ts', 'src/gan-checkpoint.ts', 'src/backend.ts', 'src/io/', 'src/parallel/', 'src/cli/',
-  'src/data/idx.ts', 'src/data/mnist.ts', 'src/data/hdf5.ts', 'src/image/png.ts', 'src/callbacks/', 'src/train/checkpoint.ts', 'src/eval/',
+  'src/index.ts',
+  'src/node-services.ts',
+  'src/gan-checkpoint.ts',
+  'src/backend.ts',
+  'src/io/',
+  'src/parallel/',
+  'src/cli/',
+  'src/data/idx.ts',
+  'src/data/mnist.ts',
+  'src/data/hdf5.ts',
+  'src/image/png.ts',
+  'src/callbacks/',
+  'src/train/checkpoint.ts',
+  'src/eval/',
 ];
 
 const tiny = (): Gan =>
-  createCGAN({ latentDim: 4, imageShape: [4, 4, 1], numClasses: 3, generator: { hiddenUnits: [8] }, discriminator: { hiddenUnits: [8] }, seed: 5 });
+  createCGAN({
+    latentDim: 4,
+    imageShape: [4, 4, 1],
+    numClasses: 3,
+    generator: { hiddenUnits: [8] },
+    discriminator: { hiddenUnits: [8] },
+    seed: 5,
+  });
 
 function dataset(count: number): ImageDataset {
   const pixels = Uint8Array.from({ length: count * 16 }, (_, i) => (i * 37) % 256);
-  return ImageDataset.fromPixels(pixels, [count, 4, 4, 1], Array.from({ length: count }, (_, i) => i % 3), { numClasses: 3 });
+  return ImageDataset.fromPixels(
+    pixels,
+    [count, 4, 4, 1],
+    Array.from({ length: count }, (_, i) => i % 3),
+    { numClasses: 3 },
+  );
 }
 
 describe('browser entry', () => {
@@ -38,7 +71,13 @@ describe('browser entry', () => {
 
   test('bundles for the browser, reaching no Node-only module', async () => {
     const result = await build({
-      entryPoints: [path.join(root, 'src/browser.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
+      entryPoints: [path.join(root, 'src/browser.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
     });
     expect(result.errors).toEqual([]);
     const sources = Object.keys(result.metafile.inputs).filter((file) => file.startsWith('src/'));
@@ -49,7 +88,13 @@ describe('browser entry', () => {
 
   test('the same build refuses a Node built-in (the check above can fail)', async () => {
     await expect(
-      build({ stdin: { contents: "import { readFile } from 'node:fs'; console.log(readFile);", resolveDir: root }, bundle: true, platform: 'browser', write: false, logLevel: 'silent' }),
+      build({
+        stdin: { contents: "import { readFile } from 'node:fs'; console.log(readFile);", resolveDir: root },
+        bundle: true,
+        platform: 'browser',
+        write: false,
+        logLevel: 'silent',
+      }),
     ).rejects.toThrow(/node:fs/);
   });
 
@@ -72,9 +117,14 @@ describe('browser entry', () => {
     try {
       const save = gan.save('some/folder');
       await expect(save).rejects.toBeInstanceOf(NodeOnlyError);
-      await expect(save).rejects.toThrow(/^Gan\.save needs Node\.js .*gan\.generator\.save\('indexeddb:\/\/my-generator'\)/);
+      await expect(save).rejects.toThrow(
+        /^Gan\.save needs Node\.js .*gan\.generator\.save\('indexeddb:\/\/my-generator'\)/,
+      );
       await expect(gan.restore('some/folder')).rejects.toMatchObject({ name: 'NodeOnlyError', feature: 'Gan.restore' });
-      await expect(gan.fit(dataset(12), { epochs: 1, batchSize: 4, workers: 2 })).rejects.toMatchObject({ name: 'NodeOnlyError', feature: 'fit({ workers })' });
+      await expect(gan.fit(dataset(12), { epochs: 1, batchSize: 4, workers: 2 })).rejects.toMatchObject({
+        name: 'NodeOnlyError',
+        feature: 'fit({ workers })',
+      });
       // Nothing was trained by the refused call.
       expect(gan.trainer.step).toBe(0);
     } finally {
@@ -105,9 +155,14 @@ describe('browser entry', () => {
       expect(Array.from(restored.dataSync())).toEqual(Array.from(before.dataSync()));
       tf.dispose([before, moved, restored]);
 
-      await expect(ema.save('out/ema')).rejects.toMatchObject({ name: 'NodeOnlyError', feature: 'EmaGenerator.save(folder)' });
+      await expect(ema.save('out/ema')).rejects.toMatchObject({
+        name: 'NodeOnlyError',
+        feature: 'EmaGenerator.save(folder)',
+      });
       await expect(ema.save('indexeddb://ema')).rejects.toThrow(GanConfigError);
-      await expect(ema.save('indexeddb://ema')).rejects.toThrow(/no TensorFlow\.js IO handler can save 'indexeddb:\/\/ema' here/);
+      await expect(ema.save('indexeddb://ema')).rejects.toThrow(
+        /no TensorFlow\.js IO handler can save 'indexeddb:\/\/ema' here/,
+      );
     } finally {
       ema.dispose();
       gan.dispose();
@@ -120,7 +175,11 @@ describe('browser entry', () => {
     images.dispose();
     expect(() => toImageData(grid)).toThrow(/toImageData needs the DOM class ImageData/);
     class FakeImageData {
-      constructor(readonly data: Uint8ClampedArray, readonly width: number, readonly height: number) {}
+      constructor(
+        readonly data: Uint8ClampedArray,
+        readonly width: number,
+        readonly height: number,
+      ) {}
     }
     (globalThis as { ImageData?: unknown }).ImageData = FakeImageData;
     try {
@@ -128,7 +187,9 @@ describe('browser entry', () => {
       expect([wrapped.width, wrapped.height]).toEqual([grid.width, grid.height]);
       expect(wrapped.data.buffer).toBe(grid.data.buffer);
       expect(wrapped.data[0]).toBe(255);
-      expect(() => toImageData({ width: 3, height: 3, data: new Uint8Array(5) })).toThrow(/image\.data: expected 36 bytes/);
+      expect(() => toImageData({ width: 3, height: 3, data: new Uint8Array(5) })).toThrow(
+        /image\.data: expected 36 bytes/,
+      );
       const plot = lossPlotImage([
         { step: 1, epoch: 0, dLoss: 1, gLoss: 2, dRealMean: 0.5, dFakeMean: 0.5 },
         { step: 2, epoch: 0, dLoss: 0.5, gLoss: 1.5, dRealMean: 0.6, dFakeMean: 0.4 },
@@ -140,7 +201,9 @@ describe('browser entry', () => {
   });
 
   test('initBrowserBackend refuses unknown backends and keeps its first choice', async () => {
-    expect(() => initBrowserBackend({ prefer: ['webgl', 'metal' as 'cpu'] })).toThrow(/prefer: expected backends among webgpu, webgl, wasm, cpu, got 'metal'/);
+    expect(() => initBrowserBackend({ prefer: ['webgl', 'metal' as 'cpu'] })).toThrow(
+      /prefer: expected backends among webgpu, webgl, wasm, cpu, got 'metal'/,
+    );
     expect(() => initBrowserBackend({ prefer: [] })).toThrow(GanConfigError);
     await expect(initBrowserBackend({ prefer: ['wasm'], log: null })).resolves.toMatchObject({ name: 'cpu' });
     expect(tf.getBackend()).toBe('cpu');

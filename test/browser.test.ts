@@ -20,16 +20,22 @@ const root = path.resolve(__dirname, '..');
 const CHROMIUM = process.env.GANKIT_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(root, 'test-output', 'browser');
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   console.warn(
     `test/browser.test.ts: SKIPPED: no Chromium at ${CHROMIUM}. Install Debian's package (as root: ` +
-    "apt-get update && apt-get install -y chromium) or point GANKIT_CHROMIUM at a Chromium binary. " +
-    'playwright-core drives it; no browser is downloaded.',
+      'apt-get update && apt-get install -y chromium) or point GANKIT_CHROMIUM at a Chromium binary. ' +
+      'playwright-core drives it; no browser is downloaded.',
   );
 }
 const describeWithChromium = haveChromium ? describe : describe.skip;
@@ -102,7 +108,9 @@ describeWithChromium('browser demo in headless Chromium', () => {
   beforeAll(async () => {
     const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gankit-demo-build-'));
     built = await buildDemo({ outDir, log: null });
-    console.log(`demo built in ${built.seconds.toFixed(1)} s: main.js ${(built.bundleBytes / 1024).toFixed(0)} KiB (${(built.bundleGzipBytes / 1024).toFixed(0)} KiB gzipped), generator weights ${(built.weightsBytes / 1024).toFixed(0)} KiB`);
+    console.log(
+      `demo built in ${built.seconds.toFixed(1)} s: main.js ${(built.bundleBytes / 1024).toFixed(0)} KiB (${(built.bundleGzipBytes / 1024).toFixed(0)} KiB gzipped), generator weights ${(built.weightsBytes / 1024).toFixed(0)} KiB`,
+    );
     server = await serveDemo({ dir: outDir });
     profile = await fs.mkdtemp(path.join(os.tmpdir(), 'gankit-chromium-profile-'));
     await fs.mkdir(SCREENSHOTS, { recursive: true });
@@ -134,10 +142,16 @@ describeWithChromium('browser demo in headless Chromium', () => {
 
   test('loads and draws a batch of the chosen digit, with no console error', async () => {
     await page.goto(server.url);
-    await page.waitForFunction(() => window.__gankitDemo?.ready === true || (window.__gankitDemo?.errors.length ?? 0) > 0, undefined, { timeout: 45_000 });
+    await page.waitForFunction(
+      () => window.__gankitDemo?.ready === true || (window.__gankitDemo?.errors.length ?? 0) > 0,
+      undefined,
+      { timeout: 45_000 },
+    );
     const state = await demoState(page);
     expect(state.errors).toEqual([]);
-    console.log(`headless Chromium: backend ${state.backend} (${state.backendReason}); first digit drawn ${state.firstDigitMs?.toFixed(0)} ms after navigation start (generator loaded in ${state.modelLoadMs?.toFixed(0)} ms)`);
+    console.log(
+      `headless Chromium: backend ${state.backend} (${state.backendReason}); first digit drawn ${state.firstDigitMs?.toFixed(0)} ms after navigation start (generator loaded in ${state.modelLoadMs?.toFixed(0)} ms)`,
+    );
     expect(['webgl', 'wasm', 'cpu']).toContain(state.backend);
     expect(await page.textContent('#backend')).toBe(state.backend);
 
@@ -189,13 +203,21 @@ describeWithChromium('browser demo in headless Chromium', () => {
   test('live training runs steps and updates the loss plot and the sample grid', async () => {
     const plot = await canvasStats(page, 'loss-plot');
     await page.click('#train-toggle');
-    await page.waitForFunction(() => window.__gankitDemo.trainingSteps >= 5 && window.__gankitDemo.draws.lossPlot >= 3, undefined, { timeout: 45_000 });
+    await page.waitForFunction(
+      () => window.__gankitDemo.trainingSteps >= 5 && window.__gankitDemo.draws.lossPlot >= 3,
+      undefined,
+      { timeout: 45_000 },
+    );
     // Let it run a little longer for a telling screenshot (not an assertion: at most ~60 steps or 8 s).
-    await page.waitForFunction(() => window.__gankitDemo.trainingSteps >= 60, undefined, { timeout: 8_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(() => window.__gankitDemo.trainingSteps >= 60, undefined, { timeout: 8_000 })
+      .catch(() => undefined);
     await page.click('#train-toggle');
     await page.waitForFunction(() => !window.__gankitDemo.training, undefined, { timeout: 30_000 });
     const state = await demoState(page);
-    console.log(`live training: ${state.trainingSteps} steps at ${state.stepsPerSecond?.toFixed(1) ?? '?'} steps/s on ${state.backend}; last D ${state.lastLosses?.dLoss.toFixed(3)}, G ${state.lastLosses?.gLoss.toFixed(3)}`);
+    console.log(
+      `live training: ${state.trainingSteps} steps at ${state.stepsPerSecond?.toFixed(1) ?? '?'} steps/s on ${state.backend}; last D ${state.lastLosses?.dLoss.toFixed(3)}, G ${state.lastLosses?.gLoss.toFixed(3)}`,
+    );
     expect(state.trainingSteps).toBeGreaterThanOrEqual(5);
     expect(Number.isFinite(state.lastLosses?.dLoss) && Number.isFinite(state.lastLosses?.gLoss)).toBe(true);
     expect(await page.textContent('#train-step')).toBe(state.trainingSteps.toLocaleString('en'));

@@ -1,8 +1,20 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  checkpoints, createCGAN, createGAN, decodePng, formatDuration, loadGAN, LOSS_LOG_HEADER, lossLog, lossPlotImage, parseLossLog, progressBar,
-  sampleGrids, saveOnInterrupt, type StepLogs,
+  checkpoints,
+  createCGAN,
+  createGAN,
+  decodePng,
+  formatDuration,
+  loadGAN,
+  LOSS_LOG_HEADER,
+  lossLog,
+  lossPlotImage,
+  parseLossLog,
+  progressBar,
+  sampleGrids,
+  saveOnInterrupt,
+  type StepLogs,
 } from '../src/index';
 import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
@@ -11,7 +23,14 @@ beforeAll(async () => {
   await useDefaultBackend();
 });
 
-const tiny = () => createCGAN({ latentDim: 8, imageShape: [8, 8, 1], generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16], dropout: 0 }, seed: 7 });
+const tiny = () =>
+  createCGAN({
+    latentDim: 8,
+    imageShape: [8, 8, 1],
+    generator: { hiddenUnits: [16] },
+    discriminator: { hiddenUnits: [16], dropout: 0 },
+    seed: 7,
+  });
 
 class Sink {
   text = '';
@@ -27,14 +46,23 @@ class Sink {
 }
 
 test('formatDuration', () => {
-  expect([formatDuration(42.4), formatDuration(185), formatDuration(3725), formatDuration(NaN)]).toEqual(['42s', '3m05s', '1h02m', '?']);
+  expect([formatDuration(42.4), formatDuration(185), formatDuration(3725), formatDuration(NaN)]).toEqual([
+    '42s',
+    '3m05s',
+    '1h02m',
+    '?',
+  ]);
 });
 
 test('progressBar prints epoch, step, ETA, ms/step and running losses; lines when not a terminal', async () => {
   const data = randomDataset(80);
   const gan = tiny();
   const sink = new Sink(false);
-  await gan.fit(data, { epochs: 2, batchSize: 10, callbacks: [progressBar({ stream: sink as unknown as NodeJS.WritableStream, lineEvery: 4 })] });
+  await gan.fit(data, {
+    epochs: 2,
+    batchSize: 10,
+    callbacks: [progressBar({ stream: sink as unknown as NodeJS.WritableStream, lineEvery: 4 })],
+  });
   const lines = sink.text.trim().split('\n');
   // Steps 4, 8, 12, 16 and two epoch summaries.
   expect(lines.filter((l) => l.includes('ETA'))).toHaveLength(4);
@@ -42,7 +70,11 @@ test('progressBar prints epoch, step, ETA, ms/step and running losses; lines whe
   expect(lines.filter((l) => /^epoch \d\/2: D \d\.\d{3} G \d\.\d{3}/.test(l))).toHaveLength(2);
   expect(sink.text).not.toContain('\r');
   const tty = new Sink(true);
-  await gan.fit(data, { epochs: 3, batchSize: 10, callbacks: [progressBar({ stream: tty as unknown as NodeJS.WritableStream, redrawMs: 0 })] });
+  await gan.fit(data, {
+    epochs: 3,
+    batchSize: 10,
+    callbacks: [progressBar({ stream: tty as unknown as NodeJS.WritableStream, redrawMs: 0 })],
+  });
   expect(tty.text).toMatch(/\repoch 3\/3 \[#+-*\] \d\/8/);
   gan.dispose();
   data.dispose();
@@ -52,7 +84,12 @@ test('sampleGrids writes one PNG per epoch, one row per class, from the same z',
   const data = randomDataset(40);
   const gan = tiny();
   const out = path.join(tempDir(), 'grids');
-  await gan.fit(data, { epochs: 2, batchSize: 10, stepsPerEpoch: 1, callbacks: [sampleGrids({ dir: out, columns: 4, scale: 1 })] });
+  await gan.fit(data, {
+    epochs: 2,
+    batchSize: 10,
+    stepsPerEpoch: 1,
+    callbacks: [sampleGrids({ dir: out, columns: 4, scale: 1 })],
+  });
   expect((await fs.readdir(out)).sort()).toEqual(['epoch-001.png', 'epoch-002.png']);
   const png = decodePng(await fs.readFile(path.join(out, 'epoch-002.png')));
   // 10 rows (classes) × 4 columns of 8×8 tiles with 2-pixel padding.
@@ -76,13 +113,22 @@ test('lossLog writes every step to CSV (and a chart), and a resumed run keeps th
   expect(decodePng(await fs.readFile(plot)).width).toBe(640);
   // A later fit of the same trainer (a resume) keeps steps 1–8 and appends 9–12.
   await gan.fit(data, { epochs: 3, batchSize: 10, callbacks: [lossLog({ file })] });
-  expect(parseLossLog(await fs.readFile(file, 'utf8')).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  expect(parseLossLog(await fs.readFile(file, 'utf8')).map((r) => r.step)).toEqual([
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  ]);
   gan.dispose();
   data.dispose();
 });
 
 test('lossPlotImage draws the equilibrium lines where ln 2 and 2 ln 2 fall', () => {
-  const rows: StepLogs[] = Array.from({ length: 200 }, (_, i) => ({ epoch: 0, step: i + 1, dLoss: 1.2 + 0.1 * Math.sin(i), gLoss: 0.8, dRealMean: 0.5, dFakeMean: 0.5 }));
+  const rows: StepLogs[] = Array.from({ length: 200 }, (_, i) => ({
+    epoch: 0,
+    step: i + 1,
+    dLoss: 1.2 + 0.1 * Math.sin(i),
+    gLoss: 0.8,
+    dRealMean: 0.5,
+    dFakeMean: 0.5,
+  }));
   const img = lossPlotImage(rows, { width: 400, height: 300, maxLoss: 2 });
   expect([img.width, img.height]).toEqual([400, 300]);
   // Plot area: top 28, bottom 266; y(v) = 266 - v / 2 * 238.
@@ -103,14 +149,21 @@ test('lossPlotImage draws the equilibrium lines where ln 2 and 2 ln 2 fall', () 
 test('lossPlotImage puts x ticks on whole steps only, however few steps there are', () => {
   // Tick marks hang 1-4 px below the x axis (bottom = height - 34) in the axis colour.
   const ticks = (stepCount: number): number => {
-    const rows: StepLogs[] = Array.from({ length: stepCount }, (_, i) => ({ epoch: 0, step: i + 1, dLoss: 1, gLoss: 1, dRealMean: 0.5, dFakeMean: 0.5 }));
+    const rows: StepLogs[] = Array.from({ length: stepCount }, (_, i) => ({
+      epoch: 0,
+      step: i + 1,
+      dLoss: 1,
+      gLoss: 1,
+      dRealMean: 0.5,
+      dFakeMean: 0.5,
+    }));
     const img = lossPlotImage(rows, { width: 400, height: 300 });
     const y = 300 - 34 + 3;
     let count = 0;
     for (let x = 50; x < 400; x++) {
       const i = (y * 400 + x) * 4;
       const isAxis = img.data[i] === 60 && img.data[i + 1] === 60 && img.data[i + 2] === 60;
-      const before = ((y * 400 + x - 1) * 4);
+      const before = (y * 400 + x - 1) * 4;
       if (isAxis && !(img.data[before] === 60 && img.data[before + 1] === 60)) count++;
     }
     return count;
@@ -122,7 +175,14 @@ test('lossPlotImage puts x ticks on whole steps only, however few steps there ar
 
 test('lossPlotImage shows negative losses (WGAN) on an axis that reaches them, without the BCE lines', () => {
   // G's loss constant at -2, D's at -0.5: the axis must go below 0 for both to be drawn.
-  const rows: StepLogs[] = Array.from({ length: 100 }, (_, i) => ({ epoch: 0, step: i + 1, dLoss: -0.5, gLoss: -2, dRealMean: 0.5, dFakeMean: 0.5 }));
+  const rows: StepLogs[] = Array.from({ length: 100 }, (_, i) => ({
+    epoch: 0,
+    step: i + 1,
+    dLoss: -0.5,
+    gLoss: -2,
+    dRealMean: 0.5,
+    dFakeMean: 0.5,
+  }));
   const img = lossPlotImage(rows, { width: 400, height: 300, maxLoss: 2, minLoss: -3 });
   // y(v) = 266 - (v + 3) / 5 * 238.
   const rowOf = (v: number): number => Math.round(266 - ((v + 3) / 5) * 238);
@@ -166,7 +226,11 @@ test('checkpoints saves after every epoch; loadGAN continues from it', async () 
   const gan = tiny();
   const ckpt = path.join(tempDir(), 'ckpt-every');
   const saved: number[] = [];
-  await gan.fit(data, { epochs: 2, batchSize: 10, callbacks: [checkpoints(gan, { dir: ckpt, onSave: (_d, e) => void saved.push(e) })] });
+  await gan.fit(data, {
+    epochs: 2,
+    batchSize: 10,
+    callbacks: [checkpoints(gan, { dir: ckpt, onSave: (_d, e) => void saved.push(e) })],
+  });
   expect(saved).toEqual([1, 2]);
   const resumed = await loadGAN(ckpt);
   expect([resumed.trainer.epoch, resumed.trainer.step]).toEqual([2, 8]);
@@ -177,7 +241,13 @@ test('checkpoints saves after every epoch; loadGAN continues from it', async () 
 
 test('saveOnInterrupt: SIGINT stops after the current step and saves; the handler is gone afterwards', async () => {
   const data = randomDataset(100);
-  const gan = createGAN({ latentDim: 8, imageShape: [8, 8, 1], generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16] }, seed: 3 });
+  const gan = createGAN({
+    latentDim: 8,
+    imageShape: [8, 8, 1],
+    generator: { hiddenUnits: [16] },
+    discriminator: { hiddenUnits: [16] },
+    seed: 3,
+  });
   const ckpt = path.join(tempDir(), 'ckpt-interrupt');
   const messages: string[] = [];
   const listeners = process.listenerCount('SIGINT');

@@ -1,7 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { labelEmbedding, channelConcat, createCGAN, mlpGenerator, mlpDiscriminator, GanTrainer, nonSaturatingLoss, OneHot, type Conditioning } from '../src/index';
+import {
+  labelEmbedding,
+  channelConcat,
+  createCGAN,
+  mlpGenerator,
+  mlpDiscriminator,
+  GanTrainer,
+  nonSaturatingLoss,
+  OneHot,
+  type Conditioning,
+} from '../src/index';
 import { randomDataset, useDefaultBackend } from './helpers';
 
 beforeAll(async () => {
@@ -9,7 +19,12 @@ beforeAll(async () => {
 });
 
 /** Runs the conditioning's symbolic graph on concrete tensors. */
-function evaluate(build: (a: SymbolicTensor, labels: SymbolicTensor) => SymbolicTensor, aShape: number[], a: tf.Tensor, labels: number[]): tf.Tensor {
+function evaluate(
+  build: (a: SymbolicTensor, labels: SymbolicTensor) => SymbolicTensor,
+  aShape: number[],
+  a: tf.Tensor,
+  labels: number[],
+): tf.Tensor {
   const input = tfl.input({ shape: aShape });
   const labelInput = tfl.input({ shape: [1], dtype: 'int32' });
   const model = tfl.model({ inputs: [input, labelInput], outputs: build(input, labelInput) });
@@ -18,11 +33,19 @@ function evaluate(build: (a: SymbolicTensor, labels: SymbolicTensor) => Symbolic
   return out;
 }
 
-const context = { nextSeed: (() => { let s = 1; return () => s++; })() };
+const context = {
+  nextSeed: (() => {
+    let s = 1;
+    return () => s++;
+  })(),
+};
 
 describe('channelConcat', () => {
   test('G input is [z ; onehot(y)]', () => {
-    const z = tf.tensor2d([[0.5, -1], [2, 3]]);
+    const z = tf.tensor2d([
+      [0.5, -1],
+      [2, 3],
+    ]);
     const out = evaluate((a, y) => channelConcat({ numClasses: 3 }).generatorInput(a, y, context), [2], z, [2, 0]);
     expect(Array.from(out.dataSync())).toEqual([0.5, -1, 0, 0, 1, 2, 3, 1, 0, 0]);
     tf.dispose([z, out]);
@@ -30,7 +53,12 @@ describe('channelConcat', () => {
 
   test('D input stacks one constant plane per class onto the image', () => {
     const image = tf.randomUniform([2, 3, 4, 1], -1, 1, 'float32', 3);
-    const out = evaluate((a, y) => channelConcat({ numClasses: 5 }).discriminatorInput(a, y, context), [3, 4, 1], image, [4, 1]);
+    const out = evaluate(
+      (a, y) => channelConcat({ numClasses: 5 }).discriminatorInput(a, y, context),
+      [3, 4, 1],
+      image,
+      [4, 1],
+    );
     expect(out.shape).toEqual([2, 3, 4, 6]);
     const values = out.arraySync() as number[][][][];
     const img = image.arraySync() as number[][][][];
@@ -69,8 +97,21 @@ describe('labelEmbedding', () => {
   });
 
   test('the embedding is learned: a training step changes it', async () => {
-    const cgan = createCGAN({ numClasses: 10, latentDim: 8, imageShape: [8, 8, 1], seed: 2, generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16], dropout: 0 } });
-    const table = (): number[] => Array.from(cgan.generator.layers.find((l) => l.getClassName() === 'Embedding')!.getWeights()[0].dataSync());
+    const cgan = createCGAN({
+      numClasses: 10,
+      latentDim: 8,
+      imageShape: [8, 8, 1],
+      seed: 2,
+      generator: { hiddenUnits: [16] },
+      discriminator: { hiddenUnits: [16], dropout: 0 },
+    });
+    const table = (): number[] =>
+      Array.from(
+        cgan.generator.layers
+          .find((l) => l.getClassName() === 'Embedding')!
+          .getWeights()[0]
+          .dataSync(),
+      );
     const before = table();
     const data = randomDataset(40);
     await cgan.fit(data, { epochs: 1, batchSize: 20, stepsPerEpoch: 1 });
@@ -98,10 +139,23 @@ describe('a user-written conditioning strategy plugs in without library changes'
   };
 
   test('in the net builders, the trainer, and createCGAN', async () => {
-    const g = mlpGenerator({ latentDim: 6, imageShape: [4, 4, 1], hiddenUnits: [8], outputActivation: 'tanh', conditioning: scaledOneHot, seed: 1 });
+    const g = mlpGenerator({
+      latentDim: 6,
+      imageShape: [4, 4, 1],
+      hiddenUnits: [8],
+      outputActivation: 'tanh',
+      conditioning: scaledOneHot,
+      seed: 1,
+    });
     const d = mlpDiscriminator({ imageShape: [4, 4, 1], hiddenUnits: [8], conditioning: scaledOneHot, seed: 2 });
     expect(g.inputs.map((i) => i.name.split('_')[0])).toEqual(['z', 'labels']);
-    const trainer = new GanTrainer({ generator: g, discriminator: d, loss: nonSaturatingLoss(), numClasses: 3, seed: 3 });
+    const trainer = new GanTrainer({
+      generator: g,
+      discriminator: d,
+      loss: nonSaturatingLoss(),
+      numClasses: 3,
+      seed: 3,
+    });
     const data = randomDataset(30, 4, 3);
     const history = await trainer.fit(data, { epochs: 2, batchSize: 10 });
     expect(history).toHaveLength(2);
@@ -110,7 +164,14 @@ describe('a user-written conditioning strategy plugs in without library changes'
     expect(images.shape).toEqual([3, 4, 4, 1]);
     images.dispose();
 
-    const cgan = createCGAN({ conditioning: scaledOneHot, latentDim: 6, imageShape: [4, 4, 1], generator: { hiddenUnits: [8] }, discriminator: { hiddenUnits: [8], dropout: 0 }, seed: 4 });
+    const cgan = createCGAN({
+      conditioning: scaledOneHot,
+      latentDim: 6,
+      imageShape: [4, 4, 1],
+      generator: { hiddenUnits: [8] },
+      discriminator: { hiddenUnits: [8], dropout: 0 },
+      seed: 4,
+    });
     expect(cgan.numClasses).toBe(3);
     expect(cgan.config.conditioning).toEqual({ name: 'user-scaled-onehot' });
     await cgan.fit(data, { epochs: 1, batchSize: 10 });
@@ -129,12 +190,17 @@ describe('OneHot planes', () => {
     for (const row of values[0]) for (const pixel of row) expect(pixel).toEqual([0, 0, 1, 0]);
     for (const row of values[1]) for (const pixel of row) expect(pixel).toEqual([1, 0, 0, 0]);
     out.dispose();
-    const copy = OneHot.fromConfig(OneHot as unknown as tf.serialization.SerializableConstructor<OneHot>, layer.getConfig()) as OneHot;
+    const copy = OneHot.fromConfig(
+      OneHot as unknown as tf.serialization.SerializableConstructor<OneHot>,
+      layer.getConfig(),
+    ) as OneHot;
     expect(copy.planeShape).toEqual([2, 3]);
     expect(copy.computeOutputShape([null, 1])).toEqual([null, 2, 3, 4]);
   });
 
   test('a bad planeShape is a GanConfigError naming it', () => {
-    expect(() => new OneHot({ numClasses: 4, planeShape: [0, 3] })).toThrow(/planeShape: expected \[height, width\] of positive integers/);
+    expect(() => new OneHot({ numClasses: 4, planeShape: [0, 3] })).toThrow(
+      /planeShape: expected \[height, width\] of positive integers/,
+    );
   });
 });

@@ -3,9 +3,29 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  CheckpointError, CycleLeastSquaresLoss, GANKIT_LAYER_CLASSES, GanConfigError, ImageDataset, ImagePool, InstanceNormalization, ReflectionPadding2D, Rng,
-  createCycleGAN, cycleConsistencyLoss, fileSystemHandler, identityLoss, leastSquaresDiscriminatorLoss, leastSquaresGeneratorLoss, leastSquaresLoss,
-  loadCycleGAN, loadMnist, patchDiscriminator, resnetGenerator, saveCycleCheckpoint, type CycleGan, type CycleGanStepLogs,
+  CheckpointError,
+  CycleLeastSquaresLoss,
+  GANKIT_LAYER_CLASSES,
+  GanConfigError,
+  ImageDataset,
+  ImagePool,
+  InstanceNormalization,
+  ReflectionPadding2D,
+  Rng,
+  createCycleGAN,
+  cycleConsistencyLoss,
+  fileSystemHandler,
+  identityLoss,
+  leastSquaresDiscriminatorLoss,
+  leastSquaresGeneratorLoss,
+  leastSquaresLoss,
+  loadCycleGAN,
+  loadMnist,
+  patchDiscriminator,
+  resnetGenerator,
+  saveCycleCheckpoint,
+  type CycleGan,
+  type CycleGanStepLogs,
 } from '../src/index';
 import { scalar, thrownBy, useDefaultBackend, useTempDir } from './helpers';
 
@@ -34,7 +54,16 @@ const values = (t: tf.Tensor): number[] => {
 describe('nets', () => {
   test('G and F map 28×28×1 images to 28×28×1 images in [-1, 1]; D gives a map of patch logits', () => {
     const x = tf.randomUniform([3, 28, 28, 1], -1, 1, 'float32', 1);
-    for (const args of [{}, { filters: 8, residualBlocks: 2, upsampling: 'upsample' as const, padding: 'zero' as const, normalization: 'batch' as const }]) {
+    for (const args of [
+      {},
+      {
+        filters: 8,
+        residualBlocks: 2,
+        upsampling: 'upsample' as const,
+        padding: 'zero' as const,
+        normalization: 'batch' as const,
+      },
+    ]) {
       const g = resnetGenerator({ ...args, seed: 1 });
       const y = g.predict(x) as tf.Tensor;
       expect(y.shape).toEqual([3, 28, 28, 1]);
@@ -45,13 +74,17 @@ describe('nets', () => {
       g.dispose();
     }
     const d = patchDiscriminator({ seed: 1 });
-    expect(patchDiscriminator({ normalization: 'none', seed: 1 }).layers.some((l) => l instanceof InstanceNormalization)).toBe(false);
+    expect(
+      patchDiscriminator({ normalization: 'none', seed: 1 }).layers.some((l) => l instanceof InstanceNormalization),
+    ).toBe(false);
     expect((d.predict(x) as tf.Tensor).shape).toEqual([3, 7, 7, 1]); // C64 s2 → 14, C128 s2 → 7, C256 s1 → 7, out → 7
     const small = patchDiscriminator({ filters: [8, 16], strides: [2, 2], seed: 1 });
     expect(small.outputs[0].shape).toEqual([null, 7, 7, 1]);
     const cycle = tinyCycleGan();
-    for (const model of [cycle.generatorXY, cycle.generatorYX]) expect(model.outputs[0].shape).toEqual([null, 28, 28, 1]);
-    for (const model of [cycle.discriminatorX, cycle.discriminatorY]) expect(model.outputs[0].shape).toEqual([null, 7, 7, 1]);
+    for (const model of [cycle.generatorXY, cycle.generatorYX])
+      expect(model.outputs[0].shape).toEqual([null, 28, 28, 1]);
+    for (const model of [cycle.discriminatorX, cycle.discriminatorY])
+      expect(model.outputs[0].shape).toEqual([null, 7, 7, 1]);
     const translated = cycle.translate(x, 'xToY');
     expect(translated.shape).toEqual([3, 28, 28, 1]);
     tf.dispose([x, translated]);
@@ -62,8 +95,12 @@ describe('nets', () => {
 
   test('bad options are GanConfigErrors naming the option', () => {
     expect(thrownBy(() => resnetGenerator({ imageShape: [30, 30, 1] }))).toMatchObject({ argument: 'imageShape' });
-    expect(thrownBy(() => resnetGenerator({ upsampling: 'bilinear' as never }))).toMatchObject({ argument: 'upsampling' });
-    expect(thrownBy(() => patchDiscriminator({ filters: [8, 16], strides: [2] }))).toMatchObject({ argument: 'strides' });
+    expect(thrownBy(() => resnetGenerator({ upsampling: 'bilinear' as never }))).toMatchObject({
+      argument: 'upsampling',
+    });
+    expect(thrownBy(() => patchDiscriminator({ filters: [8, 16], strides: [2] }))).toMatchObject({
+      argument: 'strides',
+    });
     expect(thrownBy(() => createCycleGAN({ poolSize: -1 }))).toBeInstanceOf(GanConfigError);
     expect(thrownBy(() => tinyCycleGan(1, { lambdaCycle: -1 }))).toMatchObject({ argument: 'lambdaCycle' });
   });
@@ -77,7 +114,24 @@ describe('InstanceNormalization', () => {
   const s = Math.sqrt(1.25 + 1e-5);
   const t = Math.sqrt(3 + 1e-5);
   const u = Math.sqrt(1 + 1e-5);
-  const expected = [-1.5 / s, 0, -0.5 / s, 0, 0.5 / s, 0, 1.5 / s, 0, -1 / t, 1 / u, -1 / t, -1 / u, -1 / t, 1 / u, 3 / t, -1 / u];
+  const expected = [
+    -1.5 / s,
+    0,
+    -0.5 / s,
+    0,
+    0.5 / s,
+    0,
+    1.5 / s,
+    0,
+    -1 / t,
+    1 / u,
+    -1 / t,
+    -1 / u,
+    -1 / t,
+    1 / u,
+    3 / t,
+    -1 / u,
+  ];
 
   test('normalises every sample and channel over its own positions (known numbers), then applies γ and β', () => {
     const layer = new InstanceNormalization();
@@ -88,7 +142,10 @@ describe('InstanceNormalization', () => {
     const affine = values(layer.apply(input) as tf.Tensor);
     affine.forEach((v, i) => expect(v).toBeCloseTo(i % 2 === 0 ? 2 * expected[i] : expected[i] + 1, 5));
     // Per sample: changing sample 1 leaves sample 0's output alone (no batch statistics).
-    const changed = tf.concat([tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]), tf.mul(tf.slice(input, [1, 0, 0, 0], [1, -1, -1, -1]), 7)]);
+    const changed = tf.concat([
+      tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]),
+      tf.mul(tf.slice(input, [1, 0, 0, 0], [1, -1, -1, -1]), 7),
+    ]);
     expect(values(layer.apply(changed) as tf.Tensor).slice(0, 8)).toEqual(affine.slice(0, 8));
     tf.dispose([input, changed]);
   });
@@ -122,7 +179,16 @@ describe('ReflectionPadding2D', () => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
     const layer = new ReflectionPadding2D({ padding: 1 });
     const padded = layer.apply(x) as tf.Tensor;
-    const reference = tf.mirrorPad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect');
+    const reference = tf.mirrorPad(
+      x,
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ],
+      'reflect',
+    );
     expect(values(padded)).toEqual(values(reference));
     // d/dx sum(pad(x)): each input counts once per copy. Along an axis of 3 padded by 1, index 0
     // appears once, index 1 three times (left copy, itself, right copy), index 2 once.
@@ -144,7 +210,10 @@ describe('losses (known numbers)', () => {
     expect(loss.name).toBe('cycle-least-squares');
     // The paper's G loss is twice gankit's LSGAN G loss; D's losses agree.
     expect(scalar(loss.generatorLoss(fake))).toBeCloseTo(2 * scalar(leastSquaresLoss().generatorLoss(fake)), 6);
-    expect(scalar(loss.discriminatorLoss(real, fake))).toBeCloseTo(scalar(leastSquaresLoss().discriminatorLoss(real, fake)), 6);
+    expect(scalar(loss.discriminatorLoss(real, fake))).toBeCloseTo(
+      scalar(leastSquaresLoss().discriminatorLoss(real, fake)),
+      6,
+    );
     tf.dispose([fake, real]);
   });
 
@@ -159,7 +228,9 @@ describe('losses (known numbers)', () => {
     const gOfY = tf.tensor4d([-1, 1, 1, 1], [1, 2, 2, 1]); // → 1
     expect(scalar(identityLoss({ x, fOfX, y, gOfY }))).toBeCloseTo(5 * 1.25, 5); // λ_id 5 by default
     expect(scalar(identityLoss({ x, fOfX, y, gOfY }, 0.5))).toBeCloseTo(0.625, 5);
-    expect(thrownBy(() => cycleConsistencyLoss({ x, reconstructedX: tf.zeros([2, 2, 2, 1]), y, reconstructedY }))).toMatchObject({ argument: 'reconstructedX' });
+    expect(
+      thrownBy(() => cycleConsistencyLoss({ x, reconstructedX: tf.zeros([2, 2, 2, 1]), y, reconstructedY })),
+    ).toMatchObject({ argument: 'reconstructedX' });
     expect(thrownBy(() => identityLoss({ x, fOfX, y, gOfY }, -1))).toMatchObject({ argument: 'lambdaIdentity' });
     tf.dispose([x, reconstructedX, y, reconstructedY, fOfX, gOfY]);
   });
@@ -167,7 +238,8 @@ describe('losses (known numbers)', () => {
 
 describe('ImagePool', () => {
   /** Images whose every pixel is their id. */
-  const images = (ids: number[]): tf.Tensor4D => tf.tidy(() => tf.mul(tf.ones([ids.length, 2, 2, 1]), tf.tensor4d(ids, [ids.length, 1, 1, 1])) as tf.Tensor4D);
+  const images = (ids: number[]): tf.Tensor4D =>
+    tf.tidy(() => tf.mul(tf.ones([ids.length, 2, 2, 1]), tf.tensor4d(ids, [ids.length, 1, 1, 1])) as tf.Tensor4D);
   const ids = (t: tf.Tensor): number[] => {
     const v = values(t);
     return Array.from({ length: v.length / 4 }, (_, i) => v[4 * i]);
@@ -216,7 +288,12 @@ describe('training', () => {
     const weights = (m: tfl.LayersModel): number[][] => m.getWeights().map((w) => Array.from(w.dataSync()));
     const before = Object.fromEntries(Object.entries(cycle.models).map(([name, m]) => [name, weights(m)]));
     const logs: CycleGanStepLogs[] = [];
-    await cycle.fit(dataX, dataY, { epochs: 1, batchSize: 4, stepsPerEpoch: 1, callbacks: [{ onBatchEnd: (l) => void logs.push(l) }] });
+    await cycle.fit(dataX, dataY, {
+      epochs: 1,
+      batchSize: 4,
+      stepsPerEpoch: 1,
+      callbacks: [{ onBatchEnd: (l) => void logs.push(l) }],
+    });
     for (const [name, model] of Object.entries(cycle.models)) {
       const after = weights(model);
       const changed = after.filter((w, i) => w.some((v, k) => v !== before[name][i][k])).length;
@@ -237,10 +314,18 @@ describe('training', () => {
 
   test('a NaN loss stops training with a TrainingDivergedError naming the step', async () => {
     const cycle = tinyCycleGan(4);
-    const nan = { name: 'nan', discriminatorLoss: (real: tf.Tensor) => tf.mul(tf.mean(real), NaN) as tf.Scalar, generatorLoss: (f: tf.Tensor) => tf.mean(f) as tf.Scalar };
+    const nan = {
+      name: 'nan',
+      discriminatorLoss: (real: tf.Tensor) => tf.mul(tf.mean(real), NaN) as tf.Scalar,
+      generatorLoss: (f: tf.Tensor) => tf.mean(f) as tf.Scalar,
+    };
     const broken = createCycleGAN({ models: cycle.models, adversarial: nan, lambdaIdentity: 0, seed: 4 });
     const [dataX, dataY] = [data(1), data(2)];
-    await expect(broken.fit(dataX, dataY, { batchSize: 4, stepsPerEpoch: 2 })).rejects.toMatchObject({ name: 'TrainingDivergedError', step: 1, loss: 'discriminator' });
+    await expect(broken.fit(dataX, dataY, { batchSize: 4, stepsPerEpoch: 2 })).rejects.toMatchObject({
+      name: 'TrainingDivergedError',
+      step: 1,
+      loss: 'discriminator',
+    });
     dataX.dispose();
     dataY.dispose();
     broken.dispose();
@@ -259,12 +344,20 @@ describe('MNIST ↔ inverted MNIST (a known mapping: G(x) = −x)', () => {
   });
 
   /** Held-out mean |F(G(x)) − x|, mean |G(x) − (−x)|, and mean |G(x) − (−x′)| with x′ another digit. */
-  const measure = (): { cycleL1: number; translation: number; mismatched: number } => tf.tidy(() => {
-    const gx = cycle.translate(testX, 'xToY');
-    const mae = (a: tf.Tensor, b: tf.Tensor): number => tf.mean(tf.abs(tf.sub(a, b))).dataSync()[0];
-    const other = tf.concat([tf.slice(testX, [1, 0, 0, 0], [-1, -1, -1, -1]), tf.slice(testX, [0, 0, 0, 0], [1, -1, -1, -1])]);
-    return { cycleL1: mae(cycle.translate(gx, 'yToX'), testX), translation: mae(gx, tf.neg(testX)), mismatched: mae(gx, tf.neg(other)) };
-  });
+  const measure = (): { cycleL1: number; translation: number; mismatched: number } =>
+    tf.tidy(() => {
+      const gx = cycle.translate(testX, 'xToY');
+      const mae = (a: tf.Tensor, b: tf.Tensor): number => tf.mean(tf.abs(tf.sub(a, b))).dataSync()[0];
+      const other = tf.concat([
+        tf.slice(testX, [1, 0, 0, 0], [-1, -1, -1, -1]),
+        tf.slice(testX, [0, 0, 0, 0], [1, -1, -1, -1]),
+      ]);
+      return {
+        cycleL1: mae(cycle.translate(gx, 'yToX'), testX),
+        translation: mae(gx, tf.neg(testX)),
+        mismatched: mae(gx, tf.neg(other)),
+      };
+    });
 
   test('after 100 steps the held-out cycle error and translation error have dropped well below their start', async () => {
     // X: 400 training digits; Y: 400 *other* training digits, inverted. Unpaired: no digit is on both sides.
@@ -300,7 +393,12 @@ describe('MNIST ↔ inverted MNIST (a known mapping: G(x) = −x)', () => {
     const loaded = await loadCycleGAN(dir);
     expect(values(loaded.translate(testX, 'xToY'))).toEqual(values(cycle.translate(testX, 'xToY')));
     expect(values(loaded.translate(testX, 'yToX'))).toEqual(values(cycle.translate(testX, 'yToX')));
-    expect([loaded.step, loaded.epoch, loaded.rng.getState(), loaded.poolX.size]).toEqual([cycle.step, cycle.epoch, cycle.rng.getState(), 50]);
+    expect([loaded.step, loaded.epoch, loaded.rng.getState(), loaded.poolX.size]).toEqual([
+      cycle.step,
+      cycle.epoch,
+      cycle.rng.getState(),
+      50,
+    ]);
     expect(loaded.config).toEqual(cycle.config);
 
     const images = tf.tidy(() => tf.concat([testX, tf.reverse(testX, 1)]));
@@ -311,11 +409,17 @@ describe('MNIST ↔ inverted MNIST (a known mapping: G(x) = −x)', () => {
     const losses = async (gan: CycleGan, stopAfter?: number): Promise<number[][]> => {
       const rows: number[][] = [];
       await gan.fit(dataX, dataY, {
-        epochs: gan.epoch + 1, batchSize: 8, stepsPerEpoch: 3,
-        callbacks: [{ onBatchEnd: (l) => {
-          rows.push([l.generatorLoss, l.discriminatorXLoss, l.discriminatorYLoss]);
-          if (rows.length === stopAfter) gan.stopTraining();
-        } }],
+        epochs: gan.epoch + 1,
+        batchSize: 8,
+        stepsPerEpoch: 3,
+        callbacks: [
+          {
+            onBatchEnd: (l) => {
+              rows.push([l.generatorLoss, l.discriminatorXLoss, l.discriminatorYLoss]);
+              if (rows.length === stopAfter) gan.stopTraining();
+            },
+          },
+        ],
       });
       return rows;
     };

@@ -7,8 +7,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import {
-  GanConfigError, TrainingDivergedError, checkpoints, createCGAN, listCheckpoints, loadGAN, saveOnInterrupt, nonSaturatingLoss,
-  type GanLoss, type RollbackInfo,
+  GanConfigError,
+  TrainingDivergedError,
+  checkpoints,
+  createCGAN,
+  listCheckpoints,
+  loadGAN,
+  saveOnInterrupt,
+  nonSaturatingLoss,
+  type GanLoss,
+  type RollbackInfo,
 } from '../src/index';
 import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
@@ -33,14 +41,29 @@ function poisonedLoss(nanAtCalls: number[]): GanLoss & { calls: number } {
   return loss;
 }
 
-const build = (loss: GanLoss) => createCGAN({ latentDim: 4, imageShape: [4, 4, 1], numClasses: 3, generator: { hiddenUnits: [8] }, discriminator: { hiddenUnits: [8, 8] }, loss, seed: 5 });
+const build = (loss: GanLoss) =>
+  createCGAN({
+    latentDim: 4,
+    imageShape: [4, 4, 1],
+    numClasses: 3,
+    generator: { hiddenUnits: [8] },
+    discriminator: { hiddenUnits: [8, 8] },
+    loss,
+    seed: 5,
+  });
 
 test('a NaN loss stops training with the step and the loss named; no checkpoint holds it; signal handlers are removed', async () => {
   const data = randomDataset(24, 4, 3);
   const gan = build(poisonedLoss([5]));
   const dir = path.join(tempDir(), 'stop');
   const sigintBefore = process.listenerCount('SIGINT');
-  const error = await gan.fit(data, { epochs: 3, batchSize: 4, callbacks: [checkpoints(gan, { dir, everySteps: 1, keep: 10 }), saveOnInterrupt(gan, { dir, log: null })] }).catch((e: unknown) => e);
+  const error = await gan
+    .fit(data, {
+      epochs: 3,
+      batchSize: 4,
+      callbacks: [checkpoints(gan, { dir, everySteps: 1, keep: 10 }), saveOnInterrupt(gan, { dir, log: null })],
+    })
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TrainingDivergedError);
   expect((error as TrainingDivergedError).step).toBe(5);
   expect((error as TrainingDivergedError).loss).toBe('generator');
@@ -62,7 +85,8 @@ test('onDivergence rolls back to the newest good checkpoint, halves the learning
   const dir = path.join(tempDir(), 'rollback');
   const rollbacks: RollbackInfo[] = [];
   const history = await gan.fit(data, {
-    epochs: 3, batchSize: 4,
+    epochs: 3,
+    batchSize: 4,
     callbacks: [checkpoints(gan, { dir, everySteps: 2 })],
     onDivergence: { rollbackTo: dir, learningRateFactor: 0.5, onRollback: (info) => rollbacks.push(info) },
   });
@@ -91,14 +115,22 @@ test('rollback gives up after maxRollbacks, and bad rollback options are refused
   const gan = build(poisonedLoss([3, 4, 5, 6, 7, 8, 9, 10]));
   const dir = path.join(tempDir(), 'give-up');
   const seen: number[] = [];
-  const error = await gan.fit(data, {
-    epochs: 2, batchSize: 4, callbacks: [checkpoints(gan, { dir, everySteps: 1 })],
-    onDivergence: { rollbackTo: dir, maxRollbacks: 2, onRollback: (i) => seen.push(i.error.step) },
-  }).catch((e: unknown) => e);
+  const error = await gan
+    .fit(data, {
+      epochs: 2,
+      batchSize: 4,
+      callbacks: [checkpoints(gan, { dir, everySteps: 1 })],
+      onDivergence: { rollbackTo: dir, maxRollbacks: 2, onRollback: (i) => seen.push(i.error.step) },
+    })
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TrainingDivergedError);
   expect(seen).toHaveLength(2);
-  await expect(gan.fit(data, { onDivergence: { rollbackTo: dir, learningRateFactor: 2 } })).rejects.toThrow(GanConfigError);
-  await expect(gan.fit(data, { onDivergence: {} as never })).rejects.toThrow(/onDivergence: expected 'stop' or \{ rollbackTo/);
+  await expect(gan.fit(data, { onDivergence: { rollbackTo: dir, learningRateFactor: 2 } })).rejects.toThrow(
+    GanConfigError,
+  );
+  await expect(gan.fit(data, { onDivergence: {} as never })).rejects.toThrow(
+    /onDivergence: expected 'stop' or \{ rollbackTo/,
+  );
   expect(await fs.readdir(dir)).not.toHaveLength(0);
   gan.dispose();
   data.dispose();

@@ -38,7 +38,12 @@ function scores(gan: Gan): { background: number; meanCorrelation: number } {
 }
 
 test('a small CGAN learns MNIST statistics an untrained one lacks', async () => {
-  const cgan = createCGAN({ seed: 1, latentDim: 32, generator: { hiddenUnits: [128, 256] }, discriminator: { hiddenUnits: [256, 256] } });
+  const cgan = createCGAN({
+    seed: 1,
+    latentDim: 32,
+    generator: { hiddenUnits: [128, 256] },
+    discriminator: { hiddenUnits: [256, 256] },
+  });
   const before = scores(cgan);
   const realBackground = tf.tidy(() => tf.mean(tf.cast(tf.less(test_.images, -0.5), 'float32')).dataSync()[0]);
   const history = await cgan.fit(train, { epochs: 8, batchSize: 64 });

@@ -6,7 +6,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createCGAN, GanConfigError, generateImages, labelEmbedding, listCheckpoints, loadGAN, parseTrainingArgs, runGankitCli, runTraining, saveImageGrid, type TrainingArgs } from '../src/index';
+import {
+  createCGAN,
+  GanConfigError,
+  generateImages,
+  labelEmbedding,
+  listCheckpoints,
+  loadGAN,
+  parseTrainingArgs,
+  runGankitCli,
+  runTraining,
+  saveImageGrid,
+  type TrainingArgs,
+} from '../src/index';
 import { EMA_GENERATOR_DIR, loadEmaGenerator, sampleFrom } from '../src/cli/ema-checkpoint';
 import { randomDataset, thrownBy, useDefaultBackend, useTempDir } from './helpers';
 
@@ -32,8 +44,13 @@ describe('--ema and --ema-start', () => {
   test('--ema-batch-norm copy|recompute parses into args.emaBatchNorm (default copy unless the script sets it), anything else is refused', () => {
     expect(parseTrainingArgs('t', 'd', defaults, argv()).emaBatchNorm).toBe('copy');
     expect(parseTrainingArgs('t', 'd', defaults, argv('--ema-batch-norm', 'recompute')).emaBatchNorm).toBe('recompute');
-    expect(parseTrainingArgs('t', 'd', { ...defaults, emaBatchNorm: 'recompute' }, argv()).emaBatchNorm).toBe('recompute');
-    expect(parseTrainingArgs('t', 'd', { ...defaults, emaBatchNorm: 'recompute' }, argv('--ema-batch-norm', 'copy')).emaBatchNorm).toBe('copy');
+    expect(parseTrainingArgs('t', 'd', { ...defaults, emaBatchNorm: 'recompute' }, argv()).emaBatchNorm).toBe(
+      'recompute',
+    );
+    expect(
+      parseTrainingArgs('t', 'd', { ...defaults, emaBatchNorm: 'recompute' }, argv('--ema-batch-norm', 'copy'))
+        .emaBatchNorm,
+    ).toBe('copy');
     const error = thrownBy(() => parseTrainingArgs('t', 'd', defaults, argv('--ema-batch-norm', 'average')));
     expect(error).toBeInstanceOf(GanConfigError);
     expect((error as Error).message).toMatch(/--ema-batch-norm/);
@@ -49,17 +66,35 @@ describe('--ema and --ema-start', () => {
 /** A small 28×28 conditional GAN on random images, so the MNIST classifier can measure it. */
 function smallCgan(seed: number) {
   return createCGAN({
-    architecture: 'mlp', numClasses: 10, latentDim: 8, conditioning: labelEmbedding({ dim: 4 }), seed,
-    generator: { hiddenUnits: [16, 32], batchNorm: true }, discriminator: { hiddenUnits: [16], dropout: 0 },
+    architecture: 'mlp',
+    numClasses: 10,
+    latentDim: 8,
+    conditioning: labelEmbedding({ dim: 4 }),
+    seed,
+    generator: { hiddenUnits: [16, 32], batchNorm: true },
+    discriminator: { hiddenUnits: [16], dropout: 0 },
   });
 }
 
 function args(out: string, extra: Partial<TrainingArgs> = {}): TrainingArgs {
-  return { epochs: 2, batchSize: 8, out, seed: 1, workers: 1, resume: false, evalSamples: 0, ema: 0.5, emaStart: 0, ...extra };
+  return {
+    epochs: 2,
+    batchSize: 8,
+    out,
+    seed: 1,
+    workers: 1,
+    resume: false,
+    evalSamples: 0,
+    ema: 0.5,
+    emaStart: 0,
+    ...extra,
+  };
 }
 
-const weightsOf = (model: { weights: Array<{ read(): tf.Tensor }> }): Float32Array[] => model.weights.map((w) => w.read().dataSync() as Float32Array);
-const maxAbsDiff = (a: Float32Array[], b: Float32Array[]): number => Math.max(...a.map((x, i) => Math.max(...x.map((v, j) => Math.abs(v - b[i][j])))));
+const weightsOf = (model: { weights: Array<{ read(): tf.Tensor }> }): Float32Array[] =>
+  model.weights.map((w) => w.read().dataSync() as Float32Array);
+const maxAbsDiff = (a: Float32Array[], b: Float32Array[]): number =>
+  Math.max(...a.map((x, i) => Math.max(...x.map((v, j) => Math.abs(v - b[i][j])))));
 
 describe('runTraining with args.ema', () => {
   const data = randomDataset(32, 28);
@@ -67,7 +102,11 @@ describe('runTraining with args.ema', () => {
   test('saves the averaged G as ema-generator/ in every checkpoint, shows it in the grids, and restores it on --resume', async () => {
     const out = path.join(tempDir(), 'run');
     const logs: string[] = [];
-    const first = await runTraining(args(out, { epochs: 1 }), { data, build: () => smallCgan(3), log: (m) => logs.push(m) });
+    const first = await runTraining(args(out, { epochs: 1 }), {
+      data,
+      build: () => smallCgan(3),
+      log: (m) => logs.push(m),
+    });
     expect(first.ema).not.toBeNull();
     const ema = first.ema!;
     expect(ema.updates).toBe(4); // 32 images / 8 per batch, every step averaged (emaStart 0)
@@ -83,7 +122,11 @@ describe('runTraining with args.ema', () => {
     const z = tf.randomNormal([100, 8], 0, 1, 'float32', 1234) as tf.Tensor2D; // sampleGrids' fixed z
     const labels = Array.from({ length: 100 }, (_, i) => Math.floor(i / 10));
     const drawn = async (generator: typeof ema.shadow, file: string): Promise<Buffer> => {
-      const images = generateImages(generator, { latentDim: 8, numClasses: 10, outputActivation: 'tanh' }, { z, labels });
+      const images = generateImages(
+        generator,
+        { latentDim: 8, numClasses: 10, outputActivation: 'tanh' },
+        { z, labels },
+      );
       await saveImageGrid(path.join(out, file), images, { columns: 10, scale: 2 });
       images.dispose();
       return fs.readFile(path.join(out, file));
@@ -99,15 +142,27 @@ describe('runTraining with args.ema', () => {
     loaded.dispose();
 
     // --resume with the epochs already done restores the average and trains nothing.
-    const again = await runTraining(args(out, { epochs: 1, resume: true }), { data, build: () => smallCgan(3), log: (m) => logs.push(m) });
-    expect(logs.some((m) => m.startsWith('averaged generator restored from') && m.includes(EMA_GENERATOR_DIR))).toBe(true);
+    const again = await runTraining(args(out, { epochs: 1, resume: true }), {
+      data,
+      build: () => smallCgan(3),
+      log: (m) => logs.push(m),
+    });
+    expect(logs.some((m) => m.startsWith('averaged generator restored from') && m.includes(EMA_GENERATOR_DIR))).toBe(
+      true,
+    );
     expect(maxAbsDiff(weightsOf(again.ema!.shadow), shadow)).toBe(0);
     expect(maxAbsDiff(weightsOf(again.ema!.shadow), weightsOf(again.gan.generator))).toBeGreaterThan(1e-4);
     // ... and one more epoch continues it: the new checkpoint has its own ema-generator/.
-    const third = await runTraining(args(out, { epochs: 2, resume: true }), { data, build: () => smallCgan(3), log: (m) => logs.push(m) });
+    const third = await runTraining(args(out, { epochs: 2, resume: true }), {
+      data,
+      build: () => smallCgan(3),
+      log: (m) => logs.push(m),
+    });
     expect(third.ema!.updates).toBe(4);
     expect((await listCheckpoints(third.outputs.checkpoint)).map((c) => c.step)).toEqual([4, 8]);
-    expect(existsSync(path.join(third.outputs.checkpoint, 'step-000000008', EMA_GENERATOR_DIR, 'model.json'))).toBe(true);
+    expect(existsSync(path.join(third.outputs.checkpoint, 'step-000000008', EMA_GENERATOR_DIR, 'model.json'))).toBe(
+      true,
+    );
     for (const r of [first, again, third]) {
       r.ema?.dispose();
       r.gan.dispose();
@@ -116,22 +171,36 @@ describe('runTraining with args.ema', () => {
 
   test('without args.ema nothing is averaged or saved beside the checkpoint, and resuming an averaged run without a saved average says so', async () => {
     const out = path.join(tempDir(), 'plain');
-    const plain = await runTraining(args(out, { epochs: 1, ema: 0 }), { data, build: () => smallCgan(4), log: () => undefined });
+    const plain = await runTraining(args(out, { epochs: 1, ema: 0 }), {
+      data,
+      build: () => smallCgan(4),
+      log: () => undefined,
+    });
     expect(plain.ema).toBeNull();
     const [saved] = await listCheckpoints(plain.outputs.checkpoint);
     expect(existsSync(path.join(saved.dir, EMA_GENERATOR_DIR))).toBe(false);
     plain.gan.dispose();
     const logs: string[] = [];
-    const resumed = await runTraining(args(out, { epochs: 2, resume: true, ema: 0.9 }), { data, build: () => smallCgan(4), log: (m) => logs.push(m) });
+    const resumed = await runTraining(args(out, { epochs: 2, resume: true, ema: 0.9 }), {
+      data,
+      build: () => smallCgan(4),
+      log: (m) => logs.push(m),
+    });
     expect(logs).toContain('note: the checkpoint holds no averaged generator; the average starts again from G');
-    expect(existsSync(path.join(resumed.outputs.checkpoint, 'step-000000008', EMA_GENERATOR_DIR, 'model.json'))).toBe(true);
+    expect(existsSync(path.join(resumed.outputs.checkpoint, 'step-000000008', EMA_GENERATOR_DIR, 'model.json'))).toBe(
+      true,
+    );
     resumed.ema?.dispose();
     resumed.gan.dispose();
   });
 
   test("emaBatchNorm 'recompute': the saved average carries statistics recomputed for it, and a resumed run is the uninterrupted one", async () => {
-    const statistics = (model: { nonTrainableWeights: Array<{ read(): tf.Tensor }> }): Float32Array[] => model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array);
-    const straight = await runTraining(args(path.join(tempDir(), 'bn-straight'), { epochs: 2, emaBatchNorm: 'recompute' }), { data, build: () => smallCgan(10), log: () => undefined });
+    const statistics = (model: { nonTrainableWeights: Array<{ read(): tf.Tensor }> }): Float32Array[] =>
+      model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array);
+    const straight = await runTraining(
+      args(path.join(tempDir(), 'bn-straight'), { epochs: 2, emaBatchNorm: 'recompute' }),
+      { data, build: () => smallCgan(10), log: () => undefined },
+    );
     const ema = straight.ema!;
     expect(ema.batchNormStatistics).toBe('recompute');
     expect(maxAbsDiff(statistics(ema.shadow), statistics(straight.gan.generator))).toBeGreaterThan(1e-4);
@@ -140,8 +209,16 @@ describe('runTraining with args.ema', () => {
     expect(maxAbsDiff(weightsOf(saved!.shadow), weightsOf(ema.shadow))).toBe(0);
     // Stopped after epoch 1 and resumed: the same G, and the same average with the same statistics.
     const out = path.join(tempDir(), 'bn-resumed');
-    const first = await runTraining(args(out, { epochs: 1, emaBatchNorm: 'recompute' }), { data, build: () => smallCgan(10), log: () => undefined });
-    const second = await runTraining(args(out, { epochs: 2, resume: true, emaBatchNorm: 'recompute' }), { data, build: () => smallCgan(10), log: () => undefined });
+    const first = await runTraining(args(out, { epochs: 1, emaBatchNorm: 'recompute' }), {
+      data,
+      build: () => smallCgan(10),
+      log: () => undefined,
+    });
+    const second = await runTraining(args(out, { epochs: 2, resume: true, emaBatchNorm: 'recompute' }), {
+      data,
+      build: () => smallCgan(10),
+      log: () => undefined,
+    });
     expect(maxAbsDiff(weightsOf(second.gan.generator), weightsOf(straight.gan.generator))).toBe(0);
     expect(maxAbsDiff(weightsOf(second.ema!.shadow), weightsOf(ema.shadow))).toBe(0);
     saved!.dispose();
@@ -154,7 +231,11 @@ describe('runTraining with args.ema', () => {
 
   test('emaStart: steps before it copy G, so an average that starts after the last step equals G', async () => {
     const out = path.join(tempDir(), 'late');
-    const r = await runTraining(args(out, { epochs: 1, ema: 0.5, emaStart: 100 }), { data, build: () => smallCgan(5), log: () => undefined });
+    const r = await runTraining(args(out, { epochs: 1, ema: 0.5, emaStart: 100 }), {
+      data,
+      build: () => smallCgan(5),
+      log: () => undefined,
+    });
     expect(r.ema!.updates).toBe(0);
     expect(maxAbsDiff(weightsOf(r.ema!.shadow), weightsOf(r.gan.generator))).toBe(0);
     r.ema?.dispose();
@@ -164,12 +245,19 @@ describe('runTraining with args.ema', () => {
   test('the per-epoch evaluation measures the averaged G', async () => {
     const out = path.join(tempDir(), 'evaluated');
     const logs: string[] = [];
-    const r = await runTraining(args(out, { epochs: 1, evalSamples: 50 }), { data, build: () => smallCgan(6), log: (m) => logs.push(m), evaluate: true });
+    const r = await runTraining(args(out, { epochs: 1, evalSamples: 50 }), {
+      data,
+      build: () => smallCgan(6),
+      log: (m) => logs.push(m),
+      evaluate: true,
+    });
     const line = logs.find((m) => m.startsWith('epoch 1: acc'));
     expect(line).toBeDefined();
     // The same numbers come from measuring the shadow directly (same samples, seed 0).
     const { evaluateGan, formatMetricsLine } = await import('../src/index');
-    expect(line).toBe(`epoch 1: ${formatMetricsLine(await evaluateGan(sampleFrom(r.gan, r.ema!.shadow), { samples: 50, seed: 0 }))}`);
+    expect(line).toBe(
+      `epoch 1: ${formatMetricsLine(await evaluateGan(sampleFrom(r.gan, r.ema!.shadow), { samples: 50, seed: 0 }))}`,
+    );
     expect(line).not.toBe(`epoch 1: ${formatMetricsLine(await evaluateGan(r.gan, { samples: 50, seed: 0 }))}`);
     r.ema?.dispose();
     r.gan.dispose();
@@ -177,13 +265,17 @@ describe('runTraining with args.ema', () => {
 });
 
 describe('sampleFrom', () => {
-  test('draws from the given generator with the GAN\'s config, through gan.generate and gan.trainer.generate', async () => {
+  test("draws from the given generator with the GAN's config, through gan.generate and gan.trainer.generate", async () => {
     const gan = smallCgan(7);
     const other = smallCgan(8);
     const view = sampleFrom(gan, other.generator);
     const z = tf.randomNormal([4, 8], 0, 1, 'float32', 3) as tf.Tensor2D;
     const labels = [0, 1, 2, 3];
-    const expected = generateImages(other.generator, { latentDim: 8, numClasses: 10, outputActivation: 'tanh' }, { z, labels });
+    const expected = generateImages(
+      other.generator,
+      { latentDim: 8, numClasses: 10, outputActivation: 'tanh' },
+      { z, labels },
+    );
     const own = gan.generate({ z, labels });
     const viaGan = view.generate({ z, labels });
     const viaTrainer = view.trainer.generate({ z, labels });
@@ -200,13 +292,24 @@ describe('sampleFrom', () => {
 describe('gankit eval on a checkpoint with ema-generator/', () => {
   test('measures the averaged G (and says so); --raw measures G; a broken ema-generator/ is an error naming it', async () => {
     const out = path.join(tempDir(), 'cli');
-    const r = await runTraining(args(out, { epochs: 1 }), { data: randomDataset(32, 28), build: () => smallCgan(9), log: () => undefined });
+    const r = await runTraining(args(out, { epochs: 1 }), {
+      data: randomDataset(32, 28),
+      build: () => smallCgan(9),
+      log: () => undefined,
+    });
     const { evaluateGan } = await import('../src/index');
     const viaEma = await evaluateGan(sampleFrom(r.gan, r.ema!.shadow), { samples: 40, seed: 0 });
     const viaG = await evaluateGan(r.gan, { samples: 40, seed: 0 });
     const runJson = async (...flags: string[]): Promise<{ generator: string; frechetDistance: number }> => {
       let text = '';
-      expect(await runGankitCli(['node', 'gankit', 'eval', r.outputs.checkpoint, '--samples', '40', '--json', ...flags], { out: (t) => { text += t; }, err: () => undefined })).toBe(0);
+      expect(
+        await runGankitCli(['node', 'gankit', 'eval', r.outputs.checkpoint, '--samples', '40', '--json', ...flags], {
+          out: (t) => {
+            text += t;
+          },
+          err: () => undefined,
+        }),
+      ).toBe(0);
       return JSON.parse(text) as { generator: string; frechetDistance: number };
     };
     const averaged = await runJson();
@@ -217,13 +320,27 @@ describe('gankit eval on a checkpoint with ema-generator/', () => {
     expect(raw.frechetDistance).toBeCloseTo(viaG.frechetDistance, 3);
     expect(averaged.frechetDistance).not.toBeCloseTo(raw.frechetDistance, 3);
     let table = '';
-    expect(await runGankitCli(['node', 'gankit', 'eval', r.outputs.checkpoint, '--samples', '40'], { out: (t) => { table += t; }, err: () => undefined })).toBe(0);
+    expect(
+      await runGankitCli(['node', 'gankit', 'eval', r.outputs.checkpoint, '--samples', '40'], {
+        out: (t) => {
+          table += t;
+        },
+        err: () => undefined,
+      }),
+    ).toBe(0);
     expect(table).toMatch(/generator\s+ema-generator\/ \(the moving average/);
 
     const [saved] = await listCheckpoints(r.outputs.checkpoint);
     await fs.writeFile(path.join(saved.dir, EMA_GENERATOR_DIR, 'model.json'), '{ not json');
     let err = '';
-    expect(await runGankitCli(['node', 'gankit', 'eval', r.outputs.checkpoint, '--samples', '40'], { out: () => undefined, err: (t) => { err += t; } })).toBe(1);
+    expect(
+      await runGankitCli(['node', 'gankit', 'eval', r.outputs.checkpoint, '--samples', '40'], {
+        out: () => undefined,
+        err: (t) => {
+          err += t;
+        },
+      }),
+    ).toBe(1);
     expect(err).toContain(EMA_GENERATOR_DIR);
     r.ema?.dispose();
     r.gan.dispose();

@@ -4,10 +4,36 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  classCoverage, classHistogram, classifierScore, createCGAN, createGAN, evaluateGan, evaluateImages, evaluation, featureStatistics, frechetDistance,
-  frechetDistanceOfFeatures, GanConfigError, histogramEntropy, labelAccuracy, largestClassShare, loadMnist, loadMnistClassifier, LOSS_LOG_HEADER, lossLog,
-  meanPairwiseDistance, metricsRecord, mnistClassifierDir, parseLossLog, Rng, runGankitCli, symmetricMatrixSqrt, traceSqrtProduct,
-  type FeatureStatistics, type ImageDataset, type MnistClassifier,
+  classCoverage,
+  classHistogram,
+  classifierScore,
+  createCGAN,
+  createGAN,
+  evaluateGan,
+  evaluateImages,
+  evaluation,
+  featureStatistics,
+  frechetDistance,
+  frechetDistanceOfFeatures,
+  GanConfigError,
+  histogramEntropy,
+  labelAccuracy,
+  largestClassShare,
+  loadMnist,
+  loadMnistClassifier,
+  LOSS_LOG_HEADER,
+  lossLog,
+  meanPairwiseDistance,
+  metricsRecord,
+  mnistClassifierDir,
+  parseLossLog,
+  Rng,
+  runGankitCli,
+  symmetricMatrixSqrt,
+  traceSqrtProduct,
+  type FeatureStatistics,
+  type ImageDataset,
+  type MnistClassifier,
 } from '../src/index';
 import { randomDataset, thrownBy, useDefaultBackend, useTempDir } from './helpers';
 
@@ -19,7 +45,10 @@ let train1k: ImageDataset;
 beforeAll(async () => {
   await useDefaultBackend();
   classifier = await loadMnistClassifier();
-  [test1k, train1k] = await Promise.all([loadMnist({ split: 'test', limit: 1000 }), loadMnist({ split: 'train', limit: 1000 })]);
+  [test1k, train1k] = await Promise.all([
+    loadMnist({ split: 'test', limit: 1000 }),
+    loadMnist({ split: 'train', limit: 1000 }),
+  ]);
 });
 afterAll(() => {
   classifier.dispose();
@@ -28,8 +57,15 @@ afterAll(() => {
 });
 
 /** A tiny MLP CGAN (or GAN) making 28×28×1 images, as the classifier measures. */
-const tinyCgan = (seed = 3) => createCGAN({ latentDim: 8, generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16], dropout: 0 }, seed });
-const tinyGan = (seed = 4) => createGAN({ latentDim: 8, generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16] }, seed });
+const tinyCgan = (seed = 3) =>
+  createCGAN({
+    latentDim: 8,
+    generator: { hiddenUnits: [16] },
+    discriminator: { hiddenUnits: [16], dropout: 0 },
+    seed,
+  });
+const tinyGan = (seed = 4) =>
+  createGAN({ latentDim: 8, generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16] }, seed });
 
 function expectMatrixClose(actual: number[][], expected: number[][], digits = 9): void {
   expect(actual).toHaveLength(expected.length);
@@ -42,7 +78,12 @@ function matmul(a: number[][], b: number[][]): number[][] {
 
 /** Statistics given directly (an exact Gaussian, not a sample). */
 function gaussian(mean: number[], covariance: number[][]): FeatureStatistics {
-  return { count: 1e9, dim: mean.length, mean: Float64Array.from(mean), covariance: Float64Array.from(covariance.flat()) };
+  return {
+    count: 1e9,
+    dim: mean.length,
+    mean: Float64Array.from(mean),
+    covariance: Float64Array.from(covariance.flat()),
+  };
 }
 
 /** `count` samples of N(mean, L Lᵀ), row-major, from a seeded Box–Muller. */
@@ -50,7 +91,10 @@ function sampleGaussian(count: number, mean: number[], cholesky: number[][], rng
   const d = mean.length;
   const out = new Float64Array(count * d);
   for (let i = 0; i < count; i++) {
-    const z = Array.from({ length: d }, () => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat()));
+    const z = Array.from(
+      { length: d },
+      () => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat()),
+    );
     for (let a = 0; a < d; a++) out[i * d + a] = mean[a] + cholesky[a].reduce((s, l, k) => s + l * z[k], 0);
   }
   return out;
@@ -59,25 +103,78 @@ function sampleGaussian(count: number, mean: number[], cholesky: number[][], rng
 describe('linear algebra', () => {
   test('the square root of SPD matrices with hand-known roots, squared, gives the matrix back', () => {
     // [[2,1],[1,2]]² = [[5,4],[4,5]]; [[2,1,0],[1,2,1],[0,1,2]] (eigenvalues 2 − √2, 2, 2 + √2 > 0)² = [[5,4,1],[4,6,4],[1,4,5]].
-    const root2 = symmetricMatrixSqrt([[5, 4], [4, 5]]);
-    expectMatrixClose(root2, [[2, 1], [1, 2]]);
-    const a3 = [[5, 4, 1], [4, 6, 4], [1, 4, 5]];
+    const root2 = symmetricMatrixSqrt([
+      [5, 4],
+      [4, 5],
+    ]);
+    expectMatrixClose(root2, [
+      [2, 1],
+      [1, 2],
+    ]);
+    const a3 = [
+      [5, 4, 1],
+      [4, 6, 4],
+      [1, 4, 5],
+    ];
     const root3 = symmetricMatrixSqrt({ values: a3.flat(), dim: 3 });
-    expectMatrixClose(root3, [[2, 1, 0], [1, 2, 1], [0, 1, 2]]);
+    expectMatrixClose(root3, [
+      [2, 1, 0],
+      [1, 2, 1],
+      [0, 1, 2],
+    ]);
     expectMatrixClose(matmul(root3, root3), a3);
     // A singular PSD matrix: [[1,1],[1,1]] = 2·uuᵀ with u = (1,1)/√2, so its root is uuᵀ·√2.
-    expectMatrixClose(symmetricMatrixSqrt([[1, 1], [1, 1]]), [[Math.SQRT1_2, Math.SQRT1_2], [Math.SQRT1_2, Math.SQRT1_2]], 7);
-    expect(thrownBy(() => symmetricMatrixSqrt([[1, 2], [0, 1]]))).toBeInstanceOf(GanConfigError);
-    expect(() => symmetricMatrixSqrt([[1, NaN], [NaN, 1]])).toThrow(/matrix\[0\]\[1\]: expected a finite number/);
+    expectMatrixClose(
+      symmetricMatrixSqrt([
+        [1, 1],
+        [1, 1],
+      ]),
+      [
+        [Math.SQRT1_2, Math.SQRT1_2],
+        [Math.SQRT1_2, Math.SQRT1_2],
+      ],
+      7,
+    );
+    expect(
+      thrownBy(() =>
+        symmetricMatrixSqrt([
+          [1, 2],
+          [0, 1],
+        ]),
+      ),
+    ).toBeInstanceOf(GanConfigError);
+    expect(() =>
+      symmetricMatrixSqrt([
+        [1, NaN],
+        [NaN, 1],
+      ]),
+    ).toThrow(/matrix\[0\]\[1\]: expected a finite number/);
   });
 
   test('Tr((A^½ B A^½)^½) of non-commuting 2×2 matrices matches the closed form √(tr AB + 2√(det A det B))', () => {
-    const a = [[2, 1], [1, 3]];
-    const b = [[4, -1], [-1, 1]];
+    const a = [
+      [2, 1],
+      [1, 3],
+    ];
+    const b = [
+      [4, -1],
+      [-1, 1],
+    ];
     const trAB = matmul(a, b)[0][0] + matmul(a, b)[1][1];
     const closed = Math.sqrt(trAB + 2 * Math.sqrt(5 * 3));
     expect(traceSqrtProduct(a, b)).toBeCloseTo(closed, 10);
-    expect(traceSqrtProduct([[4, 0], [0, 9]], [[1, 0], [0, 16]])).toBeCloseTo(14, 10);
+    expect(
+      traceSqrtProduct(
+        [
+          [4, 0],
+          [0, 9],
+        ],
+        [
+          [1, 0],
+          [0, 16],
+        ],
+      ),
+    ).toBeCloseTo(14, 10);
   });
 });
 
@@ -94,26 +191,96 @@ describe('Fréchet distance', () => {
     // Commuting covariances (same eigenvectors, rotated by θ): FD = ‖Δμ‖² + ‖Σ₁^½ − Σ₂^½‖²_F.
     const c = Math.cos(0.6);
     const s = Math.sin(0.6);
-    const rot = (l1: number, l2: number) => [[c * c * l1 + s * s * l2, c * s * (l1 - l2)], [c * s * (l1 - l2), s * s * l1 + c * c * l2]];
+    const rot = (l1: number, l2: number) => [
+      [c * c * l1 + s * s * l2, c * s * (l1 - l2)],
+      [c * s * (l1 - l2), s * s * l1 + c * c * l2],
+    ];
     const fd = frechetDistance(gaussian([1, 2], rot(4, 9)), gaussian([-1, 0], rot(1, 16)));
     expect(fd).toBeCloseTo(8 + (2 - 1) ** 2 + (3 - 4) ** 2, 9);
     // Non-commuting 2×2: Tr(Σ₁ + Σ₂) − 2√(tr Σ₁Σ₂ + 2√(det Σ₁ det Σ₂)).
-    const s1 = [[2, 1], [1, 3]];
-    const s2 = [[4, -1], [-1, 1]];
+    const s1 = [
+      [2, 1],
+      [1, 3],
+    ];
+    const s2 = [
+      [4, -1],
+      [-1, 1],
+    ];
     const product = matmul(s1, s2); // [[7, -1], [1, 2]]: trace 9; det Σ₁ = 5, det Σ₂ = 3
     const closed = 1 + 5 + 5 - 2 * Math.sqrt(product[0][0] + product[1][1] + 2 * Math.sqrt(5 * 3));
     expect(frechetDistance(gaussian([0, 1], s1), gaussian([0, 0], s2))).toBeCloseTo(closed, 9);
     // Diagonal, 1-D per axis: (σ₁ − σ₂)² summed.
-    expect(frechetDistance(gaussian([0, 0, 0], [[1, 0, 0], [0, 4, 0], [0, 0, 9]]), gaussian([0, 0, 0], [[4, 0, 0], [0, 4, 0], [0, 0, 1]]))).toBeCloseTo(1 + 0 + 4, 9);
-    expect(() => frechetDistance(gaussian([0], [[1]]), gaussian([0, 0], [[1, 0], [0, 1]]))).toThrow(GanConfigError);
+    expect(
+      frechetDistance(
+        gaussian(
+          [0, 0, 0],
+          [
+            [1, 0, 0],
+            [0, 4, 0],
+            [0, 0, 9],
+          ],
+        ),
+        gaussian(
+          [0, 0, 0],
+          [
+            [4, 0, 0],
+            [0, 4, 0],
+            [0, 0, 1],
+          ],
+        ),
+      ),
+    ).toBeCloseTo(1 + 0 + 4, 9);
+    expect(() =>
+      frechetDistance(
+        gaussian([0], [[1]]),
+        gaussian(
+          [0, 0],
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        ),
+      ),
+    ).toThrow(GanConfigError);
   });
 
   test('estimated from samples of the two Gaussians, it approaches the closed form', () => {
     const rng = new Rng(11);
     // Σ₁ = L₁L₁ᵀ = [[4, 2], [2, 5]], Σ₂ = L₂L₂ᵀ = [[1, 0], [0, 9]].
-    const a = sampleGaussian(20000, [1, -1], [[2, 0], [1, 2]], rng);
-    const b = sampleGaussian(20000, [0, 1], [[1, 0], [0, 3]], rng);
-    const exact = frechetDistance(gaussian([1, -1], [[4, 2], [2, 5]]), gaussian([0, 1], [[1, 0], [0, 9]]));
+    const a = sampleGaussian(
+      20000,
+      [1, -1],
+      [
+        [2, 0],
+        [1, 2],
+      ],
+      rng,
+    );
+    const b = sampleGaussian(
+      20000,
+      [0, 1],
+      [
+        [1, 0],
+        [0, 3],
+      ],
+      rng,
+    );
+    const exact = frechetDistance(
+      gaussian(
+        [1, -1],
+        [
+          [4, 2],
+          [2, 5],
+        ],
+      ),
+      gaussian(
+        [0, 1],
+        [
+          [1, 0],
+          [0, 9],
+        ],
+      ),
+    );
     const stats = featureStatistics(a, 2);
     expect(stats.covariance[1]).toBeCloseTo(2, 0);
     expect(Math.abs(frechetDistanceOfFeatures(a, b, 2) - exact)).toBeLessThan(0.05 * exact);
@@ -167,7 +334,10 @@ describe('the bundled MNIST classifier', () => {
     expect(real.classifierScore).toBeGreaterThan(9);
     expect(real.modeCollapse.warnings).toEqual([]);
     expect(real.modeCollapse.diversityRatio).toBeGreaterThan(0.9);
-    const shuffled = await evaluateImages(test1k.images, { classifier, labels: new Rng(2).shuffle(Int32Array.from(labels)) });
+    const shuffled = await evaluateImages(test1k.images, {
+      classifier,
+      labels: new Rng(2).shuffle(Int32Array.from(labels)),
+    });
     expect(Math.abs((shuffled.labelAccuracy as number) - 0.1)).toBeLessThan(0.05);
   });
 
@@ -178,7 +348,9 @@ describe('the bundled MNIST classifier', () => {
     expect([m.modeCollapse.coverage, m.modeCollapse.entropy, m.modeCollapse.largestClassShare]).toEqual([1, 0, 1]);
     expect(m.classifierScore).toBeLessThan(1.001);
     expect(m.modeCollapse.diversityRatio).toBeLessThan(1e-3);
-    expect(m.modeCollapse.warnings.join('\n')).toMatch(/9 of 10 classes[\s\S]*100\.0% of the samples[\s\S]*diversity is 0%/);
+    expect(m.modeCollapse.warnings.join('\n')).toMatch(
+      /9 of 10 classes[\s\S]*100\.0% of the samples[\s\S]*diversity is 0%/,
+    );
     expect(m.labelAccuracy).toBeNull();
   });
 
@@ -198,7 +370,9 @@ describe('the bundled MNIST classifier', () => {
     await expect(classifier.classify(pixels)).rejects.toThrow(/values in \[255, 255\]; expected \[-1, 1\]/);
     const nan = tf.fill([2, 28, 28, 1], NaN);
     await expect(classifier.classify(nan)).rejects.toThrow(/contains 1568 NaN values/);
-    await expect(evaluateImages(tf.zeros([2, 28, 28, 1]), { classifier, labels: [0, 10] })).rejects.toThrow(/labels\[1\]/);
+    await expect(evaluateImages(tf.zeros([2, 28, 28, 1]), { classifier, labels: [0, 10] })).rejects.toThrow(
+      /labels\[1\]/,
+    );
     tf.dispose([small, pixels, nan]);
   });
 });
@@ -226,9 +400,17 @@ describe('evaluateGan', () => {
     expect(u.labelAccuracy).toBeNull();
     expect(Object.keys(metricsRecord(u))).not.toContain('label_accuracy');
     expect(u.frechetDistance).toBeGreaterThan(real10kFloor());
-    await expect(evaluateGan(createGAN({ imageShape: [8, 8, 1], latentDim: 4, generator: { hiddenUnits: [4] }, discriminator: { hiddenUnits: [4] } }), { classifier })).rejects.toThrow(
-      /^gan: makes \[8, 8, 1\] images; the classifier measures \[28, 28, 1\] ones$/,
-    );
+    await expect(
+      evaluateGan(
+        createGAN({
+          imageShape: [8, 8, 1],
+          latentDim: 4,
+          generator: { hiddenUnits: [4] },
+          discriminator: { hiddenUnits: [4] },
+        }),
+        { classifier },
+      ),
+    ).rejects.toThrow(/^gan: makes \[8, 8, 1\] images; the classifier measures \[28, 28, 1\] ones$/);
     await expect(evaluateGan(cgan, { classifier, samples: 1 })).rejects.toThrow(/samples/);
     cgan.dispose();
     gan.dispose();
@@ -248,7 +430,9 @@ describe('the evaluation callback', () => {
     const lines: string[] = [];
     const seen: Array<Record<string, number> | undefined> = [];
     await cgan.fit(data, {
-      epochs: 3, batchSize: 10, stepsPerEpoch: 2,
+      epochs: 3,
+      batchSize: 10,
+      stepsPerEpoch: 2,
       callbacks: [
         evaluation(cgan, { everyEpochs: 2, samples: 50, classifier, log: (m) => void lines.push(m) }),
         lossLog({ file }),
@@ -256,11 +440,23 @@ describe('the evaluation callback', () => {
       ],
     });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^epoch 2: acc \d\.\d{3} {2}cov \d+ {2}max \d\.\d{3} {2}H \d\.\d{3} {2}div [\d.]+ {2}CS \d+\.\d{2} {2}FD \d+\.\d{2}$/);
+    expect(lines[0]).toMatch(
+      /^epoch 2: acc \d\.\d{3} {2}cov \d+ {2}max \d\.\d{3} {2}H \d\.\d{3} {2}div [\d.]+ {2}CS \d+\.\d{2} {2}FD \d+\.\d{2}$/,
+    );
     expect(seen[0]).toBeUndefined();
-    expect(Object.keys(seen[1] ?? {})).toEqual(['label_accuracy', 'coverage', 'largest_share', 'entropy', 'diversity_ratio', 'classifier_score', 'fd']);
+    expect(Object.keys(seen[1] ?? {})).toEqual([
+      'label_accuracy',
+      'coverage',
+      'largest_share',
+      'entropy',
+      'diversity_ratio',
+      'classifier_score',
+      'fd',
+    ]);
     const text = await fs.readFile(file, 'utf8');
-    expect(text.split('\n')[0]).toBe(`${LOSS_LOG_HEADER},label_accuracy,coverage,largest_share,entropy,diversity_ratio,classifier_score,fd`);
+    expect(text.split('\n')[0]).toBe(
+      `${LOSS_LOG_HEADER},label_accuracy,coverage,largest_share,entropy,diversity_ratio,classifier_score,fd`,
+    );
     expect(text.split('\n')[1]).toMatch(/^0,1,[^,]+,[^,]+,[^,]+,[^,]+,,,,,,,$/);
     const rows = parseLossLog(text);
     expect(rows.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -274,7 +470,11 @@ describe('the evaluation callback', () => {
     const data = randomDataset(20, 28);
     const cgan = tinyCgan(10);
     const file = path.join(tempDir(), 'metrics-after', 'losses.csv');
-    await cgan.fit(data, { epochs: 1, batchSize: 10, callbacks: [lossLog({ file }), evaluation(cgan, { samples: 20, classifier, log: null })] });
+    await cgan.fit(data, {
+      epochs: 1,
+      batchSize: 10,
+      callbacks: [lossLog({ file }), evaluation(cgan, { samples: 20, classifier, log: null })],
+    });
     const rows = parseLossLog(await fs.readFile(file, 'utf8'));
     expect(rows).toHaveLength(2);
     expect(rows[1].metrics?.coverage).toBeGreaterThanOrEqual(1);
@@ -307,8 +507,18 @@ describe('gankit eval', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(out).toContain(`checkpoint  ${dir}: conditional (10 classes) mlp GAN, epoch 0, step 0`);
     expect(out).toMatch(/samples {5}100 \(labels i mod 10\), seed 2/);
-    for (const title of ['label accuracy', 'class coverage (≥ 1%)', 'largest class share', 'class entropy (nats)', 'within-class diversity / real', 'classifier score', 'Fréchet distance']) {
-      expect(out).toMatch(new RegExp(`^${title.replace(/[()]/g, '\\$&')} +[\\d.]+ +[\\d.]+ +(higher|lower|closer to 1)$`, 'm'));
+    for (const title of [
+      'label accuracy',
+      'class coverage (≥ 1%)',
+      'largest class share',
+      'class entropy (nats)',
+      'within-class diversity / real',
+      'classifier score',
+      'Fréchet distance',
+    ]) {
+      expect(out).toMatch(
+        new RegExp(`^${title.replace(/[()]/g, '\\$&')} +[\\d.]+ +[\\d.]+ +(higher|lower|closer to 1)$`, 'm'),
+      );
     }
     expect(out).toMatch(/^predicted classes {2}0:\d+ 1:\d+ .* 9:\d+$/m);
     out = '';
@@ -322,9 +532,14 @@ describe('gankit eval', () => {
   test('the binary runs from source (tsx src/cli/gankit.ts) and prints JSON', async () => {
     const dir = checkpoint();
     const root = path.resolve(__dirname, '..');
-    const { stdout } = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'src', 'cli', 'gankit.ts'), 'eval', dir, '--samples', '50', '--json'], {
-      cwd: root, env: { ...process.env, GANKIT_QUIET: '1' },
-    });
+    const { stdout } = await promisify(execFile)(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
+      [path.join(root, 'src', 'cli', 'gankit.ts'), 'eval', dir, '--samples', '50', '--json'],
+      {
+        cwd: root,
+        env: { ...process.env, GANKIT_QUIET: '1' },
+      },
+    );
     const json = JSON.parse(stdout) as { samples: number; conditional: boolean; metrics: Record<string, number> };
     expect(json.samples).toBe(50);
     expect(json.conditional).toBe(true);

@@ -15,14 +15,24 @@ beforeAll(async () => {
 });
 
 /** Runs an example as the README does, on a small slice of MNIST, and checks what it wrote. */
-async function runExample(name: string, flags: string[], expect_: { epochs: number; steps: number; gridRows: number }): Promise<string> {
+async function runExample(
+  name: string,
+  flags: string[],
+  expect_: { epochs: number; steps: number; gridRows: number },
+): Promise<string> {
   const out = path.join(tempDir(), name);
   // A small per-epoch evaluation keeps the test quick and still proves the metrics reach the CSV.
-  const { stdout } = await run(tsx, [path.join(root, 'examples', `${name}.ts`), '--out', out, '--eval-samples', '100', ...flags], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
+  const { stdout } = await run(
+    tsx,
+    [path.join(root, 'examples', `${name}.ts`), '--out', out, '--eval-samples', '100', ...flags],
+    { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } },
+  );
   const files = (await fs.readdir(out)).sort();
   expect(files).toEqual(['checkpoint', 'losses.csv', 'losses.png', 'samples']);
   const grids = (await fs.readdir(path.join(out, 'samples'))).sort();
-  expect(grids).toEqual(Array.from({ length: expect_.epochs }, (_, i) => `epoch-${String(i + 1).padStart(3, '0')}.png`));
+  expect(grids).toEqual(
+    Array.from({ length: expect_.epochs }, (_, i) => `epoch-${String(i + 1).padStart(3, '0')}.png`),
+  );
   const grid = decodePng(await fs.readFile(path.join(out, 'samples', grids[grids.length - 1])));
   expect(grid.height).toBe(expect_.gridRows * 28 * 2 + (expect_.gridRows + 1) * 2);
   const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
@@ -44,13 +54,23 @@ test('gan-mnist runs end to end on a slice of MNIST', async () => {
 });
 
 test('cgan-mnist runs, and --resume continues from its checkpoint exactly as an uninterrupted run', async () => {
-  const out = await runExample('cgan-mnist', ['--epochs', '1', '--limit', '256'], { epochs: 1, steps: 4, gridRows: 10 });
-  const { stdout } = await run(tsx, [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', out, '--epochs', '2', '--limit', '256', '--resume'], { cwd: root });
+  const out = await runExample('cgan-mnist', ['--epochs', '1', '--limit', '256'], {
+    epochs: 1,
+    steps: 4,
+    gridRows: 10,
+  });
+  const { stdout } = await run(
+    tsx,
+    [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', out, '--epochs', '2', '--limit', '256', '--resume'],
+    { cwd: root },
+  );
   expect(stdout).toMatch(/resuming from .*checkpoint: 1 epoch\(s\) done, step 4/);
   const resumed = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
   expect(resumed.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   const straight = path.join(tempDir(), 'cgan-mnist-straight');
-  await run(tsx, [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', straight, '--epochs', '2', '--limit', '256'], { cwd: root });
+  await run(tsx, [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', straight, '--epochs', '2', '--limit', '256'], {
+    cwd: root,
+  });
   const reference = parseLossLog(await fs.readFile(path.join(straight, 'losses.csv'), 'utf8'));
   for (const [i, row] of resumed.entries()) {
     expect(Math.abs(row.dLoss - reference[i].dLoss)).toBeLessThan(1e-4);
@@ -58,7 +78,19 @@ test('cgan-mnist runs, and --resume continues from its checkpoint exactly as an 
   }
   // latent-walk reads that checkpoint: a 10 × 4 interpolation grid and a 10 × 4 arithmetic grid.
   const walk = path.join(tempDir(), 'latent-walk');
-  const walked = await run(tsx, [path.join(root, 'examples', 'latent-walk.ts'), '--checkpoint', path.join(out, 'checkpoint'), '--out', walk, '--steps', '4'], { cwd: root });
+  const walked = await run(
+    tsx,
+    [
+      path.join(root, 'examples', 'latent-walk.ts'),
+      '--checkpoint',
+      path.join(out, 'checkpoint'),
+      '--out',
+      walk,
+      '--steps',
+      '4',
+    ],
+    { cwd: root },
+  );
   expect(walked.stdout).toContain('ema-generator/'); // cgan-mnist saves an averaged G, and the walk draws from it
   for (const name of ['interpolation.png', 'arithmetic.png']) {
     const png = decodePng(await fs.readFile(path.join(walk, name)));
@@ -71,17 +103,26 @@ test('cgan-dcgan-mnist runs data-parallel on two threads', async () => {
 });
 
 test('a bad flag is a clear error, not a stack trace', async () => {
-  await expect(run(tsx, [path.join(root, 'examples', 'gan-mnist.ts'), '--epochs', 'two'], { cwd: root })).rejects.toMatchObject({
+  await expect(
+    run(tsx, [path.join(root, 'examples', 'gan-mnist.ts'), '--epochs', 'two'], { cwd: root }),
+  ).rejects.toMatchObject({
     code: 1,
     stderr: expect.stringContaining('--epochs must be a positive integer'),
   });
 });
 
 test('wgan-gp-mnist trains WGAN-GP (5 critic updates per generator update) on a slice of MNIST', async () => {
-  const out = await runExample('wgan-gp-mnist', ['--epochs', '1', '--limit', '320'], { epochs: 1, steps: 2, gridRows: 10 }); // 10 batches of 32
+  const out = await runExample('wgan-gp-mnist', ['--epochs', '1', '--limit', '320'], {
+    epochs: 1,
+    steps: 2,
+    gridRows: 10,
+  }); // 10 batches of 32
   const gan = await loadGAN(path.join(out, 'checkpoint'));
   expect(gan.config.loss).toEqual({ name: 'wasserstein', builtin: true, gradientPenalty: 10 });
-  expect([gan.config.discriminatorSteps, gan.config.optimizer.discriminator]).toEqual([5, { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 }]);
+  expect([gan.config.discriminatorSteps, gan.config.optimizer.discriminator]).toEqual([
+    5,
+    { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 },
+  ]);
   const [iterations] = await gan.trainer.discriminatorOptimizer.getWeights();
   expect(iterations.tensor.dataSync()[0]).toBe(10); // 2 steps × 5 critic updates
   iterations.tensor.dispose();
@@ -89,28 +130,60 @@ test('wgan-gp-mnist trains WGAN-GP (5 critic updates per generator update) on a 
 });
 
 test('acgan-mnist trains an ACGAN (D takes the image alone and classifies it) on a slice of MNIST', async () => {
-  const out = await runExample('acgan-mnist', ['--epochs', '1', '--limit', '256'], { epochs: 1, steps: 4, gridRows: 10 });
+  const out = await runExample('acgan-mnist', ['--epochs', '1', '--limit', '256'], {
+    epochs: 1,
+    steps: 4,
+    gridRows: 10,
+  });
   const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
   expect(Object.keys(rows.at(-1)?.metrics ?? {})).toContain('label_accuracy'); // conditional: measured per label
   const gan = await loadGAN(path.join(out, 'checkpoint'));
   expect(gan.config.auxiliary).toEqual({ name: 'acgan', builtin: true, numClasses: 10, weight: 1, generatorWeight: 1 });
   expect(gan.discriminator.inputs).toHaveLength(1);
-  expect(gan.discriminator.outputs.map((o) => o.shape)).toEqual([[null, 1], [null, 10]]);
+  expect(gan.discriminator.outputs.map((o) => o.shape)).toEqual([
+    [null, 1],
+    [null, 10],
+  ]);
   gan.dispose();
 });
 
 test('infogan-mnist trains an InfoGAN and writes one row per categorical code, the sweeps and the code report', async () => {
   const out = path.join(tempDir(), 'infogan-mnist');
-  const { stdout } = await run(tsx, [path.join(root, 'examples', 'infogan-mnist.ts'), '--out', out, '--eval-samples', '100', '--epochs', '1', '--limit', '256'], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
+  const { stdout } = await run(
+    tsx,
+    [
+      path.join(root, 'examples', 'infogan-mnist.ts'),
+      '--out',
+      out,
+      '--eval-samples',
+      '100',
+      '--epochs',
+      '1',
+      '--limit',
+      '256',
+    ],
+    { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } },
+  );
   expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'codes', 'losses.csv', 'losses.png', 'samples']);
-  expect((await fs.readdir(path.join(out, 'codes'))).sort()).toEqual(['continuous-1.png', 'continuous-2.png', 'epoch-001.png', 'report.json']);
+  expect((await fs.readdir(path.join(out, 'codes'))).sort()).toEqual([
+    'continuous-1.png',
+    'continuous-2.png',
+    'epoch-001.png',
+    'report.json',
+  ]);
   for (const name of ['epoch-001.png', 'continuous-1.png']) {
     const grid = decodePng(await fs.readFile(path.join(out, 'codes', name)));
     expect([grid.width, grid.height]).toEqual([10 * 56 + 11 * 2, 10 * 56 + 11 * 2]); // 10 code values × 10 columns
   }
-  const report = JSON.parse(await fs.readFile(path.join(out, 'codes', 'report.json'), 'utf8')) as { codes: Array<{ share: number; histogram: number[] }>; distinctDigits: number; step: number };
+  const report = JSON.parse(await fs.readFile(path.join(out, 'codes', 'report.json'), 'utf8')) as {
+    codes: Array<{ share: number; histogram: number[] }>;
+    distinctDigits: number;
+    step: number;
+  };
   expect(report.codes).toHaveLength(10);
-  expect(report.codes.every((c) => c.histogram.reduce((a, b) => a + b, 0) === 500 && c.share > 0 && c.share <= 1)).toBe(true);
+  expect(report.codes.every((c) => c.histogram.reduce((a, b) => a + b, 0) === 500 && c.share > 0 && c.share <= 1)).toBe(
+    true,
+  );
   expect(report.distinctDigits).toBeGreaterThanOrEqual(1);
   expect(report.step).toBe(4);
   expect(stdout).toMatch(/codes → digits: 0→\d \d\.\d\d .*distinct digits/);
@@ -124,13 +197,31 @@ test('infogan-mnist trains an InfoGAN and writes one row per categorical code, t
 
 test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST pairing, which needs no Fashion-MNIST) and writes its grid, CSV and checkpoint', async () => {
   const out = path.join(tempDir(), 'cyclegan-mnist-fashion');
-  const { stdout } = await run(tsx, [path.join(root, 'examples', 'cyclegan-mnist-fashion.ts'), '--out', out, '--pairing', 'inverted', '--limit', '16', '--batch-size', '8', '--epochs', '1'], { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } });
+  const { stdout } = await run(
+    tsx,
+    [
+      path.join(root, 'examples', 'cyclegan-mnist-fashion.ts'),
+      '--out',
+      out,
+      '--pairing',
+      'inverted',
+      '--limit',
+      '16',
+      '--batch-size',
+      '8',
+      '--epochs',
+      '1',
+    ],
+    { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } },
+  );
   expect(stdout).toMatch(/Y: 16 inverted MNIST digits/);
   expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'losses.csv', 'samples']);
   const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
   expect([grid.width, grid.height]).toEqual([10 * 56 + 11 * 2, 6 * 56 + 7 * 2]); // rows x, G(x), F(G(x)), y, F(y), G(F(y))
   const [header, row, ...rest] = (await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).trim().split('\n');
-  expect(header.split(',')).toEqual(expect.arrayContaining(['epoch', 'step', 'cycle_loss', 'd_x_loss', 'heldout_cycle_x', 'heldout_translation_x']));
+  expect(header.split(',')).toEqual(
+    expect.arrayContaining(['epoch', 'step', 'cycle_loss', 'd_x_loss', 'heldout_cycle_x', 'heldout_translation_x']),
+  );
   expect(rest).toEqual([]);
   expect(row.split(',').map(Number).every(Number.isFinite)).toBe(true);
   const { loadCycleGAN } = await import('../src/index');

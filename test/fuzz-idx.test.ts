@@ -22,7 +22,14 @@ const PARSE_CASES_PER_BASE = 150;
 const LOADER_CASES = 200;
 
 /** Element byte sizes of the valid IDX type bytes. */
-const ITEM_SIZE: ReadonlyMap<number, number> = new Map([[0x08, 1], [0x09, 1], [0x0b, 2], [0x0c, 4], [0x0d, 4], [0x0e, 8]]);
+const ITEM_SIZE: ReadonlyMap<number, number> = new Map([
+  [0x08, 1],
+  [0x09, 1],
+  [0x0b, 2],
+  [0x0c, 4],
+  [0x0d, 4],
+  [0x0e, 8],
+]);
 const TYPE_BYTES = [...ITEM_SIZE.keys()];
 
 function randomBytes(rng: Rng, n: number, below = 256): Uint8Array {
@@ -51,41 +58,67 @@ const rewriteHeader: Mutation = (bytes, rng) => {
     const offset = 4 + 4 * rng.nextInt(dims);
     const view = new DataView(out.buffer, out.byteOffset, out.length);
     const old = view.getUint32(offset, false);
-    const value = pick(rng, [0, 1, old + 1, Math.max(old - 1, 0), old * 2, 0xffffffff, 0x80000000, 60000, rng.nextUint32()]);
+    const value = pick(rng, [
+      0,
+      1,
+      old + 1,
+      Math.max(old - 1, 0),
+      old * 2,
+      0xffffffff,
+      0x80000000,
+      60000,
+      rng.nextUint32(),
+    ]);
     view.setUint32(offset, value >>> 0, false);
   }
   return out;
 };
 
 const MUTATIONS: ReadonlyArray<[string, Mutation]> = [
-  ['bit flips', (bytes, rng) => {
-    const out = Uint8Array.from(bytes);
-    for (let k = 1 + rng.nextInt(4); k > 0 && out.length > 0; k--) out[rng.nextInt(out.length)] ^= 1 << rng.nextInt(8);
-    return out;
-  }],
-  ['header bit flip', (bytes, rng) => {
-    const out = Uint8Array.from(bytes);
-    if (out.length > 0) out[rng.nextInt(Math.min(out.length, 16))] ^= 1 << rng.nextInt(8);
-    return out;
-  }],
-  ['byte replacements', (bytes, rng) => {
-    const out = Uint8Array.from(bytes);
-    for (let k = 1 + rng.nextInt(3); k > 0 && out.length > 0; k--) out[rng.nextInt(out.length)] = rng.nextInt(256);
-    return out;
-  }],
+  [
+    'bit flips',
+    (bytes, rng) => {
+      const out = Uint8Array.from(bytes);
+      for (let k = 1 + rng.nextInt(4); k > 0 && out.length > 0; k--)
+        out[rng.nextInt(out.length)] ^= 1 << rng.nextInt(8);
+      return out;
+    },
+  ],
+  [
+    'header bit flip',
+    (bytes, rng) => {
+      const out = Uint8Array.from(bytes);
+      if (out.length > 0) out[rng.nextInt(Math.min(out.length, 16))] ^= 1 << rng.nextInt(8);
+      return out;
+    },
+  ],
+  [
+    'byte replacements',
+    (bytes, rng) => {
+      const out = Uint8Array.from(bytes);
+      for (let k = 1 + rng.nextInt(3); k > 0 && out.length > 0; k--) out[rng.nextInt(out.length)] = rng.nextInt(256);
+      return out;
+    },
+  ],
   ['truncation', (bytes, rng) => bytes.slice(0, rng.nextInt(bytes.length))],
-  ['extension', (bytes, rng) => {
-    const out = new Uint8Array(bytes.length + 1 + rng.nextInt(16));
-    out.set(bytes);
-    out.set(randomBytes(rng, out.length - bytes.length), bytes.length);
-    return out;
-  }],
+  [
+    'extension',
+    (bytes, rng) => {
+      const out = new Uint8Array(bytes.length + 1 + rng.nextInt(16));
+      out.set(bytes);
+      out.set(randomBytes(rng, out.length - bytes.length), bytes.length);
+      return out;
+    },
+  ],
   ['header rewrite', rewriteHeader],
-  ['two mutations', (bytes, rng) => {
-    const [, first] = pick(rng, MUTATIONS.slice(0, 6));
-    const [, second] = pick(rng, MUTATIONS.slice(0, 6));
-    return second(first(bytes, rng), rng);
-  }],
+  [
+    'two mutations',
+    (bytes, rng) => {
+      const [, first] = pick(rng, MUTATIONS.slice(0, 6));
+      const [, second] = pick(rng, MUTATIONS.slice(0, 6));
+      return second(first(bytes, rng), rng);
+    },
+  ],
 ];
 
 /** Checks a successful parse against the header and length it came from; returns a complaint or null. */
@@ -103,10 +136,15 @@ function inconsistency(bytes: Uint8Array, parsed: IdxArray): string | null {
   }
   if (parsed.data.length !== count) return `${parsed.data.length} elements for shape [${parsed.shape.join(', ')}]`;
   const headerSize = 4 + 4 * rank;
-  if (headerSize + count * size !== bytes.length) return `shape [${parsed.shape.join(', ')}] × ${size} bytes does not fill the ${bytes.length}-byte file`;
+  if (headerSize + count * size !== bytes.length)
+    return `shape [${parsed.shape.join(', ')}] × ${size} bytes does not fill the ${bytes.length}-byte file`;
   const readers: Record<number, (o: number) => number> = {
-    0x08: (o) => view.getUint8(o), 0x09: (o) => view.getInt8(o), 0x0b: (o) => view.getInt16(o, false),
-    0x0c: (o) => view.getInt32(o, false), 0x0d: (o) => view.getFloat32(o, false), 0x0e: (o) => view.getFloat64(o, false),
+    0x08: (o) => view.getUint8(o),
+    0x09: (o) => view.getInt8(o),
+    0x0b: (o) => view.getInt16(o, false),
+    0x0c: (o) => view.getInt32(o, false),
+    0x0d: (o) => view.getFloat32(o, false),
+    0x0e: (o) => view.getFloat64(o, false),
   };
   for (let i = 0; i < count; i++) {
     const expected = readers[bytes[2]](headerSize + i * size);
@@ -127,19 +165,30 @@ interface Tally {
 const newTally = (): Tally => ({ cases: 0, loads: 0, errors: 0, failures: [], kinds: new Map() });
 
 function kindOf(error: DataFormatError): string {
-  return error.message.slice(`${error.source}: `.length).replace(/\[[^\]]*\]/g, '[…]').replace(/0x[0-9A-F]{2}|\d+(\.\d+)?(e[+-]\d+)?/g, 'N').slice(0, 70);
+  return error.message
+    .slice(`${error.source}: `.length)
+    .replace(/\[[^\]]*\]/g, '[…]')
+    .replace(/0x[0-9A-F]{2}|\d+(\.\d+)?(e[+-]\d+)?/g, 'N')
+    .slice(0, 70);
 }
 
 function report(label: string, tally: Tally): void {
   if (process.env.GANKIT_FUZZ_REPORT === '1') {
     const kinds = [...tally.kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(4)}  ${k}`);
-    console.log(`fuzz ${label}: ${tally.cases} cases, ${tally.loads} loads, ${tally.errors} DataFormatErrors, ${tally.failures.length} failures\n${kinds.join('\n')}`);
+    console.log(
+      `fuzz ${label}: ${tally.cases} cases, ${tally.loads} loads, ${tally.errors} DataFormatErrors, ${tally.failures.length} failures\n${kinds.join('\n')}`,
+    );
   }
 }
 
 /** Counts a thrown error: a DataFormatError naming one of `sources` is fine, anything else a failure. */
 function countError(tally: Tally, error: unknown, sources: readonly string[], what: string): void {
-  if (error instanceof DataFormatError && error.source !== undefined && sources.includes(error.source) && error.message.startsWith(`${error.source}: `)) {
+  if (
+    error instanceof DataFormatError &&
+    error.source !== undefined &&
+    sources.includes(error.source) &&
+    error.message.startsWith(`${error.source}: `)
+  ) {
     tally.errors++;
     const kind = kindOf(error);
     tally.kinds.set(kind, (tally.kinds.get(kind) ?? 0) + 1);
@@ -199,15 +248,22 @@ describe('fuzzing the MNIST loader (image and label files in a directory, raw or
   afterAll(() => report('loadMnist', tally));
 
   /** Checks a loaded dataset against the files it came from; returns a complaint or null. */
-  function datasetInconsistency(data: { size: number; images: tf.Tensor; labels: Int32Array | null }, images: Uint8Array, labels: Uint8Array): string | null {
+  function datasetInconsistency(
+    data: { size: number; images: tf.Tensor; labels: Int32Array | null },
+    images: Uint8Array,
+    labels: Uint8Array,
+  ): string | null {
     const parsedImages = parseIdx(images);
     const parsedLabels = parseIdx(labels);
     const [count, h, w] = parsedImages.shape;
     if (data.size !== count) return `${data.size} images, the file declares ${count}`;
-    if (h !== 28 || w !== 28 || data.images.shape.join() !== `${count},28,28,1`) return `images of shape [${data.images.shape.join(', ')}]`;
-    if (parsedLabels.shape.join() !== `${count}`) return `labels of shape [${parsedLabels.shape.join(', ')}] accepted for ${count} images`;
+    if (h !== 28 || w !== 28 || data.images.shape.join() !== `${count},28,28,1`)
+      return `images of shape [${data.images.shape.join(', ')}]`;
+    if (parsedLabels.shape.join() !== `${count}`)
+      return `labels of shape [${parsedLabels.shape.join(', ')}] accepted for ${count} images`;
     const got = Array.from(data.labels ?? []);
-    if (got.join() !== Array.from(parsedLabels.data).join() || got.some((l) => l >= 10)) return `labels [${got.join(', ')}] do not match the file`;
+    if (got.join() !== Array.from(parsedLabels.data).join() || got.some((l) => l >= 10))
+      return `labels [${got.join(', ')}] do not match the file`;
     return null;
   }
 
@@ -235,7 +291,11 @@ describe('fuzzing the MNIST loader (image and label files in a directory, raw or
         try {
           // A mutated gzip stream that loaded is compared with what it decompresses to.
           const content = form === 2 ? gunzipSync(fileBytes) : mutated;
-          const complaint = datasetInconsistency(data, target === 'images' ? content : baseImages, target === 'labels' ? content : baseLabels);
+          const complaint = datasetInconsistency(
+            data,
+            target === 'images' ? content : baseImages,
+            target === 'labels' ? content : baseLabels,
+          );
           if (complaint === null) tally.loads++;
           else tally.failures.push(`${what}: ${complaint}`);
         } finally {

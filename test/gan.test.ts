@@ -9,7 +9,12 @@ beforeAll(async () => {
   await useDefaultBackend();
 });
 
-const small = { latentDim: 8, imageShape: [8, 8, 1] as [number, number, number], generator: { hiddenUnits: [16, 16] }, discriminator: { hiddenUnits: [16, 16] } };
+const small = {
+  latentDim: 8,
+  imageShape: [8, 8, 1] as [number, number, number],
+  generator: { hiddenUnits: [16, 16] },
+  discriminator: { hiddenUnits: [16, 16] },
+};
 
 test('generate returns [n, h, w, c] in [-1, 1], repeatable with a seed', () => {
   const gan = createGAN({ ...small, seed: 1 }); // sigmoid output, mapped to [-1, 1]
@@ -56,7 +61,11 @@ test('save then loadGAN restores weights, optimizer state, step, epoch and the r
 });
 
 test('a checkpoint with a custom loss loads for sampling and asks for the loss to train', async () => {
-  const custom: GanLoss = { name: 'my-loss', discriminatorLoss: (r, f) => minimaxLoss().discriminatorLoss(r, f), generatorLoss: (f) => minimaxLoss().generatorLoss(f) };
+  const custom: GanLoss = {
+    name: 'my-loss',
+    discriminatorLoss: (r, f) => minimaxLoss().discriminatorLoss(r, f),
+    generatorLoss: (f) => minimaxLoss().generatorLoss(f),
+  };
   const cgan = createCGAN({ ...small, seed: 3, loss: custom });
   const ckpt = path.join(tempDir(), 'custom');
   await cgan.save(ckpt);
@@ -65,7 +74,9 @@ test('a checkpoint with a custom loss loads for sampling and asks for the loss t
   expect(img.shape).toEqual([1, 8, 8, 1]);
   img.dispose();
   const data = randomDataset(20);
-  await expect(loaded.fit(data, { batchSize: 10 })).rejects.toThrow(/loss: the checkpoint was trained with the custom loss 'my-loss'/);
+  await expect(loaded.fit(data, { batchSize: 10 })).rejects.toThrow(
+    /loss: the checkpoint was trained with the custom loss 'my-loss'/,
+  );
   const withLoss = await loadGAN(ckpt, { loss: custom });
   await withLoss.fit(data, { batchSize: 10 });
   expect(withLoss.trainer.step).toBe(2);

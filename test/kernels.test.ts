@@ -42,7 +42,10 @@ afterAll(async () => {
 });
 
 test.each([
-  [false, false], [true, false], [false, true], [true, true],
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
 ])('BatchMatMul transposeA=%s transposeB=%s (odd sizes, batched)', async (ta, tb) => {
   const [cpu, wasm] = await onBoth(() => {
     const a = tf.randomNormal(ta ? [3, 7, 5] : [3, 5, 7], 0, 1, 'float32', 1);
@@ -64,7 +67,18 @@ test('dense-layer gradients (the transposed matmuls of backprop) match cpu', asy
 test('UnsortedSegmentSum on int32 and 3-D inputs, with ids out of range (dropped), matches cpu', async () => {
   const [cpu, wasm] = await onBoth(() => {
     const ids = tf.tensor1d([2, -1, 0, 7, 2, 1], 'int32');
-    const ints = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]], [6, 2], 'int32');
+    const ints = tf.tensor2d(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+        [9, 10],
+        [11, 12],
+      ],
+      [6, 2],
+      'int32',
+    );
     const floats = tf.randomNormal([6, 2, 3], 0, 1, 'float32', 11);
     return [tf.cast(tf.unsortedSegmentSum(ints, ids, 4), 'float32'), tf.unsortedSegmentSum(floats, ids, 3)];
   });
@@ -76,13 +90,26 @@ test('UnsortedSegmentSum (embedding gradient), missing on stock wasm, matches cp
   const [cpu, wasm] = await onBoth(() => {
     const table = tf.randomNormal([5, 3], 0, 1, 'float32', 5);
     const ids = tf.tensor1d([4, 0, 4, 2, 4], 'int32');
-    return [tf.unsortedSegmentSum(tf.randomNormal([5, 3], 0, 1, 'float32', 6), ids, 5), tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, ids))))(table)];
+    return [
+      tf.unsortedSegmentSum(tf.randomNormal([5, 3], 0, 1, 'float32', 6), ids, 5),
+      tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, ids))))(table),
+    ];
   });
   expectClose(cpu, wasm);
 });
 
 type Pad = 'same' | 'valid' | number;
-interface ConvCase { batch: number; h: number; w: number; ci: number; co: number; kh: number; kw: number; stride: number; pad: Pad }
+interface ConvCase {
+  batch: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  pad: Pad;
+}
 
 /** The seed nets' convolutions, edge cases, and random shapes (odd sizes, batch 1, strides 1–3, every padding). */
 function convCases(): ConvCase[] {
@@ -110,36 +137,53 @@ function convCases(): ConvCase[] {
     const w = Math.max(kw - 2 * padAmount, 1) + rng.nextInt(9);
     if (pad === 'valid' && (h < kh || w < kw)) continue;
     if (typeof pad === 'number' && (h + 2 * pad < kh || w + 2 * pad < kw)) continue;
-    cases.push({ batch: 1 + rng.nextInt(3), h, w, ci: 1 + rng.nextInt(6), co: 1 + rng.nextInt(6), kh, kw, stride, pad });
+    cases.push({
+      batch: 1 + rng.nextInt(3),
+      h,
+      w,
+      ci: 1 + rng.nextInt(6),
+      co: 1 + rng.nextInt(6),
+      kh,
+      kw,
+      stride,
+      pad,
+    });
   }
   return cases;
 }
 
-test.each(convCases().map((c) => [`${c.batch}×${c.h}×${c.w}×${c.ci} * ${c.kh}×${c.kw}→${c.co} stride ${c.stride} pad ${c.pad}`, c] as const))(
-  'Conv2D gradients (Conv2DBackpropFilter, Conv2DBackpropInput) match cpu: %s',
-  async (_name, c) => {
-    const [cpu, wasm] = await onBoth(() => {
-      const x = tf.randomNormal([c.batch, c.h, c.w, c.ci], 0, 1, 'float32', 7) as tf.Tensor4D;
-      const f = tf.randomNormal([c.kh, c.kw, c.ci, c.co], 0, 1, 'float32', 8) as tf.Tensor4D;
-      const y = tf.conv2d(x, f, c.stride, c.pad);
-      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 9) as tf.Tensor4D;
-      return [
-        y,
-        tf.conv2dTranspose(dy, f, [c.batch, c.h, c.w, c.ci], c.stride, c.pad),
-        ...tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.stride, c.pad), dy)))([x, f]),
-      ];
-    });
-    expectClose(cpu, wasm);
-  },
-);
+test.each(
+  convCases().map(
+    (c) => [`${c.batch}×${c.h}×${c.w}×${c.ci} * ${c.kh}×${c.kw}→${c.co} stride ${c.stride} pad ${c.pad}`, c] as const,
+  ),
+)('Conv2D gradients (Conv2DBackpropFilter, Conv2DBackpropInput) match cpu: %s', async (_name, c) => {
+  const [cpu, wasm] = await onBoth(() => {
+    const x = tf.randomNormal([c.batch, c.h, c.w, c.ci], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const f = tf.randomNormal([c.kh, c.kw, c.ci, c.co], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const y = tf.conv2d(x, f, c.stride, c.pad);
+    const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 9) as tf.Tensor4D;
+    return [
+      y,
+      tf.conv2dTranspose(dy, f, [c.batch, c.h, c.w, c.ci], c.stride, c.pad),
+      ...tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.stride, c.pad), dy)),
+      )([x, f]),
+    ];
+  });
+  expectClose(cpu, wasm);
+});
 
 test('the conv kernels free every intermediate they make', async () => {
   await tf.setBackend('wasm');
   const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
   const f = tf.randomNormal([5, 5, 3, 4]) as tf.Tensor4D;
-  const step = (): void => tf.tidy(() => {
-    tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 2, 'same')))([x, f]).forEach((g) => g.dataSync());
-  });
+  const step = (): void =>
+    tf.tidy(() => {
+      tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 2, 'same')))([
+        x,
+        f,
+      ]).forEach((g) => g.dataSync());
+    });
   step();
   const before = tf.memory();
   for (let i = 0; i < 5; i++) step();
@@ -163,7 +207,11 @@ test('the seed-000 DCGAN CGAN (narrowed) trains step for step as on cpu, to 1e-3
     });
     const data = randomDataset(32, 28, 10, 3);
     const losses: number[] = [];
-    await cgan.fit(data, { epochs: 1, batchSize: 8, callbacks: [{ onBatchEnd: (l) => void losses.push(l.dLoss, l.gLoss) }] });
+    await cgan.fit(data, {
+      epochs: 1,
+      batchSize: 8,
+      callbacks: [{ onBatchEnd: (l) => void losses.push(l.dLoss, l.gLoss) }],
+    });
     cgan.dispose();
     data.dispose();
     return losses;
@@ -181,20 +229,29 @@ test('ResizeNearestNeighborGrad (UpSampling2D gradient) sums each block, on cpu 
   // dy is 0, 1, 2, … over [2, 4, 4, 1]; each input pixel's gradient is the sum of its 2×2 block.
   const [cpu, wasm] = await onBoth(() => {
     const x = tf.zeros([2, 2, 2, 1]) as tf.Tensor4D;
-    const dy = tf.tensor4d(Array.from({ length: 32 }, (_, i) => i), [2, 4, 4, 1]);
+    const dy = tf.tensor4d(
+      Array.from({ length: 32 }, (_, i) => i),
+      [2, 4, 4, 1],
+    );
     return tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(xx as tf.Tensor4D, [4, 4]), dy)))(x);
   });
   expect(cpu).toEqual([[10, 18, 42, 50, 74, 82, 106, 114]]); // stock tfjs-backend-cpu 4.22 gives 26, 34, 58, 66 for the second image
   expect(wasm).toEqual(cpu);
 });
 
-test.each([[[3, 5], [7, 8], false], [[4, 4], [6, 10], true], [[5, 3], [5, 3], false]])(
+test.each([
+  [[3, 5], [7, 8], false],
+  [[4, 4], [6, 10], true],
+  [[5, 3], [5, 3], false],
+])(
   'ResizeNearestNeighborGrad matches between cpu and wasm for %j → %j (alignCorners %s)',
   async (from, to, alignCorners) => {
     const [cpu, wasm] = await onBoth(() => {
       const x = tf.randomNormal([3, from[0], from[1], 2], 0, 1, 'float32', 1) as tf.Tensor4D;
       const dy = tf.randomNormal([3, to[0], to[1], 2], 0, 1, 'float32', 2);
-      return tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(xx as tf.Tensor4D, to as [number, number], alignCorners), dy)))(x);
+      return tf.grad((xx: tf.Tensor) =>
+        tf.sum(tf.mul(tf.image.resizeNearestNeighbor(xx as tf.Tensor4D, to as [number, number], alignCorners), dy)),
+      )(x);
     });
     expectClose(cpu, wasm);
   },
@@ -210,7 +267,11 @@ test.each([
 ] as const)('Tile %j by %j (%s) matches cpu', async (shape, reps, dtype) => {
   const [cpu, wasm] = await onBoth(() => {
     const n = (shape as readonly number[]).reduce((a, b) => a * b, 1);
-    const x = tf.tensor(Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 2 : i * 1.5 - 3)), [...shape], dtype);
+    const x = tf.tensor(
+      Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 2 : i * 1.5 - 3)),
+      [...shape],
+      dtype,
+    );
     return tf.cast(tf.tile(x, [...reps]), 'float32');
   });
   expect(wasm).toEqual(cpu);

@@ -13,16 +13,27 @@ const close = (t: tf.Tensor, expected: number[][]): void => {
 };
 
 test('linear interpolation: evenly spaced points, endpoints included', () => {
-  close(interpolateLatents(tf.tensor1d([0, 2]), tf.tensor1d([4, -2]), 3, { method: 'linear' }), [[0, 2], [2, 0], [4, -2]]);
+  close(interpolateLatents(tf.tensor1d([0, 2]), tf.tensor1d([4, -2]), 3, { method: 'linear' }), [
+    [0, 2],
+    [2, 0],
+    [4, -2],
+  ]);
 });
 
 test('spherical interpolation follows the great circle: unit vectors stay unit, the midpoint bisects', () => {
   const z = interpolateLatents(tf.tensor1d([1, 0]), tf.tensor1d([0, 1]), 3);
-  close(z, [[1, 0], [Math.SQRT1_2, Math.SQRT1_2], [0, 1]]);
+  close(z, [
+    [1, 0],
+    [Math.SQRT1_2, Math.SQRT1_2],
+    [0, 1],
+  ]);
   const norms = tf.norm(interpolateLatents(tf.tensor1d([3, 0, 0]), tf.tensor1d([0, 0, 3]), 7), 'euclidean', 1);
   for (const n of norms.dataSync()) expect(n).toBeCloseTo(3, 5);
   // Parallel points: falls back to the straight line.
-  close(interpolateLatents(tf.tensor1d([1, 1]), tf.tensor1d([2, 2]), 2), [[1, 1], [2, 2]]);
+  close(interpolateLatents(tf.tensor1d([1, 1]), tf.tensor1d([2, 2]), 2), [
+    [1, 1],
+    [2, 2],
+  ]);
 });
 
 test('latent arithmetic is a − b + c; bad arguments name themselves', () => {

@@ -10,10 +10,36 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
 import {
-  GanConfigError, GanTrainer, ImageDataset, channelConcat, createAdam, createCGAN, createGAN, dcganDiscriminator, discriminatorInputGradients,
-  enableSecondOrderGradients, gradientPenalty, hingeLoss, HingeLoss, labelEmbedding, leastSquaresLoss, LeastSquaresLoss, loadGAN, loadMnist,
-  mlpDiscriminator, mlpGenerator, nonSaturatingLoss, r1Penalty, R1PenaltyLoss, wassersteinLoss, WassersteinLoss, withR1Penalty,
-  type DataBatch, type GanLoss, type PenaltyContext, type StepLogs,
+  GanConfigError,
+  GanTrainer,
+  ImageDataset,
+  channelConcat,
+  createAdam,
+  createCGAN,
+  createGAN,
+  dcganDiscriminator,
+  discriminatorInputGradients,
+  enableSecondOrderGradients,
+  gradientPenalty,
+  hingeLoss,
+  HingeLoss,
+  labelEmbedding,
+  leastSquaresLoss,
+  LeastSquaresLoss,
+  loadGAN,
+  loadMnist,
+  mlpDiscriminator,
+  mlpGenerator,
+  nonSaturatingLoss,
+  r1Penalty,
+  R1PenaltyLoss,
+  wassersteinLoss,
+  WassersteinLoss,
+  withR1Penalty,
+  type DataBatch,
+  type GanLoss,
+  type PenaltyContext,
+  type StepLogs,
 } from '../src/index';
 import { lossConfig, lossFromConfig } from '../src/losses/registry';
 import { DataParallelSession } from '../src/parallel/data-parallel';
@@ -37,12 +63,20 @@ afterAll(async () => {
 });
 
 const col = (xs: number[]): tf.Tensor2D => tf.tensor2d(xs, [xs.length, 1]);
-const dLoss = (loss: GanLoss, real: number[], fake: number[]): number => scalar(tf.tidy(() => loss.discriminatorLoss(col(real), col(fake))));
+const dLoss = (loss: GanLoss, real: number[], fake: number[]): number =>
+  scalar(tf.tidy(() => loss.discriminatorLoss(col(real), col(fake))));
 const gLoss = (loss: GanLoss, fake: number[]): number => scalar(tf.tidy(() => loss.generatorLoss(col(fake))));
 
 /** A penalty context as the trainer builds it, for an unconditional D used directly. */
 function contextFor(d: tfl.LayersModel, real: tf.Tensor, fake: tf.Tensor, seed = 7): PenaltyContext {
-  return { real, fake, labels: null, fakeLabels: null, seed, discriminate: (images) => d.apply(images, { training: true }) as tf.Tensor };
+  return {
+    real,
+    fake,
+    labels: null,
+    fakeLabels: null,
+    seed,
+    discriminate: (images) => d.apply(images, { training: true }) as tf.Tensor,
+  };
 }
 
 /** D(x) = w·x + bias on 2×2×1 images: its input gradient is w everywhere. */
@@ -83,7 +117,7 @@ describe('each loss equals its formula on known logits (hand-computed)', () => {
     expect(gLoss(wassersteinLoss(), FAKE)).toBeCloseTo(0.95, 6);
   });
 
-  test('R1 keeps the wrapped loss\'s L_D and L_G and names itself after it', () => {
+  test("R1 keeps the wrapped loss's L_D and L_G and names itself after it", () => {
     const loss = withR1Penalty(hingeLoss(), { gamma: 3 });
     expect(loss.name).toBe('hinge+r1');
     expect(String(loss)).toBe('hinge+r1');
@@ -107,11 +141,19 @@ describe('the penalties on a linear D (D(x) = w·x + b, so ∇x D = w and ‖∇
     const fake = tf.randomUniform([5, 2, 2, 1], -1, 1, 'float32', 2);
     for (const seed of [1, 2]) {
       const ctx = contextFor(d, real, fake, seed);
-      expect(scalar(tf.tidy(() => wassersteinLoss({ gradientPenalty: 10 }).discriminatorPenalty(ctx)))).toBeCloseTo(10 * 1.5 ** 2, 4); // 22.5
+      expect(scalar(tf.tidy(() => wassersteinLoss({ gradientPenalty: 10 }).discriminatorPenalty(ctx)))).toBeCloseTo(
+        10 * 1.5 ** 2,
+        4,
+      ); // 22.5
       expect(scalar(tf.tidy(() => wassersteinLoss({ gradientPenalty: 0 }).discriminatorPenalty(ctx)))).toBe(0);
-      expect(scalar(tf.tidy(() => withR1Penalty(hingeLoss(), { gamma: 10 }).discriminatorPenalty(ctx)))).toBeCloseTo((10 / 2) * 6.25, 4); // 31.25
+      expect(scalar(tf.tidy(() => withR1Penalty(hingeLoss(), { gamma: 10 }).discriminatorPenalty(ctx)))).toBeCloseTo(
+        (10 / 2) * 6.25,
+        4,
+      ); // 31.25
       // R1 around WGAN-GP adds both.
-      expect(scalar(tf.tidy(() => withR1Penalty(wassersteinLoss(), { gamma: 2 }).discriminatorPenalty(ctx)))).toBeCloseTo(22.5 + 6.25, 4);
+      expect(
+        scalar(tf.tidy(() => withR1Penalty(wassersteinLoss(), { gamma: 2 }).discriminatorPenalty(ctx))),
+      ).toBeCloseTo(22.5 + 6.25, 4);
       // The per-image input gradients are w.
       const grads = tf.tidy(() => discriminatorInputGradients(ctx, real));
       expect(Array.from(grads.dataSync())).toEqual(Array.from({ length: 5 }, () => W).flat());
@@ -130,9 +172,24 @@ describe('the penalties on a linear D (D(x) = w·x + b, so ∇x D = w and ‖∇
       discriminatorPenalty: penalty,
     };
     const d = linearD(W);
-    const g = mlpGenerator({ latentDim: 2, imageShape: [2, 2, 1], hiddenUnits: [3], outputActivation: 'tanh', seed: 2 });
-    const trainer = new GanTrainer({ generator: g, discriminator: d, loss: zero, discriminatorOptimizer: tf.train.sgd(lr), seed: 3 });
-    const batch: DataBatch = { images: tf.randomUniform([6, 2, 2, 1], -1, 1, 'float32', 4) as tf.Tensor4D, labels: null };
+    const g = mlpGenerator({
+      latentDim: 2,
+      imageShape: [2, 2, 1],
+      hiddenUnits: [3],
+      outputActivation: 'tanh',
+      seed: 2,
+    });
+    const trainer = new GanTrainer({
+      generator: g,
+      discriminator: d,
+      loss: zero,
+      discriminatorOptimizer: tf.train.sgd(lr),
+      seed: 3,
+    });
+    const batch: DataBatch = {
+      images: tf.randomUniform([6, 2, 2, 1], -1, 1, 'float32', 4) as tf.Tensor4D,
+      labels: null,
+    };
     tf.dispose([trainer.trainStep([batch]), batch.images]);
     const kernel = Array.from(d.layers[d.layers.length - 1].getWeights()[0].dataSync());
     d.dispose();
@@ -140,31 +197,65 @@ describe('the penalties on a linear D (D(x) = w·x + b, so ∇x D = w and ‖∇
     return kernel;
   }
 
-  test('through the trainer, the penalty\'s second-order gradient reaches D\'s weights: one SGD step moves w by −η ∂penalty/∂w', () => {
+  test("through the trainer, the penalty's second-order gradient reaches D's weights: one SGD step moves w by −η ∂penalty/∂w", () => {
     const close = (got: number[], want: number[]): void => got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
     // R1 = γ/2 ‖w‖² → ∂/∂w = γ w: with γ = 10, η = 0.01, w ← 0.9 w.
-    close(stepWithPenalty((ctx) => r1Penalty(ctx, 10), 0.01), W.map((v) => 0.9 * v));
+    close(
+      stepWithPenalty((ctx) => r1Penalty(ctx, 10), 0.01),
+      W.map((v) => 0.9 * v),
+    );
     // GP = λ(‖w‖ − 1)² → ∂/∂w = 2λ(‖w‖ − 1) w/‖w‖ = 12 w: with η = 0.01, w ← 0.88 w.
-    close(stepWithPenalty((ctx) => gradientPenalty(ctx, 10), 0.01), W.map((v) => 0.88 * v));
+    close(
+      stepWithPenalty((ctx) => gradientPenalty(ctx, 10), 0.01),
+      W.map((v) => 0.88 * v),
+    );
     // Without the penalty nothing moves D (its loss is zero): the change above is the penalty's.
-    close(stepWithPenalty(() => tf.scalar(0), 0.01), W);
+    close(
+      stepWithPenalty(() => tf.scalar(0), 0.01),
+      W,
+    );
   });
 });
 
-describe('the penalty\'s gradient with respect to D\'s weights matches finite differences', () => {
+describe("the penalty's gradient with respect to D's weights matches finite differences", () => {
   const nets: Record<string, () => tfl.LayersModel> = {
-    'MLP D, LeakyReLU': () => mlpDiscriminator({ imageShape: [6, 6, 1], hiddenUnits: [12, 8], activation: 'leakyRelu', seed: 5 }),
-    'conv D, LeakyReLU': () => dcganDiscriminator({ imageShape: [8, 8, 1], convFilters: [4, 6], kernelSize: 3, denseUnits: [8], dropout: 0, seed: 5 }),
-    'conv D, ELU': () => dcganDiscriminator({ imageShape: [8, 8, 1], convFilters: [4, 6], kernelSize: 3, denseUnits: [8], dropout: 0, activation: 'elu', seed: 5 }),
+    'MLP D, LeakyReLU': () =>
+      mlpDiscriminator({ imageShape: [6, 6, 1], hiddenUnits: [12, 8], activation: 'leakyRelu', seed: 5 }),
+    'conv D, LeakyReLU': () =>
+      dcganDiscriminator({
+        imageShape: [8, 8, 1],
+        convFilters: [4, 6],
+        kernelSize: 3,
+        denseUnits: [8],
+        dropout: 0,
+        seed: 5,
+      }),
+    'conv D, ELU': () =>
+      dcganDiscriminator({
+        imageShape: [8, 8, 1],
+        convFilters: [4, 6],
+        kernelSize: 3,
+        denseUnits: [8],
+        dropout: 0,
+        activation: 'elu',
+        seed: 5,
+      }),
   };
   const SEED = 3;
-  const penalties: Record<string, { penalty: (ctx: PenaltyContext) => tf.Scalar; inputs: (real: tf.Tensor, fake: tf.Tensor) => tf.Tensor }> = {
+  const penalties: Record<
+    string,
+    { penalty: (ctx: PenaltyContext) => tf.Scalar; inputs: (real: tf.Tensor, fake: tf.Tensor) => tf.Tensor }
+  > = {
     // D is evaluated at x̂ = fake + ε(real − fake), ε ~ U[0, 1] from the context's seed.
     'WGAN-GP': {
       penalty: (ctx) => wassersteinLoss({ gradientPenalty: 10 }).discriminatorPenalty(ctx),
-      inputs: (real, fake) => tf.add(fake, tf.mul(tf.randomUniform([real.shape[0], 1, 1, 1], 0, 1, 'float32', SEED), tf.sub(real, fake))),
+      inputs: (real, fake) =>
+        tf.add(fake, tf.mul(tf.randomUniform([real.shape[0], 1, 1, 1], 0, 1, 'float32', SEED), tf.sub(real, fake))),
     },
-    R1: { penalty: (ctx) => withR1Penalty(nonSaturatingLoss(), { gamma: 10 }).discriminatorPenalty(ctx), inputs: (real) => real.clone() },
+    R1: {
+      penalty: (ctx) => withR1Penalty(nonSaturatingLoss(), { gamma: 10 }).discriminatorPenalty(ctx),
+      inputs: (real) => real.clone(),
+    },
   };
 
   /**
@@ -235,7 +326,8 @@ describe('the penalty\'s gradient with respect to D\'s weights matches finite di
               // 1% of the gradient, plus what float32 rounding of the two values can cost (a few ulps of the penalty, over 2h).
               const allowed = 1e-2 * Math.abs(g[i]) + (8 * 2 ** -23 * value0) / (2 * h);
               worst = Math.max(worst, Math.abs(numeric - g[i]) / allowed);
-              if (Math.abs(g[i]) >= 0.25 * largest) worstRelative = Math.max(worstRelative, Math.abs(numeric - g[i]) / Math.abs(g[i]));
+              if (Math.abs(g[i]) >= 0.25 * largest)
+                worstRelative = Math.max(worstRelative, Math.abs(numeric - g[i]) / Math.abs(g[i]));
               checked++;
               done = true;
               break;
@@ -245,7 +337,9 @@ describe('the penalty\'s gradient with respect to D\'s weights matches finite di
           expect(here).toBe(Math.min(3, v.size));
         }
         tf.dispose([grads as unknown as tf.Tensor[], x].flat());
-        report.push(`  ${backend}, ${netName}, ${penaltyName}: penalty ${value0.toPrecision(4)}; ${checked} entries; worst relative error ${worstRelative.toExponential(1)}; worst error / tolerance ${worst.toFixed(2)} (${crossing} ±h pairs crossed a kink and were retried or passed over)`);
+        report.push(
+          `  ${backend}, ${netName}, ${penaltyName}: penalty ${value0.toPrecision(4)}; ${checked} entries; worst relative error ${worstRelative.toExponential(1)}; worst error / tolerance ${worst.toFixed(2)} (${crossing} ±h pairs crossed a kink and were retried or passed over)`,
+        );
         expect(worst).toBeLessThanOrEqual(1);
         expect(worstRelative).toBeLessThan(1e-2);
       }
@@ -258,7 +352,11 @@ describe('the penalty\'s gradient with respect to D\'s weights matches finite di
     enableSecondOrderGradients();
     const x = tf.tensor1d([-1, 0.5]);
     const second = (f: (t: tf.Tensor) => tf.Tensor): number[] =>
-      Array.from(tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(t, tf.grad((u: tf.Tensor) => tf.sum(f(u)))(t))))(x)).dataSync());
+      Array.from(
+        tf
+          .tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(t, tf.grad((u: tf.Tensor) => tf.sum(f(u)))(t))))(x))
+          .dataSync(),
+      );
     // d/dx [x · f'(x)] = f'(x) + x · f''(x); tfjs-core alone gives f'(x) for tanh, sigmoid and exp (the x · f'' path is lost).
     const cases: Array<[string, (t: tf.Tensor) => tf.Tensor, (v: number) => number, (v: number) => number]> = [
       ['leakyRelu', (t) => tf.leakyRelu(t, 0.2), (v) => (v > 0 ? 1 : 0.2), () => 0],
@@ -300,15 +398,27 @@ describe('registry: built-in losses rebuild from their config, options included'
   });
 
   test('configs carry the options', () => {
-    expect(lossConfig(leastSquaresLoss({ fakeLabel: -1, realLabel: 1, generatorTarget: 0 }))).toMatchObject({ fakeLabel: -1, realLabel: 1, generatorTarget: 0 });
-    expect((lossFromConfig(lossConfig(wassersteinLoss({ gradientPenalty: 2.5 }))) as WassersteinLoss).gradientPenalty).toBe(2.5);
-    const r1 = lossFromConfig(lossConfig(withR1Penalty(leastSquaresLoss({ realLabel: 0.9 }), { gamma: 4 }))) as R1PenaltyLoss;
+    expect(lossConfig(leastSquaresLoss({ fakeLabel: -1, realLabel: 1, generatorTarget: 0 }))).toMatchObject({
+      fakeLabel: -1,
+      realLabel: 1,
+      generatorTarget: 0,
+    });
+    expect(
+      (lossFromConfig(lossConfig(wassersteinLoss({ gradientPenalty: 2.5 }))) as WassersteinLoss).gradientPenalty,
+    ).toBe(2.5);
+    const r1 = lossFromConfig(
+      lossConfig(withR1Penalty(leastSquaresLoss({ realLabel: 0.9 }), { gamma: 4 })),
+    ) as R1PenaltyLoss;
     expect(r1.gamma).toBe(4);
     expect((r1.base as LeastSquaresLoss).realLabel).toBe(0.9);
   });
 
-  test('user-written losses sharing a built-in\'s name are not mistaken for it; R1 around one is not rebuildable either', () => {
-    const custom: GanLoss = { name: 'least-squares', discriminatorLoss: (r) => tf.mean(r) as tf.Scalar, generatorLoss: (f) => tf.mean(f) as tf.Scalar };
+  test("user-written losses sharing a built-in's name are not mistaken for it; R1 around one is not rebuildable either", () => {
+    const custom: GanLoss = {
+      name: 'least-squares',
+      discriminatorLoss: (r) => tf.mean(r) as tf.Scalar,
+      generatorLoss: (f) => tf.mean(f) as tf.Scalar,
+    };
     expect(lossFromConfig(lossConfig(custom))).toBeNull();
     expect(lossFromConfig(lossConfig({ ...custom, name: 'hinge' }))).toBeNull();
     expect(lossFromConfig(lossConfig(withR1Penalty(custom)))).toBeNull();
@@ -316,7 +426,14 @@ describe('registry: built-in losses rebuild from their config, options included'
   });
 
   test('a GAN saved with WGAN-GP + R1 loads with the same loss', async () => {
-    const gan = createGAN({ latentDim: 4, imageShape: [8, 8, 1], seed: 1, loss: withR1Penalty(wassersteinLoss({ gradientPenalty: 3 }), { gamma: 0.5 }), generator: { hiddenUnits: [8] }, discriminator: { hiddenUnits: [8] } });
+    const gan = createGAN({
+      latentDim: 4,
+      imageShape: [8, 8, 1],
+      seed: 1,
+      loss: withR1Penalty(wassersteinLoss({ gradientPenalty: 3 }), { gamma: 0.5 }),
+      generator: { hiddenUnits: [8] },
+      discriminator: { hiddenUnits: [8] },
+    });
     const dir = path.join(tempDir(), 'wgan-r1');
     await gan.save(dir);
     const loaded = await loadGAN(dir);
@@ -326,12 +443,24 @@ describe('registry: built-in losses rebuild from their config, options included'
   });
 });
 
-describe('the trainer\'s penalty hook', () => {
+describe("the trainer's penalty hook", () => {
   const small = (loss: GanLoss, seed = 1) =>
-    createGAN({ latentDim: 4, imageShape: [8, 8, 1], seed, loss, discriminatorSteps: 2, generator: { hiddenUnits: [8] }, discriminator: { hiddenUnits: [8], activation: 'leakyRelu', dropout: 0.3 } });
+    createGAN({
+      latentDim: 4,
+      imageShape: [8, 8, 1],
+      seed,
+      loss,
+      discriminatorSteps: 2,
+      generator: { hiddenUnits: [8] },
+      discriminator: { hiddenUnits: [8], activation: 'leakyRelu', dropout: 0.3 },
+    });
   const losses = async (gan: ReturnType<typeof small>, data: ImageDataset, epochs: number): Promise<number[][]> => {
     const rows: number[][] = [];
-    await gan.fit(data, { epochs, batchSize: 10, callbacks: [{ onBatchEnd: (l: StepLogs) => void rows.push([l.dLoss, l.gLoss, l.dRealMean, l.dFakeMean]) }] });
+    await gan.fit(data, {
+      epochs,
+      batchSize: 10,
+      callbacks: [{ onBatchEnd: (l: StepLogs) => void rows.push([l.dLoss, l.gLoss, l.dRealMean, l.dFakeMean]) }],
+    });
     return rows;
   };
 
@@ -372,20 +501,36 @@ describe('the trainer\'s penalty hook', () => {
     data.dispose();
   });
 
-  test('conditional GANs: the context binds the batch\'s labels (MLP with label embedding, conv D with channel concat)', async () => {
+  test("conditional GANs: the context binds the batch's labels (MLP with label embedding, conv D with channel concat)", async () => {
     const data = randomDataset(40, 8);
     const seen: Array<[number, number | null, number]> = [];
     const spy = (inner: GanLoss): GanLoss => ({
-      name: 'spy', discriminatorLoss: (r, f) => inner.discriminatorLoss(r, f), generatorLoss: (f) => inner.generatorLoss(f),
+      name: 'spy',
+      discriminatorLoss: (r, f) => inner.discriminatorLoss(r, f),
+      generatorLoss: (f) => inner.generatorLoss(f),
       discriminatorPenalty: (ctx) => {
         seen.push([ctx.labels?.shape[0] ?? -1, ctx.fakeLabels?.shape[0] ?? null, ctx.discriminate(ctx.real).shape[0]]);
         return inner.discriminatorPenalty!(ctx);
       },
     });
-    const mlp = createCGAN({ latentDim: 4, imageShape: [8, 8, 1], seed: 2, conditioning: labelEmbedding({ dim: 3 }), loss: spy(wassersteinLoss()), generator: { hiddenUnits: [8] }, discriminator: { hiddenUnits: [8] } });
+    const mlp = createCGAN({
+      latentDim: 4,
+      imageShape: [8, 8, 1],
+      seed: 2,
+      conditioning: labelEmbedding({ dim: 3 }),
+      loss: spy(wassersteinLoss()),
+      generator: { hiddenUnits: [8] },
+      discriminator: { hiddenUnits: [8] },
+    });
     const conv = createCGAN({
-      architecture: 'dcgan', latentDim: 4, imageShape: [8, 8, 1], seed: 3, conditioning: channelConcat({ numClasses: 10 }), loss: spy(withR1Penalty(hingeLoss())),
-      generator: { denseUnits: [8], baseShape: [2, 2, 4], convFilters: [4] }, discriminator: { convFilters: [4, 4], kernelSize: 3, denseUnits: [8], dropout: 0 },
+      architecture: 'dcgan',
+      latentDim: 4,
+      imageShape: [8, 8, 1],
+      seed: 3,
+      conditioning: channelConcat({ numClasses: 10 }),
+      loss: spy(withR1Penalty(hingeLoss())),
+      generator: { denseUnits: [8], baseShape: [2, 2, 4], convFilters: [4] },
+      discriminator: { convFilters: [4, 4], kernelSize: 3, denseUnits: [8], dropout: 0 },
     });
     for (const gan of [mlp, conv]) {
       const history = await gan.fit(data, { epochs: 1, batchSize: 10, stepsPerEpoch: 2 });
@@ -399,7 +544,13 @@ describe('the trainer\'s penalty hook', () => {
   test('a loss whose discriminatorPenalty is not a function is refused, naming the loss', () => {
     const g = mlpGenerator({ latentDim: 2, imageShape: [2, 2, 1], hiddenUnits: [3], seed: 1 });
     const d = linearD(W);
-    const bad = { ...hingeLoss(), name: 'hinge', discriminatorLoss: hingeLoss().discriminatorLoss, generatorLoss: hingeLoss().generatorLoss, discriminatorPenalty: 3 } as unknown as GanLoss;
+    const bad = {
+      ...hingeLoss(),
+      name: 'hinge',
+      discriminatorLoss: hingeLoss().discriminatorLoss,
+      generatorLoss: hingeLoss().generatorLoss,
+      discriminatorPenalty: 3,
+    } as unknown as GanLoss;
     expect(() => new GanTrainer({ generator: g, discriminator: d, loss: bad })).toThrow(/^loss: discriminatorPenalty/);
     [g, d].forEach((m) => m.dispose());
   });
@@ -449,7 +600,9 @@ describe('short trainings on real MNIST (512 training images, 64 held out)', () 
   /** Mean ‖∇ D(x̂)‖ over fixed interpolates between the held-out images and G's samples for a fixed z. */
   function meanGradientNorm(trainer: GanTrainer): number {
     return tf.tidy(() => {
-      const fake = trainer.generator.apply(tf.randomNormal([64, 16], 0, 1, 'float32', 5), { training: false }) as tf.Tensor;
+      const fake = trainer.generator.apply(tf.randomNormal([64, 16], 0, 1, 'float32', 5), {
+        training: false,
+      }) as tf.Tensor;
       const eps = tf.randomUniform([64, 1, 1, 1], 0, 1, 'float32', 6);
       const interpolates = tf.add(fake, tf.mul(eps, tf.sub(heldOut, fake)));
       const grads = discriminatorInputGradients(contextFor(trainer.discriminator, heldOut, fake), interpolates);
@@ -460,7 +613,9 @@ describe('short trainings on real MNIST (512 training images, 64 held out)', () 
   /** Mean D score on the held-out real images minus on G's samples (inference mode). */
   function separation(trainer: GanTrainer): number {
     return tf.tidy(() => {
-      const fake = trainer.generator.apply(tf.randomNormal([64, 16], 0, 1, 'float32', 8), { training: false }) as tf.Tensor;
+      const fake = trainer.generator.apply(tf.randomNormal([64, 16], 0, 1, 'float32', 8), {
+        training: false,
+      }) as tf.Tensor;
       const d = (x: tf.Tensor): tf.Tensor => tf.mean(trainer.discriminator.apply(x, { training: false }) as tf.Tensor);
       return tf.sub(d(heldOut), d(fake)).dataSync()[0];
     });
@@ -475,10 +630,18 @@ describe('short trainings on real MNIST (512 training images, 64 held out)', () 
     last.setWeights([scaled, bias]);
     scaled.dispose();
     const adam = () => createAdam({ learningRate: 1e-4, beta1: 0.5, beta2: 0.9 });
-    return new GanTrainer({ generator, discriminator, loss: wassersteinLoss({ gradientPenalty }), discriminatorSteps: 5, generatorOptimizer: adam(), discriminatorOptimizer: adam(), seed: 21 });
+    return new GanTrainer({
+      generator,
+      discriminator,
+      loss: wassersteinLoss({ gradientPenalty }),
+      discriminatorSteps: 5,
+      generatorOptimizer: adam(),
+      discriminatorOptimizer: adam(),
+      seed: 21,
+    });
   };
 
-  test('WGAN-GP drives the critic\'s mean gradient norm at interpolates towards 1; without the penalty it grows', async () => {
+  test("WGAN-GP drives the critic's mean gradient norm at interpolates towards 1; without the penalty it grows", async () => {
     const results: Record<string, [number, number]> = {};
     for (const lambda of [10, 0]) {
       const trainer = wganTrainer(lambda);
@@ -489,7 +652,9 @@ describe('short trainings on real MNIST (512 training images, 64 held out)', () 
       trainer.generator.dispose();
       trainer.discriminator.dispose();
     }
-    console.log(`WGAN-GP on MNIST, mean ‖∇D(x̂)‖ before → after 30 steps (150 critic updates): λ=10 ${results[10].map((v) => v.toFixed(3)).join(' → ')}; λ=0 ${results[0].map((v) => v.toFixed(3)).join(' → ')}`);
+    console.log(
+      `WGAN-GP on MNIST, mean ‖∇D(x̂)‖ before → after 30 steps (150 critic updates): λ=10 ${results[10].map((v) => v.toFixed(3)).join(' → ')}; λ=0 ${results[0].map((v) => v.toFixed(3)).join(' → ')}`,
+    );
     const [before, after] = results[10];
     expect(before).toBeGreaterThan(3);
     expect(Math.abs(after - 1)).toBeLessThan(0.5 * Math.abs(before - 1));
@@ -513,7 +678,9 @@ describe('short trainings on real MNIST (512 training images, 64 held out)', () 
     const steps: StepLogs[] = [];
     await trainer.fit(train, { epochs: 2, batchSize: 32, callbacks: [{ onBatchEnd: (l) => void steps.push(l) }] });
     const after = separation(trainer);
-    console.log(`${loss.name} on MNIST: D(real) − D(fake) on held-out images ${before.toFixed(3)} → ${after.toFixed(3)} after ${steps.length} steps; last dLoss ${steps.at(-1)?.dLoss.toFixed(3)}`);
+    console.log(
+      `${loss.name} on MNIST: D(real) − D(fake) on held-out images ${before.toFixed(3)} → ${after.toFixed(3)} after ${steps.length} steps; last dLoss ${steps.at(-1)?.dLoss.toFixed(3)}`,
+    );
     expect(steps).toHaveLength(32);
     expect(steps.every((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss))).toBe(true);
     expect(before).toBe(0);

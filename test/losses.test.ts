@@ -18,13 +18,17 @@ beforeAll(async () => {
 });
 
 function dLoss(loss: GanLoss, real: number[], fake: number[]): number {
-  return scalar(tf.tidy(() => loss.discriminatorLoss(tf.tensor2d(real, [real.length, 1]), tf.tensor2d(fake, [fake.length, 1]))));
+  return scalar(
+    tf.tidy(() => loss.discriminatorLoss(tf.tensor2d(real, [real.length, 1]), tf.tensor2d(fake, [fake.length, 1]))),
+  );
 }
 function gLoss(loss: GanLoss, fake: number[]): number {
   return scalar(tf.tidy(() => loss.generatorLoss(tf.tensor2d(fake, [fake.length, 1]))));
 }
 function gGrad(loss: GanLoss, fake: number[]): number[] {
-  return Array.from(tf.tidy(() => tf.grad((l: tf.Tensor) => loss.generatorLoss(l))(tf.tensor2d(fake, [fake.length, 1]))).dataSync());
+  return Array.from(
+    tf.tidy(() => tf.grad((l: tf.Tensor) => loss.generatorLoss(l))(tf.tensor2d(fake, [fake.length, 1]))).dataSync(),
+  );
 }
 
 describe('losses equal their formulas', () => {
@@ -113,7 +117,12 @@ describe('generator gradients behave as the literature says', () => {
     for (const loss of [minimaxLoss(), nonSaturatingLoss(), bceLoss({ realLabel: 0.9 })]) {
       for (const g of gGrad(loss, [50, -50])) expect(Number.isFinite(g)).toBe(true);
       const dGrad = tf.tidy(() =>
-        tf.grads((r: tf.Tensor, f: tf.Tensor) => loss.discriminatorLoss(r, f))([tf.tensor2d([50, -50], [2, 1]), tf.tensor2d([-50, 50], [2, 1])]).map((t) => Array.from(t.dataSync())),
+        tf
+          .grads((r: tf.Tensor, f: tf.Tensor) => loss.discriminatorLoss(r, f))([
+            tf.tensor2d([50, -50], [2, 1]),
+            tf.tensor2d([-50, 50], [2, 1]),
+          ])
+          .map((t) => Array.from(t.dataSync())),
       );
       for (const g of dGrad.flat()) expect(Number.isFinite(g)).toBe(true);
     }

@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { mlpGenerator, mlpDiscriminator, dcganGenerator, dcganDiscriminator, labelEmbedding, channelConcat, createCGAN, createGAN, GanConfigError } from '../src/index';
+import {
+  mlpGenerator,
+  mlpDiscriminator,
+  dcganGenerator,
+  dcganDiscriminator,
+  labelEmbedding,
+  channelConcat,
+  createCGAN,
+  createGAN,
+  GanConfigError,
+} from '../src/index';
 import { useDefaultBackend } from './helpers';
 
 beforeAll(async () => {
@@ -52,24 +62,53 @@ describe('seed nets, layer for layer', () => {
   test('seed 002 (MLP CGAN, label embedding)', () => {
     const cgan = createCGAN({ seed: 1 });
     expect(describe_(cgan.generator)).toEqual([
-      'Embedding 10x10', 'Flatten', 'Concatenate',
-      'Dense 128', 'LeakyReLU 0.2',
-      'Dense 256', 'BatchNormalization', 'LeakyReLU 0.2',
-      'Dense 512', 'BatchNormalization', 'LeakyReLU 0.2',
-      'Dense 1024', 'BatchNormalization', 'LeakyReLU 0.2',
-      'Dense 784 tanh', 'Reshape',
+      'Embedding 10x10',
+      'Flatten',
+      'Concatenate',
+      'Dense 128',
+      'LeakyReLU 0.2',
+      'Dense 256',
+      'BatchNormalization',
+      'LeakyReLU 0.2',
+      'Dense 512',
+      'BatchNormalization',
+      'LeakyReLU 0.2',
+      'Dense 1024',
+      'BatchNormalization',
+      'LeakyReLU 0.2',
+      'Dense 784 tanh',
+      'Reshape',
     ]);
     expect(describe_(cgan.discriminator)).toEqual([
-      'Embedding 10x10', 'Flatten', 'Flatten', 'Concatenate',
-      'Dense 512', 'LeakyReLU 0.2',
-      'Dense 512', 'Dropout 0.4', 'LeakyReLU 0.2',
-      'Dense 512', 'Dropout 0.4', 'LeakyReLU 0.2',
+      'Embedding 10x10',
+      'Flatten',
+      'Flatten',
+      'Concatenate',
+      'Dense 512',
+      'LeakyReLU 0.2',
+      'Dense 512',
+      'Dropout 0.4',
+      'LeakyReLU 0.2',
+      'Dense 512',
+      'Dropout 0.4',
+      'LeakyReLU 0.2',
       'Dense 1',
     ]);
     expect(cgan.generator.inputs[0].shape).toEqual([null, 100]);
     // Trainable parameters equal PyTorch's count for the seed net (BN's moving statistics are not parameters there).
-    const trainable = (m: tfl.LayersModel): number => m.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => (a as number) * (b as number), 1)!, 0);
-    expect(trainable(cgan.generator)).toBe(100 + (110 * 128 + 128) + (128 * 256 + 256) + 512 + (256 * 512 + 512) + 1024 + (512 * 1024 + 1024) + 2048 + (1024 * 784 + 784));
+    const trainable = (m: tfl.LayersModel): number =>
+      m.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => (a as number) * (b as number), 1)!, 0);
+    expect(trainable(cgan.generator)).toBe(
+      100 +
+        (110 * 128 + 128) +
+        (128 * 256 + 256) +
+        512 +
+        (256 * 512 + 512) +
+        1024 +
+        (512 * 1024 + 1024) +
+        2048 +
+        (1024 * 784 + 784),
+    );
     expect(trainable(cgan.discriminator)).toBe(100 + (794 * 512 + 512) + 2 * (512 * 512 + 512) + 513);
     cgan.dispose();
   });
@@ -77,22 +116,42 @@ describe('seed nets, layer for layer', () => {
   test('seed 000 (DCGAN CGAN, channel concat)', () => {
     const cgan = createCGAN({ seed: 1, architecture: 'dcgan' });
     expect(describe_(cgan.generator)).toEqual([
-      'GankitOneHot', 'Concatenate',
-      'Dense 1024', 'BatchNormalization', 'relu',
-      'Dense 6272', 'BatchNormalization', 'relu', 'Reshape',
-      'UpSampling2D', 'Conv2D 64 5x5 s1 same', 'BatchNormalization', 'relu',
-      'UpSampling2D', 'Conv2D 1 5x5 s1 same tanh',
+      'GankitOneHot',
+      'Concatenate',
+      'Dense 1024',
+      'BatchNormalization',
+      'relu',
+      'Dense 6272',
+      'BatchNormalization',
+      'relu',
+      'Reshape',
+      'UpSampling2D',
+      'Conv2D 64 5x5 s1 same',
+      'BatchNormalization',
+      'relu',
+      'UpSampling2D',
+      'Conv2D 1 5x5 s1 same tanh',
     ]);
     expect(describe_(cgan.discriminator)).toEqual([
-      'GankitOneHot', 'Concatenate',
-      'Conv2D 64 5x5 s2 same', 'LeakyReLU 0.2',
-      'Conv2D 128 5x5 s2 valid', 'LeakyReLU 0.2',
-      'Flatten', 'Dense 256', 'LeakyReLU 0.2', 'Dropout 0.5', 'Dense 1',
+      'GankitOneHot',
+      'Concatenate',
+      'Conv2D 64 5x5 s2 same',
+      'LeakyReLU 0.2',
+      'Conv2D 128 5x5 s2 valid',
+      'LeakyReLU 0.2',
+      'Flatten',
+      'Dense 256',
+      'LeakyReLU 0.2',
+      'Dropout 0.5',
+      'Dense 1',
     ]);
     // D sees 28x28x11: image + 10 label planes; the second conv is 'valid': 14 -> 5.
     const conv1 = cgan.discriminator.layers.find((l) => l.getClassName() === 'Conv2D')!;
     expect(conv1.getWeights()[0].shape).toEqual([5, 5, 11, 64]);
-    expect(cgan.discriminator.layers.find((l) => l.getClassName() === 'Flatten')!.outputShape).toEqual([null, 5 * 5 * 128]);
+    expect(cgan.discriminator.layers.find((l) => l.getClassName() === 'Flatten')!.outputShape).toEqual([
+      null,
+      5 * 5 * 128,
+    ]);
     cgan.dispose();
   });
 });
@@ -100,10 +159,36 @@ describe('seed nets, layer for layer', () => {
 describe('net builders', () => {
   test('generators produce the requested image shape in the output range', () => {
     const cases: Array<[tfl.LayersModel, number, number]> = [
-      [mlpGenerator({ latentDim: 8, imageShape: [6, 5, 3], hiddenUnits: [16], outputActivation: 'tanh', seed: 1 }), -1, 1],
+      [
+        mlpGenerator({ latentDim: 8, imageShape: [6, 5, 3], hiddenUnits: [16], outputActivation: 'tanh', seed: 1 }),
+        -1,
+        1,
+      ],
       [mlpGenerator({ latentDim: 8, imageShape: [4, 4, 1], hiddenUnits: [16], seed: 1 }), 0, 1],
-      [dcganGenerator({ latentDim: 8, imageShape: [8, 8, 2], baseShape: [2, 2, 8], denseUnits: [], convFilters: [4], seed: 1 }), -1, 1],
-      [dcganGenerator({ latentDim: 8, imageShape: [8, 8, 1], baseShape: [2, 2, 8], convFilters: [4], upsampling: 'transposed', seed: 1 }), -1, 1],
+      [
+        dcganGenerator({
+          latentDim: 8,
+          imageShape: [8, 8, 2],
+          baseShape: [2, 2, 8],
+          denseUnits: [],
+          convFilters: [4],
+          seed: 1,
+        }),
+        -1,
+        1,
+      ],
+      [
+        dcganGenerator({
+          latentDim: 8,
+          imageShape: [8, 8, 1],
+          baseShape: [2, 2, 8],
+          convFilters: [4],
+          upsampling: 'transposed',
+          seed: 1,
+        }),
+        -1,
+        1,
+      ],
     ];
     for (const [g, lo, hi] of cases) {
       const out = tf.tidy(() => g.predict(tf.randomNormal([3, 8], 0, 3, 'float32', 5)) as tf.Tensor);
@@ -118,8 +203,18 @@ describe('net builders', () => {
 
   test('discriminators output one unbounded logit per image', () => {
     const d = mlpDiscriminator({ imageShape: [4, 4, 1], hiddenUnits: [8], seed: 1 });
-    const c = dcganDiscriminator({ imageShape: [8, 8, 1], convFilters: [4, 4], padding: 'same', denseUnits: [8], dropout: 0, seed: 1 });
-    for (const [model, size] of [[d, 4], [c, 8]] as const) {
+    const c = dcganDiscriminator({
+      imageShape: [8, 8, 1],
+      convFilters: [4, 4],
+      padding: 'same',
+      denseUnits: [8],
+      dropout: 0,
+      seed: 1,
+    });
+    for (const [model, size] of [
+      [d, 4],
+      [c, 8],
+    ] as const) {
       const out = tf.tidy(() => model.predict(tf.mul(tf.ones([5, size, size, 1]), 100)) as tf.Tensor);
       expect(out.shape).toEqual([5, 1]);
       expect(model.layers[model.layers.length - 1].getConfig().activation).toBe('linear');
@@ -142,13 +237,19 @@ describe('net builders', () => {
     expect(() => mlpGenerator({ latentDim: 0 })).toThrow(/latentDim: expected a positive integer, got 0/);
     expect(() => mlpGenerator({ latentDim: -3 })).toThrow(GanConfigError);
     expect(() => mlpGenerator({ latentDim: 2.5 })).toThrow(/latentDim/);
-    expect(() => mlpGenerator({ imageShape: [28, 28] as unknown as [number, number, number] })).toThrow(/imageShape: expected \[height, width, channels\]/);
+    expect(() => mlpGenerator({ imageShape: [28, 28] as unknown as [number, number, number] })).toThrow(
+      /imageShape: expected \[height, width, channels\]/,
+    );
     expect(() => mlpGenerator({ hiddenUnits: [8, 0] })).toThrow(/hiddenUnits\[1\]/);
     expect(() => mlpDiscriminator({ hiddenUnits: [8, 8], dropout: [0.1] })).toThrow(/dropout: expected 2 values/);
     expect(() => mlpDiscriminator({ dropout: 1 })).toThrow(/dropout\[0\]/);
     expect(() => dcganGenerator({ imageShape: [30, 30, 1] })).toThrow(/baseShape: 2 upsampling stages/);
-    expect(() => dcganDiscriminator({ conditioning: labelEmbedding() })).toThrow(/conditioning: the convolutional discriminator needs an image-shaped input/);
-    expect(() => createCGAN({ numClasses: 5, conditioning: channelConcat({ numClasses: 10 }) })).toThrow(/numClasses: is 5/);
+    expect(() => dcganDiscriminator({ conditioning: labelEmbedding() })).toThrow(
+      /conditioning: the convolutional discriminator needs an image-shaped input/,
+    );
+    expect(() => createCGAN({ numClasses: 5, conditioning: channelConcat({ numClasses: 10 }) })).toThrow(
+      /numClasses: is 5/,
+    );
     expect(() => createCGAN({ numClasses: 0 })).toThrow(/numClasses/);
   });
 });

@@ -10,7 +10,13 @@ beforeAll(async () => {
 });
 
 const small = (seed: number) =>
-  createCGAN({ latentDim: 8, imageShape: [8, 8, 1], generator: { hiddenUnits: [16, 32] }, discriminator: { hiddenUnits: [32], dropout: 0 }, seed });
+  createCGAN({
+    latentDim: 8,
+    imageShape: [8, 8, 1],
+    generator: { hiddenUnits: [16, 32] },
+    discriminator: { hiddenUnits: [32], dropout: 0 },
+    seed,
+  });
 
 test('fit({ workers: 2 }) trains on two threads: every step logged, finite losses, no tensor left behind', async () => {
   const data = randomDataset(160, 8);
@@ -18,7 +24,13 @@ test('fit({ workers: 2 }) trains on two threads: every step logged, finite losse
   await cgan.fit(data, { epochs: 1, batchSize: 16, stepsPerEpoch: 3, workers: 2 }); // warm-up: optimizer slots exist
   const before = tf.memory().numTensors;
   const steps: number[] = [];
-  const history = await cgan.fit(data, { epochs: 3, batchSize: 16, stepsPerEpoch: 5, workers: 2, callbacks: [{ onBatchEnd: (l) => void steps.push(l.step) }] });
+  const history = await cgan.fit(data, {
+    epochs: 3,
+    batchSize: 16,
+    stepsPerEpoch: 5,
+    workers: 2,
+    callbacks: [{ onBatchEnd: (l) => void steps.push(l.step) }],
+  });
   expect(history.map((h) => h.steps)).toEqual([5, 5]);
   expect(steps).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   for (const h of history) expect(Number.isFinite(h.dLoss) && Number.isFinite(h.gLoss)).toBe(true);
@@ -58,7 +70,9 @@ test('the all-reduce keeps the replicas identical, step after step, with an odd 
 test('bad workers values and user-written losses are GanConfigErrors naming workers', async () => {
   const data = randomDataset(40, 8);
   const cgan = small(3);
-  await expect(cgan.fit(data, { batchSize: 10, workers: 0 })).rejects.toThrow(/workers: expected a positive integer, got 0/);
+  await expect(cgan.fit(data, { batchSize: 10, workers: 0 })).rejects.toThrow(
+    /workers: expected a positive integer, got 0/,
+  );
   await expect(cgan.fit(data, { batchSize: 10, workers: 11 })).rejects.toThrow(GanConfigError);
   class HalfLoss extends GanLossBase {
     constructor() {
@@ -71,7 +85,14 @@ test('bad workers values and user-written losses are GanConfigErrors naming work
       return tf.mean(tf.softplus(tf.neg(fake))) as tf.Scalar;
     }
   }
-  const custom = createCGAN({ latentDim: 8, imageShape: [8, 8, 1], generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16], dropout: 0 }, loss: new HalfLoss(), seed: 4 });
+  const custom = createCGAN({
+    latentDim: 8,
+    imageShape: [8, 8, 1],
+    generator: { hiddenUnits: [16] },
+    discriminator: { hiddenUnits: [16], dropout: 0 },
+    loss: new HalfLoss(),
+    seed: 4,
+  });
   await expect(custom.fit(data, { batchSize: 10, workers: 2 })).rejects.toThrow(/workers: .*'half' is user-written/);
   cgan.dispose();
   custom.dispose();

@@ -6,8 +6,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
 import {
-  SpectralConv2D, SpectralDense, SpectralNormalization, spectralNorm, mlpDiscriminator, dcganDiscriminator, mlpGenerator,
-  createGAN, createCGAN, loadGAN, labelEmbedding, fileSystemHandler, generateImages, EmaGenerator, emaGenerator, GanConfigError,
+  SpectralConv2D,
+  SpectralDense,
+  SpectralNormalization,
+  spectralNorm,
+  mlpDiscriminator,
+  dcganDiscriminator,
+  mlpGenerator,
+  createGAN,
+  createCGAN,
+  loadGAN,
+  labelEmbedding,
+  fileSystemHandler,
+  generateImages,
+  EmaGenerator,
+  emaGenerator,
+  GanConfigError,
 } from '../src/index';
 import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
@@ -101,7 +115,9 @@ describe.each(['cpu', 'wasm'])('spectral normalisation on %s', (backend) => {
     const afterOne = layer.sigma();
     trainingCalls(layer, x, 299);
     const estimate = layer.sigma();
-    console.info(`[${backend}] σ: true ${truth.toFixed(6)}, after 1 training call ${afterOne.toFixed(6)}, after 300 ${estimate.toFixed(6)} (rel. error ${relError(estimate, truth).toExponential(2)})`);
+    console.info(
+      `[${backend}] σ: true ${truth.toFixed(6)}, after 1 training call ${afterOne.toFixed(6)}, after 300 ${estimate.toFixed(6)} (rel. error ${relError(estimate, truth).toExponential(2)})`,
+    );
     expect(afterOne).toBeLessThanOrEqual(truth * (1 + 1e-5)); // power iteration bounds σ from below
     expect(relError(estimate, truth)).toBeLessThan(1e-3);
     const normalized = layer.normalizedKernelValue();
@@ -141,7 +157,12 @@ describe.each(['cpu', 'wasm'])('spectral normalisation on %s', (backend) => {
   });
 
   test('outputs equal Dense / Conv2D with the kernel W/σ', () => {
-    const dense = new SpectralDense({ units: 3, activation: 'tanh', seed: 2, biasInitializer: tfl.initializers.constant({ value: 0.25 }) });
+    const dense = new SpectralDense({
+      units: 3,
+      activation: 'tanh',
+      seed: 2,
+      biasInitializer: tfl.initializers.constant({ value: 0.25 }),
+    });
     const x = tf.tensor2d(gaussian(8, 4), [2, 4]);
     const y = dense.apply(x) as tf.Tensor;
     const w = dense.normalizedKernelValue();
@@ -166,7 +187,10 @@ describe.each(['cpu', 'wasm'])('spectral normalisation on %s', (backend) => {
     const c = tf.tensor2d(gaussian(6, 13), [2, 3]);
     const [kernelVar, biasVar, uVar] = layer.weights;
     // Inference mode: σ = ‖W û‖ with û the stored u, so treating u and v as constants is exact.
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: false }) as tf.Tensor, c)) as tf.Scalar, [kernelVar.read() as tf.Variable]);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(layer.apply(x, { training: false }) as tf.Tensor, c)) as tf.Scalar,
+      [kernelVar.read() as tf.Variable],
+    );
     const custom = grads[(kernelVar.read() as tf.Variable).name];
     const uHat = tf.tidy(() => tf.div(uVar.read(), tf.norm(uVar.read())));
     const reference = tf.grad((k: tf.Tensor) => {
@@ -183,10 +207,15 @@ describe.each(['cpu', 'wasm'])('spectral normalisation on %s', (backend) => {
       const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(apply(input), c)))(x);
       return tf.sum(tf.square(dx)) as tf.Scalar;
     };
-    const viaLayer = tf.variableGrads(penalty((input) => layer.apply(input, { training: false }) as tf.Tensor), [kernelVar.read() as tf.Variable]);
+    const viaLayer = tf.variableGrads(
+      penalty((input) => layer.apply(input, { training: false }) as tf.Tensor),
+      [kernelVar.read() as tf.Variable],
+    );
     const kernelValue = kernelVar.read();
     const viaFormula = tf.grad((k: tf.Tensor) =>
-      penalty((input) => tf.add(tf.matMul(input, tf.div(k, tf.norm(tf.matMul(k, uHat, false, true)))), biasVar.read()))(),
+      penalty((input) =>
+        tf.add(tf.matMul(input, tf.div(k, tf.norm(tf.matMul(k, uHat, false, true)))), biasVar.read()),
+      )(),
     )(kernelValue);
     const penaltyGrad = viaLayer.grads[(kernelValue as tf.Variable).name];
     const penaltyScale = tf.max(tf.abs(viaFormula)).dataSync()[0];
@@ -210,16 +239,30 @@ describe.each(['cpu', 'wasm'])('spectral normalisation on %s', (backend) => {
 
   test('save → load round trip (tfjs-layers serialisation) gives identical outputs', async () => {
     const input = tfl.input({ shape: [8, 8, 1] });
-    let h = new SpectralConv2D({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', seed: 1 }).apply(input) as tfl.SymbolicTensor;
+    let h = new SpectralConv2D({
+      filters: 4,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+      seed: 1,
+    }).apply(input) as tfl.SymbolicTensor;
     h = tfl.layers.flatten().apply(h) as tfl.SymbolicTensor;
-    const out = spectralNorm(tfl.layers.dense({ units: 1 }), { powerIterations: 2, seed: 2 }).apply(h) as tfl.SymbolicTensor;
+    const out = spectralNorm(tfl.layers.dense({ units: 1 }), { powerIterations: 2, seed: 2 }).apply(
+      h,
+    ) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: out });
     const x = tf.tensor4d(gaussian(3 * 64, 21), [3, 8, 8, 1]);
     for (let i = 0; i < 5; i++) tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
     const dir = path.join(tmp(), `roundtrip-${backend}`);
     await model.save(fileSystemHandler(dir));
     const loaded = await tfl.loadLayersModel(fileSystemHandler(dir));
-    expect(loaded.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'GankitSpectralConv2D', 'Flatten', 'GankitSpectralDense']);
+    expect(loaded.layers.map((l) => l.getClassName())).toEqual([
+      'InputLayer',
+      'GankitSpectralConv2D',
+      'Flatten',
+      'GankitSpectralDense',
+    ]);
     expect((loaded.layers[3] as SpectralDense).powerIterations).toBe(2);
     const a = model.predict(x) as tf.Tensor;
     const b = loaded.predict(x) as tf.Tensor;
@@ -245,13 +288,16 @@ describe('spectralNorm() and the builders', () => {
     const built = tfl.layers.dense({ units: 2 });
     built.build([null, 3]);
     expect(() => spectralNorm(built)).toThrow(/already built/);
-    expect(() => spectralNorm(tfl.layers.dense({ units: 2, kernelRegularizer: tfl.regularizers.l2() }))).toThrow(/kernelRegularizer/);
+    expect(() => spectralNorm(tfl.layers.dense({ units: 2, kernelRegularizer: tfl.regularizers.l2() }))).toThrow(
+      /kernelRegularizer/,
+    );
     expect(() => new SpectralDense({ units: 2, powerIterations: 0 })).toThrow(GanConfigError);
     built.weights.forEach((w) => w.dispose());
   });
 
   test('mlpDiscriminator and dcganDiscriminator take spectralNorm: true (every weight layer, the logit included)', () => {
-    const kinds = (m: tfl.LayersModel): string[] => m.layers.map((l) => l.getClassName()).filter((n) => /Dense|Conv/.test(n));
+    const kinds = (m: tfl.LayersModel): string[] =>
+      m.layers.map((l) => l.getClassName()).filter((n) => /Dense|Conv/.test(n));
     const mlp = mlpDiscriminator({ hiddenUnits: [16, 8], spectralNorm: true, seed: 1, imageShape: [4, 4, 1] });
     expect(kinds(mlp)).toEqual(['GankitSpectralDense', 'GankitSpectralDense', 'GankitSpectralDense']);
     const again = mlpDiscriminator({ hiddenUnits: [16, 8], spectralNorm: true, seed: 1, imageShape: [4, 4, 1] });
@@ -259,8 +305,20 @@ describe('spectralNorm() and the builders', () => {
     const plain = mlpDiscriminator({ hiddenUnits: [16, 8], seed: 1, imageShape: [4, 4, 1] });
     expect(kinds(plain)).toEqual(['Dense', 'Dense', 'Dense']);
     // 12×12 → conv 3×3 stride 2 same → 6×6 → conv 3×3 stride 2 valid → 2×2
-    const conv = dcganDiscriminator({ imageShape: [12, 12, 1], convFilters: [4, 8], kernelSize: 3, denseUnits: [16], spectralNorm: true, seed: 1 });
-    expect(kinds(conv)).toEqual(['GankitSpectralConv2D', 'GankitSpectralConv2D', 'GankitSpectralDense', 'GankitSpectralDense']);
+    const conv = dcganDiscriminator({
+      imageShape: [12, 12, 1],
+      convFilters: [4, 8],
+      kernelSize: 3,
+      denseUnits: [16],
+      spectralNorm: true,
+      seed: 1,
+    });
+    expect(kinds(conv)).toEqual([
+      'GankitSpectralConv2D',
+      'GankitSpectralConv2D',
+      'GankitSpectralDense',
+      'GankitSpectralDense',
+    ]);
     expect(conv.outputs[0].shape).toEqual([null, 1]);
     // One optimizer step through the conv D (custom gradient into the fused conv's filter gradient).
     const x = tf.tensor4d(gaussian(4 * 144, 8), [4, 12, 12, 1]);
@@ -276,12 +334,20 @@ describe('spectralNorm() and the builders', () => {
     sgd.dispose();
     x.dispose();
     // A valid 5×5 conv on 4×4 maps would leave nothing: refused at build time (a plain Conv2D builds a 0×0 layer).
-    expect(() => dcganDiscriminator({ imageShape: [8, 8, 1], convFilters: [4, 8], spectralNorm: true })).toThrow(/leaves nothing/);
+    expect(() => dcganDiscriminator({ imageShape: [8, 8, 1], convFilters: [4, 8], spectralNorm: true })).toThrow(
+      /leaves nothing/,
+    );
     [mlp, again, plain, conv].forEach((m) => m.dispose());
   });
 
   test('a GAN with a spectrally normalised D trains without leaking, and survives gan.save / loadGAN', async () => {
-    const gan = createGAN({ seed: 3, imageShape: [8, 8, 1], latentDim: 8, generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16], spectralNorm: true } });
+    const gan = createGAN({
+      seed: 3,
+      imageShape: [8, 8, 1],
+      latentDim: 8,
+      generator: { hiddenUnits: [16] },
+      discriminator: { hiddenUnits: [16], spectralNorm: true },
+    });
     const data = randomDataset(64, 8);
     const dLayer = gan.discriminator.layers.find((l) => l instanceof SpectralDense) as SpectralDense;
     const u0 = uOf(dLayer).slice();
@@ -308,9 +374,18 @@ describe('spectralNorm() and the builders', () => {
 describe('EMA of the generator', () => {
   const info = { latentDim: 4, numClasses: 0, outputActivation: 'tanh' as const };
   const smallG = (): tfl.LayersModel =>
-    mlpGenerator({ latentDim: 4, imageShape: [2, 2, 1], hiddenUnits: [6], batchNorm: true, outputActivation: 'tanh', seed: 1 });
+    mlpGenerator({
+      latentDim: 4,
+      imageShape: [2, 2, 1],
+      hiddenUnits: [6],
+      batchNorm: true,
+      outputActivation: 'tanh',
+      seed: 1,
+    });
   const setAll = (model: tfl.LayersModel, seed: number): Float32Array[] => {
-    const values = model.weights.map((w, i) => gaussian(w.shape.reduce((a, b) => (a as number) * (b as number), 1) as number, seed + i).map(Math.abs));
+    const values = model.weights.map((w, i) =>
+      gaussian(w.shape.reduce((a, b) => (a as number) * (b as number), 1) as number, seed + i).map(Math.abs),
+    );
     model.setWeights(values.map((v, i) => tf.tensor(v, model.weights[i].shape as number[])));
     return values;
   };
@@ -333,7 +408,9 @@ describe('EMA of the generator', () => {
         worst = Math.max(worst, Math.abs(shadow[k] - expected));
       });
     });
-    console.info(`EMA closed form (decay 0.9, n ${n}, decayⁿ ${factor.toFixed(6)}): worst |shadow − (w1 + (w0 − w1)·decayⁿ)| = ${worst.toExponential(2)}`);
+    console.info(
+      `EMA closed form (decay 0.9, n ${n}, decayⁿ ${factor.toFixed(6)}): worst |shadow − (w1 + (w0 − w1)·decayⁿ)| = ${worst.toExponential(2)}`,
+    );
     expect(worst).toBeLessThan(1e-6);
     expect(g.nonTrainableWeights.length).toBe(2);
     ema.dispose();
@@ -384,7 +461,15 @@ describe('EMA of the generator', () => {
     ema.dispose();
     g.dispose();
 
-    const cgan = createCGAN({ seed: 2, numClasses: 3, imageShape: [8, 8, 1], latentDim: 6, conditioning: labelEmbedding({ numClasses: 3, dim: 3 }), generator: { hiddenUnits: [8, 16] }, discriminator: { hiddenUnits: [16, 16] } });
+    const cgan = createCGAN({
+      seed: 2,
+      numClasses: 3,
+      imageShape: [8, 8, 1],
+      latentDim: 6,
+      conditioning: labelEmbedding({ numClasses: 3, dim: 3 }),
+      generator: { hiddenUnits: [8, 16] },
+      discriminator: { hiddenUnits: [16, 16] },
+    });
     const averaged = emaGenerator(cgan, { decay: 0.5 });
     const data = randomDataset(48, 8, 3);
     await cgan.fit(data, { epochs: 1, batchSize: 16, stepsPerEpoch: 3, callbacks: [averaged] });
@@ -401,7 +486,9 @@ describe('EMA of the generator', () => {
     await averaged.save(dir);
     const restored = emaGenerator(cgan);
     await restored.restore(dir);
-    restored.shadow.weights.forEach((w, i) => expect(w.read().dataSync()).toEqual(averaged.shadow.weights[i].read().dataSync()));
+    restored.shadow.weights.forEach((w, i) =>
+      expect(w.read().dataSync()).toEqual(averaged.shadow.weights[i].read().dataSync()),
+    );
     tf.dispose([images, trained]);
     restored.dispose();
     averaged.dispose();

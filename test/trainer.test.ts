@@ -1,5 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createCGAN, createGAN, GanConfigError, TrainingDivergedError, ImageDataset, DataFormatError, tfSeed, nonSaturatingLoss, type GanLoss, type StepLogs, type TrainerCallback } from '../src/index';
+import {
+  createCGAN,
+  createGAN,
+  GanConfigError,
+  TrainingDivergedError,
+  ImageDataset,
+  DataFormatError,
+  tfSeed,
+  nonSaturatingLoss,
+  type GanLoss,
+  type StepLogs,
+  type TrainerCallback,
+} from '../src/index';
 import { randomDataset, useDefaultBackend } from './helpers';
 
 beforeAll(async () => {
@@ -7,7 +19,15 @@ beforeAll(async () => {
 });
 
 function smallCgan(seed = 1, extra: Parameters<typeof createCGAN>[0] = {}) {
-  return createCGAN({ numClasses: 10, latentDim: 8, imageShape: [8, 8, 1], seed, generator: { hiddenUnits: [16, 16] }, discriminator: { hiddenUnits: [16, 16] }, ...extra });
+  return createCGAN({
+    numClasses: 10,
+    latentDim: 8,
+    imageShape: [8, 8, 1],
+    seed,
+    generator: { hiddenUnits: [16, 16] },
+    discriminator: { hiddenUnits: [16, 16] },
+    ...extra,
+  });
 }
 
 describe('GanTrainer', () => {
@@ -17,7 +37,8 @@ describe('GanTrainer', () => {
     await cgan.fit(data, { epochs: 1, batchSize: 10, stepsPerEpoch: 1 }); // warm-up: creates optimizer moments
     const counts: number[] = [];
     await cgan.fit(data, {
-      epochs: 11, batchSize: 10,
+      epochs: 11,
+      batchSize: 10,
       callbacks: [{ onBatchEnd: () => void counts.push(tf.memory().numTensors) }],
     });
     expect(counts).toHaveLength(100);
@@ -65,7 +86,14 @@ describe('GanTrainer', () => {
   });
 
   test('k discriminator steps: D is updated k times per G update', async () => {
-    const gan = createGAN({ latentDim: 4, imageShape: [8, 8, 1], discriminatorSteps: 3, seed: 4, generator: { hiddenUnits: [8] }, discriminator: { hiddenUnits: [8] } });
+    const gan = createGAN({
+      latentDim: 4,
+      imageShape: [8, 8, 1],
+      discriminatorSteps: 3,
+      seed: 4,
+      generator: { hiddenUnits: [8] },
+      discriminator: { hiddenUnits: [8] },
+    });
     const data = randomDataset(90);
     await gan.fit(data, { epochs: 1, batchSize: 10 });
     expect(gan.trainer.step).toBe(3); // 9 batches / 3 per step
@@ -81,8 +109,14 @@ describe('GanTrainer', () => {
     const data = randomDataset(100);
     let ended = false;
     await cgan.fit(data, {
-      epochs: 3, batchSize: 10,
-      callbacks: [{ onBatchEnd: (l) => (l.step === 4 ? cgan.trainer.stopTraining() : undefined), onTrainEnd: (l) => void (ended = l.stopped) }],
+      epochs: 3,
+      batchSize: 10,
+      callbacks: [
+        {
+          onBatchEnd: (l) => (l.step === 4 ? cgan.trainer.stopTraining() : undefined),
+          onTrainEnd: (l) => void (ended = l.stopped),
+        },
+      ],
     });
     expect(cgan.trainer.step).toBe(4);
     expect(cgan.trainer.epoch).toBe(0);
@@ -96,7 +130,13 @@ describe('GanTrainer', () => {
     const poisoned: GanLoss = {
       name: 'poisoned',
       discriminatorLoss: (r, f) => nonSaturatingLoss().discriminatorLoss(r, f),
-      generatorLoss: (f) => tf.tidy(() => (++calls === 3 ? tf.mul(nonSaturatingLoss().generatorLoss(f), NaN) : nonSaturatingLoss().generatorLoss(f)) as tf.Scalar),
+      generatorLoss: (f) =>
+        tf.tidy(
+          () =>
+            (++calls === 3
+              ? tf.mul(nonSaturatingLoss().generatorLoss(f), NaN)
+              : nonSaturatingLoss().generatorLoss(f)) as tf.Scalar,
+        ),
     };
     const cgan = smallCgan(6, { loss: poisoned });
     const data = randomDataset(100);
@@ -116,18 +156,26 @@ describe('GanTrainer', () => {
     const cgan = smallCgan(7);
     const data = randomDataset(20);
     const wrongShape = randomDataset(20, 6);
-    await expect(cgan.fit(wrongShape, { batchSize: 10 })).rejects.toThrow(/data: images are \[6, 6, 1\] but the discriminator expects \[8, 8, 1\]/);
-    await expect(cgan.fit(data, { batchSize: 50 })).rejects.toThrow(/batchSize: 50 is larger than the dataset \(20 images\)/);
+    await expect(cgan.fit(wrongShape, { batchSize: 10 })).rejects.toThrow(
+      /data: images are \[6, 6, 1\] but the discriminator expects \[8, 8, 1\]/,
+    );
+    await expect(cgan.fit(data, { batchSize: 50 })).rejects.toThrow(
+      /batchSize: 50 is larger than the dataset \(20 images\)/,
+    );
     await expect(cgan.fit(data, { batchSize: 0 })).rejects.toThrow(GanConfigError);
     await expect(cgan.fit(data, { epochs: -1 })).rejects.toThrow(/epochs/);
     const unlabelled = ImageDataset.fromTensor(data.images);
     await expect(cgan.fit(unlabelled)).rejects.toThrow(/data: a conditional GAN needs labelled data/);
     const twelveClasses = randomDataset(24, 8, 12);
     await expect(cgan.fit(twelveClasses, { batchSize: 12 })).rejects.toThrow(/labels must lie in \[0, 10\)/);
-    expect(() => cgan.generate({ labels: [1, 10] })).toThrow(/labels\[1\]: expected a class index in \[0, 10\), got 10/);
+    expect(() => cgan.generate({ labels: [1, 10] })).toThrow(
+      /labels\[1\]: expected a class index in \[0, 10\), got 10/,
+    );
     expect(() => cgan.generate({ labels: [1.5] })).toThrow(/labels\[0\]: expected an integer class index, got 1.5/);
     expect(() => cgan.generate({ labels: [-1] })).toThrow(GanConfigError);
-    expect(() => cgan.generate({ labels: [1], z: tf.zeros([1, 3]) as tf.Tensor2D })).toThrow(/z: expected shape \[1, 8\]/);
+    expect(() => cgan.generate({ labels: [1], z: tf.zeros([1, 3]) as tf.Tensor2D })).toThrow(
+      /z: expected shape \[1, 8\]/,
+    );
     expect(() => cgan.generate({})).toThrow(/give labels/);
     [wrongShape, unlabelled, twelveClasses, data].forEach((d) => d.dispose());
     cgan.dispose();
@@ -135,9 +183,15 @@ describe('GanTrainer', () => {
 
   test('bad data: typed errors from the dataset constructors', () => {
     expect(() => ImageDataset.fromPixels(new Uint8Array(10), [1, 2, 2, 1])).toThrow(DataFormatError);
-    expect(() => ImageDataset.fromPixels(new Uint8Array(4), [1, 2, 2, 1], [3], { numClasses: 3 })).toThrow(/labels\[0\]: expected a class index in \[0, 3\), got 3/);
-    expect(() => ImageDataset.fromPixels(new Uint8Array(8), [2, 2, 2, 1], [0, 0.5])).toThrow(/labels\[1\]: expected a non-negative integer/);
-    expect(() => ImageDataset.fromPixels(new Uint8Array(0), [0, 2, 2, 1])).toThrow(/shape: expected a shape \[count, height, width, channels\] of positive integers/);
+    expect(() => ImageDataset.fromPixels(new Uint8Array(4), [1, 2, 2, 1], [3], { numClasses: 3 })).toThrow(
+      /labels\[0\]: expected a class index in \[0, 3\), got 3/,
+    );
+    expect(() => ImageDataset.fromPixels(new Uint8Array(8), [2, 2, 2, 1], [0, 0.5])).toThrow(
+      /labels\[1\]: expected a non-negative integer/,
+    );
+    expect(() => ImageDataset.fromPixels(new Uint8Array(0), [0, 2, 2, 1])).toThrow(
+      /shape: expected a shape \[count, height, width, channels\] of positive integers/,
+    );
     const nan = tf.tensor4d([0, NaN, 0, 0], [1, 2, 2, 1]);
     expect(() => ImageDataset.fromTensor(nan)).toThrow(/contains 1 NaN values/);
     const big = tf.tensor4d([0, 255, 0, 0], [1, 2, 2, 1]);
@@ -168,7 +222,13 @@ describe('GanTrainer', () => {
 
   test('the same seed gives the same losses; another seed does not', async () => {
     const run = async (seed: number): Promise<number[]> => {
-      const gan = createGAN({ latentDim: 4, imageShape: [8, 8, 1], seed, generator: { hiddenUnits: [8] }, discriminator: { hiddenUnits: [8] } });
+      const gan = createGAN({
+        latentDim: 4,
+        imageShape: [8, 8, 1],
+        seed,
+        generator: { hiddenUnits: [8] },
+        discriminator: { hiddenUnits: [8] },
+      });
       const data = randomDataset(40);
       const h = await gan.fit(data, { epochs: 2, batchSize: 10 });
       data.dispose();
@@ -194,7 +254,12 @@ describe('GanTrainer', () => {
       setImmediate(spin);
       const losses: number[] = [];
       try {
-        await cgan.fit(randomDataset(64), { epochs: 1, batchSize: 4, yieldEvery, callbacks: [{ onBatchEnd: (logs) => void losses.push(logs.dLoss, logs.gLoss) }] });
+        await cgan.fit(randomDataset(64), {
+          epochs: 1,
+          batchSize: 4,
+          yieldEvery,
+          callbacks: [{ onBatchEnd: (logs) => void losses.push(logs.dLoss, logs.gLoss) }],
+        });
       } finally {
         running = false;
         cgan.dispose();
@@ -212,7 +277,9 @@ describe('GanTrainer', () => {
     expect(everyFourth.turns).toBeLessThan(every.turns);
     expect(every.losses).toEqual(never.losses);
     const cgan = smallCgan();
-    await expect(cgan.fit(randomDataset(16), { epochs: 1, batchSize: 4, yieldEvery: 0 })).rejects.toThrow(/yieldEvery: expected a positive integer, 'auto' or 'never', got 0/);
+    await expect(cgan.fit(randomDataset(16), { epochs: 1, batchSize: 4, yieldEvery: 0 })).rejects.toThrow(
+      /yieldEvery: expected a positive integer, 'auto' or 'never', got 0/,
+    );
     cgan.dispose();
   });
 });

@@ -23,7 +23,13 @@ const entry = `
 
 const result = await build({
   stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },
-  bundle: true, platform: 'browser', format: 'iife', globalName: 'demo', write: false, metafile: true, logLevel: 'error',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  globalName: 'demo',
+  write: false,
+  metafile: true,
+  logLevel: 'error',
 });
 const gankitFiles = Object.keys(result.metafile.inputs).filter((file) => file.includes('node_modules/gankit/'));
 if (gankitFiles.length !== 1 || !gankitFiles[0].endsWith('node_modules/gankit/dist/browser.js')) {
@@ -31,12 +37,29 @@ if (gankitFiles.length !== 1 || !gankitFiles[0].endsWith('node_modules/gankit/di
 }
 const code = result.outputFiles[0].text;
 // A context like a web worker's, with only what tfjs needs here (no process, no require, no fs).
-const context = vm.createContext({ console, setTimeout, clearTimeout, queueMicrotask, performance, TextEncoder, TextDecoder, URL, navigator: { userAgent: 'vm' } });
+const context = vm.createContext({
+  console,
+  setTimeout,
+  clearTimeout,
+  queueMicrotask,
+  performance,
+  TextEncoder,
+  TextDecoder,
+  URL,
+  navigator: { userAgent: 'vm' },
+});
 context.self = context;
 context.WorkerGlobalScope = function WorkerGlobalScope() {}; // tfjs's IS_BROWSER test for a worker
 vm.runInContext(`${code}\nglobalThis.demo = demo;`, context);
 const out = await context.demo.run();
-console.log(`browser bundle: ${(code.length / 1024).toFixed(0)} kB; ran on ${out.backend}: D loss ${out.dLoss.toFixed(3)}, grid ${out.grid.join('×')}, save refused as '${out.nodeOnly}'`);
-if (out.backend !== 'cpu' || !Number.isFinite(out.dLoss) || out.nodeOnly !== 'Gan.save' || out.hasToImageData !== 'function') {
+console.log(
+  `browser bundle: ${(code.length / 1024).toFixed(0)} kB; ran on ${out.backend}: D loss ${out.dLoss.toFixed(3)}, grid ${out.grid.join('×')}, save refused as '${out.nodeOnly}'`,
+);
+if (
+  out.backend !== 'cpu' ||
+  !Number.isFinite(out.dLoss) ||
+  out.nodeOnly !== 'Gan.save' ||
+  out.hasToImageData !== 'function'
+) {
   throw new Error(`unexpected result ${JSON.stringify(out)}`);
 }

@@ -11,16 +11,26 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'gankit-eval-cli-'));
 try {
   await initBackend({ log: null });
-  const cgan = createCGAN({ latentDim: 8, seed: 1, generator: { hiddenUnits: [16, 32] }, discriminator: { hiddenUnits: [16, 16] } });
+  const cgan = createCGAN({
+    latentDim: 8,
+    seed: 1,
+    generator: { hiddenUnits: [16, 32] },
+    discriminator: { hiddenUnits: [16, 16] },
+  });
   await cgan.save(join(dir, 'checkpoint'));
-  const out = execFileSync('npx', ['--no', '--', 'gankit', 'eval', join(dir, 'checkpoint'), '--samples', '200'], { encoding: 'utf8' });
+  const out = execFileSync('npx', ['--no', '--', 'gankit', 'eval', join(dir, 'checkpoint'), '--samples', '200'], {
+    encoding: 'utf8',
+  });
   for (const row of ['label accuracy', 'class coverage', 'classifier score', 'Fréchet distance']) {
     if (!out.includes(row)) throw new Error(`gankit eval printed no '${row}' row:\n${out}`);
   }
   const ema = emaGenerator(cgan, { decay: 0.5 });
   await ema.save(join(dir, 'checkpoint', 'ema-generator'));
-  const averaged = execFileSync('npx', ['--no', '--', 'gankit', 'eval', join(dir, 'checkpoint'), '--samples', '200'], { encoding: 'utf8' });
-  if (!/generator\s+ema-generator\//.test(averaged)) throw new Error(`gankit eval did not measure ema-generator/:\n${averaged}`);
+  const averaged = execFileSync('npx', ['--no', '--', 'gankit', 'eval', join(dir, 'checkpoint'), '--samples', '200'], {
+    encoding: 'utf8',
+  });
+  if (!/generator\s+ema-generator\//.test(averaged))
+    throw new Error(`gankit eval did not measure ema-generator/:\n${averaged}`);
   console.log('eval-cli ok');
 } catch (err) {
   console.error(err?.stack ?? err);

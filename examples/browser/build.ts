@@ -153,7 +153,11 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuildDe
   const wasmDist = path.dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   await fs.mkdir(path.join(outDir, 'wasm'), { recursive: true });
   let wasmBytes = 0;
-  for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  for (const name of [
+    'tfjs-backend-wasm.wasm',
+    'tfjs-backend-wasm-simd.wasm',
+    'tfjs-backend-wasm-threaded-simd.wasm',
+  ]) {
     await fs.copyFile(path.join(wasmDist, 'dist', name), path.join(outDir, 'wasm', name));
     wasmBytes += (await fs.stat(path.join(outDir, 'wasm', name))).size;
   }
@@ -198,7 +202,9 @@ if (/examples[\\/]browser[\\/]build\.ts$/.test(process.argv[1] ?? '')) {
     const failure = error as { errors?: esbuild.Message[]; message?: string };
     if (Array.isArray(failure.errors) && failure.errors.length > 0) {
       for (const e of failure.errors) {
-        console.error(`error: ${e.text}${e.location ? `\n  at ${e.location.file}:${e.location.line}:${e.location.column}: ${e.location.lineText}` : ''}`);
+        console.error(
+          `error: ${e.text}${e.location ? `\n  at ${e.location.file}:${e.location.line}:${e.location.column}: ${e.location.lineText}` : ''}`,
+        );
       }
     } else {
       console.error(error);

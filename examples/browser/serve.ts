@@ -89,10 +89,11 @@ export async function serveDemo(options: ServeOptions): Promise<DemoServer> {
   const host = address.includes(':') ? `[${address}]` : address;
   return {
     url: `http://${host}:${port}/`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

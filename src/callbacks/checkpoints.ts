@@ -46,7 +46,8 @@ export function checkpoints(gan: Gan, options: CheckpointsOptions): TrainerCallb
   const everyEpochs = checkEvery(options.everyEpochs, 1, 'options.everyEpochs');
   const everySteps = checkEvery(options.everySteps, 0, 'options.everySteps');
   const keep = options.keep ?? 3;
-  if (!Number.isInteger(keep) || keep < 1) throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
   let lastSaved = -1;
   const save = async (): Promise<void> => {
     if (gan.trainer.step === lastSaved) return;
@@ -88,7 +89,12 @@ export interface SaveOnInterruptOptions {
  */
 export function saveOnInterrupt(gan: Gan, options: SaveOnInterruptOptions): TrainerCallback {
   const log = options.log === undefined ? (m: string) => console.error(m) : options.log;
-  const watch = interruptWatch({ dir: options.dir, log, signals: options.signals ?? ['SIGINT', 'SIGTERM'], stop: () => gan.trainer.stopTraining() });
+  const watch = interruptWatch({
+    dir: options.dir,
+    log,
+    signals: options.signals ?? ['SIGINT', 'SIGTERM'],
+    stop: () => gan.trainer.stopTraining(),
+  });
   return {
     onTrainBegin: watch.install,
     async onTrainEnd(logs) {
@@ -113,7 +119,12 @@ export interface InterruptWatch {
  * {@link saveOnInterrupt} and the CycleGAN checkpoints callback.
  * @internal
  */
-export function interruptWatch(options: { dir: string; log: ((message: string) => void) | null; signals: NodeJS.Signals[]; stop(): void }): InterruptWatch {
+export function interruptWatch(options: {
+  dir: string;
+  log: ((message: string) => void) | null;
+  signals: NodeJS.Signals[];
+  stop(): void;
+}): InterruptWatch {
   const { log, signals } = options;
   let interrupted = false;
   const handler = (signal: NodeJS.Signals): void => {

@@ -78,7 +78,15 @@ function formatLossLog(rows: readonly PendingRow[]): string {
   const lines = rows.map((r) => {
     const { epoch, step, dLoss, gLoss, dRealMean, dFakeMean } = r.row;
     const metrics = rowMetrics(r);
-    return [epoch, step, dLoss, gLoss, dRealMean, dFakeMean, ...names.map((n) => (metrics?.[n] === undefined ? '' : String(metrics[n])))].join(',');
+    return [
+      epoch,
+      step,
+      dLoss,
+      gLoss,
+      dRealMean,
+      dFakeMean,
+      ...names.map((n) => (metrics?.[n] === undefined ? '' : String(metrics[n]))),
+    ].join(',');
   });
   return [header, ...lines].join('\n') + '\n';
 }
@@ -105,14 +113,20 @@ export function lossLog(options: LossLogOptions): TrainerCallback {
   const flush = async (): Promise<void> => {
     await fs.mkdir(path.dirname(path.resolve(options.file)), { recursive: true });
     await writeFileAtomic(options.file, formatLossLog(rows));
-    if (options.plot !== undefined) await saveLossPlot(options.plot, rows.map((r) => r.row));
+    if (options.plot !== undefined)
+      await saveLossPlot(
+        options.plot,
+        rows.map((r) => r.row),
+      );
   };
   return {
     async onTrainBegin(info) {
       rows.length = 0;
       if (info.trainer.step === 0) return;
       try {
-        const earlier = parseLossLog(await fs.readFile(options.file, 'utf8')).filter((r) => r.step <= info.trainer.step);
+        const earlier = parseLossLog(await fs.readFile(options.file, 'utf8')).filter(
+          (r) => r.step <= info.trainer.step,
+        );
         rows.push(...earlier.map((row) => ({ row })));
       } catch {
         // no earlier log: start a new one

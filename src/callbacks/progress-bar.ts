@@ -71,8 +71,10 @@ export function progressBar(options: ProgressBarOptions = {}): TrainerCallback {
     const width = 20;
     const filled = Math.round((inEpoch / stepsPerEpoch) * width);
     const mean = (i: 0 | 1): string => (recent.reduce((a, r) => a + r[i], 0) / recent.length).toFixed(3);
-    return `epoch ${epoch + 1}/${epochs} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${inEpoch}/${stepsPerEpoch}` +
-      `  ETA ${formatDuration(perStep * (totalSteps - done))}  ${(perStep * 1000).toFixed(0)} ms/step  D ${mean(0)} G ${mean(1)}`;
+    return (
+      `epoch ${epoch + 1}/${epochs} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${inEpoch}/${stepsPerEpoch}` +
+      `  ETA ${formatDuration(perStep * (totalSteps - done))}  ${(perStep * 1000).toFixed(0)} ms/step  D ${mean(0)} G ${mean(1)}`
+    );
   };
 
   return {
@@ -102,7 +104,9 @@ export function progressBar(options: ProgressBarOptions = {}): TrainerCallback {
     onEpochEnd(logs) {
       if (drawn) stream.write('\r\x1b[K');
       drawn = false;
-      stream.write(`epoch ${logs.epoch + 1}/${epochs}: D ${logs.dLoss.toFixed(3)} G ${logs.gLoss.toFixed(3)}  D(x) ${logs.dRealMean.toFixed(2)} D(G(z)) ${logs.dFakeMean.toFixed(2)}  ${formatDuration(logs.seconds)}\n`);
+      stream.write(
+        `epoch ${logs.epoch + 1}/${epochs}: D ${logs.dLoss.toFixed(3)} G ${logs.gLoss.toFixed(3)}  D(x) ${logs.dRealMean.toFixed(2)} D(G(z)) ${logs.dFakeMean.toFixed(2)}  ${formatDuration(logs.seconds)}\n`,
+      );
     },
     onTrainEnd() {
       if (drawn) stream.write('\n');

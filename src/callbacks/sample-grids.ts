@@ -49,8 +49,14 @@ export function gridFile(dir: string, epoch: number): string {
  */
 export function sampleGrids(options: SampleGridsOptions): TrainerCallback {
   const { dir, everyEpochs = 1, columns = 10, rows = 10, scale = 2, seed = 1234 } = options;
-  for (const [name, v] of [['everyEpochs', everyEpochs], ['columns', columns], ['rows', rows], ['scale', scale]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
+  for (const [name, v] of [
+    ['everyEpochs', everyEpochs],
+    ['columns', columns],
+    ['rows', rows],
+    ['scale', scale],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
   }
   let trainer: GanTrainer | null = null;
   let z: tf.Tensor2D | null = null;

@@ -98,9 +98,16 @@ export async function loadEmaGenerator(root: string, gan: Gan): Promise<EmaGener
  */
 export function sampleFrom(gan: Gan, generator: tfl.LayersModel): Gan {
   const t = gan.trainer;
-  const info = { latentDim: t.latentDim, numClasses: t.numClasses, outputActivation: t.outputActivation, auxiliary: t.auxiliary };
+  const info = {
+    latentDim: t.latentDim,
+    numClasses: t.numClasses,
+    outputActivation: t.outputActivation,
+    auxiliary: t.auxiliary,
+  };
   const trainer = Object.create(t) as GanTrainer;
-  Object.defineProperty(trainer, 'generate', { value: (options: GenerateOptions): tf.Tensor4D => generateImages(generator, info, options) });
+  Object.defineProperty(trainer, 'generate', {
+    value: (options: GenerateOptions): tf.Tensor4D => generateImages(generator, info, options),
+  });
   const view = Object.create(gan) as Gan;
   Object.defineProperty(view, 'trainer', { value: trainer });
   return view;

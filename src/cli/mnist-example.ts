@@ -40,12 +40,21 @@ export interface MnistTrainingScript {
  * });
  * ```
  */
-export async function trainMnistScript(script: MnistTrainingScript, argv: readonly string[] = process.argv): Promise<TrainingResult> {
+export async function trainMnistScript(
+  script: MnistTrainingScript,
+  argv: readonly string[] = process.argv,
+): Promise<TrainingResult> {
   const args = parseTrainingArgs(script.name, script.description, script.defaults, argv);
   await initBackend({ backend: args.backend });
   const data = await loadMnist({ split: 'train', limit: args.limit });
   const log = (message: string): void => console.log(message);
-  return runTraining(args, { data, evaluate: true, log, callbacks: script.callbacks?.(args, log), build: () => script.build(args) });
+  return runTraining(args, {
+    data,
+    evaluate: true,
+    log,
+    callbacks: script.callbacks?.(args, log),
+    build: () => script.build(args),
+  });
 }
 
 /**

@@ -99,7 +99,8 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
   let gan: Gan;
   if (args.resume && resumable) {
     gan = await loadGAN(outputs.checkpoint, { onSkip: (dir, error) => log(`skipping ${dir}: ${error.message}`) });
-    const within = gan.trainer.epochProgress === null ? '' : ` and ${gan.trainer.epochProgress.steps} step(s) of the next`;
+    const within =
+      gan.trainer.epochProgress === null ? '' : ` and ${gan.trainer.epochProgress.steps} step(s) of the next`;
     log(`resuming from ${outputs.checkpoint}: ${gan.trainer.epoch} epoch(s)${within} done, step ${gan.trainer.step}`);
   } else {
     if (args.resume) log(`no checkpoint in ${outputs.checkpoint}: starting a new run`);
@@ -117,7 +118,11 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
     ema = emaGenerator(gan, { decay: args.ema, startStep: args.emaStart ?? 0, batchNormStatistics: args.emaBatchNorm });
     if (gan.trainer.step > 0) {
       const from = await restoreEma(ema, outputs.checkpoint, gan.trainer.step);
-      log(from === null ? 'note: the checkpoint holds no averaged generator; the average starts again from G' : `averaged generator restored from ${from}`);
+      log(
+        from === null
+          ? 'note: the checkpoint holds no averaged generator; the average starts again from G'
+          : `averaged generator restored from ${from}`,
+      );
     }
   }
   if (gan.trainer.epoch >= args.epochs) {
@@ -144,8 +149,12 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
   });
   const last = history.at(-1);
   if (last !== undefined) {
-    log(`epoch ${last.epoch + 1}: D ${last.dLoss.toFixed(3)} G ${last.gLoss.toFixed(3)}; ${history.reduce((s, h) => s + h.seconds, 0).toFixed(0)} s for ${history.length} epoch(s)`);
-    log(`samples: ${gridFile(outputs.samples, last.epoch + 1)}  losses: ${outputs.lossCsv}, ${outputs.lossPlot}  checkpoint: ${outputs.checkpoint}`);
+    log(
+      `epoch ${last.epoch + 1}: D ${last.dLoss.toFixed(3)} G ${last.gLoss.toFixed(3)}; ${history.reduce((s, h) => s + h.seconds, 0).toFixed(0)} s for ${history.length} epoch(s)`,
+    );
+    log(
+      `samples: ${gridFile(outputs.samples, last.epoch + 1)}  losses: ${outputs.lossCsv}, ${outputs.lossPlot}  checkpoint: ${outputs.checkpoint}`,
+    );
   }
   return { gan, ema, history, outputs };
 }

@@ -67,7 +67,8 @@ export interface TrainingArgs {
 function positiveInt(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
     return n;
   };
 }
@@ -75,14 +76,16 @@ function positiveInt(name: string): (value: string) => number {
 function nonNegativeInt(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'.`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'.`);
     return n;
   };
 }
 
 function decay(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`--ema must be a number in [0, 1) (0: no average), got '${value}'.`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1)
+    throw new InvalidArgumentError(`--ema must be a number in [0, 1) (0: no average), got '${value}'.`);
   return n;
 }
 
@@ -103,34 +106,99 @@ function integer(value: string): number {
  * const args = parseTrainingArgs('cgan-mnist', 'Conditional GAN on MNIST (seed 002).', { epochs: 3, batchSize: 64, out: 'out/cgan-mnist' });
  * ```
  */
-export function parseTrainingArgs(name: string, description: string, defaults: TrainingDefaults, argv: readonly string[] = process.argv): TrainingArgs {
+export function parseTrainingArgs(
+  name: string,
+  description: string,
+  defaults: TrainingDefaults,
+  argv: readonly string[] = process.argv,
+): TrainingArgs {
   const program = new Command(name)
     .description(description)
     .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveInt('--epochs'), defaults.epochs)
     .option('--batch-size <n>', 'images per batch', positiveInt('--batch-size'), defaults.batchSize)
     .option('--out <dir>', 'output folder: sample grids, losses.csv, losses.png, checkpoint/', defaults.out)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices(['tensorflow', 'wasm', 'cpu']))
+    .addOption(
+      new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices([
+        'tensorflow',
+        'wasm',
+        'cpu',
+      ]),
+    )
     .option('--seed <n>', 'seed of the weights, z, labels and shuffling', integer, defaults.seed ?? 1)
-    .option('--workers <n>', 'data-parallel threads (one per core pays on convolutional nets)', positiveInt('--workers'), defaults.workers ?? 1)
+    .option(
+      '--workers <n>',
+      'data-parallel threads (one per core pays on convolutional nets)',
+      positiveInt('--workers'),
+      defaults.workers ?? 1,
+    )
     .option('--resume', 'continue from <out>/checkpoint when it exists', false)
     .option('--limit <n>', 'train on the first n images only (quick runs)', positiveInt('--limit'), defaults.limit)
-    .option('--eval-samples <n>', 'measure this many samples with the MNIST classifier after each epoch (0: skip)', nonNegativeInt('--eval-samples'), defaults.evalSamples ?? 1000)
-    .option('--ema <decay>', 'sample, measure and save a moving average of G\'s weights with this decay (0: the raw G)', decay, defaults.ema ?? 0)
-    .option('--ema-start <step>', 'first step that averages (before it the average copies G)', nonNegativeInt('--ema-start'), defaults.emaStart ?? 0)
-    .addOption(new Option('--ema-batch-norm <how>', "the averaged G's batch-norm statistics: G's copied, or recomputed for the average after every epoch").choices(['copy', 'recompute']).default(defaults.emaBatchNorm ?? 'copy'))
+    .option(
+      '--eval-samples <n>',
+      'measure this many samples with the MNIST classifier after each epoch (0: skip)',
+      nonNegativeInt('--eval-samples'),
+      defaults.evalSamples ?? 1000,
+    )
+    .option(
+      '--ema <decay>',
+      "sample, measure and save a moving average of G's weights with this decay (0: the raw G)",
+      decay,
+      defaults.ema ?? 0,
+    )
+    .option(
+      '--ema-start <step>',
+      'first step that averages (before it the average copies G)',
+      nonNegativeInt('--ema-start'),
+      defaults.emaStart ?? 0,
+    )
+    .addOption(
+      new Option(
+        '--ema-batch-norm <how>',
+        "the averaged G's batch-norm statistics: G's copied, or recomputed for the average after every epoch",
+      )
+        .choices(['copy', 'recompute'])
+        .default(defaults.emaBatchNorm ?? 'copy'),
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
   try {
     program.parse([...argv]);
   } catch (error) {
-    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) process.exit(0);
+    if (
+      error instanceof CommanderError &&
+      (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+    )
+      process.exit(0);
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
     throw new GanConfigError('argv', message);
   }
-  const o = program.opts<{ epochs: number; batchSize: number; out: string; backend?: BackendName; seed: number; workers: number; resume: boolean; limit?: number; evalSamples: number; ema: number; emaStart: number; emaBatchNorm: 'copy' | 'recompute' }>();
+  const o = program.opts<{
+    epochs: number;
+    batchSize: number;
+    out: string;
+    backend?: BackendName;
+    seed: number;
+    workers: number;
+    resume: boolean;
+    limit?: number;
+    evalSamples: number;
+    ema: number;
+    emaStart: number;
+    emaBatchNorm: 'copy' | 'recompute';
+  }>();
   return {
-    epochs: o.epochs, batchSize: o.batchSize, out: o.out, backend: o.backend, seed: o.seed, workers: o.workers, resume: o.resume, limit: o.limit, evalSamples: o.evalSamples,
-    ema: o.ema, emaStart: o.emaStart, emaBatchNorm: o.emaBatchNorm,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    out: o.out,
+    backend: o.backend,
+    seed: o.seed,
+    workers: o.workers,
+    resume: o.resume,
+    limit: o.limit,
+    evalSamples: o.evalSamples,
+    ema: o.ema,
+    emaStart: o.emaStart,
+    emaBatchNorm: o.emaBatchNorm,
   };
 }

@@ -23,7 +23,8 @@ export interface ChannelConcatOptions {
  */
 export function channelConcat(options: ChannelConcatOptions = {}): Conditioning {
   const numClasses = options.numClasses ?? 10;
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
   return {
     name: 'channelConcat',
     numClasses,
@@ -33,7 +34,10 @@ export function channelConcat(options: ChannelConcatOptions = {}): Conditioning 
     },
     discriminatorInput(image, labels) {
       if (image.shape.length !== 4) {
-        throw new GanConfigError('image', `channelConcat needs an image input [batch, h, w, c], got shape [${image.shape.join(', ')}]`);
+        throw new GanConfigError(
+          'image',
+          `channelConcat needs an image input [batch, h, w, c], got shape [${image.shape.join(', ')}]`,
+        );
       }
       const [, h, w] = image.shape as number[];
       const planes = new OneHot({ numClasses, planeShape: [h, w] }).apply(labels) as SymbolicTensor;

@@ -27,7 +27,8 @@ export function labelEmbedding(options: LabelEmbeddingOptions = {}): Conditionin
   const numClasses = options.numClasses ?? 10;
   const dim = options.dim ?? numClasses;
   const initStddev = options.initStddev ?? 1;
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
   if (!Number.isInteger(dim) || dim < 1) throw new GanConfigError('dim', `expected a positive integer, got ${dim}`);
   const embed = (labels: SymbolicTensor, context: BuildContext): SymbolicTensor => {
     const table = tfl.layers.embedding({

@@ -36,8 +36,15 @@ export class OneHot extends tfl.layers.Layer {
     }
     this.numClasses = args.numClasses;
     if (args.planeShape !== undefined) {
-      const ok = Array.isArray(args.planeShape) && args.planeShape.length === 2 && args.planeShape.every((n) => Number.isInteger(n) && n > 0);
-      if (!ok) throw new GanConfigError('planeShape', `expected [height, width] of positive integers, got ${JSON.stringify(args.planeShape)}`);
+      const ok =
+        Array.isArray(args.planeShape) &&
+        args.planeShape.length === 2 &&
+        args.planeShape.every((n) => Number.isInteger(n) && n > 0);
+      if (!ok)
+        throw new GanConfigError(
+          'planeShape',
+          `expected [height, width] of positive integers, got ${JSON.stringify(args.planeShape)}`,
+        );
       this.planeShape = [args.planeShape[0], args.planeShape[1]];
     }
   }
@@ -58,7 +65,11 @@ export class OneHot extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), numClasses: this.numClasses, ...(this.planeShape ? { planeShape: this.planeShape } : {}) };
+    return {
+      ...super.getConfig(),
+      numClasses: this.numClasses,
+      ...(this.planeShape ? { planeShape: this.planeShape } : {}),
+    };
   }
 }
 tf.serialization.registerClass(OneHot);

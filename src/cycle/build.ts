@@ -34,22 +34,39 @@ export interface CycleBuild {
 }
 
 export function checkNormalization(value: unknown): CycleNormalization {
-  if (value !== 'instance' && value !== 'batch' && value !== 'none') throw new GanConfigError('normalization', `expected 'instance', 'batch' or 'none', got '${String(value)}'`);
+  if (value !== 'instance' && value !== 'batch' && value !== 'none')
+    throw new GanConfigError('normalization', `expected 'instance', 'batch' or 'none', got '${String(value)}'`);
   return value;
 }
 
 export function checkStddev(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new GanConfigError('initStddev', `expected a positive number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new GanConfigError('initStddev', `expected a positive number, got ${String(value)}`);
   return value;
 }
 
 /** A convolution (or a transposed one) with seeded N(0, σ) weights; `useBias` false drops the bias when a normalisation follows (kept with `none`). */
 export function conv(
-  build: CycleBuild, x: SymbolicTensor, filters: number, kernelSize: number, strides: number, padding: 'same' | 'valid', useBias: boolean, transposed = false,
+  build: CycleBuild,
+  x: SymbolicTensor,
+  filters: number,
+  kernelSize: number,
+  strides: number,
+  padding: 'same' | 'valid',
+  useBias: boolean,
+  transposed = false,
 ): SymbolicTensor {
   const args = {
-    filters, kernelSize, strides, padding, useBias: useBias || build.normalization === 'none',
-    kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: build.initStddev, seed: build.context.nextSeed() }),
+    filters,
+    kernelSize,
+    strides,
+    padding,
+    useBias: useBias || build.normalization === 'none',
+    kernelInitializer: tfl.initializers.randomNormal({
+      mean: 0,
+      stddev: build.initStddev,
+      seed: build.context.nextSeed(),
+    }),
   };
   return (transposed ? tfl.layers.conv2dTranspose(args) : tfl.layers.conv2d(args)).apply(x) as SymbolicTensor;
 }

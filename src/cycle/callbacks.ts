@@ -138,7 +138,8 @@ function describe(l: CycleGanStepLogs): string {
 export function cycleGanProgress(options: CycleGanProgressOptions = {}): CycleGanCallback {
   const stream = options.stream ?? process.stdout;
   const every = options.everySteps ?? 50;
-  if (!Number.isInteger(every) || every < 0) throw new GanConfigError('options.everySteps', `expected a non-negative integer, got ${every}`);
+  if (!Number.isInteger(every) || every < 0)
+    throw new GanConfigError('options.everySteps', `expected a non-negative integer, got ${every}`);
   let epochs = 0;
   let stepsPerEpoch = 0;
   let firstStep = 0;
@@ -149,7 +150,8 @@ export function cycleGanProgress(options: CycleGanProgressOptions = {}): CycleGa
       epochs = info.epochs;
       stepsPerEpoch = info.stepsPerEpoch;
       firstStep = info.cycleGan.step;
-      total = Math.max(0, info.epochs - info.initialEpoch) * info.stepsPerEpoch - (info.cycleGan.epochProgress?.steps ?? 0);
+      total =
+        Math.max(0, info.epochs - info.initialEpoch) * info.stepsPerEpoch - (info.cycleGan.epochProgress?.steps ?? 0);
       started = Date.now();
     },
     onBatchEnd(logs) {
@@ -157,7 +159,9 @@ export function cycleGanProgress(options: CycleGanProgressOptions = {}): CycleGa
       if (every === 0 || done % every !== 0) return;
       const perStep = (Date.now() - started) / 1000 / done;
       const inEpoch = ((logs.step - 1) % stepsPerEpoch) + 1;
-      stream.write(`epoch ${logs.epoch + 1}/${epochs} step ${inEpoch}/${stepsPerEpoch}  ${(perStep * 1000).toFixed(0)} ms/step  ETA ${formatDuration(perStep * (total - done))}  ${describe(logs)}\n`);
+      stream.write(
+        `epoch ${logs.epoch + 1}/${epochs} step ${inEpoch}/${stepsPerEpoch}  ${(perStep * 1000).toFixed(0)} ms/step  ETA ${formatDuration(perStep * (total - done))}  ${describe(logs)}\n`,
+      );
     },
     onEpochEnd(logs) {
       stream.write(`epoch ${logs.epoch + 1}/${epochs}: ${describe(logs)}  ${formatDuration(logs.seconds)}\n`);
@@ -179,7 +183,8 @@ export function cycleGanProgress(options: CycleGanProgressOptions = {}): CycleGa
  * @throws {@link GanConfigError} when `x` and `y` hold different numbers of images.
  */
 export function translationGridImages(cycleGan: CycleGan, x: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
-  if (x.shape[0] !== y.shape[0]) throw new GanConfigError('y', `expected as many images as x (${x.shape[0]}), got ${y.shape[0]}`);
+  if (x.shape[0] !== y.shape[0])
+    throw new GanConfigError('y', `expected as many images as x (${x.shape[0]}), got ${y.shape[0]}`);
   return tf.tidy(() => {
     const gx = cycleGan.translate(x, 'xToY');
     const fgx = cycleGan.translate(gx, 'yToX');
@@ -223,10 +228,18 @@ export interface TranslationGridsOptions {
  */
 export function translationGrids(options: TranslationGridsOptions): CycleGanCallback {
   const { dir, everyEpochs = 1, scale = 2 } = options;
-  for (const [name, v] of [['everyEpochs', everyEpochs], ['scale', scale]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
+  for (const [name, v] of [
+    ['everyEpochs', everyEpochs],
+    ['scale', scale],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
   }
-  if (options.x.shape[0] !== options.y.shape[0]) throw new GanConfigError('options.y', `expected as many images as options.x (${options.x.shape[0]}), got ${options.y.shape[0]}`);
+  if (options.x.shape[0] !== options.y.shape[0])
+    throw new GanConfigError(
+      'options.y',
+      `expected as many images as options.x (${options.x.shape[0]}), got ${options.y.shape[0]}`,
+    );
   const x = tf.keep(options.x.clone());
   const y = tf.keep(options.y.clone());
   let cycleGan: CycleGan | null = null;
@@ -238,7 +251,10 @@ export function translationGrids(options: TranslationGridsOptions): CycleGanCall
       if (cycleGan === null || x.isDisposed || (logs.epoch + 1) % everyEpochs !== 0) return;
       const rows = translationGridImages(cycleGan, x, y);
       try {
-        await saveImageGrid(path.join(dir, `epoch-${String(logs.epoch + 1).padStart(3, '0')}.png`), rows, { columns: x.shape[0], scale });
+        await saveImageGrid(path.join(dir, `epoch-${String(logs.epoch + 1).padStart(3, '0')}.png`), rows, {
+          columns: x.shape[0],
+          scale,
+        });
       } finally {
         rows.dispose();
       }
@@ -290,8 +306,13 @@ export function cycleGanCheckpoints(cycleGan: CycleGan, options: CycleGanCheckpo
   const everyEpochs = options.everyEpochs ?? 1;
   const everySteps = options.everySteps ?? 0;
   const keep = options.keep ?? 3;
-  for (const [name, v, min] of [['everyEpochs', everyEpochs, 0], ['everySteps', everySteps, 0], ['keep', keep, 1]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new GanConfigError(`options.${name}`, `expected an integer ≥ ${min}, got ${v}`);
+  for (const [name, v, min] of [
+    ['everyEpochs', everyEpochs, 0],
+    ['everySteps', everySteps, 0],
+    ['keep', keep, 1],
+  ] as const) {
+    if (!Number.isInteger(v) || v < min)
+      throw new GanConfigError(`options.${name}`, `expected an integer ≥ ${min}, got ${v}`);
   }
   const log = options.log === undefined ? (m: string) => console.error(m) : options.log;
   const signals: NodeJS.Signals[] = options.saveOnInterrupt === false ? [] : ['SIGINT', 'SIGTERM'];

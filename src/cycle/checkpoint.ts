@@ -15,7 +15,12 @@ import type { ImageShape } from '../data/dataset';
 import type { NamedConfig, PerNet } from '../gan';
 import { syncDirectory, writeFileAtomic } from '../io/file-system';
 import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
-import { resolveCheckpoint, saveIntoCollection, writeCheckpointDirectory, STATE_FILE as GAN_STATE_FILE } from '../train/checkpoint';
+import {
+  resolveCheckpoint,
+  saveIntoCollection,
+  writeCheckpointDirectory,
+  STATE_FILE as GAN_STATE_FILE,
+} from '../train/checkpoint';
 import { saveNetState } from '../train/net-state';
 import type { AdamPowers } from '../train/adam-powers';
 import { VERSION } from '../version';
@@ -122,7 +127,11 @@ export interface CycleCheckpointState {
 
 const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  fs.stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Writes `gan` into the checkpoint directory `dir` atomically (see `CycleGan.save`).
@@ -139,13 +148,26 @@ export async function writeCycleGanCheckpoint(gan: CycleGan, dir: string): Promi
       optimizers[name] = saved.specs;
       if (saved.powers !== null) adamPowers[name] = saved.powers;
     }
-    for (const [key, pool] of [['x', gan.poolX], ['y', gan.poolY]] as const) {
+    for (const [key, pool] of [
+      ['x', gan.poolX],
+      ['y', gan.poolY],
+    ] as const) {
       await writeFileAtomic(path.join(tmp, `pool-${key}.bin`), new Uint8Array(pool.read().buffer));
     }
     const state: CycleCheckpointState = {
-      format: FORMAT, formatVersion: CYCLE_CHECKPOINT_FORMAT_VERSION, gankitVersion: VERSION, tfjsVersion: tf.version_core,
-      savedAt: new Date().toISOString(), config: gan.config, step: gan.step, epoch: gan.epoch, epochProgress: gan.epochProgress,
-      rngState: gan.rng.getState(), optimizers, adamPowers, pools: { x: gan.poolX.size, y: gan.poolY.size },
+      format: FORMAT,
+      formatVersion: CYCLE_CHECKPOINT_FORMAT_VERSION,
+      gankitVersion: VERSION,
+      tfjsVersion: tf.version_core,
+      savedAt: new Date().toISOString(),
+      config: gan.config,
+      step: gan.step,
+      epoch: gan.epoch,
+      epochProgress: gan.epochProgress,
+      rngState: gan.rng.getState(),
+      optimizers,
+      adamPowers,
+      pools: { x: gan.poolX.size, y: gan.poolY.size },
     };
     await writeFileAtomic(path.join(tmp, CYCLE_STATE_FILE), JSON.stringify(state, null, 2));
   });
@@ -164,7 +186,11 @@ export async function writeCycleGanCheckpoint(gan: CycleGan, dir: string): Promi
  * @returns the directory written.
  * @throws {@link CheckpointError} when writing fails or a weight is not finite (nothing is removed then).
  */
-export async function saveCycleCheckpoint(cycleGan: CycleGan, root: string, options: { keep?: number } = {}): Promise<string> {
+export async function saveCycleCheckpoint(
+  cycleGan: CycleGan,
+  root: string,
+  options: { keep?: number } = {},
+): Promise<string> {
   return saveIntoCollection(root, cycleGan.step, (dir) => cycleGan.save(dir), options.keep);
 }
 
@@ -173,18 +199,24 @@ function checkConfig(c: unknown, file: string): CycleGanConfig {
     throw new CheckpointError(file, `config.${what}`);
   };
   if (!isObject(c)) return fail('is missing or not an object');
-  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1))) fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
-  if (c.architecture !== 'resnet-patchgan' && c.architecture !== 'custom') fail(`architecture: expected 'resnet-patchgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
-  if (!isObject(c.adversarial) || typeof c.adversarial.name !== 'string') fail(`adversarial: expected { name, ...options }, got ${JSON.stringify(c.adversarial)}`);
+  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1)))
+    fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
+  if (c.architecture !== 'resnet-patchgan' && c.architecture !== 'custom')
+    fail(`architecture: expected 'resnet-patchgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
+  if (!isObject(c.adversarial) || typeof c.adversarial.name !== 'string')
+    fail(`adversarial: expected { name, ...options }, got ${JSON.stringify(c.adversarial)}`);
   for (const key of ['lambdaCycle', 'lambdaIdentity'] as const) {
     const v = c[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${key}: expected a non-negative number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      fail(`${key}: expected a non-negative number, got ${JSON.stringify(v)}`);
   }
   if (!isInt(c.poolSize)) fail(`poolSize: expected a non-negative integer, got ${JSON.stringify(c.poolSize)}`);
-  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator)) fail('optimizer: expected { generator, discriminator } Adam settings');
+  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
+    fail('optimizer: expected { generator, discriminator } Adam settings');
   for (const net of ['generator', 'discriminator'] as const) {
     for (const [key, value] of Object.entries((c.optimizer as Record<string, Record<string, unknown>>)[net])) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
     }
   }
   if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
@@ -194,9 +226,19 @@ function checkConfig(c: unknown, file: string): CycleGanConfig {
 function checkProgress(p: unknown, file: string): CycleEpochProgress | null {
   if (p === null || p === undefined) return null;
   const seed = (v: unknown): boolean => isInt(v) && (v as number) <= 2 ** 32;
-  const ok = isObject(p) && isInt(p.steps) && seed(p.shuffleSeedX) && seed(p.shuffleSeedY)
-    && Array.isArray(p.totals) && p.totals.length === 6 && p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
-  if (!ok) throw new CheckpointError(file, `epochProgress: expected { steps, shuffleSeedX, shuffleSeedY, totals[6] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`);
+  const ok =
+    isObject(p) &&
+    isInt(p.steps) &&
+    seed(p.shuffleSeedX) &&
+    seed(p.shuffleSeedY) &&
+    Array.isArray(p.totals) &&
+    p.totals.length === 6 &&
+    p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `epochProgress: expected { steps, shuffleSeedX, shuffleSeedY, totals[6] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`,
+    );
   const q = p as unknown as CycleEpochProgress;
   return { steps: q.steps, shuffleSeedX: q.shuffleSeedX, shuffleSeedY: q.shuffleSeedY, totals: [...q.totals] };
 }
@@ -208,9 +250,13 @@ function checkProgress(p: unknown, file: string): CycleEpochProgress | null {
 export async function readCycleCheckpointState(dir: string): Promise<CycleCheckpointState> {
   const file = path.join(dir, CYCLE_STATE_FILE);
   if (!(await exists(file)) && (await exists(path.join(dir, GAN_STATE_FILE)))) {
-    throw new CheckpointError(dir, `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`);
+    throw new CheckpointError(
+      dir,
+      `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`,
+    );
   }
-  if (!(await exists(path.join(dir, MANIFEST_FILE)))) throw new CheckpointError(path.join(dir, MANIFEST_FILE), 'is missing; every CycleGAN checkpoint has one');
+  if (!(await exists(path.join(dir, MANIFEST_FILE))))
+    throw new CheckpointError(path.join(dir, MANIFEST_FILE), 'is missing; every CycleGAN checkpoint has one');
   await verifyManifest(dir, REQUIRED_FILES);
   let raw: unknown;
   try {
@@ -221,14 +267,32 @@ export async function readCycleCheckpointState(dir: string): Promise<CycleCheckp
   if (!isObject(raw) || raw.format !== FORMAT) throw new CheckpointError(file, `expected a ${FORMAT} file`);
   const version = raw.formatVersion;
   if (!isInt(version, 1) || version > CYCLE_CHECKPOINT_FORMAT_VERSION) {
-    throw new CheckpointError(file, `has format version ${JSON.stringify(version)}; this gankit reads version ${CYCLE_CHECKPOINT_FORMAT_VERSION} (a newer gankit wrote it: upgrade gankit)`);
+    throw new CheckpointError(
+      file,
+      `has format version ${JSON.stringify(version)}; this gankit reads version ${CYCLE_CHECKPOINT_FORMAT_VERSION} (a newer gankit wrote it: upgrade gankit)`,
+    );
   }
   const config = checkConfig(raw.config, file);
-  for (const key of ['step', 'epoch'] as const) if (!isInt(raw[key])) throw new CheckpointError(file, `${key}: expected a non-negative integer, got ${JSON.stringify(raw[key])}`);
-  if (!isInt(raw.rngState) || raw.rngState >= 2 ** 32) throw new CheckpointError(file, `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(raw.rngState)}`);
+  for (const key of ['step', 'epoch'] as const)
+    if (!isInt(raw[key]))
+      throw new CheckpointError(file, `${key}: expected a non-negative integer, got ${JSON.stringify(raw[key])}`);
+  if (!isInt(raw.rngState) || raw.rngState >= 2 ** 32)
+    throw new CheckpointError(
+      file,
+      `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(raw.rngState)}`,
+    );
   const pools = raw.pools;
-  if (!isObject(pools) || !isInt(pools.x) || !isInt(pools.y) || pools.x > config.poolSize || pools.y > config.poolSize) {
-    throw new CheckpointError(file, `pools: expected { x, y } sizes in [0, ${config.poolSize}], got ${JSON.stringify(pools)}`);
+  if (
+    !isObject(pools) ||
+    !isInt(pools.x) ||
+    !isInt(pools.y) ||
+    pools.x > config.poolSize ||
+    pools.y > config.poolSize
+  ) {
+    throw new CheckpointError(
+      file,
+      `pools: expected { x, y } sizes in [0, ${config.poolSize}], got ${JSON.stringify(pools)}`,
+    );
   }
   const optimizers: CycleCheckpointState['optimizers'] = {};
   const adamPowers: CycleCheckpointState['adamPowers'] = {};
@@ -237,21 +301,46 @@ export async function readCycleCheckpointState(dir: string): Promise<CycleCheckp
   for (const name of CYCLE_NETS) {
     const specs = savedOptimizers[name];
     if (specs !== undefined) {
-      const ok = Array.isArray(specs) && specs.every((s) => isObject(s) && typeof s.name === 'string' && (s.dtype === 'float32' || s.dtype === 'int32')
-        && Array.isArray(s.shape) && s.shape.length <= 8 && s.shape.every((d) => isInt(d)));
-      if (!ok) throw new CheckpointError(file, `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`);
+      const ok =
+        Array.isArray(specs) &&
+        specs.every(
+          (s) =>
+            isObject(s) &&
+            typeof s.name === 'string' &&
+            (s.dtype === 'float32' || s.dtype === 'int32') &&
+            Array.isArray(s.shape) &&
+            s.shape.length <= 8 &&
+            s.shape.every((d) => isInt(d)),
+        );
+      if (!ok)
+        throw new CheckpointError(
+          file,
+          `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`,
+        );
       optimizers[name] = specs as tf.io.WeightsManifestEntry[];
     }
     const p = savedPowers[name];
     if (p !== undefined) {
       const inUnit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
-      if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2)) throw new CheckpointError(file, `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`);
+      if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2))
+        throw new CheckpointError(
+          file,
+          `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`,
+        );
       adamPowers[name] = { accBeta1: p.accBeta1 as number, accBeta2: p.accBeta2 as number };
     }
   }
   return {
-    format: FORMAT, formatVersion: version, config, step: raw.step as number, epoch: raw.epoch as number,
-    epochProgress: checkProgress(raw.epochProgress, file), rngState: raw.rngState, optimizers, adamPowers, pools: { x: pools.x, y: pools.y },
+    format: FORMAT,
+    formatVersion: version,
+    config,
+    step: raw.step as number,
+    epoch: raw.epoch as number,
+    epochProgress: checkProgress(raw.epochProgress, file),
+    rngState: raw.rngState,
+    optimizers,
+    adamPowers,
+    pools: { x: pools.x, y: pools.y },
     gankitVersion: typeof raw.gankitVersion === 'string' ? raw.gankitVersion : undefined,
     tfjsVersion: typeof raw.tfjsVersion === 'string' ? raw.tfjsVersion : undefined,
     savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : undefined,
@@ -265,15 +354,29 @@ export async function readCycleCheckpointState(dir: string): Promise<CycleCheckp
  * passed over.
  * @internal
  */
-export async function resolveCycleCheckpoint(dir: string, onSkip?: (dir: string, error: CheckpointError) => void): Promise<{ dir: string; state: CycleCheckpointState }> {
+export async function resolveCycleCheckpoint(
+  dir: string,
+  onSkip?: (dir: string, error: CheckpointError) => void,
+): Promise<{ dir: string; state: CycleCheckpointState }> {
   const root = path.resolve(dir);
   try {
-    const resolved = await resolveCheckpoint(root, { stateFile: CYCLE_STATE_FILE, read: readCycleCheckpointState, label: 'CycleGAN' });
+    const resolved = await resolveCheckpoint(root, {
+      stateFile: CYCLE_STATE_FILE,
+      read: readCycleCheckpointState,
+      label: 'CycleGAN',
+    });
     for (const s of resolved.skipped) onSkip?.(s.dir, s.error);
     return resolved;
   } catch (error) {
-    if (error instanceof CheckpointError && !(await exists(path.join(root, CYCLE_STATE_FILE))) && (await exists(path.join(root, GAN_STATE_FILE)))) {
-      throw new CheckpointError(root, `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`);
+    if (
+      error instanceof CheckpointError &&
+      !(await exists(path.join(root, CYCLE_STATE_FILE))) &&
+      (await exists(path.join(root, GAN_STATE_FILE)))
+    ) {
+      throw new CheckpointError(
+        root,
+        `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`,
+      );
     }
     throw error;
   }

@@ -21,7 +21,13 @@ import { ImagePool } from './image-pool';
 import { CycleLeastSquaresLoss, cycleConsistencyLoss, identityLoss } from './losses';
 import { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
 import { patchDiscriminator, type PatchDiscriminatorArgs } from './patch-discriminator';
-import { CYCLE_NETS, writeCycleGanCheckpoint, type CycleEpochProgress, type CycleGanConfig, type CycleNet } from './checkpoint';
+import {
+  CYCLE_NETS,
+  writeCycleGanCheckpoint,
+  type CycleEpochProgress,
+  type CycleGanConfig,
+  type CycleNet,
+} from './checkpoint';
 import type { CycleGanCallback, CycleGanEpochLogs, CycleGanStepLogs } from './callbacks';
 
 /**
@@ -122,7 +128,14 @@ export interface CycleGanFitOptions {
  */
 export type TranslationDirection = 'xToY' | 'yToX';
 
-const LOSS_KEYS = ['generatorLoss', 'adversarialLoss', 'cycleLoss', 'identityLoss', 'discriminatorXLoss', 'discriminatorYLoss'] as const;
+const LOSS_KEYS = [
+  'generatorLoss',
+  'adversarialLoss',
+  'cycleLoss',
+  'identityLoss',
+  'discriminatorXLoss',
+  'discriminatorYLoss',
+] as const;
 
 function splitOptimizer(optimizer: CreateCycleGanOptions['optimizer']): PerNet<AdamOptions> {
   if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
@@ -203,25 +216,38 @@ export class CycleGan {
     const imageShape = checkImageShape(config.imageShape);
     for (const name of CYCLE_NETS) {
       const model = models[name];
-      if (!(model instanceof tfl.LayersModel)) throw new GanConfigError(`models.${name}`, 'expected a tfjs-layers model');
+      if (!(model instanceof tfl.LayersModel))
+        throw new GanConfigError(`models.${name}`, 'expected a tfjs-layers model');
       const input = model.inputs[0].shape.slice(1);
       if (model.inputs.length !== 1 || input.some((d, i) => d !== imageShape[i])) {
-        throw new GanConfigError(`models.${name}`, `takes [${model.inputs.map((t) => `[${t.shape.slice(1)}]`).join(', ')}]; expected one image input of shape [${imageShape}]`);
+        throw new GanConfigError(
+          `models.${name}`,
+          `takes [${model.inputs.map((t) => `[${t.shape.slice(1)}]`).join(', ')}]; expected one image input of shape [${imageShape}]`,
+        );
       }
     }
     for (const name of ['generatorXY', 'generatorYX'] as const) {
       const out = models[name].outputs[0].shape.slice(1);
       if (models[name].outputs.length !== 1 || out.some((d, i) => d !== imageShape[i])) {
-        throw new GanConfigError(`models.${name}`, `outputs [${out}]; a CycleGAN generator must output images of the input's shape [${imageShape}]`);
+        throw new GanConfigError(
+          `models.${name}`,
+          `outputs [${out}]; a CycleGAN generator must output images of the input's shape [${imageShape}]`,
+        );
       }
     }
     for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
-      if (typeof (adversarial as unknown as Record<string, unknown>)?.[key] !== 'function') throw new GanConfigError('adversarial', `expected a GanLoss with a ${key}() method`);
+      if (typeof (adversarial as unknown as Record<string, unknown>)?.[key] !== 'function')
+        throw new GanConfigError('adversarial', `expected a GanLoss with a ${key}() method`);
     }
-    if (adversarial.discriminatorPenalty !== undefined) throw new GanConfigError('adversarial', `the loss '${adversarial.name}' has a discriminator penalty, which CycleGan does not apply; use a loss without one`);
+    if (adversarial.discriminatorPenalty !== undefined)
+      throw new GanConfigError(
+        'adversarial',
+        `the loss '${adversarial.name}' has a discriminator penalty, which CycleGan does not apply; use a loss without one`,
+      );
     for (const key of ['lambdaCycle', 'lambdaIdentity'] as const) {
       const v = config[key];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new GanConfigError(key, `expected a non-negative number, got ${String(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new GanConfigError(key, `expected a non-negative number, got ${String(v)}`);
     }
     this.models = { ...models };
     this.generatorXY = models.generatorXY;
@@ -263,7 +289,8 @@ export class CycleGan {
    * ```
    */
   translate(images: tf.Tensor, direction: TranslationDirection): tf.Tensor4D {
-    if (direction !== 'xToY' && direction !== 'yToX') throw new GanConfigError('direction', `expected 'xToY' or 'yToX', got '${String(direction)}'`);
+    if (direction !== 'xToY' && direction !== 'yToX')
+      throw new GanConfigError('direction', `expected 'xToY' or 'yToX', got '${String(direction)}'`);
     const model = direction === 'xToY' ? this.generatorXY : this.generatorYX;
     return tf.tidy(() => model.apply(images, { training: false }) as tf.Tensor4D);
   }
@@ -283,45 +310,70 @@ export class CycleGan {
    * ```
    */
   trainStep(x: tf.Tensor, y: tf.Tensor): tf.Tensor1D {
-    return withDropoutSeed(this.rng.nextSeed(), () => tf.tidy(() => {
-      const { lambdaCycle, lambdaIdentity } = this.config;
-      const [G, F, DX, DY] = [this.generatorXY, this.generatorYX, this.discriminatorX, this.discriminatorY];
-      let parts: tf.Tensor | null = null;
-      let fakeY: tf.Tensor | null = null;
-      let fakeX: tf.Tensor | null = null;
-      const generatorVariables = [...this.variables.generatorXY, ...this.variables.generatorYX];
-      const { value: generatorLoss, grads } = tf.variableGrads(() => {
-        const gx = G.apply(x, { training: true }) as tf.Tensor;
-        const fy = F.apply(y, { training: true }) as tf.Tensor;
-        const adversarial = tf.add(
-          this.adversarial.generatorLoss(DY.apply(gx, { training: true }) as tf.Tensor),
-          this.adversarial.generatorLoss(DX.apply(fy, { training: true }) as tf.Tensor),
-        );
-        const cycle = lambdaCycle === 0 ? tf.scalar(0) : cycleConsistencyLoss({
-          x, reconstructedX: F.apply(gx, { training: true }) as tf.Tensor, y, reconstructedY: G.apply(fy, { training: true }) as tf.Tensor,
-        }, lambdaCycle);
-        const identity = lambdaIdentity === 0 ? tf.scalar(0) : identityLoss({
-          x, fOfX: F.apply(x, { training: true }) as tf.Tensor, y, gOfY: G.apply(y, { training: true }) as tf.Tensor,
-        }, lambdaIdentity);
-        parts = tf.keep(tf.stack([adversarial, cycle, identity]));
-        fakeY = tf.keep(gx);
-        fakeX = tf.keep(fy);
-        return tf.add(tf.add(adversarial, cycle), identity) as tf.Scalar;
-      }, generatorVariables);
-      this.apply('generatorXY', grads);
-      this.apply('generatorYX', grads);
-      tf.dispose(Object.values(grads));
-      // D_Y on y against G(x), D_X on x against F(y): this step's fakes (constants here), through the pools.
-      // (Tensors kept inside variableGrads survive every tidy: they are disposed here by hand.)
-      const kept = [fakeY, fakeX, parts] as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
-      try {
-        const dY = this.discriminatorUpdate('discriminatorY', y, this.poolY.query(kept[0], this.rng));
-        const dX = this.discriminatorUpdate('discriminatorX', x, this.poolX.query(kept[1], this.rng));
-        return tf.concat([tf.reshape(generatorLoss, [1]), kept[2], tf.reshape(dX, [1]), tf.reshape(dY, [1])]) as tf.Tensor1D;
-      } finally {
-        tf.dispose(kept);
-      }
-    }));
+    return withDropoutSeed(this.rng.nextSeed(), () =>
+      tf.tidy(() => {
+        const { lambdaCycle, lambdaIdentity } = this.config;
+        const [G, F, DX, DY] = [this.generatorXY, this.generatorYX, this.discriminatorX, this.discriminatorY];
+        let parts: tf.Tensor | null = null;
+        let fakeY: tf.Tensor | null = null;
+        let fakeX: tf.Tensor | null = null;
+        const generatorVariables = [...this.variables.generatorXY, ...this.variables.generatorYX];
+        const { value: generatorLoss, grads } = tf.variableGrads(() => {
+          const gx = G.apply(x, { training: true }) as tf.Tensor;
+          const fy = F.apply(y, { training: true }) as tf.Tensor;
+          const adversarial = tf.add(
+            this.adversarial.generatorLoss(DY.apply(gx, { training: true }) as tf.Tensor),
+            this.adversarial.generatorLoss(DX.apply(fy, { training: true }) as tf.Tensor),
+          );
+          const cycle =
+            lambdaCycle === 0
+              ? tf.scalar(0)
+              : cycleConsistencyLoss(
+                  {
+                    x,
+                    reconstructedX: F.apply(gx, { training: true }) as tf.Tensor,
+                    y,
+                    reconstructedY: G.apply(fy, { training: true }) as tf.Tensor,
+                  },
+                  lambdaCycle,
+                );
+          const identity =
+            lambdaIdentity === 0
+              ? tf.scalar(0)
+              : identityLoss(
+                  {
+                    x,
+                    fOfX: F.apply(x, { training: true }) as tf.Tensor,
+                    y,
+                    gOfY: G.apply(y, { training: true }) as tf.Tensor,
+                  },
+                  lambdaIdentity,
+                );
+          parts = tf.keep(tf.stack([adversarial, cycle, identity]));
+          fakeY = tf.keep(gx);
+          fakeX = tf.keep(fy);
+          return tf.add(tf.add(adversarial, cycle), identity) as tf.Scalar;
+        }, generatorVariables);
+        this.apply('generatorXY', grads);
+        this.apply('generatorYX', grads);
+        tf.dispose(Object.values(grads));
+        // D_Y on y against G(x), D_X on x against F(y): this step's fakes (constants here), through the pools.
+        // (Tensors kept inside variableGrads survive every tidy: they are disposed here by hand.)
+        const kept = [fakeY, fakeX, parts] as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+        try {
+          const dY = this.discriminatorUpdate('discriminatorY', y, this.poolY.query(kept[0], this.rng));
+          const dX = this.discriminatorUpdate('discriminatorX', x, this.poolX.query(kept[1], this.rng));
+          return tf.concat([
+            tf.reshape(generatorLoss, [1]),
+            kept[2],
+            tf.reshape(dX, [1]),
+            tf.reshape(dY, [1]),
+          ]) as tf.Tensor1D;
+        } finally {
+          tf.dispose(kept);
+        }
+      }),
+    );
   }
 
   /** Applies the gradients of `net`'s variables (those in `grads`) with its optimizer. */
@@ -335,7 +387,11 @@ export class CycleGan {
   private discriminatorUpdate(net: 'discriminatorX' | 'discriminatorY', real: tf.Tensor, fake: tf.Tensor): tf.Scalar {
     const model = this.models[net];
     const { value, grads } = tf.variableGrads(
-      () => this.adversarial.discriminatorLoss(model.apply(real, { training: true }) as tf.Tensor, model.apply(fake, { training: true }) as tf.Tensor),
+      () =>
+        this.adversarial.discriminatorLoss(
+          model.apply(real, { training: true }) as tf.Tensor,
+          model.apply(fake, { training: true }) as tf.Tensor,
+        ),
       this.variables[net],
     );
     this.optimizers[net].applyGradients(grads);
@@ -359,23 +415,33 @@ export class CycleGan {
    */
   async fit(dataX: ImageDataset, dataY: ImageDataset, options: CycleGanFitOptions = {}): Promise<CycleGanEpochLogs[]> {
     const { epochs = 1, batchSize = 1, callbacks = [] } = options;
-    for (const [name, data] of [['dataX', dataX], ['dataY', dataY]] as const) {
-      if (data === null || typeof data !== 'object' || typeof (data as ImageDataset).batches !== 'function') throw new GanConfigError(name, 'expected an ImageDataset (see ImageDataset.fromPixels / loadMnist)');
+    for (const [name, data] of [
+      ['dataX', dataX],
+      ['dataY', dataY],
+    ] as const) {
+      if (data === null || typeof data !== 'object' || typeof (data as ImageDataset).batches !== 'function')
+        throw new GanConfigError(name, 'expected an ImageDataset (see ImageDataset.fromPixels / loadMnist)');
       const shape = data.imageShape;
-      if (shape.some((d, i) => d !== this.config.imageShape[i])) throw new GanConfigError(name, `images are [${shape}] but the CycleGAN takes [${this.config.imageShape}]`);
+      if (shape.some((d, i) => d !== this.config.imageShape[i]))
+        throw new GanConfigError(name, `images are [${shape}] but the CycleGAN takes [${this.config.imageShape}]`);
     }
-    if (!Number.isInteger(epochs) || epochs < 0) throw new GanConfigError('epochs', `expected a non-negative integer, got ${epochs}`);
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(epochs) || epochs < 0)
+      throw new GanConfigError('epochs', `expected a non-negative integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize <= 0)
+      throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
     const smaller = Math.min(dataX.size, dataY.size);
-    if (batchSize > smaller) throw new GanConfigError('batchSize', `${batchSize} is larger than the smaller dataset (${smaller} images)`);
+    if (batchSize > smaller)
+      throw new GanConfigError('batchSize', `${batchSize} is larger than the smaller dataset (${smaller} images)`);
     const fullSteps = Math.min(dataX.batchCount(batchSize), dataY.batchCount(batchSize));
     const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
-    if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0) throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
+    if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0)
+      throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
     this.stopRequested = false;
     const history: CycleGanEpochLogs[] = [];
     let failure: unknown;
     try {
-      for (const cb of callbacks) await cb.onTrainBegin?.({ cycleGan: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
+      for (const cb of callbacks)
+        await cb.onTrainBegin?.({ cycleGan: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
       while (this.epoch < epochs && !this.stopRequested) {
         const logs = await this.runEpoch(dataX, dataY, batchSize, stepsPerEpoch, callbacks);
         if (logs === null) break;
@@ -385,15 +451,30 @@ export class CycleGan {
     } catch (error) {
       failure = error;
     }
-    await endTraining(callbacks, { step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined }, failure);
+    await endTraining(
+      callbacks,
+      { step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined },
+      failure,
+    );
     return history;
   }
 
   /** Runs (the rest of) one epoch; returns its logs, or `null` when stopped inside it. */
-  private async runEpoch(dataX: ImageDataset, dataY: ImageDataset, batchSize: number, stepsPerEpoch: number, callbacks: CycleGanCallback[]): Promise<CycleGanEpochLogs | null> {
+  private async runEpoch(
+    dataX: ImageDataset,
+    dataY: ImageDataset,
+    batchSize: number,
+    stepsPerEpoch: number,
+    callbacks: CycleGanCallback[],
+  ): Promise<CycleGanEpochLogs | null> {
     const started = Date.now();
     // A fresh epoch draws its two shuffle seeds; a resumed one continues the saved epoch where it stopped.
-    const progress: CycleEpochProgress = this.epochProgress ?? { steps: 0, shuffleSeedX: this.rng.nextSeed(), shuffleSeedY: this.rng.nextSeed(), totals: [0, 0, 0, 0, 0, 0] };
+    const progress: CycleEpochProgress = this.epochProgress ?? {
+      steps: 0,
+      shuffleSeedX: this.rng.nextSeed(),
+      shuffleSeedY: this.rng.nextSeed(),
+      totals: [0, 0, 0, 0, 0, 0],
+    };
     this.epochProgress = progress;
     const batchesX = dataX.batches(batchSize, { rng: new Rng(progress.shuffleSeedX), skipBatches: progress.steps });
     const batchesY = dataY.batches(batchSize, { rng: new Rng(progress.shuffleSeedY), skipBatches: progress.steps });
@@ -418,7 +499,11 @@ export class CycleGan {
         LOSS_KEYS.forEach((key, i) => {
           logs[key] = losses[i];
         });
-        for (const [key, net] of [['generatorLoss', 'generator'], ['discriminatorXLoss', 'discriminator'], ['discriminatorYLoss', 'discriminator']] as const) {
+        for (const [key, net] of [
+          ['generatorLoss', 'generator'],
+          ['discriminatorXLoss', 'discriminator'],
+          ['discriminatorYLoss', 'discriminator'],
+        ] as const) {
           if (!Number.isFinite(logs[key])) throw new TrainingDivergedError(this.step, net, logs[key]);
         }
         LOSS_KEYS.forEach((key, i) => {
@@ -432,7 +517,12 @@ export class CycleGan {
     }
     if (progress.steps < stepsPerEpoch) return null; // stopped mid-epoch: the progress stays for a resume
     const n = progress.steps;
-    const logs = { epoch: this.epoch, step: this.step, steps: n, seconds: (Date.now() - started) / 1000 } as CycleGanEpochLogs;
+    const logs = {
+      epoch: this.epoch,
+      step: this.step,
+      steps: n,
+      seconds: (Date.now() - started) / 1000,
+    } as CycleGanEpochLogs;
     LOSS_KEYS.forEach((key, i) => {
       logs[key] = progress.totals[i] / n;
     });
@@ -503,11 +593,13 @@ export function adversarialConfig(loss: GanLoss): NamedConfig {
 export function createCycleGAN(options: CreateCycleGanOptions = {}): CycleGan {
   const imageShape = checkImageShape(options.imageShape ?? [28, 28, 1]);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new GanConfigError('seed', `expected a non-negative integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new GanConfigError('seed', `expected a non-negative integer, got ${seed}`);
   const lambdaCycle = options.lambdaCycle ?? 10;
   const lambdaIdentity = options.lambdaIdentity ?? 0.5 * lambdaCycle;
   const poolSize = options.poolSize ?? 50;
-  if (!Number.isInteger(poolSize) || poolSize < 0) throw new GanConfigError('poolSize', `expected a non-negative integer, got ${poolSize}`);
+  if (!Number.isInteger(poolSize) || poolSize < 0)
+    throw new GanConfigError('poolSize', `expected a non-negative integer, got ${poolSize}`);
   const adversarial = options.adversarial ?? new CycleLeastSquaresLoss();
   const seeds = new Rng(seed);
   const custom = options.models !== undefined;

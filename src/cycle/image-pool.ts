@@ -39,7 +39,8 @@ export class ImagePool {
   private buffer: tf.Variable | null;
 
   constructor(capacity: number, imageShape: ImageShape) {
-    if (!Number.isInteger(capacity) || capacity < 0) throw new GanConfigError('poolSize', `expected a non-negative integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 0)
+      throw new GanConfigError('poolSize', `expected a non-negative integer, got ${capacity}`);
     this.capacity = capacity;
     this.imageShape = [...imageShape];
     this.buffer = capacity === 0 ? null : tf.variable(tf.zeros([capacity, ...imageShape]), false);
@@ -86,8 +87,10 @@ export class ImagePool {
   /** Restores contents saved with {@link ImagePool.read} and the `size` saved with them. */
   write(values: Float32Array, size: number): void {
     const expected = this.buffer === null ? 0 : this.buffer.size;
-    if (values.length !== expected) throw new GanConfigError('pool', `expected ${expected} values, got ${values.length}`);
-    if (!Number.isInteger(size) || size < 0 || size > this.capacity) throw new GanConfigError('pool.size', `expected an integer in [0, ${this.capacity}], got ${size}`);
+    if (values.length !== expected)
+      throw new GanConfigError('pool', `expected ${expected} values, got ${values.length}`);
+    if (!Number.isInteger(size) || size < 0 || size > this.capacity)
+      throw new GanConfigError('pool.size', `expected an integer in [0, ${this.capacity}], got ${size}`);
     const buffer = this.buffer;
     if (buffer !== null) tf.tidy(() => buffer.assign(tf.tensor(values, buffer.shape)));
     this.size = size;

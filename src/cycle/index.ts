@@ -4,17 +4,43 @@ export type { CycleNormalization } from './build';
 export { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
 export { patchDiscriminator, type PatchDiscriminatorArgs } from './patch-discriminator';
 export {
-  leastSquaresGeneratorLoss, leastSquaresDiscriminatorLoss, CycleLeastSquaresLoss, cycleLeastSquaresLoss, cycleConsistencyLoss, identityLoss,
-  type CycleImages, type IdentityImages,
+  leastSquaresGeneratorLoss,
+  leastSquaresDiscriminatorLoss,
+  CycleLeastSquaresLoss,
+  cycleLeastSquaresLoss,
+  cycleConsistencyLoss,
+  identityLoss,
+  type CycleImages,
+  type IdentityImages,
 } from './losses';
 export { ImagePool } from './image-pool';
 export {
-  CycleGan, createCycleGAN, type CycleGanModels, type CycleGanOptimizers, type CreateCycleGanOptions, type CycleGanFitOptions, type TranslationDirection,
+  CycleGan,
+  createCycleGAN,
+  type CycleGanModels,
+  type CycleGanOptimizers,
+  type CreateCycleGanOptions,
+  type CycleGanFitOptions,
+  type TranslationDirection,
 } from './cycle-gan';
-export { saveCycleCheckpoint, CYCLE_NETS, type CycleNet, type CycleGanConfig, type CycleEpochProgress } from './checkpoint';
+export {
+  saveCycleCheckpoint,
+  CYCLE_NETS,
+  type CycleNet,
+  type CycleGanConfig,
+  type CycleEpochProgress,
+} from './checkpoint';
 export { loadCycleGAN, type LoadCycleGanOptions } from './load';
 export {
-  cycleGanProgress, translationGrids, translationGridImages, cycleGanCheckpoints,
-  type CycleGanCallback, type CycleGanStepLogs, type CycleGanEpochLogs, type CycleGanTrainBeginInfo, type CycleGanProgressOptions,
-  type TranslationGridsOptions, type CycleGanCheckpointsOptions,
+  cycleGanProgress,
+  translationGrids,
+  translationGridImages,
+  cycleGanCheckpoints,
+  type CycleGanCallback,
+  type CycleGanStepLogs,
+  type CycleGanEpochLogs,
+  type CycleGanTrainBeginInfo,
+  type CycleGanProgressOptions,
+  type TranslationGridsOptions,
+  type CycleGanCheckpointsOptions,
 } from './callbacks';

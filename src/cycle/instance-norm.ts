@@ -69,7 +69,8 @@ export class InstanceNormalization extends tfl.layers.Layer {
   constructor(args: InstanceNormalizationArgs = {}) {
     super({ name: args.name });
     const epsilon = args.epsilon ?? 1e-5;
-    if (!(typeof epsilon === 'number' && Number.isFinite(epsilon) && epsilon > 0)) throw new GanConfigError('epsilon', `expected a positive number, got ${epsilon}`);
+    if (!(typeof epsilon === 'number' && Number.isFinite(epsilon) && epsilon > 0))
+      throw new GanConfigError('epsilon', `expected a positive number, got ${epsilon}`);
     this.epsilon = epsilon;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
@@ -79,10 +80,15 @@ export class InstanceNormalization extends tfl.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     const channels = shape[shape.length - 1];
     if (shape.length < 3 || typeof channels !== 'number') {
-      throw new GanConfigError(this.name, `expects inputs of shape [batch, …spatial, channels] (rank ≥ 3) with known channels, got [${shape.join(', ')}]`);
+      throw new GanConfigError(
+        this.name,
+        `expects inputs of shape [batch, …spatial, channels] (rank ≥ 3) with known channels, got [${shape.join(', ')}]`,
+      );
     }
-    if (this.scale && this.gamma === null) this.gamma = this.addWeight('gamma', [channels], 'float32', tfl.initializers.ones(), undefined, true);
-    if (this.center && this.beta === null) this.beta = this.addWeight('beta', [channels], 'float32', tfl.initializers.zeros(), undefined, true);
+    if (this.scale && this.gamma === null)
+      this.gamma = this.addWeight('gamma', [channels], 'float32', tfl.initializers.ones(), undefined, true);
+    if (this.center && this.beta === null)
+      this.beta = this.addWeight('beta', [channels], 'float32', tfl.initializers.zeros(), undefined, true);
     this.built = true;
   }
 

@@ -34,7 +34,10 @@ export interface LoadCycleGanOptions {
 /** A stand-in for a user-written adversarial loss: translating works, training says what to do. */
 function unknownLoss(name: string): GanLoss {
   const fail = (): never => {
-    throw new GanConfigError('adversarial', `the checkpoint was trained with the custom loss '${name}'; pass it to loadCycleGAN(dir, { adversarial }) to continue training`);
+    throw new GanConfigError(
+      'adversarial',
+      `the checkpoint was trained with the custom loss '${name}'; pass it to loadCycleGAN(dir, { adversarial }) to continue training`,
+    );
   };
   return { name, discriminatorLoss: fail, generatorLoss: fail };
 }
@@ -78,7 +81,10 @@ export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {
     let adversarial = options.adversarial;
     if (adversarial === undefined) {
       const saved = config.adversarial;
-      adversarial = saved.name === 'cycle-least-squares' && saved.builtin === true ? new CycleLeastSquaresLoss() : lossFromConfig(saved) ?? unknownLoss(saved.name);
+      adversarial =
+        saved.name === 'cycle-least-squares' && saved.builtin === true
+          ? new CycleLeastSquaresLoss()
+          : (lossFromConfig(saved) ?? unknownLoss(saved.name));
     }
     try {
       gan = new CycleGan(loaded as CycleGanModels, adversarial, config);
@@ -96,13 +102,21 @@ export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {
     gan.rng.setState(state.rngState);
     for (const name of CYCLE_NETS) {
       const specs = state.optimizers[name];
-      if (specs !== undefined) await restoreOptimizerState(root, name, gan.models[name], gan.optimizers[name], specs, state.adamPowers[name]);
+      if (specs !== undefined)
+        await restoreOptimizerState(root, name, gan.models[name], gan.optimizers[name], specs, state.adamPowers[name]);
     }
-    for (const [key, pool, size] of [['x', gan.poolX, state.pools.x], ['y', gan.poolY, state.pools.y]] as const) {
+    for (const [key, pool, size] of [
+      ['x', gan.poolX, state.pools.x],
+      ['y', gan.poolY, state.pools.y],
+    ] as const) {
       const file = path.join(root, `pool-${key}.bin`);
       const bytes = await readCheckpointBytes(file, 'image pool');
       const expected = config.poolSize * config.imageShape.reduce((a, b) => a * b, 1) * 4;
-      if (bytes.byteLength !== expected) throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; a pool of ${config.poolSize} images of [${config.imageShape}] needs ${expected}`);
+      if (bytes.byteLength !== expected)
+        throw new CheckpointError(
+          file,
+          `holds ${bytes.byteLength} bytes; a pool of ${config.poolSize} images of [${config.imageShape}] needs ${expected}`,
+        );
       pool.write(new Float32Array(bytes), size);
     }
   } catch (error) {

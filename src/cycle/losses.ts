@@ -11,7 +11,8 @@ import { GanConfigError } from '../errors';
 import { GanLossBase } from '../losses/types';
 
 function checkLambda(value: unknown, argument: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new GanConfigError(argument, `expected a non-negative number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new GanConfigError(argument, `expected a non-negative number, got ${String(value)}`);
   return value;
 }
 
@@ -54,7 +55,9 @@ export function leastSquaresGeneratorLoss(fakePatches: tf.Tensor): tf.Scalar {
  * ```
  */
 export function leastSquaresDiscriminatorLoss(realPatches: tf.Tensor, fakePatches: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.mul(0.5, tf.add(tf.mean(tf.square(tf.sub(realPatches, 1))), tf.mean(tf.square(fakePatches)))) as tf.Scalar);
+  return tf.tidy(
+    () => tf.mul(0.5, tf.add(tf.mean(tf.square(tf.sub(realPatches, 1))), tf.mean(tf.square(fakePatches)))) as tf.Scalar,
+  );
 }
 
 /**
@@ -136,7 +139,16 @@ export interface CycleImages {
  */
 export function cycleConsistencyLoss(images: CycleImages, lambda = 10): tf.Scalar {
   const weight = checkLambda(lambda, 'lambdaCycle');
-  return tf.tidy(() => tf.mul(weight, tf.add(meanAbsoluteError(images.reconstructedX, images.x, 'reconstructedX'), meanAbsoluteError(images.reconstructedY, images.y, 'reconstructedY'))) as tf.Scalar);
+  return tf.tidy(
+    () =>
+      tf.mul(
+        weight,
+        tf.add(
+          meanAbsoluteError(images.reconstructedX, images.x, 'reconstructedX'),
+          meanAbsoluteError(images.reconstructedY, images.y, 'reconstructedY'),
+        ),
+      ) as tf.Scalar,
+  );
 }
 
 /**
@@ -179,5 +191,11 @@ export interface IdentityImages {
  */
 export function identityLoss(images: IdentityImages, lambda = 5): tf.Scalar {
   const weight = checkLambda(lambda, 'lambdaIdentity');
-  return tf.tidy(() => tf.mul(weight, tf.add(meanAbsoluteError(images.gOfY, images.y, 'gOfY'), meanAbsoluteError(images.fOfX, images.x, 'fOfX'))) as tf.Scalar);
+  return tf.tidy(
+    () =>
+      tf.mul(
+        weight,
+        tf.add(meanAbsoluteError(images.gOfY, images.y, 'gOfY'), meanAbsoluteError(images.fOfX, images.x, 'fOfX')),
+      ) as tf.Scalar,
+  );
 }

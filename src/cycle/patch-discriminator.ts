@@ -59,17 +59,26 @@ export interface PatchDiscriminatorArgs extends NetCommonArgs {
 export function patchDiscriminator(args: PatchDiscriminatorArgs = {}): tfl.LayersModel {
   const imageShape = checkImageShape(args.imageShape ?? [28, 28, 1]);
   const filters = args.filters ?? [64, 128, 256];
-  if (!Array.isArray(filters) || filters.length === 0) throw new GanConfigError('filters', `expected a non-empty list of filter counts, got ${JSON.stringify(filters)}`);
+  if (!Array.isArray(filters) || filters.length === 0)
+    throw new GanConfigError('filters', `expected a non-empty list of filter counts, got ${JSON.stringify(filters)}`);
   filters.forEach((f, i) => checkPositiveInt(f, `filters[${i}]`));
   const strides = args.strides ?? filters.map((_, i) => (i === filters.length - 1 && filters.length > 1 ? 1 : 2));
   if (!Array.isArray(strides) || strides.length !== filters.length) {
-    throw new GanConfigError('strides', `expected ${filters.length} strides (one per filters entry), got ${JSON.stringify(strides)}`);
+    throw new GanConfigError(
+      'strides',
+      `expected ${filters.length} strides (one per filters entry), got ${JSON.stringify(strides)}`,
+    );
   }
   strides.forEach((s, i) => checkPositiveInt(s, `strides[${i}]`));
   const kernelSize = checkPositiveInt(args.kernelSize ?? 4, 'kernelSize');
   const alpha = args.leakyReluAlpha ?? 0.2;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) throw new GanConfigError('leakyReluAlpha', `expected a non-negative number, got ${alpha}`);
-  const build: CycleBuild = { context: buildContext(args.seed), normalization: checkNormalization(args.normalization ?? 'instance'), initStddev: checkStddev(args.initStddev ?? 0.02) };
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0)
+    throw new GanConfigError('leakyReluAlpha', `expected a non-negative number, got ${alpha}`);
+  const build: CycleBuild = {
+    context: buildContext(args.seed),
+    normalization: checkNormalization(args.normalization ?? 'instance'),
+    initStddev: checkStddev(args.initStddev ?? 0.02),
+  };
   const image = tfl.input({ shape: [...imageShape], name: 'image' });
   let x: SymbolicTensor = image;
   filters.forEach((f, i) => {

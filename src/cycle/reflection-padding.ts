@@ -73,17 +73,24 @@ export class ReflectionPadding2D extends tfl.layers.Layer {
     super({ name: args.name });
     const p = typeof args.padding === 'number' ? [args.padding, args.padding] : args.padding;
     if (!Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0)) {
-      throw new GanConfigError('padding', `expected a non-negative integer or [rows, columns], got ${JSON.stringify(args.padding)}`);
+      throw new GanConfigError(
+        'padding',
+        `expected a non-negative integer or [rows, columns], got ${JSON.stringify(args.padding)}`,
+      );
     }
     this.padding = [p[0], p[1]];
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
-    if (shape.length !== 4) throw new GanConfigError(this.name, `expects [batch, h, w, channels] inputs, got [${shape.join(', ')}]`);
+    if (shape.length !== 4)
+      throw new GanConfigError(this.name, `expects [batch, h, w, channels] inputs, got [${shape.join(', ')}]`);
     const [, h, w] = shape;
     if ((typeof h === 'number' && this.padding[0] >= h) || (typeof w === 'number' && this.padding[1] >= w)) {
-      throw new GanConfigError(this.name, `reflection padding [${this.padding}] must be smaller than the input's height and width (${h}×${w})`);
+      throw new GanConfigError(
+        this.name,
+        `reflection padding [${this.padding}] must be smaller than the input's height and width (${h}×${w})`,
+      );
     }
     this.built = true;
   }

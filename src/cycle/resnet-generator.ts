@@ -8,7 +8,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import type { ImageShape } from '../data/dataset';
-import { buildContext, checkImageShape, checkPositiveInt, type NetCommonArgs, type OutputActivation } from '../nets/common';
+import {
+  buildContext,
+  checkImageShape,
+  checkPositiveInt,
+  type NetCommonArgs,
+  type OutputActivation,
+} from '../nets/common';
 import { checkNormalization, checkStddev, conv, normalize, type CycleBuild, type CycleNormalization } from './build';
 import { ReflectionPadding2D } from './reflection-padding';
 
@@ -76,19 +82,35 @@ function relu(x: SymbolicTensor): SymbolicTensor {
 export function resnetGenerator(args: ResnetGeneratorArgs = {}): tfl.LayersModel {
   const imageShape = checkImageShape(args.imageShape ?? [28, 28, 1]);
   const [h, w, c] = imageShape;
-  if (h % 4 !== 0 || w % 4 !== 0) throw new GanConfigError('imageShape', `two stride-2 downsamplings need a height and width divisible by 4, got ${h}×${w}`);
+  if (h % 4 !== 0 || w % 4 !== 0)
+    throw new GanConfigError(
+      'imageShape',
+      `two stride-2 downsamplings need a height and width divisible by 4, got ${h}×${w}`,
+    );
   const outputChannels = checkPositiveInt(args.outputChannels ?? c, 'outputChannels');
   const k = checkPositiveInt(args.filters ?? 64, 'filters');
   const blocks = args.residualBlocks ?? 6;
-  if (!Number.isInteger(blocks) || blocks < 0) throw new GanConfigError('residualBlocks', `expected a non-negative integer, got ${blocks}`);
+  if (!Number.isInteger(blocks) || blocks < 0)
+    throw new GanConfigError('residualBlocks', `expected a non-negative integer, got ${blocks}`);
   const upsampling = args.upsampling ?? 'transposed';
-  if (upsampling !== 'transposed' && upsampling !== 'upsample') throw new GanConfigError('upsampling', `expected 'transposed' or 'upsample', got '${String(upsampling)}'`);
+  if (upsampling !== 'transposed' && upsampling !== 'upsample')
+    throw new GanConfigError('upsampling', `expected 'transposed' or 'upsample', got '${String(upsampling)}'`);
   const padding = args.padding ?? 'reflect';
-  if (padding !== 'reflect' && padding !== 'zero') throw new GanConfigError('padding', `expected 'reflect' or 'zero', got '${String(padding)}'`);
+  if (padding !== 'reflect' && padding !== 'zero')
+    throw new GanConfigError('padding', `expected 'reflect' or 'zero', got '${String(padding)}'`);
   const outputActivation = args.outputActivation ?? 'tanh';
-  if (outputActivation !== 'tanh' && outputActivation !== 'sigmoid') throw new GanConfigError('outputActivation', `expected 'tanh' or 'sigmoid', got '${String(outputActivation)}'`);
-  if (h / 4 <= 1 && padding === 'reflect' && blocks > 0) throw new GanConfigError('imageShape', `reflection padding needs at least 2×2 at a quarter of the resolution, got ${h / 4}×${w / 4}`);
-  const build: CycleBuild = { context: buildContext(args.seed), normalization: checkNormalization(args.normalization ?? 'instance'), initStddev: checkStddev(args.initStddev ?? 0.02) };
+  if (outputActivation !== 'tanh' && outputActivation !== 'sigmoid')
+    throw new GanConfigError('outputActivation', `expected 'tanh' or 'sigmoid', got '${String(outputActivation)}'`);
+  if (h / 4 <= 1 && padding === 'reflect' && blocks > 0)
+    throw new GanConfigError(
+      'imageShape',
+      `reflection padding needs at least 2×2 at a quarter of the resolution, got ${h / 4}×${w / 4}`,
+    );
+  const build: CycleBuild = {
+    context: buildContext(args.seed),
+    normalization: checkNormalization(args.normalization ?? 'instance'),
+    initStddev: checkStddev(args.initStddev ?? 0.02),
+  };
 
   // A stride-1 convolution that keeps the size: reflection padding + `valid`, or `same`.
   const keepSize = (x: SymbolicTensor, filters: number, kernelSize: number, useBias: boolean): SymbolicTensor => {

@@ -33,7 +33,12 @@ export interface ImageDatasetOptions {
   source?: string;
 }
 
-function checkLabels(labels: ArrayLike<number>, count: number, numClasses: number | undefined, source: string): { labels: Int32Array; numClasses: number } {
+function checkLabels(
+  labels: ArrayLike<number>,
+  count: number,
+  numClasses: number | undefined,
+  source: string,
+): { labels: Int32Array; numClasses: number } {
   if (labels.length !== count) {
     throw new DataFormatError(`has ${labels.length} labels for ${count} images; expected one label per image`, source);
   }
@@ -55,7 +60,10 @@ function checkLabels(labels: ArrayLike<number>, count: number, numClasses: numbe
 
 function checkShape(shape: readonly number[], argument: string): void {
   if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new GanConfigError(argument, `expected a shape [count, height, width, channels] of positive integers, got [${shape.join(', ')}]`);
+    throw new GanConfigError(
+      argument,
+      `expected a shape [count, height, width, channels] of positive integers, got [${shape.join(', ')}]`,
+    );
   }
 }
 
@@ -105,7 +113,13 @@ export class ImageDataset {
       throw new DataFormatError(`has ${pixels.length} pixel values; shape [${shape.join(', ')}] needs ${size}`, source);
     }
     const checked = labels == null ? null : checkLabels(labels, shape[0], options.numClasses, source);
-    const images = tf.tidy(() => tf.sub(tf.div(tf.tensor4d(pixels, [...shape] as [number, number, number, number], 'int32'), 127.5), 1) as tf.Tensor4D);
+    const images = tf.tidy(
+      () =>
+        tf.sub(
+          tf.div(tf.tensor4d(pixels, [...shape] as [number, number, number, number], 'int32'), 127.5),
+          1,
+        ) as tf.Tensor4D,
+    );
     return new ImageDataset(images, checked?.labels ?? null, checked?.numClasses ?? 0);
   }
 
@@ -116,15 +130,24 @@ export class ImageDataset {
    * @throws {@link GanConfigError} when `images` is not rank 4; {@link DataFormatError} when it holds
    * NaN or values outside [-1, 1].
    */
-  static fromTensor(images: tf.Tensor, labels?: ArrayLike<number> | null, options: ImageDatasetOptions = {}): ImageDataset {
+  static fromTensor(
+    images: tf.Tensor,
+    labels?: ArrayLike<number> | null,
+    options: ImageDatasetOptions = {},
+  ): ImageDataset {
     const source = options.source ?? 'images';
     checkShape(images.shape, 'images.shape');
-    const stats = tf.tidy(() => tf.stack([tf.min(images), tf.max(images), tf.sum(tf.cast(tf.isNaN(images), 'float32'))]));
+    const stats = tf.tidy(() =>
+      tf.stack([tf.min(images), tf.max(images), tf.sum(tf.cast(tf.isNaN(images), 'float32'))]),
+    );
     const [min, max, nan] = stats.dataSync() as Float32Array;
     stats.dispose();
     if (nan > 0) throw new DataFormatError(`contains ${nan} NaN values`, source);
     if (min < -1 - 1e-6 || max > 1 + 1e-6) {
-      throw new DataFormatError(`has values in [${min}, ${max}]; expected [-1, 1] (use ImageDataset.fromPixels for 0-255 pixels)`, source);
+      throw new DataFormatError(
+        `has values in [${min}, ${max}]; expected [-1, 1] (use ImageDataset.fromPixels for 0-255 pixels)`,
+        source,
+      );
     }
     const checked = labels == null ? null : checkLabels(labels, images.shape[0], options.numClasses, source);
     const copy = tf.tidy(() => tf.cast(images, 'float32').clone() as tf.Tensor4D);
@@ -161,12 +184,16 @@ export class ImageDataset {
       throw new GanConfigError('skipBatches', `expected a non-negative integer, got ${skipBatches}`);
     }
     if (dropRemainder && batchSize > this.size) {
-      throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${this.size} images); no full batch fits`);
+      throw new GanConfigError(
+        'batchSize',
+        `${batchSize} is larger than the dataset (${this.size} images); no full batch fits`,
+      );
     }
     const order = new Int32Array(this.size);
     for (let i = 0; i < order.length; i++) order[i] = i;
     if (shuffle) {
-      if (options.rng === undefined) throw new GanConfigError('rng', 'a random generator is needed to shuffle (pass { rng } or { shuffle: false })');
+      if (options.rng === undefined)
+        throw new GanConfigError('rng', 'a random generator is needed to shuffle (pass { rng } or { shuffle: false })');
       options.rng.shuffle(order);
     }
     const count = this.batchCount(batchSize, dropRemainder);
@@ -191,7 +218,8 @@ export class ImageDataset {
 
   /** A new dataset holding the first `count` images (and labels). */
   take(count: number): ImageDataset {
-    if (!Number.isInteger(count) || count <= 0) throw new GanConfigError('count', `expected a positive integer, got ${count}`);
+    if (!Number.isInteger(count) || count <= 0)
+      throw new GanConfigError('count', `expected a positive integer, got ${count}`);
     const n = Math.min(count, this.size);
     const images = tf.slice(this.images, [0, 0, 0, 0], [n, -1, -1, -1]) as tf.Tensor4D;
     return new ImageDataset(images, this.labels === null ? null : this.labels.slice(0, n), this.numClasses);

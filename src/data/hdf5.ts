@@ -92,7 +92,17 @@ export interface H5wasmModule {
 /** HDF5 type classes (H5T_class_t) as h5wasm reports them in `metadata.type`. */
 const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
-const H5T_NAMES: Record<number, string> = { 2: 'time', 3: 'string', 4: 'bitfield', 5: 'opaque', 6: 'compound', 7: 'reference', 8: 'enum', 9: 'variable-length', 10: 'array' };
+const H5T_NAMES: Record<number, string> = {
+  2: 'time',
+  3: 'string',
+  4: 'bitfield',
+  5: 'opaque',
+  6: 'compound',
+  7: 'reference',
+  8: 'enum',
+  9: 'variable-length',
+  10: 'array',
+};
 
 /** Bytes read from the file per slice, so a large set does not need one wasm buffer as large as itself. */
 const SLICE_BYTES = 32 * 1024 * 1024;
@@ -123,20 +133,31 @@ function findPackageDir(name: string): string | null {
  * @throws {@link GankitError} naming the package and the install command when it is not installed.
  * @internal
  */
-export async function importOptionalEsm<T>(specifier: string, packageName: string, fileInPackage: string, feature: string): Promise<T> {
+export async function importOptionalEsm<T>(
+  specifier: string,
+  packageName: string,
+  fileInPackage: string,
+  feature: string,
+): Promise<T> {
   try {
     return (await import(specifier)) as T;
   } catch (first) {
     const dir = findPackageDir(packageName);
     if (dir === null) {
-      throw new GankitError(`${feature} needs the package '${packageName}', an optional peer dependency of gankit: npm install ${packageName}`);
+      throw new GankitError(
+        `${feature} needs the package '${packageName}', an optional peer dependency of gankit: npm install ${packageName}`,
+      );
     }
     const file = path.join(dir, fileInPackage);
-    const builtin = (process as unknown as { getBuiltinModule?: (id: string) => typeof import('node:module') | undefined }).getBuiltinModule?.('node:module');
+    const builtin = (
+      process as unknown as { getBuiltinModule?: (id: string) => typeof import('node:module') | undefined }
+    ).getBuiltinModule?.('node:module');
     try {
       return (builtin?.createRequire ?? createRequire)(file)(file) as T;
     } catch (second) {
-      throw new GankitError(`${feature}: the package '${packageName}' (${dir}) did not load: ${reason(first)}; ${reason(second)}`);
+      throw new GankitError(
+        `${feature}: the package '${packageName}' (${dir}) did not load: ${reason(first)}; ${reason(second)}`,
+      );
     }
   }
 }
@@ -154,10 +175,12 @@ let h5wasm: Promise<H5wasmModule> | null = null;
  */
 export function loadH5wasm(): Promise<H5wasmModule> {
   if (h5wasm === null) {
-    h5wasm = importOptionalEsm<H5wasmModule>('h5wasm/node', 'h5wasm', 'dist/node/hdf5_hl.js', 'loadHdf5Images').then(async (mod) => {
-      await mod.ready;
-      return mod;
-    });
+    h5wasm = importOptionalEsm<H5wasmModule>('h5wasm/node', 'h5wasm', 'dist/node/hdf5_hl.js', 'loadHdf5Images').then(
+      async (mod) => {
+        await mod.ready;
+        return mod;
+      },
+    );
     h5wasm.catch(() => {
       h5wasm = null; // a later call tries again (e.g. after `npm install h5wasm`)
     });
@@ -192,7 +215,12 @@ function describeType(meta: H5Metadata): string {
   return H5T_NAMES[meta.type] ?? `type class ${meta.type}`;
 }
 
-function getDataset(root: H5File, datasetPath: string, file: string, role: string): { dataset: H5Dataset; source: string } {
+function getDataset(
+  root: H5File,
+  datasetPath: string,
+  file: string,
+  role: string,
+): { dataset: H5Dataset; source: string } {
   const source = `${file}, dataset '${datasetPath}'`;
   let entity: H5Entity | null;
   try {
@@ -202,10 +230,21 @@ function getDataset(root: H5File, datasetPath: string, file: string, role: strin
   }
   if (entity === null || entity === undefined) {
     const top = root.keys();
-    throw new DataFormatError(`does not exist (the ${role} path; the file's top level holds ${top.length === 0 ? 'nothing' : top.map((k) => `'${k}'`).join(', ')})`, source);
+    throw new DataFormatError(
+      `does not exist (the ${role} path; the file's top level holds ${top.length === 0 ? 'nothing' : top.map((k) => `'${k}'`).join(', ')})`,
+      source,
+    );
   }
   if (entity.type !== 'Dataset') {
-    const inside = entity.type === 'Group' ? ` holding ${(entity as H5Group).keys().map((k) => `'${k}'`).join(', ') || 'nothing'}` : '';
+    const inside =
+      entity.type === 'Group'
+        ? ` holding ${
+            (entity as H5Group)
+              .keys()
+              .map((k) => `'${k}'`)
+              .join(', ') || 'nothing'
+          }`
+        : '';
     throw new DataFormatError(`is a ${String(entity.type).toLowerCase()}${inside}, not a dataset`, source);
   }
   const dataset = entity as H5Dataset;
@@ -220,9 +259,18 @@ function getDataset(root: H5File, datasetPath: string, file: string, role: strin
 }
 
 /** Copies h5wasm's output (any typed array, bigint ones included) into `out` at `offset`. */
-function copyValues(values: unknown, out: Float32Array | Float64Array | Uint8Array, offset: number, expected: number, source: string): void {
+function copyValues(
+  values: unknown,
+  out: Float32Array | Float64Array | Uint8Array,
+  offset: number,
+  expected: number,
+  source: string,
+): void {
   if (!ArrayBuffer.isView(values) || (values as unknown as ArrayLike<unknown>).length !== expected) {
-    throw new DataFormatError(`returned ${ArrayBuffer.isView(values) ? (values as unknown as ArrayLike<unknown>).length : typeof values} values where ${expected} were expected`, source);
+    throw new DataFormatError(
+      `returned ${ArrayBuffer.isView(values) ? (values as unknown as ArrayLike<unknown>).length : typeof values} values where ${expected} were expected`,
+      source,
+    );
   }
   const src = values as unknown as ArrayLike<number | bigint>;
   if (typeof src[0] === 'bigint') {
@@ -234,7 +282,11 @@ function copyValues(values: unknown, out: Float32Array | Float64Array | Uint8Arr
 
 /** Reads the first `count` rows (axis 0) of `dataset` into a new `Out` array, a slice at a time. */
 function readRows<Out extends Uint8Array | Float32Array | Float64Array>(
-  dataset: H5Dataset, shape: number[], count: number, source: string, make: (length: number) => Out,
+  dataset: H5Dataset,
+  shape: number[],
+  count: number,
+  source: string,
+  make: (length: number) => Out,
 ): Out {
   const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
   const out = make(count * rowSize);
@@ -255,10 +307,16 @@ function readRows<Out extends Uint8Array | Float32Array | Float64Array>(
 
 function checkOptions(options: Hdf5ImagesOptions): void {
   if (options === null || typeof options !== 'object' || typeof options.images !== 'string' || options.images === '') {
-    throw new GanConfigError('images', 'expected the path of the images dataset inside the file, e.g. { images: "images" }');
+    throw new GanConfigError(
+      'images',
+      'expected the path of the images dataset inside the file, e.g. { images: "images" }',
+    );
   }
   if (options.labels !== undefined && (typeof options.labels !== 'string' || options.labels === '')) {
-    throw new GanConfigError('labels', `expected the path of the labels dataset, got ${JSON.stringify(options.labels)}`);
+    throw new GanConfigError(
+      'labels',
+      `expected the path of the labels dataset, got ${JSON.stringify(options.labels)}`,
+    );
   }
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit <= 0)) {
     throw new GanConfigError('limit', `expected a positive integer, got ${options.limit}`);
@@ -267,7 +325,10 @@ function checkOptions(options: Hdf5ImagesOptions): void {
     throw new GanConfigError('numClasses', `expected a positive integer, got ${options.numClasses}`);
   }
   const r = options.range;
-  if (r !== undefined && !(Array.isArray(r) && r.length === 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])) {
+  if (
+    r !== undefined &&
+    !(Array.isArray(r) && r.length === 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])
+  ) {
     throw new GanConfigError('range', `expected [low, high] with low < high, got ${JSON.stringify(r)}`);
   }
 }
@@ -319,17 +380,26 @@ function readImageSet(root: H5File, file: string, options: Hdf5ImagesOptions): I
   const { dataset: images, source } = getDataset(root, options.images, file, 'images');
   const shape = images.shape ?? [];
   if ((shape.length !== 3 && shape.length !== 4) || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new DataFormatError(`has shape [${shape.join(', ')}]; expected images [n, height, width] or [n, height, width, channels] with no empty axis`, source);
+    throw new DataFormatError(
+      `has shape [${shape.join(', ')}]; expected images [n, height, width] or [n, height, width, channels] with no empty axis`,
+      source,
+    );
   }
   const channelsFirst = options.channelsFirst === true;
-  if (channelsFirst && shape.length !== 4) throw new DataFormatError(`has shape [${shape.join(', ')}]; channelsFirst needs [n, channels, height, width]`, source);
+  if (channelsFirst && shape.length !== 4)
+    throw new DataFormatError(
+      `has shape [${shape.join(', ')}]; channelsFirst needs [n, channels, height, width]`,
+      source,
+    );
   if (options.channelsFirst === undefined && shape.length === 4 && [1, 3, 4].includes(shape[1]) && shape[3] > 4) {
     throw new DataFormatError(
       `has shape [${shape.join(', ')}], which looks channels-first ([n, c, h, w]); pass channelsFirst: true to transpose it, or channelsFirst: false to take it as [n, h, w, c] with ${shape[3]} channels`,
       source,
     );
   }
-  const [n, h, w, c] = channelsFirst ? [shape[0], shape[2], shape[3], shape[1]] : [shape[0], shape[1], shape[2], shape[3] ?? 1];
+  const [n, h, w, c] = channelsFirst
+    ? [shape[0], shape[2], shape[3], shape[1]]
+    : [shape[0], shape[1], shape[2], shape[3] ?? 1];
   const count = Math.min(n, options.limit ?? n);
 
   let labels: Int32Array | null = null;
@@ -338,16 +408,27 @@ function readImageSet(root: H5File, file: string, options: Hdf5ImagesOptions): I
     const labelSource = found.source;
     const ls = found.dataset.shape ?? [];
     if (!(ls.length === 1 || (ls.length === 2 && ls[1] === 1))) {
-      throw new DataFormatError(`has shape [${ls.join(', ')}]; expected one class index per image, [n] or [n, 1]`, labelSource);
+      throw new DataFormatError(
+        `has shape [${ls.join(', ')}]; expected one class index per image, [n] or [n, 1]`,
+        labelSource,
+      );
     }
-    if (ls[0] !== n) throw new DataFormatError(`has ${ls[0]} labels but '${options.images}' has ${n} images; expected one label per image`, labelSource);
+    if (ls[0] !== n)
+      throw new DataFormatError(
+        `has ${ls[0]} labels but '${options.images}' has ${n} images; expected one label per image`,
+        labelSource,
+      );
     const values = readRows(found.dataset, ls, count, labelSource, (length) => new Float64Array(length));
     labels = new Int32Array(count);
     for (let i = 0; i < count; i++) {
       const v = values[i];
-      if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) throw new DataFormatError(`labels[${i}] is ${v}; expected a non-negative integer class index`, labelSource);
+      if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1)
+        throw new DataFormatError(`labels[${i}] is ${v}; expected a non-negative integer class index`, labelSource);
       if (options.numClasses !== undefined && v >= options.numClasses) {
-        throw new DataFormatError(`labels[${i}] is ${v}; expected a class index in [0, ${options.numClasses})`, labelSource);
+        throw new DataFormatError(
+          `labels[${i}] is ${v}; expected a class index in [0, ${options.numClasses})`,
+          labelSource,
+        );
       }
       labels[i] = v;
     }
@@ -356,9 +437,10 @@ function readImageSet(root: H5File, file: string, options: Hdf5ImagesOptions): I
   const meta = images.metadata;
   const isInteger = meta.type === H5T_INTEGER;
   // uint8 is read as bytes; anything else as float32 (exact for 8- and 16-bit pixels; float64 images lose digits no image needs).
-  const raw: Uint8Array | Float32Array = isInteger && meta.size === 1 && !meta.signed
-    ? readRows(images, shape, count, source, (length) => new Uint8Array(length))
-    : readRows(images, shape, count, source, (length) => new Float32Array(length));
+  const raw: Uint8Array | Float32Array =
+    isInteger && meta.size === 1 && !meta.signed
+      ? readRows(images, shape, count, source, (length) => new Uint8Array(length))
+      : readRows(images, shape, count, source, (length) => new Float32Array(length));
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < raw.length; i++) {
@@ -371,15 +453,25 @@ function readImageSet(root: H5File, file: string, options: Hdf5ImagesOptions): I
   const [lo, hi] = range;
   const tolerance = isInteger ? 0 : 1e-6 * (hi - lo);
   if (min < lo - tolerance || max > hi + tolerance) {
-    const hint = options.range !== undefined ? '' : isInteger ? '; pass { range: [low, high] } for integer pixels other than 0–255' : '; float images must lie in [0, 1] or [-1, 1], or pass { range: [low, high] } (e.g. [0, 255])';
-    throw new DataFormatError(`holds ${describeType(meta)} values in [${min}, ${max}], outside [${lo}, ${hi}]${hint}`, source);
+    const hint =
+      options.range !== undefined
+        ? ''
+        : isInteger
+          ? '; pass { range: [low, high] } for integer pixels other than 0–255'
+          : '; float images must lie in [0, 1] or [-1, 1], or pass { range: [low, high] } (e.g. [0, 255])';
+    throw new DataFormatError(
+      `holds ${describeType(meta)} values in [${min}, ${max}], outside [${lo}, ${hi}]${hint}`,
+      source,
+    );
   }
 
   const sourceName = `${file}:${options.images}`;
   const datasetOptions = { numClasses: options.numClasses, source: sourceName };
   const imageShape: [number, number, number, number] = [count, h, w, c];
   // Element (i, y, x, ch) of the result comes from this flat index of the stored data.
-  const from = channelsFirst ? (i: number, y: number, x: number, ch: number): number => ((i * c + ch) * h + y) * w + x : null;
+  const from = channelsFirst
+    ? (i: number, y: number, x: number, ch: number): number => ((i * c + ch) * h + y) * w + x
+    : null;
   if (isInteger && lo === 0 && hi === 255) {
     // 8-bit pixels: the same conversion as every other gankit loader (ImageDataset.fromPixels).
     let pixels: Uint8Array;
@@ -415,5 +507,7 @@ function fill(
     return;
   }
   let k = 0;
-  for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) out[k++] = map(raw[from(i, y, x, ch)]);
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) out[k++] = map(raw[from(i, y, x, ch)]);
 }

@@ -104,7 +104,10 @@ const SHOWN_DIMENSIONS = 8;
 
 function describe(header: IdxHeader): string {
   const { shape } = header;
-  const dims = shape.length <= SHOWN_DIMENSIONS ? shape.join(', ') : `${shape.slice(0, SHOWN_DIMENSIONS).join(', ')}, … (${shape.length} dimensions)`;
+  const dims =
+    shape.length <= SHOWN_DIMENSIONS
+      ? shape.join(', ')
+      : `${shape.slice(0, SHOWN_DIMENSIONS).join(', ')}, … (${shape.length} dimensions)`;
   return `shape [${dims}] of ${header.info.dtype}`;
 }
 
@@ -114,7 +117,10 @@ function describe(header: IdxHeader): string {
  */
 function parseHeaderStart(bytes: Uint8Array, source: string): { info: DtypeInfo; rank: number } {
   if (bytes.length < 4) {
-    throw new DataFormatError(`expected at least a 4-byte header (magic, type byte, rank), got ${bytes.length} bytes`, source);
+    throw new DataFormatError(
+      `expected at least a 4-byte header (magic, type byte, rank), got ${bytes.length} bytes`,
+      source,
+    );
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new DataFormatError(
@@ -155,7 +161,10 @@ function parseHeader(bytes: Uint8Array, source: string): IdxHeader {
   for (let d = 0; d < rank; d++) {
     const dim = view.getUint32(4 + 4 * d, false);
     if (dim === 0) {
-      throw new DataFormatError(`dimension ${d} of the IDX shape is 0; expected every dimension to be positive`, source);
+      throw new DataFormatError(
+        `dimension ${d} of the IDX shape is 0; expected every dimension to be positive`,
+        source,
+      );
     }
     shape.push(dim);
     // A float product: it can lose exactness or reach Infinity for a hostile header, but it only
@@ -188,7 +197,12 @@ function parseHeader(bytes: Uint8Array, source: string): IdxHeader {
  */
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   if (!types.isUint8Array(bytes)) {
-    const got = bytes === null ? 'null' : typeof bytes === 'object' ? ((bytes as object).constructor?.name ?? 'an object') : typeof bytes;
+    const got =
+      bytes === null
+        ? 'null'
+        : typeof bytes === 'object'
+          ? ((bytes as object).constructor?.name ?? 'an object')
+          : typeof bytes;
     throw new DataFormatError(`expected the bytes of an IDX file as a Uint8Array (or Buffer), got ${got}`, source);
   }
   const header = parseHeader(bytes, source);
@@ -206,7 +220,11 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
       source,
     );
   }
-  return { dtype: header.info.dtype, shape: header.shape, data: decode(bytes, headerSize, header.count, header.info.dtype) };
+  return {
+    dtype: header.info.dtype,
+    shape: header.shape,
+    data: decode(bytes, headerSize, header.count, header.info.dtype),
+  };
 }
 
 /** An error's message; duck-typed, since errors from Node's internals may come from another realm (e.g. under jest). */
@@ -254,7 +272,11 @@ export function gunzipIdx(compressed: Uint8Array, source: string): Promise<Uint8
       if (settled) return;
       settled = true;
       stream.destroy();
-      reject(error instanceof DataFormatError ? error : new DataFormatError(`starts like a gzip file but cannot be decompressed: ${reason(error)}`, source));
+      reject(
+        error instanceof DataFormatError
+          ? error
+          : new DataFormatError(`starts like a gzip file but cannot be decompressed: ${reason(error)}`, source),
+      );
     };
     const onChunk = (chunk: Buffer): void => {
       chunks.push(chunk);

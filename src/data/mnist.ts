@@ -134,7 +134,10 @@ interface FoundFiles {
 }
 
 /** Both files of the split in `dir`, or the names of the missing ones. */
-async function findPair(dir: string, names: { images: string; labels: string }): Promise<FoundFiles | { missing: string[] }> {
+async function findPair(
+  dir: string,
+  names: { images: string; labels: string },
+): Promise<FoundFiles | { missing: string[] }> {
   const [images, labels] = await Promise.all([findFile(dir, names.images), findFile(dir, names.labels)]);
   if (images !== null && labels !== null) return { images, labels };
   const missing: string[] = [];
@@ -170,7 +173,12 @@ function reason(err: unknown): string {
  * Downloads `name.gz` from the first mirror that serves a valid gzipped IDX file and moves it into
  * `cacheDir` atomically (temporary file in the same directory, then rename). Returns the final path.
  */
-async function download(name: string, mirrors: readonly string[], cacheDir: string, failures: string[]): Promise<string | null> {
+async function download(
+  name: string,
+  mirrors: readonly string[],
+  cacheDir: string,
+  failures: string[],
+): Promise<string | null> {
   const fileName = `${name}.gz`;
   for (const mirror of mirrors) {
     const url = `${mirror.endsWith('/') ? mirror : `${mirror}/`}${fileName}`;
@@ -212,12 +220,19 @@ async function download(name: string, mirrors: readonly string[], cacheDir: stri
 }
 
 /** Finds (or downloads) the split's two files, following the documented search order. */
-async function locate(descriptor: DatasetDescriptor, options: MnistOptions, names: { images: string; labels: string }): Promise<FoundFiles> {
+async function locate(
+  descriptor: DatasetDescriptor,
+  options: MnistOptions,
+  names: { images: string; labels: string },
+): Promise<FoundFiles> {
   const wanted = `${names.images}[.gz] and ${names.labels}[.gz]`;
   if (options.dir !== undefined) {
     const found = await findPair(options.dir, names);
     if ('missing' in found) {
-      throw new GanConfigError('dir', `${options.dir} has no ${found.missing.join(' and ')} (the ${descriptor.name} files must be there, raw or gzipped)`);
+      throw new GanConfigError(
+        'dir',
+        `${options.dir} has no ${found.missing.join(' and ')} (the ${descriptor.name} files must be there, raw or gzipped)`,
+      );
     }
     return found;
   }
@@ -249,7 +264,12 @@ async function locate(descriptor: DatasetDescriptor, options: MnistOptions, name
       `the ${descriptor.name} files ${wanted} were not found in: ${looked.join('; ')}; pass { dir } or allow { download: true }`,
     );
   }
-  const mirrors = options.baseUrl === undefined ? descriptor.mirrors : typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl;
+  const mirrors =
+    options.baseUrl === undefined
+      ? descriptor.mirrors
+      : typeof options.baseUrl === 'string'
+        ? [options.baseUrl]
+        : options.baseUrl;
   if (mirrors.length === 0) throw new GanConfigError('baseUrl', 'expected at least one mirror URL');
 
   const result: Partial<FoundFiles> = {};
@@ -289,7 +309,10 @@ async function loadIdxImageDataset(descriptor: DatasetDescriptor, options: Mnist
   const n = limit === undefined ? count : Math.min(limit, count);
   const labelData = (labels.data as Uint8Array).subarray(0, n);
   const pixels = (images.data as Uint8Array).subarray(0, n * height * width);
-  return ImageDataset.fromPixels(pixels, [n, height, width, 1], labelData, { numClasses: NUM_CLASSES, source: files.images });
+  return ImageDataset.fromPixels(pixels, [n, height, width, 1], labelData, {
+    numClasses: NUM_CLASSES,
+    source: files.images,
+  });
 }
 
 /**
@@ -304,7 +327,10 @@ function checkImages(images: IdxArray, file: string, descriptor: DatasetDescript
   }
   const [count, height, width] = images.shape;
   if (height !== h || width !== w) {
-    throw new DataFormatError(`expected ${expected} (${descriptor.name} images are ${h}×${w}), got ${height}×${width} images of shape [${images.shape.join(', ')}]`, file);
+    throw new DataFormatError(
+      `expected ${expected} (${descriptor.name} images are ${h}×${w}), got ${height}×${width} images of shape [${images.shape.join(', ')}]`,
+      file,
+    );
   }
   return [count, height, width];
 }
@@ -316,7 +342,10 @@ function checkImages(images: IdxArray, file: string, descriptor: DatasetDescript
  */
 function checkLabels(labels: IdxArray, file: string, imageCount: number, imagesFile: string): void {
   if (labels.dtype !== 'uint8' || labels.shape.length !== 1) {
-    throw new DataFormatError(`expected uint8 labels of shape [count], got ${labels.dtype} of shape [${labels.shape.join(', ')}]`, file);
+    throw new DataFormatError(
+      `expected uint8 labels of shape [count], got ${labels.dtype} of shape [${labels.shape.join(', ')}]`,
+      file,
+    );
   }
   if (labels.shape[0] !== imageCount) {
     throw new DataFormatError(

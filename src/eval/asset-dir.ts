@@ -49,5 +49,8 @@ export function packageAssetDir(name: string, marker = 'model.json'): string {
       dir = parent;
     }
   }
-  throw new GanConfigError('dir', `gankit's bundled assets/${name} was not found (looked in ${looked.length > 0 ? looked.join(', ') : 'no folder: cannot tell where gankit is installed'}); pass the folder explicitly`);
+  throw new GanConfigError(
+    'dir',
+    `gankit's bundled assets/${name} was not found (looked in ${looked.length > 0 ? looked.join(', ') : 'no folder: cannot tell where gankit is installed'}); pass the folder explicitly`,
+  );
 }

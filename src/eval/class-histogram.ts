@@ -7,7 +7,8 @@
 import { GanConfigError } from '../errors';
 
 function checkNumClasses(numClasses: number): void {
-  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses <= 0)
+    throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
 }
 
 /**
@@ -19,15 +20,18 @@ export function checkClassIndices(values: ArrayLike<number>, numClasses: number,
   checkNumClasses(numClasses);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v) || v < 0 || v >= numClasses) throw new GanConfigError(`${argument}[${i}]`, `expected a class index in [0, ${numClasses}), got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v >= numClasses)
+      throw new GanConfigError(`${argument}[${i}]`, `expected a class index in [0, ${numClasses}), got ${v}`);
   }
 }
 
 function checkHistogram(histogram: readonly number[]): number {
-  if (!Array.isArray(histogram) || histogram.length === 0) throw new GanConfigError('histogram', 'expected a non-empty array of counts');
+  if (!Array.isArray(histogram) || histogram.length === 0)
+    throw new GanConfigError('histogram', 'expected a non-empty array of counts');
   let total = 0;
   histogram.forEach((c, i) => {
-    if (!Number.isFinite(c) || c < 0) throw new GanConfigError(`histogram[${i}]`, `expected a non-negative count, got ${c}`);
+    if (!Number.isFinite(c) || c < 0)
+      throw new GanConfigError(`histogram[${i}]`, `expected a non-negative count, got ${c}`);
     total += c;
   });
   if (total === 0) throw new GanConfigError('histogram', 'holds no sample');
@@ -78,7 +82,8 @@ export interface CoverageOptions {
 export function classCoverage(histogram: readonly number[], options: CoverageOptions = {}): number {
   const total = checkHistogram(histogram);
   const minShare = options.minShare ?? 0.01;
-  if (!Number.isFinite(minShare) || minShare < 0 || minShare > 1) throw new GanConfigError('minShare', `expected a number in [0, 1], got ${minShare}`);
+  if (!Number.isFinite(minShare) || minShare < 0 || minShare > 1)
+    throw new GanConfigError('minShare', `expected a number in [0, 1], got ${minShare}`);
   return histogram.filter((c) => c > 0 && c >= minShare * total).length;
 }
 

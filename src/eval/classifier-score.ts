@@ -25,21 +25,27 @@ import { GanConfigError } from '../errors';
  * ```
  */
 export function classifierScore(probabilities: ArrayLike<number>, numClasses = 10): number {
-  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses <= 0)
+    throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
   if (probabilities.length === 0 || probabilities.length % numClasses !== 0) {
-    throw new GanConfigError('probabilities', `holds ${probabilities.length} values; expected a positive multiple of numClasses (${numClasses})`);
+    throw new GanConfigError(
+      'probabilities',
+      `holds ${probabilities.length} values; expected a positive multiple of numClasses (${numClasses})`,
+    );
   }
   const n = probabilities.length / numClasses;
   // Rows are renormalised, so float32 rows summing to 0.9999999 give the exact score.
   const rowSums = new Float64Array(n);
   for (let i = 0; i < probabilities.length; i++) {
     const p = probabilities[i];
-    if (!Number.isFinite(p) || p < 0) throw new GanConfigError(`probabilities[${i}]`, `expected a probability, got ${p}`);
+    if (!Number.isFinite(p) || p < 0)
+      throw new GanConfigError(`probabilities[${i}]`, `expected a probability, got ${p}`);
     rowSums[Math.floor(i / numClasses)] += p;
   }
   const marginal = new Float64Array(numClasses);
   for (let i = 0; i < n; i++) {
-    if (rowSums[i] === 0) throw new GanConfigError('probabilities', `row ${i} sums to 0; expected a probability distribution`);
+    if (rowSums[i] === 0)
+      throw new GanConfigError('probabilities', `row ${i} sums to 0; expected a probability distribution`);
     for (let j = 0; j < numClasses; j++) marginal[j] += probabilities[i * numClasses + j] / rowSums[i] / n;
   }
   let kl = 0;

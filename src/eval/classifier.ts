@@ -121,9 +121,15 @@ export class MnistClassifier {
     try {
       featureLayer = model.getLayer(info.featureLayer);
     } catch {
-      throw new CheckpointError(dir, `the classifier has no layer named '${info.featureLayer}' (info.json's featureLayer)`);
+      throw new CheckpointError(
+        dir,
+        `the classifier has no layer named '${info.featureLayer}' (info.json's featureLayer)`,
+      );
     }
-    this.twoHeads = tfl.model({ inputs: model.inputs, outputs: [featureLayer.output as tfl.SymbolicTensor, model.outputs[0]] });
+    this.twoHeads = tfl.model({
+      inputs: model.inputs,
+      outputs: [featureLayer.output as tfl.SymbolicTensor, model.outputs[0]],
+    });
   }
 
   /** Number of classes. */
@@ -137,7 +143,11 @@ export class MnistClassifier {
    * @throws {@link GanConfigError} (argument `classifier`) when the classifier has none.
    */
   requireReference(): ReferenceStatistics {
-    if (this.reference === null) throw new GanConfigError('classifier', `has no reference statistics (load it with loadMnistClassifier from a folder that has ${this.info.referenceStatistics}.json)`);
+    if (this.reference === null)
+      throw new GanConfigError(
+        'classifier',
+        `has no reference statistics (load it with loadMnistClassifier from a folder that has ${this.info.referenceStatistics}.json)`,
+      );
     return this.reference;
   }
 
@@ -153,13 +163,18 @@ export class MnistClassifier {
     if (s.length !== 4 || s[1] !== h || s[2] !== w || s[3] !== c || s[0] < 1) {
       throw new GanConfigError(argument, `expected a shape [n, ${h}, ${w}, ${c}] with n ≥ 1, got [${s.join(', ')}]`);
     }
-    const summary = tf.tidy(() => tf.stack([tf.min(images), tf.max(images), tf.sum(tf.cast(tf.isNaN(images), 'float32'))]));
+    const summary = tf.tidy(() =>
+      tf.stack([tf.min(images), tf.max(images), tf.sum(tf.cast(tf.isNaN(images), 'float32'))]),
+    );
     const [min, max, nan] = summary.dataSync();
     summary.dispose();
     if (nan > 0) throw new GanConfigError(argument, `contains ${nan} NaN values`);
     const [lo, hi] = this.info.inputRange;
     if (min < lo - RANGE_SLACK || max > hi + RANGE_SLACK) {
-      throw new GanConfigError(argument, `has values in [${min}, ${max}]; expected [${lo}, ${hi}] as Gan.generate returns (map [0, 1] images with x * 2 - 1)`);
+      throw new GanConfigError(
+        argument,
+        `has values in [${min}, ${max}]; expected [${lo}, ${hi}] as Gan.generate returns (map [0, 1] images with x * 2 - 1)`,
+      );
     }
   }
 
@@ -180,7 +195,8 @@ export class MnistClassifier {
    */
   async classify(images: tf.Tensor, options: ClassifyOptions = {}): Promise<ClassifierOutputs> {
     const batchSize = options.batchSize ?? 500;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize <= 0)
+      throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
     this.checkImages(images);
     const count = images.shape[0];
     const { featureDim, numClasses } = this.info;
@@ -287,13 +303,27 @@ export async function loadMnistClassifier(options: LoadClassifierOptions = {}): 
   } catch (error) {
     throw new CheckpointError(infoFile, `cannot read the classifier's description (${(error as Error).message})`);
   }
-  if (info === null || typeof info !== 'object' || typeof info.featureLayer !== 'string' || !Number.isInteger(info.featureDim) || !Number.isInteger(info.numClasses)
-    || !Array.isArray(info.inputShape) || !Array.isArray(info.inputRange) || typeof info.referenceStatistics !== 'string') {
-    throw new CheckpointError(infoFile, 'expected featureLayer, featureDim, numClasses, inputShape, inputRange and referenceStatistics');
+  if (
+    info === null ||
+    typeof info !== 'object' ||
+    typeof info.featureLayer !== 'string' ||
+    !Number.isInteger(info.featureDim) ||
+    !Number.isInteger(info.numClasses) ||
+    !Array.isArray(info.inputShape) ||
+    !Array.isArray(info.inputRange) ||
+    typeof info.referenceStatistics !== 'string'
+  ) {
+    throw new CheckpointError(
+      infoFile,
+      'expected featureLayer, featureDim, numClasses, inputShape, inputRange and referenceStatistics',
+    );
   }
   const reference = await readReferenceStatistics(dir, info.referenceStatistics);
   if (reference.statistics.dim !== info.featureDim || reference.classDiversity.length !== info.numClasses) {
-    throw new CheckpointError(dir, `the reference statistics (dim ${reference.statistics.dim}, ${reference.classDiversity.length} classes) do not match info.json (featureDim ${info.featureDim}, ${info.numClasses} classes)`);
+    throw new CheckpointError(
+      dir,
+      `the reference statistics (dim ${reference.statistics.dim}, ${reference.classDiversity.length} classes) do not match info.json (featureDim ${info.featureDim}, ${info.numClasses} classes)`,
+    );
   }
   let model: tfl.LayersModel;
   try {

@@ -25,7 +25,8 @@ export interface CliOutput {
 function positiveInt(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError(`${name} must be an integer ≥ 2, got '${value}'.`);
+    if (!Number.isInteger(n) || n < 2)
+      throw new InvalidArgumentError(`${name} must be an integer ≥ 2, got '${value}'.`);
     return n;
   };
 }
@@ -46,7 +47,12 @@ interface EvalFlags {
   raw: boolean;
 }
 
-async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string) => void, err: (t: string) => void): Promise<void> {
+async function evalCommand(
+  checkpoint: string,
+  flags: EvalFlags,
+  out: (t: string) => void,
+  err: (t: string) => void,
+): Promise<void> {
   await initBackend({ backend: flags.backend, log: (m) => err(`${m}\n`) });
   const gan = await loadGAN(checkpoint);
   let classifier: MnistClassifier;
@@ -62,10 +68,17 @@ async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string
   }
   try {
     const measured = ema === null ? gan : sampleFrom(gan, ema.shadow);
-    const metrics = await evaluateGan(measured, { classifier, samples: flags.samples, seed: flags.seed, batchSize: flags.batchSize });
+    const metrics = await evaluateGan(measured, {
+      classifier,
+      samples: flags.samples,
+      seed: flags.seed,
+      batchSize: flags.batchSize,
+    });
     const generator = ema === null ? 'generator' : EMA_GENERATOR_DIR;
     if (flags.json) {
-      out(`${JSON.stringify({ checkpoint: path.resolve(checkpoint), epoch: gan.trainer.epoch, step: gan.trainer.step, generator, ...metrics, metrics: metricsRecord(metrics) }, null, 2)}\n`);
+      out(
+        `${JSON.stringify({ checkpoint: path.resolve(checkpoint), epoch: gan.trainer.epoch, step: gan.trainer.step, generator, ...metrics, metrics: metricsRecord(metrics) }, null, 2)}\n`,
+      );
       return;
     }
     const c = gan.config;
@@ -76,10 +89,15 @@ async function evalCommand(checkpoint: string, flags: EvalFlags, out: (t: string
       `samples     ${metrics.samples}${c.numClasses > 0 ? ` (labels i mod ${c.numClasses})` : ''}, seed ${metrics.seed}; FD against the ${classifier.requireReference().source}`,
       `classifier  ${classifier.dir} (test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%)`,
       '',
-      formatMetricsTable({ samples: metrics, ...(classifier.info.realTrainMetrics ? { 'real train (10k)': classifier.info.realTrainMetrics } : {}) }),
+      formatMetricsTable({
+        samples: metrics,
+        ...(classifier.info.realTrainMetrics ? { 'real train (10k)': classifier.info.realTrainMetrics } : {}),
+      }),
       '',
       `predicted classes  ${metrics.modeCollapse.histogram.map((n, k) => `${k}:${n}`).join(' ')}`,
-      ...(metrics.modeCollapse.warnings.length > 0 ? metrics.modeCollapse.warnings.map((w) => `warning: ${w}`) : ['no sign of mode collapse']),
+      ...(metrics.modeCollapse.warnings.length > 0
+        ? metrics.modeCollapse.warnings.map((w) => `warning: ${w}`)
+        : ['no sign of mode collapse']),
     ];
     out(`${lines.join('\n')}\n`);
   } finally {
@@ -116,15 +134,32 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
     .showHelpAfterError();
   program
     .command('eval')
-    .description('measure the samples of a GAN checkpoint with the bundled MNIST classifier: label accuracy, coverage, entropy, diversity, classifier score, Fréchet distance')
+    .description(
+      'measure the samples of a GAN checkpoint with the bundled MNIST classifier: label accuracy, coverage, entropy, diversity, classifier score, Fréchet distance',
+    )
     .argument('<checkpoint-dir>', 'a checkpoint saved by Gan.save / the examples (e.g. out/cgan-mnist/checkpoint)')
-    .option('--samples <n>', 'samples to draw (a conditional GAN: equally many per class)', positiveInt('--samples'), 10000)
+    .option(
+      '--samples <n>',
+      'samples to draw (a conditional GAN: equally many per class)',
+      positiveInt('--samples'),
+      10000,
+    )
     .option('--seed <n>', 'seed of z', integer, 0)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices(['tensorflow', 'wasm', 'cpu']))
+    .addOption(
+      new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices([
+        'tensorflow',
+        'wasm',
+        'cpu',
+      ]),
+    )
     .option('--batch-size <n>', 'images generated and classified at once', positiveInt('--batch-size'), 500)
     .option('--classifier <dir>', 'another classifier folder (default: the bundled assets/mnist-classifier)')
     .option('--json', 'print the metrics as JSON', false)
-    .option('--raw', 'measure the trained G even when the checkpoint holds a moving average of it (ema-generator/)', false)
+    .option(
+      '--raw',
+      'measure the trained G even when the checkpoint holds a moving average of it (ema-generator/)',
+      false,
+    )
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
     .action(async (checkpoint: string, flags: EvalFlags) => {
@@ -141,7 +176,9 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
     failure = error;
   }
   if (failure !== null) {
-    err(`gankit: ${failure instanceof GankitError ? failure.message : failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}\n`);
+    err(
+      `gankit: ${failure instanceof GankitError ? failure.message : failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}\n`,
+    );
     return 1;
   }
   return 0;

@@ -57,15 +57,27 @@ export function computeMetrics(outputs: ClassifierOutputs, options: MetricsOptio
   const reference = classifier.requireReference();
   const labels = options.labels ?? null;
   if (labels !== null) {
-    if (labels.length !== outputs.count) throw new GanConfigError('labels', `has ${labels.length} labels for ${outputs.count} images; expected one per image`);
+    if (labels.length !== outputs.count)
+      throw new GanConfigError(
+        'labels',
+        `has ${labels.length} labels for ${outputs.count} images; expected one per image`,
+      );
     checkClassIndices(labels, outputs.numClasses, 'labels');
   }
   const predicted = argmaxRows(outputs.probabilities, outputs.numClasses);
   const modeCollapse = modeCollapseReport({
-    predicted, features: outputs.features, featureDim: outputs.featureDim, numClasses: outputs.numClasses,
-    realDiversity: reference.classDiversity, groups: labels ?? undefined, minShare: options.minShare,
+    predicted,
+    features: outputs.features,
+    featureDim: outputs.featureDim,
+    numClasses: outputs.numClasses,
+    realDiversity: reference.classDiversity,
+    groups: labels ?? undefined,
+    minShare: options.minShare,
   });
-  const fd = outputs.count < 2 ? NaN : frechetDistance(featureStatistics(outputs.features, outputs.featureDim), reference.statistics);
+  const fd =
+    outputs.count < 2
+      ? NaN
+      : frechetDistance(featureStatistics(outputs.features, outputs.featureDim), reference.statistics);
   return {
     samples: outputs.count,
     labelAccuracy: labels === null ? null : labelAccuracy(predicted, labels, outputs.numClasses),
@@ -140,30 +152,44 @@ export async function evaluateGan(gan: Gan, options: EvaluateGanOptions = {}): P
   const samples = options.samples ?? 10000;
   const seed = options.seed ?? 0;
   const batchSize = options.batchSize ?? 500;
-  if (!Number.isInteger(samples) || samples < 2) throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
   if (!Number.isInteger(seed)) throw new GanConfigError('seed', `expected an integer, got ${seed}`);
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
   const classifier = options.classifier ?? (await loadMnistClassifier());
   try {
     const { inputShape, numClasses, featureDim } = classifier.info;
     const shape = gan.config.imageShape;
     if (shape.length !== 3 || shape.some((d, i) => d !== inputShape[i])) {
-      throw new GanConfigError('gan', `makes [${shape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`);
+      throw new GanConfigError(
+        'gan',
+        `makes [${shape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`,
+      );
     }
     const conditional = gan.numClasses > 0;
-    if (conditional && gan.numClasses !== numClasses) throw new GanConfigError('gan', `has ${gan.numClasses} classes; the classifier knows ${numClasses}`);
+    if (conditional && gan.numClasses !== numClasses)
+      throw new GanConfigError('gan', `has ${gan.numClasses} classes; the classifier knows ${numClasses}`);
     const labels = conditional ? Int32Array.from({ length: samples }, (_, i) => i % numClasses) : null;
     const features = new Float32Array(samples * featureDim);
     const probabilities = new Float32Array(samples * numClasses);
     // One z for all samples, sliced per batch: the samples do not depend on the batch size. The
     // seed goes through Rng because TensorFlow.js takes a seed of 0 as "no seed" (Math.random).
-    const z = tf.randomNormal([samples, gan.config.latentDim], 0, 1, 'float32', new Rng(seed).nextSeed() || 1) as tf.Tensor2D;
+    const z = tf.randomNormal(
+      [samples, gan.config.latentDim],
+      0,
+      1,
+      'float32',
+      new Rng(seed).nextSeed() || 1,
+    ) as tf.Tensor2D;
     try {
       for (let start = 0; start < samples; start += batchSize) {
         const n = Math.min(batchSize, samples - start);
         const images = tf.tidy(() => {
           const zBatch = tf.slice(z, [start, 0], [n, -1]) as tf.Tensor2D;
-          return gan.generate(labels === null ? { z: zBatch } : { z: zBatch, labels: labels.subarray(start, start + n) });
+          return gan.generate(
+            labels === null ? { z: zBatch } : { z: zBatch, labels: labels.subarray(start, start + n) },
+          );
         });
         try {
           const out = await classifier.classify(images, { batchSize });

@@ -51,8 +51,10 @@ export interface EvaluationOptions {
 export function evaluation(gan: Gan, options: EvaluationOptions = {}): TrainerCallback {
   const everyEpochs = options.everyEpochs ?? 1;
   const samples = options.samples ?? 1000;
-  if (!Number.isInteger(everyEpochs) || everyEpochs < 1) throw new GanConfigError('everyEpochs', `expected a positive integer, got ${everyEpochs}`);
-  if (!Number.isInteger(samples) || samples < 2) throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
+  if (!Number.isInteger(everyEpochs) || everyEpochs < 1)
+    throw new GanConfigError('everyEpochs', `expected a positive integer, got ${everyEpochs}`);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
   const log = options.log === undefined ? (m: string) => console.log(m) : options.log;
   let classifier: MnistClassifier | null = options.classifier ?? null;
   let owned = false;
@@ -64,8 +66,10 @@ export function evaluation(gan: Gan, options: EvaluationOptions = {}): TrainerCa
       }
       const { inputShape, numClasses } = classifier.info;
       let problem: string | null = null;
-      if (gan.config.imageShape.some((d, i) => d !== inputShape[i])) problem = `makes [${gan.config.imageShape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`;
-      else if (gan.numClasses > 0 && gan.numClasses !== numClasses) problem = `has ${gan.numClasses} classes; the classifier knows ${numClasses}`;
+      if (gan.config.imageShape.some((d, i) => d !== inputShape[i]))
+        problem = `makes [${gan.config.imageShape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`;
+      else if (gan.numClasses > 0 && gan.numClasses !== numClasses)
+        problem = `has ${gan.numClasses} classes; the classifier knows ${numClasses}`;
       if (problem !== null) {
         if (owned) {
           classifier.dispose();

@@ -25,9 +25,14 @@ export interface FeatureStatistics {
  */
 export function checkFeatures(features: ArrayLike<number>, dim: number, argument = 'features'): number {
   if (!Number.isInteger(dim) || dim <= 0) throw new GanConfigError('dim', `expected a positive integer, got ${dim}`);
-  if (features.length % dim !== 0) throw new GanConfigError(argument, `holds ${features.length} values, not a whole number of vectors of length ${dim}`);
+  if (features.length % dim !== 0)
+    throw new GanConfigError(
+      argument,
+      `holds ${features.length} values, not a whole number of vectors of length ${dim}`,
+    );
   for (let i = 0; i < features.length; i++) {
-    if (!Number.isFinite(features[i])) throw new GanConfigError(`${argument}[${i}]`, `expected a finite number, got ${features[i]}`);
+    if (!Number.isFinite(features[i]))
+      throw new GanConfigError(`${argument}[${i}]`, `expected a finite number, got ${features[i]}`);
   }
   return features.length / dim;
 }

@@ -45,8 +45,12 @@ export function metricsRecord(metrics: GanMetrics): Record<string, number> {
   const record: Record<string, number> = {};
   if (metrics.labelAccuracy !== null) record.label_accuracy = metrics.labelAccuracy;
   Object.assign(record, {
-    coverage: m.coverage, largest_share: m.largestClassShare, entropy: m.entropy, diversity_ratio: m.diversityRatio,
-    classifier_score: metrics.classifierScore, fd: metrics.frechetDistance,
+    coverage: m.coverage,
+    largest_share: m.largestClassShare,
+    entropy: m.entropy,
+    diversity_ratio: m.diversityRatio,
+    classifier_score: metrics.classifierScore,
+    fd: metrics.frechetDistance,
   });
   return record;
 }
@@ -67,7 +71,9 @@ function formatValue(value: number | undefined, digits: number): string {
  */
 export function formatMetricsLine(metrics: GanMetrics | Record<string, number>): string {
   const record = 'modeCollapse' in metrics ? metricsRecord(metrics as GanMetrics) : (metrics as Record<string, number>);
-  return METRIC_COLUMNS.filter((c) => record[c.key] !== undefined).map((c) => `${c.short} ${formatValue(record[c.key], c.digits)}`).join('  ');
+  return METRIC_COLUMNS.filter((c) => record[c.key] !== undefined)
+    .map((c) => `${c.short} ${formatValue(record[c.key], c.digits)}`)
+    .join('  ');
 }
 
 /**
@@ -88,8 +94,16 @@ export function formatMetricsTable(columns: Record<string, GanMetrics | Record<s
     return 'modeCollapse' in m ? metricsRecord(m as GanMetrics) : (m as Record<string, number>);
   });
   const header = ['metric', ...names, 'better'];
-  const rows = METRIC_COLUMNS.filter((c) => records.some((r) => r[c.key] !== undefined)).map((c) => [c.title, ...records.map((r) => formatValue(r[c.key], c.digits)), c.better]);
+  const rows = METRIC_COLUMNS.filter((c) => records.some((r) => r[c.key] !== undefined)).map((c) => [
+    c.title,
+    ...records.map((r) => formatValue(r[c.key], c.digits)),
+    c.better,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

@@ -9,9 +9,13 @@ import { featureStatistics, type FeatureStatistics } from './feature-statistics'
 import { traceSqrtProduct } from './matrix-sqrt';
 
 function checkStatistics(s: FeatureStatistics, argument: string): void {
-  if (s === null || typeof s !== 'object' || !Number.isInteger(s.dim) || s.dim <= 0) throw new GanConfigError(argument, 'expected FeatureStatistics (see featureStatistics)');
+  if (s === null || typeof s !== 'object' || !Number.isInteger(s.dim) || s.dim <= 0)
+    throw new GanConfigError(argument, 'expected FeatureStatistics (see featureStatistics)');
   if (s.mean.length !== s.dim || s.covariance.length !== s.dim * s.dim) {
-    throw new GanConfigError(argument, `expected a mean of ${s.dim} values and a ${s.dim} × ${s.dim} covariance, got ${s.mean.length} and ${s.covariance.length} values`);
+    throw new GanConfigError(
+      argument,
+      `expected a mean of ${s.dim} values and a ${s.dim} × ${s.dim} covariance, got ${s.mean.length} and ${s.covariance.length} values`,
+    );
   }
 }
 

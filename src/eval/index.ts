@@ -4,14 +4,41 @@ export { symmetricMatrixSqrt, traceSqrtProduct, type SquareMatrix, type PackedSq
 export { frechetDistance, frechetDistanceOfFeatures } from './frechet-distance';
 export { readReferenceStatistics, writeReferenceStatistics, type ReferenceStatistics } from './reference-statistics';
 export {
-  MnistClassifier, loadMnistClassifier, mnistClassifierDir, argmaxRows,
-  type MnistClassifierInfo, type LoadClassifierOptions, type ClassifyOptions, type ClassifierOutputs,
+  MnistClassifier,
+  loadMnistClassifier,
+  mnistClassifierDir,
+  argmaxRows,
+  type MnistClassifierInfo,
+  type LoadClassifierOptions,
+  type ClassifyOptions,
+  type ClassifierOutputs,
 } from './classifier';
-export { classHistogram, classCoverage, histogramEntropy, largestClassShare, type CoverageOptions } from './class-histogram';
+export {
+  classHistogram,
+  classCoverage,
+  histogramEntropy,
+  largestClassShare,
+  type CoverageOptions,
+} from './class-histogram';
 export { labelAccuracy } from './label-accuracy';
 export { classifierScore } from './classifier-score';
-export { meanPairwiseDistance, classDiversity, modeCollapseReport, DIVERSITY_MAX_PER_CLASS, type ModeCollapseReport, type ModeCollapseInput } from './mode-collapse';
-export { computeMetrics, evaluateImages, evaluateGan, type GanMetrics, type MetricsOptions, type EvaluateGanOptions, type GanEvaluation } from './evaluate';
+export {
+  meanPairwiseDistance,
+  classDiversity,
+  modeCollapseReport,
+  DIVERSITY_MAX_PER_CLASS,
+  type ModeCollapseReport,
+  type ModeCollapseInput,
+} from './mode-collapse';
+export {
+  computeMetrics,
+  evaluateImages,
+  evaluateGan,
+  type GanMetrics,
+  type MetricsOptions,
+  type EvaluateGanOptions,
+  type GanEvaluation,
+} from './evaluate';
 export { metricsRecord, formatMetricsLine, formatMetricsTable, METRIC_COLUMNS, type MetricColumn } from './format';
 export { evaluation, type EvaluationOptions } from './evaluation-callback';
 export { runGankitCli, type CliOutput } from './eval-command';

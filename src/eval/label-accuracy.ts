@@ -21,7 +21,11 @@ import { checkClassIndices } from './class-histogram';
  * ```
  */
 export function labelAccuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>, numClasses = 10): number {
-  if (predicted.length !== labels.length) throw new GanConfigError('labels', `has ${labels.length} labels for ${predicted.length} predictions; expected one per sample`);
+  if (predicted.length !== labels.length)
+    throw new GanConfigError(
+      'labels',
+      `has ${labels.length} labels for ${predicted.length} predictions; expected one per sample`,
+    );
   if (labels.length === 0) throw new GanConfigError('labels', 'expected at least one sample');
   checkClassIndices(predicted, numClasses, 'predicted');
   checkClassIndices(labels, numClasses, 'labels');

@@ -21,7 +21,8 @@ export type SquareMatrix = number[][] | PackedSquareMatrix;
 function toMatrix(matrix: SquareMatrix, argument: string): Matrix {
   if (Array.isArray(matrix)) {
     const n = matrix.length;
-    if (n === 0 || matrix.some((row) => !Array.isArray(row) || row.length !== n)) throw new GanConfigError(argument, 'expected a non-empty square matrix');
+    if (n === 0 || matrix.some((row) => !Array.isArray(row) || row.length !== n))
+      throw new GanConfigError(argument, 'expected a non-empty square matrix');
     return checkSymmetric(new Matrix(matrix), argument);
   }
   const { values, dim } = matrix;
@@ -39,14 +40,18 @@ function checkSymmetric(m: Matrix, argument: string): Matrix {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const v = m.get(i, j);
-      if (!Number.isFinite(v)) throw new GanConfigError(`${argument}[${i}][${j}]`, `expected a finite number, got ${v}`);
+      if (!Number.isFinite(v))
+        throw new GanConfigError(`${argument}[${i}][${j}]`, `expected a finite number, got ${v}`);
       scale = Math.max(scale, Math.abs(v));
     }
   }
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       if (Math.abs(m.get(i, j) - m.get(j, i)) > 1e-9 * Math.max(scale, 1)) {
-        throw new GanConfigError(argument, `is not symmetric: [${i}][${j}] = ${m.get(i, j)} but [${j}][${i}] = ${m.get(j, i)}`);
+        throw new GanConfigError(
+          argument,
+          `is not symmetric: [${i}][${j}] = ${m.get(i, j)} but [${j}][${i}] = ${m.get(j, i)}`,
+        );
       }
     }
   }

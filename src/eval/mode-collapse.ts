@@ -6,7 +6,13 @@
  * @packageDocumentation
  */
 import { GanConfigError } from '../errors';
-import { checkClassIndices, classCoverage, classHistogram, histogramEntropy, largestClassShare } from './class-histogram';
+import {
+  checkClassIndices,
+  classCoverage,
+  classHistogram,
+  histogramEntropy,
+  largestClassShare,
+} from './class-histogram';
 import { checkFeatures } from './feature-statistics';
 
 /** Default cap on the samples per class that {@link classDiversity} compares pairwise. */
@@ -31,7 +37,8 @@ export function meanPairwiseDistance(features: ArrayLike<number>, dim: number, i
   const count = checkFeatures(features, dim);
   const idx = indices ?? Array.from({ length: count }, (_, i) => i);
   for (let k = 0; k < idx.length; k++) {
-    if (!Number.isInteger(idx[k]) || idx[k] < 0 || idx[k] >= count) throw new GanConfigError(`indices[${k}]`, `expected an index in [0, ${count}), got ${idx[k]}`);
+    if (!Number.isInteger(idx[k]) || idx[k] < 0 || idx[k] >= count)
+      throw new GanConfigError(`indices[${k}]`, `expected an index in [0, ${count}), got ${idx[k]}`);
   }
   const m = idx.length;
   if (m < 2) return NaN;
@@ -66,11 +73,22 @@ export function meanPairwiseDistance(features: ArrayLike<number>, dim: number, i
  * const perClass = classDiversity(outputs.features, outputs.featureDim, labels, 10);
  * ```
  */
-export function classDiversity(features: ArrayLike<number>, dim: number, groups: ArrayLike<number>, numClasses: number, maxPerClass = DIVERSITY_MAX_PER_CLASS): number[] {
+export function classDiversity(
+  features: ArrayLike<number>,
+  dim: number,
+  groups: ArrayLike<number>,
+  numClasses: number,
+  maxPerClass = DIVERSITY_MAX_PER_CLASS,
+): number[] {
   const count = checkFeatures(features, dim);
-  if (groups.length !== count) throw new GanConfigError('groups', `has ${groups.length} entries for ${count} feature vectors; expected one per vector`);
+  if (groups.length !== count)
+    throw new GanConfigError(
+      'groups',
+      `has ${groups.length} entries for ${count} feature vectors; expected one per vector`,
+    );
   checkClassIndices(groups, numClasses, 'groups');
-  if (!Number.isInteger(maxPerClass) || maxPerClass < 2) throw new GanConfigError('maxPerClass', `expected an integer ≥ 2, got ${maxPerClass}`);
+  if (!Number.isInteger(maxPerClass) || maxPerClass < 2)
+    throw new GanConfigError('maxPerClass', `expected an integer ≥ 2, got ${maxPerClass}`);
   const members: number[][] = Array.from({ length: numClasses }, () => []);
   for (let i = 0; i < count; i++) if (members[groups[i]].length < maxPerClass) members[groups[i]].push(i);
   return members.map((idx) => meanPairwiseDistance(features, dim, idx));
@@ -139,20 +157,46 @@ export interface ModeCollapseInput {
  */
 export function modeCollapseReport(input: ModeCollapseInput): ModeCollapseReport {
   const { predicted, numClasses, realDiversity } = input;
-  if (realDiversity.length !== numClasses) throw new GanConfigError('realDiversity', `has ${realDiversity.length} values; expected one per class (${numClasses})`);
+  if (realDiversity.length !== numClasses)
+    throw new GanConfigError(
+      'realDiversity',
+      `has ${realDiversity.length} values; expected one per class (${numClasses})`,
+    );
   const histogram = classHistogram(predicted, numClasses);
   const coverage = classCoverage(histogram, { minShare: input.minShare });
   const entropy = histogramEntropy(histogram);
   const largest = largestClassShare(histogram);
-  const diversity = classDiversity(input.features, input.featureDim, input.groups ?? predicted, numClasses, input.maxPerClass);
+  const diversity = classDiversity(
+    input.features,
+    input.featureDim,
+    input.groups ?? predicted,
+    numClasses,
+    input.maxPerClass,
+  );
   const ratios = diversity.map((d, c) => d / realDiversity[c]).filter((r) => Number.isFinite(r));
   const diversityRatio = ratios.length === 0 ? NaN : ratios.reduce((a, b) => a + b, 0) / ratios.length;
   const warnings: string[] = [];
   if (coverage < numClasses) {
-    const missing = histogram.map((c, k) => [c, k]).filter(([c]) => c === 0 || c < (input.minShare ?? 0.01) * predicted.length).map(([, k]) => k);
+    const missing = histogram
+      .map((c, k) => [c, k])
+      .filter(([c]) => c === 0 || c < (input.minShare ?? 0.01) * predicted.length)
+      .map(([, k]) => k);
     warnings.push(`${numClasses - coverage} of ${numClasses} classes are (nearly) never drawn: ${missing.join(', ')}`);
   }
-  if (largest > 2 / numClasses) warnings.push(`class ${histogram.indexOf(Math.max(...histogram))} takes ${(100 * largest).toFixed(1)}% of the samples (balanced: ${(100 / numClasses).toFixed(1)}%)`);
-  if (diversityRatio < 0.5) warnings.push(`within-class diversity is ${(100 * diversityRatio).toFixed(0)}% of real data's`);
-  return { histogram, coverage, entropy, largestClassShare: largest, diversity, realDiversity: [...realDiversity], diversityRatio, warnings };
+  if (largest > 2 / numClasses)
+    warnings.push(
+      `class ${histogram.indexOf(Math.max(...histogram))} takes ${(100 * largest).toFixed(1)}% of the samples (balanced: ${(100 / numClasses).toFixed(1)}%)`,
+    );
+  if (diversityRatio < 0.5)
+    warnings.push(`within-class diversity is ${(100 * diversityRatio).toFixed(0)}% of real data's`);
+  return {
+    histogram,
+    coverage,
+    entropy,
+    largestClassShare: largest,
+    diversity,
+    realDiversity: [...realDiversity],
+    diversityRatio,
+    warnings,
+  };
 }

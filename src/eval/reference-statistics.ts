@@ -46,15 +46,24 @@ interface ReferenceJson {
  * await writeReferenceStatistics('assets/mnist-classifier', 'test-features', reference);
  * ```
  */
-export async function writeReferenceStatistics(dir: string, name: string, reference: ReferenceStatistics): Promise<void> {
+export async function writeReferenceStatistics(
+  dir: string,
+  name: string,
+  reference: ReferenceStatistics,
+): Promise<void> {
   const { dim, count, mean, covariance } = reference.statistics;
   const bytes = new Uint8Array(8 * (dim + dim * dim));
   const view = new DataView(bytes.buffer);
   mean.forEach((v, i) => view.setFloat64(8 * i, v, true));
   covariance.forEach((v, i) => view.setFloat64(8 * (dim + i), v, true));
   const json: ReferenceJson = {
-    format: FORMAT, version: VERSION, source: reference.source, count, dim,
-    data: `${name}.bin`, layout: 'float64 little-endian: mean[dim], then covariance[dim * dim] row-major',
+    format: FORMAT,
+    version: VERSION,
+    source: reference.source,
+    count,
+    dim,
+    data: `${name}.bin`,
+    layout: 'float64 little-endian: mean[dim], then covariance[dim * dim] row-major',
     classDiversity: reference.classDiversity,
   };
   await fs.mkdir(dir, { recursive: true });
@@ -84,7 +93,13 @@ export async function readReferenceStatistics(dir: string, name: string): Promis
     throw new CheckpointError(jsonFile, `expected a ${FORMAT} file of version ${VERSION} or older`);
   }
   const { dim, count } = json;
-  if (!Number.isInteger(dim) || dim <= 0 || !Number.isInteger(count) || count < 2 || !Array.isArray(json.classDiversity)) {
+  if (
+    !Number.isInteger(dim) ||
+    dim <= 0 ||
+    !Number.isInteger(count) ||
+    count < 2 ||
+    !Array.isArray(json.classDiversity)
+  ) {
     throw new CheckpointError(jsonFile, 'has no valid dim, count or classDiversity');
   }
   const binFile = path.join(dir, json.data);
@@ -100,5 +115,9 @@ export async function readReferenceStatistics(dir: string, name: string): Promis
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const mean = Float64Array.from({ length: dim }, (_, i) => view.getFloat64(8 * i, true));
   const covariance = Float64Array.from({ length: dim * dim }, (_, i) => view.getFloat64(8 * (dim + i), true));
-  return { source: json.source, statistics: { count, dim, mean, covariance }, classDiversity: json.classDiversity.map(Number) };
+  return {
+    source: json.source,
+    statistics: { count, dim, mean, covariance },
+    classDiversity: json.classDiversity.map(Number),
+  };
 }

@@ -11,12 +11,30 @@ export type Rgb = [number, number, number];
 
 // 3×5 glyphs, one string of 15 bits per character, row by row.
 const GLYPHS: Record<string, string> = {
-  '0': '111101101101111', '1': '010110010010111', '2': '111001111100111', '3': '111001111001111',
-  '4': '101101111001001', '5': '111100111001111', '6': '111100111101111', '7': '111001010010010',
-  '8': '111101111101111', '9': '111101111001111', '.': '000000000000010', '-': '000000111000000',
-  ' ': '000000000000000', D: '110101101101110', G: '111100101101111', e: '000111111100111',
-  l: '010010010010011', n: '000110101101101', o: '000111101101111', p: '000111101111100',
-  s: '000011110001110', t: '010111010010011', k: '100101110101101', ':': '000010000010000',
+  '0': '111101101101111',
+  '1': '010110010010111',
+  '2': '111001111100111',
+  '3': '111001111001111',
+  '4': '101101111001001',
+  '5': '111100111001111',
+  '6': '111100111101111',
+  '7': '111001010010010',
+  '8': '111101111101111',
+  '9': '111101111001111',
+  '.': '000000000000010',
+  '-': '000000111000000',
+  ' ': '000000000000000',
+  D: '110101101101110',
+  G: '111100101101111',
+  e: '000111111100111',
+  l: '010010010010011',
+  n: '000110101101101',
+  o: '000111101101111',
+  p: '000111101111100',
+  s: '000011110001110',
+  t: '010111010010011',
+  k: '100101110101101',
+  ':': '000010000010000',
 };
 
 /** A drawing surface `width × height`, white to start. */
@@ -53,7 +71,8 @@ export class Canvas {
   /** A straight line from (x0, y0) to (x1, y1), one pixel wide. */
   line(x0: number, y0: number, x1: number, y1: number, color: Rgb, alpha = 1): void {
     const steps = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
-    for (let i = 0; i <= steps; i++) this.pixel(x0 + ((x1 - x0) * i) / steps, y0 + ((y1 - y0) * i) / steps, color, alpha);
+    for (let i = 0; i <= steps; i++)
+      this.pixel(x0 + ((x1 - x0) * i) / steps, y0 + ((y1 - y0) * i) / steps, color, alpha);
   }
 
   /** A dashed horizontal line at y from x0 to x1. */
@@ -73,7 +92,8 @@ export class Canvas {
       const glyph = GLYPHS[ch];
       if (glyph !== undefined) {
         for (let row = 0; row < 5; row++) {
-          for (let col = 0; col < 3; col++) if (glyph[row * 3 + col] === '1') this.rect(cx + col * scale, y + row * scale, scale, scale, color);
+          for (let col = 0; col < 3; col++)
+            if (glyph[row * 3 + col] === '1') this.rect(cx + col * scale, y + row * scale, scale, scale, color);
         }
       }
       cx += 4 * scale;

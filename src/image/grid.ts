@@ -58,10 +58,16 @@ function resolveOptions(options: GridOptions | undefined, n: number): ResolvedOp
   }
   const { columns = Math.ceil(Math.sqrt(n)), padding = 2, scale = 1, background = 0, inputRange = [-1, 1] } = options;
   if (typeof columns !== 'number' || !Number.isInteger(columns) || columns <= 0) {
-    throw new GanConfigError('options.columns', `expected a positive integer number of tiles per row, got ${describe(columns)}`);
+    throw new GanConfigError(
+      'options.columns',
+      `expected a positive integer number of tiles per row, got ${describe(columns)}`,
+    );
   }
   if (typeof padding !== 'number' || !Number.isInteger(padding) || padding < 0) {
-    throw new GanConfigError('options.padding', `expected a non-negative integer number of pixels, got ${describe(padding)}`);
+    throw new GanConfigError(
+      'options.padding',
+      `expected a non-negative integer number of pixels, got ${describe(padding)}`,
+    );
   }
   if (typeof scale !== 'number' || !Number.isInteger(scale) || scale <= 0) {
     throw new GanConfigError('options.scale', `expected a positive integer upscaling factor, got ${describe(scale)}`);
@@ -78,21 +84,30 @@ function resolveOptions(options: GridOptions | undefined, n: number): ResolvedOp
     !Number.isFinite(inputRange[1]) ||
     !(inputRange[0] < inputRange[1])
   ) {
-    throw new GanConfigError('options.inputRange', `expected [low, high] with finite low < high, got ${describe(inputRange)}`);
+    throw new GanConfigError(
+      'options.inputRange',
+      `expected [low, high] with finite low < high, got ${describe(inputRange)}`,
+    );
   }
   return { columns, padding, scale, background: Math.round(background), low: inputRange[0], high: inputRange[1] };
 }
 
 function checkImages(images: tf.Tensor4D): [number, number, number, number] {
   if (images === null || typeof images !== 'object' || !Array.isArray((images as { shape?: unknown }).shape)) {
-    throw new GanConfigError('images', `expected a tf.Tensor4D [count, height, width, channels], got ${describe(images)}`);
+    throw new GanConfigError(
+      'images',
+      `expected a tf.Tensor4D [count, height, width, channels], got ${describe(images)}`,
+    );
   }
   if (images.isDisposed) {
     throw new GanConfigError('images', 'the tensor has already been disposed');
   }
   const shape = images.shape as readonly number[];
   if (shape.length !== 4) {
-    throw new GanConfigError('images', `expected a rank-4 tensor [count, height, width, channels], got rank ${shape.length} with shape [${shape.join(', ')}]`);
+    throw new GanConfigError(
+      'images',
+      `expected a rank-4 tensor [count, height, width, channels], got rank ${shape.length} with shape [${shape.join(', ')}]`,
+    );
   }
   const [n, h, w, c] = shape;
   if (n <= 0) {
@@ -102,7 +117,10 @@ function checkImages(images: tf.Tensor4D): [number, number, number, number] {
     throw new GanConfigError('images', `expected a positive height and width, got shape [${shape.join(', ')}]`);
   }
   if (c !== 1 && c !== 3) {
-    throw new GanConfigError('images', `expected 1 (grayscale) or 3 (RGB) channels, got ${c} in shape [${shape.join(', ')}]`);
+    throw new GanConfigError(
+      'images',
+      `expected 1 (grayscale) or 3 (RGB) channels, got ${c} in shape [${shape.join(', ')}]`,
+    );
   }
   if (images.dtype !== 'float32' && images.dtype !== 'int32' && images.dtype !== 'bool') {
     throw new GanConfigError('images', `expected a numeric tensor (float32, int32 or bool), got dtype ${images.dtype}`);
@@ -142,7 +160,10 @@ export function imageGrid(images: tf.Tensor4D, options?: GridOptions): RgbaImage
   const width = columns * tileW + (columns + 1) * padding;
   const height = rows * tileH + (rows + 1) * padding;
   if (width * height > MAX_PIXELS) {
-    throw new GanConfigError('options', `the grid would be ${width}×${height} pixels, more than the limit of ${MAX_PIXELS}; use fewer images or a smaller scale`);
+    throw new GanConfigError(
+      'options',
+      `the grid would be ${width}×${height} pixels, more than the limit of ${MAX_PIXELS}; use fewer images or a smaller scale`,
+    );
   }
 
   const values = tf.tidy(() => tf.cast(images, 'float32').dataSync()) as Float32Array;
@@ -203,12 +224,18 @@ export function checkRgbaImage(image: RgbaImage): void {
   }
   const { width, height, data } = image;
   if (!Number.isInteger(width) || width <= 0 || !Number.isInteger(height) || height <= 0) {
-    throw new GanConfigError('image', `expected a positive integer width and height, got ${describe(width)}×${describe(height)}`);
+    throw new GanConfigError(
+      'image',
+      `expected a positive integer width and height, got ${describe(width)}×${describe(height)}`,
+    );
   }
   if (!(data instanceof Uint8Array)) {
     throw new GanConfigError('image.data', 'expected a Uint8Array of RGBA bytes');
   }
   if (data.length !== width * height * 4) {
-    throw new GanConfigError('image.data', `expected ${width * height * 4} bytes (${width}×${height}×4 RGBA), got ${data.length}`);
+    throw new GanConfigError(
+      'image.data',
+      `expected ${width * height * 4} bytes (${width}×${height}×4 RGBA), got ${data.length}`,
+    );
   }
 }

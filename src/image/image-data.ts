@@ -25,7 +25,8 @@ import { checkRgbaImage, type RgbaImage } from './grid';
  */
 export function toImageData(image: RgbaImage): ImageData {
   checkRgbaImage(image);
-  if (typeof ImageData === 'undefined') throw new GanConfigError('image', 'toImageData needs the DOM class ImageData (a browser or a web worker)');
+  if (typeof ImageData === 'undefined')
+    throw new GanConfigError('image', 'toImageData needs the DOM class ImageData (a browser or a web worker)');
   const { buffer, byteOffset, byteLength } = image.data;
   return new ImageData(new Uint8ClampedArray(buffer as ArrayBuffer, byteOffset, byteLength), image.width, image.height);
 }

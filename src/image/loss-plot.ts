@@ -63,13 +63,17 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
   const steps = rows.map((r) => r.step);
   const firstStep = steps.length > 0 ? Math.min(...steps) : 0;
   const lastStep = steps.length > 0 ? Math.max(firstStep + 1, Math.max(...steps)) : 1;
-  const all = rows.flatMap((r) => [r.dLoss, r.gLoss]).filter(Number.isFinite).sort((a, b) => a - b);
+  const all = rows
+    .flatMap((r) => [r.dLoss, r.gLoss])
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const p99 = all.length > 0 ? all[Math.min(all.length - 1, Math.floor(all.length * 0.99))] : 2;
   const maxLoss = options.maxLoss ?? Math.max(2 * Math.LN2 + 0.2, p99 * 1.05);
   const p1 = all.length > 0 ? all[Math.floor(all.length * 0.01)] : 0;
   const minLoss = Math.min(options.minLoss ?? (p1 < 0 ? p1 * 1.05 : 0), maxLoss - 1e-6);
   const x = (step: number): number => left + ((step - firstStep) / (lastStep - firstStep)) * (right - left);
-  const y = (loss: number): number => bottom - ((Math.min(Math.max(loss, minLoss), maxLoss) - minLoss) / (maxLoss - minLoss)) * (bottom - top);
+  const y = (loss: number): number =>
+    bottom - ((Math.min(Math.max(loss, minLoss), maxLoss) - minLoss) / (maxLoss - minLoss)) * (bottom - top);
 
   // Grid and y ticks.
   const yStep = niceStep(maxLoss - minLoss, 5);
@@ -99,11 +103,16 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
 
   // Curves: raw faint, smoothed solid.
   const window = options.smoothing ?? Math.max(1, Math.round(rows.length / 100));
-  for (const [key, color] of [['dLoss', D_COLOR], ['gLoss', G_COLOR]] as const) {
+  for (const [key, color] of [
+    ['dLoss', D_COLOR],
+    ['gLoss', G_COLOR],
+  ] as const) {
     const values = rows.map((r) => r[key]);
-    for (let i = 1; i < rows.length; i++) canvas.line(x(steps[i - 1]), y(values[i - 1]), x(steps[i]), y(values[i]), color, 0.15);
+    for (let i = 1; i < rows.length; i++)
+      canvas.line(x(steps[i - 1]), y(values[i - 1]), x(steps[i]), y(values[i]), color, 0.15);
     const smooth = movingAverage(values, window);
-    for (let i = 1; i < rows.length; i++) canvas.line(x(steps[i - 1]), y(smooth[i - 1]), x(steps[i]), y(smooth[i]), color);
+    for (let i = 1; i < rows.length; i++)
+      canvas.line(x(steps[i - 1]), y(smooth[i - 1]), x(steps[i]), y(smooth[i]), color);
   }
 
   // Legend.

@@ -92,6 +92,10 @@ export async function saveImageGrid(path: string, images: tf.Tensor4D, options?:
 }
 
 /** Draws {@link lossPlotImage} and writes it as a PNG, atomically (temporary file, then rename). */
-export async function saveLossPlot(file: string, rows: readonly StepLogs[], options: LossPlotOptions = {}): Promise<void> {
+export async function saveLossPlot(
+  file: string,
+  rows: readonly StepLogs[],
+  options: LossPlotOptions = {},
+): Promise<void> {
   await writePngAtomic(file, encodePng(lossPlotImage(rows, options)));
 }

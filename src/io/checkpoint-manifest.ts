@@ -26,7 +26,9 @@ export interface ManifestEntry {
 }
 
 async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -52,7 +54,8 @@ export async function writeManifest(dir: string): Promise<ManifestEntry[]> {
 
 /** True when `rel` names a file inside the directory (no absolute path, no `..`, no empty part). */
 function isInside(rel: string): boolean {
-  if (rel.length === 0 || rel.length > 1024 || rel.includes('\\') || rel.includes('\0') || rel.startsWith('/')) return false;
+  if (rel.length === 0 || rel.length > 1024 || rel.includes('\\') || rel.includes('\0') || rel.startsWith('/'))
+    return false;
   return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
@@ -84,9 +87,21 @@ export async function verifyManifest(dir: string, required: string[] = []): Prom
   const seen = new Set<string>();
   for (const [i, raw] of (m.files as unknown[]).entries()) {
     const e = raw as Partial<ManifestEntry> | null;
-    const valid = e !== null && typeof e === 'object' && typeof e.path === 'string' && isInside(e.path) && e.path !== MANIFEST_FILE
-      && Number.isSafeInteger(e.bytes) && (e.bytes as number) >= 0 && typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256);
-    if (!valid) throw new CheckpointError(manifestFile, `files[${i}]: expected { path inside the checkpoint, bytes, sha256 }, got ${JSON.stringify(raw)?.slice(0, 200)}`);
+    const valid =
+      e !== null &&
+      typeof e === 'object' &&
+      typeof e.path === 'string' &&
+      isInside(e.path) &&
+      e.path !== MANIFEST_FILE &&
+      Number.isSafeInteger(e.bytes) &&
+      (e.bytes as number) >= 0 &&
+      typeof e.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(e.sha256);
+    if (!valid)
+      throw new CheckpointError(
+        manifestFile,
+        `files[${i}]: expected { path inside the checkpoint, bytes, sha256 }, got ${JSON.stringify(raw)?.slice(0, 200)}`,
+      );
     if (seen.has(e.path as string)) throw new CheckpointError(manifestFile, `lists '${e.path}' twice`);
     seen.add(e.path as string);
     entries.push(e as ManifestEntry);
@@ -102,9 +117,14 @@ export async function verifyManifest(dir: string, required: string[] = []): Prom
     } catch {
       throw new CheckpointError(file, 'is missing (the manifest lists it)');
     }
-    if (stat.size !== entry.bytes) throw new CheckpointError(file, `holds ${stat.size} bytes; the manifest recorded ${entry.bytes}`);
+    if (stat.size !== entry.bytes)
+      throw new CheckpointError(file, `holds ${stat.size} bytes; the manifest recorded ${entry.bytes}`);
     const digest = await sha256(file);
-    if (digest !== entry.sha256) throw new CheckpointError(file, `does not match its checksum in the manifest (SHA-256 ${digest.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…)`);
+    if (digest !== entry.sha256)
+      throw new CheckpointError(
+        file,
+        `does not match its checksum in the manifest (SHA-256 ${digest.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…)`,
+      );
   }
   return entries;
 }

@@ -12,7 +12,10 @@ const WEIGHTS_BIN = 'weights.bin';
  * a part of either.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
+  );
   try {
     const handle = await fs.open(tmp, 'w');
     try {
@@ -77,14 +80,30 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      let json: { modelTopology?: object; weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>; format?: string; generatedBy?: string };
+      let json: {
+        modelTopology?: object;
+        weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+        format?: string;
+        generatedBy?: string;
+      };
       try {
         json = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), 'utf8'));
       } catch (error) {
-        throw new CheckpointError(path.join(dir, MODEL_JSON), `cannot read the model description (${(error as Error).message})`);
+        throw new CheckpointError(
+          path.join(dir, MODEL_JSON),
+          `cannot read the model description (${(error as Error).message})`,
+        );
       }
-      if (json === null || typeof json !== 'object' || json.modelTopology == null || !Array.isArray(json.weightsManifest)) {
-        throw new CheckpointError(path.join(dir, MODEL_JSON), 'expected a TensorFlow.js model.json with modelTopology and weightsManifest');
+      if (
+        json === null ||
+        typeof json !== 'object' ||
+        json.modelTopology == null ||
+        !Array.isArray(json.weightsManifest)
+      ) {
+        throw new CheckpointError(
+          path.join(dir, MODEL_JSON),
+          'expected a TensorFlow.js model.json with modelTopology and weightsManifest',
+        );
       }
       const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
       let data: Buffer;
@@ -93,12 +112,24 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       } catch (error) {
         throw new CheckpointError(path.join(dir, WEIGHTS_BIN), `cannot read the weights (${(error as Error).message})`);
       }
-      const expected = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * bytesPerValue(spec), 0);
+      const expected = weightSpecs.reduce(
+        (sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * bytesPerValue(spec),
+        0,
+      );
       if (data.byteLength !== expected) {
-        throw new CheckpointError(path.join(dir, WEIGHTS_BIN), `holds ${data.byteLength} bytes; the manifest describes ${expected}`);
+        throw new CheckpointError(
+          path.join(dir, WEIGHTS_BIN),
+          `holds ${data.byteLength} bytes; the manifest describes ${expected}`,
+        );
       }
       const weightData = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-      return { modelTopology: json.modelTopology, weightSpecs, weightData, format: json.format, generatedBy: json.generatedBy };
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs,
+        weightData,
+        format: json.format,
+        generatedBy: json.generatedBy,
+      };
     },
   };
 }

@@ -35,7 +35,10 @@ export function batchMatMulKernel(original: KernelConfig): KernelConfig {
     const plain = { ...attrs, transposeA: false, transposeB: false };
     const rows = transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2];
     const cols = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
-    const batch = Math.max(size(a) / (a.shape[a.shape.length - 1] * a.shape[a.shape.length - 2]), size(b) / (b.shape[b.shape.length - 1] * b.shape[b.shape.length - 2]));
+    const batch = Math.max(
+      size(a) / (a.shape[a.shape.length - 1] * a.shape[a.shape.length - 2]),
+      size(b) / (b.shape[b.shape.length - 1] * b.shape[b.shape.length - 2]),
+    );
     const directCost = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0);
     const swappedCost = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) + batch * rows * cols;
     return withScope(backend, (scope) => {

@@ -48,7 +48,12 @@ export function conv2dBackpropFilterKernel(fallback: KernelConfig | undefined): 
         {
           strides: [1, 1],
           dilations: [sh, sw],
-          pad: [[0, 0], [top, padBottom], [left, padRight], [0, 0]],
+          pad: [
+            [0, 0],
+            [top, padBottom],
+            [left, padRight],
+            [0, 0],
+          ],
           dataFormat: 'NHWC',
         },
       ); // [ci, kh, kw, co]

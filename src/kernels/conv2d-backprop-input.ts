@@ -57,7 +57,16 @@ function phaseTaps(kernel: number, stride: number, padBefore: number): PhaseTaps
  * The combined sub-pixel filter `[th, tw, c_out, s·s·c_in]` from the forward filter
  * `[kh, kw, c_in, c_out]`.
  */
-function subPixelFilter(w: Float32Array, kw: number, ci: number, co: number, rows: PhaseTaps, cols: PhaseTaps, sh: number, sw: number): Float32Array {
+function subPixelFilter(
+  w: Float32Array,
+  kw: number,
+  ci: number,
+  co: number,
+  rows: PhaseTaps,
+  cols: PhaseTaps,
+  sh: number,
+  sw: number,
+): Float32Array {
   const outDepth = sh * sw * ci;
   const g = new Float32Array(rows.count * cols.count * co * outDepth);
   for (let rh = 0; rh < sh; rh++) {
@@ -83,7 +92,18 @@ function subPixelFilter(w: Float32Array, kw: number, ci: number, co: number, row
 
 /** Adds each row of `cols` (`[b, oh, ow, kh, kw, ci]`) into `dx` (`[b, h, w, ci]`) where its taps read. */
 function col2im(cols: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
-  const { batchSize, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const {
+    batchSize,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outHeight: oh,
+    outWidth: ow,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info;
   const { top, left } = info.padInfo;
   dx.fill(0);
   let src = 0;
@@ -114,7 +134,18 @@ function col2im(cols: Float32Array, dx: Float32Array, info: tf.backend_util.Conv
  * fewer than 64 output channels), and ~5 ns per element added by col2im.
  */
 function preferMatrixProduct(info: tf.backend_util.Conv2DInfo, rows: PhaseTaps, cols: PhaseTaps): boolean {
-  const { batchSize, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: s } = info;
+  const {
+    batchSize,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outChannels: co,
+    outHeight: oh,
+    outWidth: ow,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: s,
+  } = info;
   const useful = batchSize * oh * ow * kh * kw * ci; // elements of cols = multiply-adds per output channel
   const subPixelFlops = 2 * batchSize * Math.ceil(h / s) * Math.ceil(w / s) * rows.count * cols.count * co * s * s * ci;
   const subPixelMs = subPixelFlops / (s * s * ci < 64 ? 12e6 : 20e6);
@@ -130,7 +161,14 @@ export function conv2dBackpropInputKernel(fallback: KernelConfig | undefined): K
     const dy = inputs.dy as TensorInfo;
     const filter = inputs.filter as TensorInfo;
     const info = forwardConvInfo(attrs.inputShape, filter.shape, attrs);
-    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = info;
+    const {
+      filterHeight: kh,
+      filterWidth: kw,
+      strideHeight: sh,
+      strideWidth: sw,
+      inChannels: ci,
+      outChannels: co,
+    } = info;
     if (attrs.dataFormat === 'NCHW' || sh !== sw) {
       if (fallback === undefined) throw new Error('gankit: wasm Conv2DBackpropInput needs NHWC and equal strides');
       return fallback.kernelFunc(args);
@@ -148,17 +186,27 @@ export function conv2dBackpropInputKernel(fallback: KernelConfig | undefined): K
         const wt = scope.transpose(filter, [3, 0, 1, 2]); // [co, kh, kw, ci]
         const product = scope.run(
           'BatchMatMul',
-          { a: { dataId: dy.dataId, shape: [1, m, co], dtype: 'float32' }, b: { dataId: wt.dataId, shape: [1, co, n], dtype: 'float32' } },
+          {
+            a: { dataId: dy.dataId, shape: [1, m, co], dtype: 'float32' },
+            b: { dataId: wt.dataId, shape: [1, co, n], dtype: 'float32' },
+          },
           { transposeA: false, transposeB: false },
         );
         const dx = scope.wasm.makeOutput([batch, h, w, ci], 'float32');
-        col2im(scope.wasm.typedArrayFromHeap(product) as Float32Array, scope.wasm.typedArrayFromHeap(dx) as Float32Array, info);
+        col2im(
+          scope.wasm.typedArrayFromHeap(product) as Float32Array,
+          scope.wasm.typedArrayFromHeap(dx) as Float32Array,
+          info,
+        );
         return dx;
       });
     }
     return withScope(backend, (scope) => {
       const weights = scope.wasm.typedArrayFromHeap(filter) as Float32Array;
-      const g = scope.make([rows.count, cols.count, co, sh * sw * ci], subPixelFilter(weights, kw, ci, co, rows, cols, sh, sw));
+      const g = scope.make(
+        [rows.count, cols.count, co, sh * sw * ci],
+        subPixelFilter(weights, kw, ci, co, rows, cols, sh, sw),
+      );
       // Output index a reads dy[a + tMin + j]: pad dy by −tMin before and enough after; a negative
       // pad (the phase starts past dy's first row) crops instead.
       const before = [-rows.tMin, -cols.tMin];
@@ -166,7 +214,12 @@ export function conv2dBackpropInputKernel(fallback: KernelConfig | undefined): K
       const crop = scope.slice(
         dy,
         [0, Math.max(0, -before[0]), Math.max(0, -before[1]), 0],
-        [batch, oh - Math.max(0, -before[0]) - Math.max(0, -after[0]), ow - Math.max(0, -before[1]) - Math.max(0, -after[1]), co],
+        [
+          batch,
+          oh - Math.max(0, -before[0]) - Math.max(0, -after[0]),
+          ow - Math.max(0, -before[1]) - Math.max(0, -after[1]),
+          co,
+        ],
       );
       const phases = scope.run(
         'Conv2D',
@@ -174,7 +227,12 @@ export function conv2dBackpropInputKernel(fallback: KernelConfig | undefined): K
         {
           strides: [1, 1],
           dilations: [1, 1],
-          pad: [[0, 0], [Math.max(0, before[0]), Math.max(0, after[0])], [Math.max(0, before[1]), Math.max(0, after[1])], [0, 0]],
+          pad: [
+            [0, 0],
+            [Math.max(0, before[0]), Math.max(0, after[0])],
+            [Math.max(0, before[1]), Math.max(0, after[1])],
+            [0, 0],
+          ],
           dataFormat: 'NHWC',
         },
       ); // [batch, phaseH, phaseW, s·s·ci]

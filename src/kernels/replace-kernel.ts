@@ -12,9 +12,17 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
  * setup and dispose functions (on wasm they create the bindings the original kernels call).
  * @internal
  */
-export function replaceKernel(backendName: string, kernelName: string, make: (original: KernelConfig | undefined) => KernelConfig): void {
+export function replaceKernel(
+  backendName: string,
+  kernelName: string,
+  make: (original: KernelConfig | undefined) => KernelConfig,
+): void {
   const original = tf.getKernel(kernelName, backendName);
   if (original !== undefined) tf.unregisterKernel(kernelName, backendName);
   const config = make(original);
-  tf.registerKernel(original?.setupFunc !== undefined ? { ...config, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc } : config);
+  tf.registerKernel(
+    original?.setupFunc !== undefined
+      ? { ...config, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc }
+      : config,
+  );
 }

@@ -27,7 +27,8 @@ export function tileInto(input: Numeric, shape: number[], reps: number[], out: N
     if (dim === rank - 1) {
       out.set(input.subarray(inOffset, inOffset + shape[dim]), outOffset);
     } else {
-      for (let i = 0; i < shape[dim]; i++) fill(dim + 1, inOffset + i * inStrides[dim], outOffset + i * outStrides[dim]);
+      for (let i = 0; i < shape[dim]; i++)
+        fill(dim + 1, inOffset + i * inStrides[dim], outOffset + i * outStrides[dim]);
     }
     const block = shape[dim] * outStrides[dim];
     for (let k = 1; k < reps[dim]; k++) out.copyWithin(outOffset + k * block, outOffset, outOffset + block);
@@ -46,7 +47,10 @@ export function tileKernel(fallback: KernelConfig | undefined): KernelConfig {
       return fallback.kernelFunc(args);
     }
     const wasm = args.backend as unknown as WasmBackendLike;
-    const out = wasm.makeOutput(x.shape.map((s, i) => s * reps[i]), x.dtype);
+    const out = wasm.makeOutput(
+      x.shape.map((s, i) => s * reps[i]),
+      x.dtype,
+    );
     // Views after makeOutput: allocating may grow (and move) the heap.
     tileInto(wasm.typedArrayFromHeap(x) as Numeric, x.shape, reps, wasm.typedArrayFromHeap(out) as Numeric);
     return out;

@@ -15,7 +15,11 @@ export function unsortedSegmentSumKernel(fallback: KernelConfig): KernelConfig {
     const x = args.inputs.x as TensorInfo;
     const segmentIds = args.inputs.segmentIds as TensorInfo;
     const { numSegments } = args.attrs as unknown as { numSegments: number };
-    const covered = (x.dtype === 'float32' || x.dtype === 'int32') && segmentIds.dtype === 'int32' && segmentIds.shape.length === 1 && x.shape[0] === segmentIds.shape[0];
+    const covered =
+      (x.dtype === 'float32' || x.dtype === 'int32') &&
+      segmentIds.dtype === 'int32' &&
+      segmentIds.shape.length === 1 &&
+      x.shape[0] === segmentIds.shape[0];
     if (!covered) return fallback.kernelFunc(args);
     const wasm = args.backend as unknown as WasmBackendLike;
     const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1);

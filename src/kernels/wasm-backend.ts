@@ -11,7 +11,12 @@ import type { DataId, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tens
 /** The parts of tfjs-backend-wasm's `BackendWasm` the kernels use. @internal */
 export interface WasmBackendLike {
   readSync(dataId: DataId): tf.backend_util.BackendValues;
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): TensorInfo;
+  makeOutput(
+    shape: number[],
+    dtype: tf.DataType,
+    memoryOffset?: number,
+    values?: tf.backend_util.BackendValues,
+  ): TensorInfo;
   disposeData(dataId: DataId, force?: boolean): boolean;
   /** A view of the tensor's bytes inside the wasm heap (valid until the heap next grows). */
   typedArrayFromHeap(info: TensorInfo): tf.TypedArray;
@@ -101,8 +106,19 @@ export interface ConvBackpropAttrs {
 }
 
 /** The forward convolution a backprop kernel differentiates (NHWC, no dilation: tfjs's conv gradients need none). @internal */
-export function forwardConvInfo(xShape: number[], filterShape: number[], attrs: ConvBackpropAttrs): tf.backend_util.Conv2DInfo {
+export function forwardConvInfo(
+  xShape: number[],
+  filterShape: number[],
+  attrs: ConvBackpropAttrs,
+): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
   );
 }

@@ -28,7 +28,8 @@ import { replaceKernel } from './replace-kernel';
 
 let patched = false;
 
-const replace = (kernelName: string, make: (original: KernelConfig | undefined) => KernelConfig): void => replaceKernel('wasm', kernelName, make);
+const replace = (kernelName: string, make: (original: KernelConfig | undefined) => KernelConfig): void =>
+  replaceKernel('wasm', kernelName, make);
 
 /**
  * Registers gankit's kernel patches on the wasm backend (idempotent). Call it after importing

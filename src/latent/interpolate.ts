@@ -25,11 +25,17 @@ export interface InterpolateOptions {
  * const strip = cgan.generate({ z, labels: new Array(10).fill(3) });
  * ```
  */
-export function interpolateLatents(from: tf.Tensor, to: tf.Tensor, steps: number, options: InterpolateOptions = {}): tf.Tensor2D {
+export function interpolateLatents(
+  from: tf.Tensor,
+  to: tf.Tensor,
+  steps: number,
+  options: InterpolateOptions = {},
+): tf.Tensor2D {
   if (!Number.isInteger(steps) || steps < 2) throw new GanConfigError('steps', `expected an integer ≥ 2, got ${steps}`);
   if (from.size !== to.size) throw new GanConfigError('to', `expected ${from.size} values like 'from', got ${to.size}`);
   const method = options.method ?? 'spherical';
-  if (method !== 'linear' && method !== 'spherical') throw new GanConfigError('options.method', `expected 'linear' or 'spherical', got '${method}'`);
+  if (method !== 'linear' && method !== 'spherical')
+    throw new GanConfigError('options.method', `expected 'linear' or 'spherical', got '${method}'`);
   return tf.tidy(() => {
     const a = tf.reshape(from, [1, -1]);
     const b = tf.reshape(to, [1, -1]);
@@ -40,8 +46,14 @@ export function interpolateLatents(from: tf.Tensor, to: tf.Tensor, steps: number
     const omega = Math.acos(Math.min(1, Math.max(-1, cos)));
     if (!Number.isFinite(omega) || Math.sin(omega) < 1e-6) return linear();
     const ts = Array.from({ length: steps }, (_, i) => i / (steps - 1));
-    const wa = tf.tensor2d(ts.map((x) => Math.sin((1 - x) * omega) / Math.sin(omega)), [steps, 1]);
-    const wb = tf.tensor2d(ts.map((x) => Math.sin(x * omega) / Math.sin(omega)), [steps, 1]);
+    const wa = tf.tensor2d(
+      ts.map((x) => Math.sin((1 - x) * omega) / Math.sin(omega)),
+      [steps, 1],
+    );
+    const wb = tf.tensor2d(
+      ts.map((x) => Math.sin(x * omega) / Math.sin(omega)),
+      [steps, 1],
+    );
     return tf.add(tf.mul(wa, a), tf.mul(wb, b)) as tf.Tensor2D;
   });
 }
@@ -52,6 +64,7 @@ export function interpolateLatents(from: tf.Tensor, to: tf.Tensor, steps: number
  * separates `a` from `b` is added to `c`.
  */
 export function latentArithmetic(a: tf.Tensor, b: tf.Tensor, c: tf.Tensor): tf.Tensor2D {
-  if (a.size !== b.size || a.size !== c.size) throw new GanConfigError('b', `a, b and c must have the same size, got ${a.size}, ${b.size}, ${c.size}`);
+  if (a.size !== b.size || a.size !== c.size)
+    throw new GanConfigError('b', `a, b and c must have the same size, got ${a.size}, ${b.size}, ${c.size}`);
   return tf.tidy(() => tf.reshape(tf.add(tf.sub(a, b), c), [-1, a.shape[a.shape.length - 1]]) as tf.Tensor2D);
 }

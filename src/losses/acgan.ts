@@ -37,7 +37,8 @@ export interface AcganTaskOptions {
 }
 
 function checkWeight(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new GanConfigError(name, `expected a finite number ≥ 0, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new GanConfigError(name, `expected a finite number ≥ 0, got ${value}`);
   return value;
 }
 
@@ -76,7 +77,8 @@ export class AcganTask implements AuxiliaryTask {
 
   constructor(options: AcganTaskOptions = {}) {
     const numClasses = options.numClasses ?? 10;
-    if (!Number.isInteger(numClasses) || numClasses < 2) throw new GanConfigError('numClasses', `expected an integer ≥ 2, got ${numClasses}`);
+    if (!Number.isInteger(numClasses) || numClasses < 2)
+      throw new GanConfigError('numClasses', `expected an integer ≥ 2, got ${numClasses}`);
     this.numClasses = numClasses;
     this.outputSize = numClasses;
     this.weight = checkWeight('weight', options.weight ?? 1);
@@ -84,14 +86,24 @@ export class AcganTask implements AuxiliaryTask {
   }
 
   private crossEntropy(batch: AuxiliaryBatch, which: string): tf.Scalar {
-    if (batch.outputs.length === 0) throw new GanConfigError('discriminator', 'has no auxiliary output; ACGAN needs a class head (auxiliaryOutputs: numClasses)');
-    if (batch.labels === null) throw new GanConfigError('labels', `ACGAN needs the ${which} batch's labels (a conditional GAN with labelled data)`);
+    if (batch.outputs.length === 0)
+      throw new GanConfigError(
+        'discriminator',
+        'has no auxiliary output; ACGAN needs a class head (auxiliaryOutputs: numClasses)',
+      );
+    if (batch.labels === null)
+      throw new GanConfigError(
+        'labels',
+        `ACGAN needs the ${which} batch's labels (a conditional GAN with labelled data)`,
+      );
     return softmaxCrossEntropy(batch.outputs[0], batch.labels);
   }
 
   /** `w · (CE(c_real, y) + CE(c_fake, y_f))`. */
   discriminatorLoss(real: AuxiliaryBatch, fake: AuxiliaryBatch): tf.Scalar {
-    return tf.tidy(() => tf.mul(this.weight, tf.add(this.crossEntropy(real, 'real'), this.crossEntropy(fake, 'fake'))) as tf.Scalar);
+    return tf.tidy(
+      () => tf.mul(this.weight, tf.add(this.crossEntropy(real, 'real'), this.crossEntropy(fake, 'fake'))) as tf.Scalar,
+    );
   }
 
   /** `w_G · CE(c_fake, y_f)`. */

@@ -35,7 +35,10 @@ export class BceLoss extends GanLossBase {
   constructor(options: BceLossOptions = {}, name = 'bce') {
     super(name);
     const { realLabel = 1, fakeLabel = 0 } = options;
-    for (const [key, v] of [['realLabel', realLabel], ['fakeLabel', fakeLabel]] as const) {
+    for (const [key, v] of [
+      ['realLabel', realLabel],
+      ['fakeLabel', fakeLabel],
+    ] as const) {
       if (!Number.isFinite(v) || v < 0 || v > 1) throw new GanConfigError(key, `expected a number in [0, 1], got ${v}`);
     }
     this.realLabel = realLabel;
@@ -43,7 +46,13 @@ export class BceLoss extends GanLossBase {
   }
 
   discriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => tf.add(sigmoidCrossEntropy(realLogits, this.realLabel), sigmoidCrossEntropy(fakeLogits, this.fakeLabel)) as tf.Scalar);
+    return tf.tidy(
+      () =>
+        tf.add(
+          sigmoidCrossEntropy(realLogits, this.realLabel),
+          sigmoidCrossEntropy(fakeLogits, this.fakeLabel),
+        ) as tf.Scalar,
+    );
   }
 
   generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {

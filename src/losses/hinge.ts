@@ -22,7 +22,9 @@ export class HingeLoss extends GanLossBase {
   }
 
   discriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => tf.add(tf.mean(tf.relu(tf.sub(1, realLogits))), tf.mean(tf.relu(tf.add(1, fakeLogits)))) as tf.Scalar);
+    return tf.tidy(
+      () => tf.add(tf.mean(tf.relu(tf.sub(1, realLogits))), tf.mean(tf.relu(tf.add(1, fakeLogits)))) as tf.Scalar,
+    );
   }
 
   generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {

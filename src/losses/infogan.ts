@@ -41,12 +41,14 @@ export interface InfoGanTaskOptions {
 }
 
 function checkCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new GanConfigError(name, `expected a non-negative integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new GanConfigError(name, `expected a non-negative integer, got ${value}`);
   return value;
 }
 
 function checkWeight(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new GanConfigError(name, `expected a finite number ≥ 0, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new GanConfigError(name, `expected a finite number ≥ 0, got ${value}`);
   return value;
 }
 
@@ -96,12 +98,15 @@ export class InfoGanTask implements AuxiliaryTask {
   constructor(options: InfoGanTaskOptions = {}) {
     this.categorical = checkCount('categorical', options.categorical ?? 10);
     this.continuous = checkCount('continuous', options.continuous ?? 0);
-    if (this.categorical === 1) throw new GanConfigError('categorical', 'a categorical code needs at least 2 categories (or 0 for none)');
-    if (this.categorical + this.continuous === 0) throw new GanConfigError('categorical', 'InfoGAN needs at least one code: a categorical code or continuous ones');
+    if (this.categorical === 1)
+      throw new GanConfigError('categorical', 'a categorical code needs at least 2 categories (or 0 for none)');
+    if (this.categorical + this.continuous === 0)
+      throw new GanConfigError('categorical', 'InfoGAN needs at least one code: a categorical code or continuous ones');
     this.weight = checkWeight('weight', options.weight ?? 1);
     this.continuousWeight = checkWeight('continuousWeight', options.continuousWeight ?? 1);
     const loss = options.continuousLoss ?? 'squared';
-    if (loss !== 'squared' && loss !== 'gaussian') throw new GanConfigError('continuousLoss', `expected 'squared' or 'gaussian', got '${String(loss)}'`);
+    if (loss !== 'squared' && loss !== 'gaussian')
+      throw new GanConfigError('continuousLoss', `expected 'squared' or 'gaussian', got '${String(loss)}'`);
     this.continuousLoss = loss;
     this.codeDim = this.categorical + this.continuous;
     this.outputSize = this.categorical + (loss === 'gaussian' ? 2 : 1) * this.continuous;
@@ -113,7 +118,13 @@ export class InfoGanTask implements AuxiliaryTask {
     const [categorySeed, continuousSeed] = [rng.nextSeed(), rng.nextSeed()];
     return tf.tidy(() => {
       const parts: tf.Tensor[] = [];
-      if (this.categorical > 0) parts.push(tf.cast(tf.oneHot(tf.randomUniform([count], 0, this.categorical, 'int32', categorySeed), this.categorical), 'float32'));
+      if (this.categorical > 0)
+        parts.push(
+          tf.cast(
+            tf.oneHot(tf.randomUniform([count], 0, this.categorical, 'int32', categorySeed), this.categorical),
+            'float32',
+          ),
+        );
       if (this.continuous > 0) parts.push(tf.randomUniform([count, this.continuous], -1, 1, 'float32', continuousSeed));
       return (parts.length === 1 ? parts[0] : tf.concat(parts, 1)) as tf.Tensor2D;
     });
@@ -131,32 +142,58 @@ export class InfoGanTask implements AuxiliaryTask {
     let categories: Int32Array | null = null;
     if (categorical !== undefined) {
       if (this.categorical === 0) throw new GanConfigError('codes.categorical', 'this InfoGAN has no categorical code');
-      if (categorical.length !== count) throw new GanConfigError('codes.categorical', `has ${categorical.length} values for ${count} images`);
+      if (categorical.length !== count)
+        throw new GanConfigError('codes.categorical', `has ${categorical.length} values for ${count} images`);
       categories = checkLabelValues(categorical, this.categorical, 'codes.categorical');
     }
     let rows: Float32Array | null = null;
     if (continuous !== undefined) {
       if (this.continuous === 0) throw new GanConfigError('codes.continuous', 'this InfoGAN has no continuous codes');
-      const flat = continuous instanceof tf.Tensor ? (continuous.rank === 2 ? Float32Array.from(continuous.dataSync()) : null) : null;
+      const flat =
+        continuous instanceof tf.Tensor
+          ? continuous.rank === 2
+            ? Float32Array.from(continuous.dataSync())
+            : null
+          : null;
       const widths = continuous instanceof tf.Tensor ? [] : [...new Set(Array.from(continuous, (r) => r.length))];
-      if (widths.length > 1) throw new GanConfigError('codes.continuous', `expected ${count} rows of ${this.continuous} values, got rows of different lengths (${widths.join(', ')})`);
-      const shape = continuous instanceof tf.Tensor ? continuous.shape : [continuous.length, widths[0] ?? this.continuous];
+      if (widths.length > 1)
+        throw new GanConfigError(
+          'codes.continuous',
+          `expected ${count} rows of ${this.continuous} values, got rows of different lengths (${widths.join(', ')})`,
+        );
+      const shape =
+        continuous instanceof tf.Tensor ? continuous.shape : [continuous.length, widths[0] ?? this.continuous];
       if (shape.length !== 2 || shape[0] !== count || shape[1] !== this.continuous) {
-        throw new GanConfigError('codes.continuous', `expected ${count} rows of ${this.continuous} values, got shape [${shape.join(', ')}]`);
+        throw new GanConfigError(
+          'codes.continuous',
+          `expected ${count} rows of ${this.continuous} values, got shape [${shape.join(', ')}]`,
+        );
       }
       rows = flat ?? Float32Array.from((continuous as ReadonlyArray<ArrayLike<number>>).flatMap((r) => Array.from(r)));
       const bad = rows.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new GanConfigError(`codes.continuous[${Math.floor(bad / this.continuous)}]`, `expected finite values, got ${rows[bad]}`);
+      if (bad >= 0)
+        throw new GanConfigError(
+          `codes.continuous[${Math.floor(bad / this.continuous)}]`,
+          `expected finite values, got ${rows[bad]}`,
+        );
     }
     return tf.tidy(() => {
       const sampled = this.sampleCodes(count, seed);
       if (categories === null && rows === null) return sampled;
       const parts: tf.Tensor[] = [];
       if (this.categorical > 0) {
-        parts.push(categories === null ? tf.slice(sampled, [0, 0], [-1, this.categorical]) : tf.cast(tf.oneHot(tf.tensor1d(categories, 'int32'), this.categorical), 'float32'));
+        parts.push(
+          categories === null
+            ? tf.slice(sampled, [0, 0], [-1, this.categorical])
+            : tf.cast(tf.oneHot(tf.tensor1d(categories, 'int32'), this.categorical), 'float32'),
+        );
       }
       if (this.continuous > 0) {
-        parts.push(rows === null ? tf.slice(sampled, [0, this.categorical], [-1, this.continuous]) : tf.tensor2d(rows, [count, this.continuous]));
+        parts.push(
+          rows === null
+            ? tf.slice(sampled, [0, this.categorical], [-1, this.continuous])
+            : tf.tensor2d(rows, [count, this.continuous]),
+        );
       }
       return (parts.length === 1 ? parts[0] : tf.concat(parts, 1)) as tf.Tensor2D;
     });
@@ -164,7 +201,11 @@ export class InfoGanTask implements AuxiliaryTask {
 
   /** `L_I` on the fake batch: the Q head's outputs against the codes G was given. */
   mutualInformationLoss(fake: AuxiliaryBatch): tf.Scalar {
-    if (fake.outputs.length === 0) throw new GanConfigError('discriminator', `has no auxiliary output; InfoGAN needs a Q head (auxiliaryOutputs: ${this.outputSize})`);
+    if (fake.outputs.length === 0)
+      throw new GanConfigError(
+        'discriminator',
+        `has no auxiliary output; InfoGAN needs a Q head (auxiliaryOutputs: ${this.outputSize})`,
+      );
     if (fake.codes === null) throw new GanConfigError('codes', 'InfoGAN needs the codes G was given');
     const q = fake.outputs[0];
     const codes = fake.codes;
@@ -203,7 +244,13 @@ export class InfoGanTask implements AuxiliaryTask {
 
   /** The options that rebuild this task. */
   toConfig(): Record<string, unknown> {
-    return { categorical: this.categorical, continuous: this.continuous, weight: this.weight, continuousWeight: this.continuousWeight, continuousLoss: this.continuousLoss };
+    return {
+      categorical: this.categorical,
+      continuous: this.continuous,
+      weight: this.weight,
+      continuousWeight: this.continuousWeight,
+      continuousLoss: this.continuousLoss,
+    };
   }
 
   /** The task's name. */

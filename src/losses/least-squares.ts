@@ -42,17 +42,35 @@ export class LeastSquaresLoss extends GanLossBase {
   constructor(options: LeastSquaresLossOptions = {}) {
     super('least-squares');
     const { realLabel = 1, fakeLabel = 0, generatorTarget = 1 } = options;
-    for (const [key, v] of [['realLabel', realLabel], ['fakeLabel', fakeLabel], ['generatorTarget', generatorTarget]] as const) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new GanConfigError(key, `expected a finite number, got ${v}`);
+    for (const [key, v] of [
+      ['realLabel', realLabel],
+      ['fakeLabel', fakeLabel],
+      ['generatorTarget', generatorTarget],
+    ] as const) {
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new GanConfigError(key, `expected a finite number, got ${v}`);
     }
-    if (realLabel === fakeLabel) throw new GanConfigError('realLabel', `must differ from fakeLabel (both are ${realLabel}): D would have nothing to separate`);
+    if (realLabel === fakeLabel)
+      throw new GanConfigError(
+        'realLabel',
+        `must differ from fakeLabel (both are ${realLabel}): D would have nothing to separate`,
+      );
     this.realLabel = realLabel;
     this.fakeLabel = fakeLabel;
     this.generatorTarget = generatorTarget;
   }
 
   discriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => tf.mul(0.5, tf.add(tf.mean(tf.square(tf.sub(realLogits, this.realLabel))), tf.mean(tf.square(tf.sub(fakeLogits, this.fakeLabel))))) as tf.Scalar);
+    return tf.tidy(
+      () =>
+        tf.mul(
+          0.5,
+          tf.add(
+            tf.mean(tf.square(tf.sub(realLogits, this.realLabel))),
+            tf.mean(tf.square(tf.sub(fakeLogits, this.fakeLabel))),
+          ),
+        ) as tf.Scalar,
+    );
   }
 
   generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {

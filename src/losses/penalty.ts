@@ -43,11 +43,17 @@ const eluGradGradient: tf.GradConfig = {
  * formula as tfjs-core's (so first-order gradients keep their values), but the output is
  * recomputed from the saved input inside the gradient, on the tape.
  */
-function fromInput(kernelName: string, forward: (x: tf.Tensor) => tf.Tensor, gradient: (dy: tf.Tensor, y: tf.Tensor) => tf.Tensor): tf.GradConfig {
+function fromInput(
+  kernelName: string,
+  forward: (x: tf.Tensor) => tf.Tensor,
+  gradient: (dy: tf.Tensor, y: tf.Tensor) => tf.Tensor,
+): tf.GradConfig {
   return {
     kernelName,
     inputsToSave: ['x'],
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({ x: () => gradient(dy as tf.Tensor, forward(saved[0])) }),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({
+      x: () => gradient(dy as tf.Tensor, forward(saved[0])),
+    }),
   };
 }
 
@@ -116,7 +122,11 @@ export function enableSecondOrderGradients(): void {
  * @param labels - their labels (default: the real batch's).
  * @returns `[n, h, w, c]`.
  */
-export function discriminatorInputGradients(context: PenaltyContext, images: tf.Tensor, labels?: tf.Tensor | null): tf.Tensor {
+export function discriminatorInputGradients(
+  context: PenaltyContext,
+  images: tf.Tensor,
+  labels?: tf.Tensor | null,
+): tf.Tensor {
   enableSecondOrderGradients();
   return tf.grad((x: tf.Tensor) => tf.sum(context.discriminate(x, labels)))(images);
 }
@@ -129,7 +139,8 @@ function perSampleNorms(grads: tf.Tensor): tf.Tensor {
 
 /** Checks a penalty weight: a finite number ≥ 0. @internal */
 export function checkPenaltyWeight(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new GanConfigError(name, `expected a finite number ≥ 0, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new GanConfigError(name, `expected a finite number ≥ 0, got ${value}`);
   return value;
 }
 

@@ -27,7 +27,8 @@ export class R1PenaltyLoss implements GanLoss {
     options: R1PenaltyOptions = {},
   ) {
     for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
-      if (typeof (base as unknown as Record<string, unknown>)?.[key] !== 'function') throw new GanConfigError('loss', `expected a GanLoss with a ${key}() method`);
+      if (typeof (base as unknown as Record<string, unknown>)?.[key] !== 'function')
+        throw new GanConfigError('loss', `expected a GanLoss with a ${key}() method`);
     }
     this.gamma = checkPenaltyWeight('gamma', options.gamma ?? 10);
     this.name = `${base.name}+r1`;

@@ -33,10 +33,17 @@ export function lossConfig(loss: GanLoss): LossConfig {
   if (loss instanceof BceLoss) return { name: loss.name, realLabel: loss.realLabel, fakeLabel: loss.fakeLabel };
   if (loss instanceof HingeLoss) return { name: loss.name, builtin: true };
   if (loss instanceof LeastSquaresLoss) {
-    return { name: loss.name, builtin: true, realLabel: loss.realLabel, fakeLabel: loss.fakeLabel, generatorTarget: loss.generatorTarget };
+    return {
+      name: loss.name,
+      builtin: true,
+      realLabel: loss.realLabel,
+      fakeLabel: loss.fakeLabel,
+      generatorTarget: loss.generatorTarget,
+    };
   }
   if (loss instanceof WassersteinLoss) return { name: loss.name, builtin: true, gradientPenalty: loss.gradientPenalty };
-  if (loss instanceof R1PenaltyLoss) return { name: loss.name, builtin: true, penalty: 'r1', gamma: loss.gamma, base: lossConfig(loss.base) };
+  if (loss instanceof R1PenaltyLoss)
+    return { name: loss.name, builtin: true, penalty: 'r1', gamma: loss.gamma, base: lossConfig(loss.base) };
   return { name: loss.name };
 }
 
@@ -55,7 +62,11 @@ export function lossFromConfig(config: LossConfig): GanLoss | null {
       case 'hinge':
         return new HingeLoss();
       case 'least-squares':
-        return new LeastSquaresLoss({ realLabel: config.realLabel as number, fakeLabel: config.fakeLabel as number, generatorTarget: config.generatorTarget as number });
+        return new LeastSquaresLoss({
+          realLabel: config.realLabel as number,
+          fakeLabel: config.fakeLabel as number,
+          generatorTarget: config.generatorTarget as number,
+        });
       case 'wasserstein':
         return new WassersteinLoss({ gradientPenalty: config.gradientPenalty as number });
       default:
@@ -78,7 +89,8 @@ export function lossFromConfig(config: LossConfig): GanLoss | null {
 
 /** The config that {@link auxiliaryFromConfig} rebuilds `task` from. @internal */
 export function auxiliaryConfig(task: AuxiliaryTask): LossConfig {
-  if (task instanceof AcganTask || task instanceof InfoGanTask) return { name: task.name, builtin: true, ...task.toConfig() };
+  if (task instanceof AcganTask || task instanceof InfoGanTask)
+    return { name: task.name, builtin: true, ...task.toConfig() };
   // A user-written task's options never mark it built-in (it would be rebuilt as the built-in one).
   const { builtin: _builtin, ...options } = task.toConfig?.() ?? {};
   return { ...options, name: task.name };
@@ -89,11 +101,18 @@ export function auxiliaryFromConfig(config: LossConfig): AuxiliaryTask | null {
   if (config.builtin !== true) return null;
   switch (config.name) {
     case 'acgan':
-      return new AcganTask({ numClasses: config.numClasses as number, weight: config.weight as number, generatorWeight: config.generatorWeight as number });
+      return new AcganTask({
+        numClasses: config.numClasses as number,
+        weight: config.weight as number,
+        generatorWeight: config.generatorWeight as number,
+      });
     case 'infogan':
       return new InfoGanTask({
-        categorical: config.categorical as number, continuous: config.continuous as number, weight: config.weight as number,
-        continuousWeight: config.continuousWeight as number, continuousLoss: config.continuousLoss as ContinuousCodeLoss,
+        categorical: config.categorical as number,
+        continuous: config.continuous as number,
+        weight: config.weight as number,
+        continuousWeight: config.continuousWeight as number,
+        continuousLoss: config.continuousLoss as ContinuousCodeLoss,
       });
     default:
       return null;

@@ -78,7 +78,10 @@ export function checkPositiveInt(value: unknown, argument: string): number {
 
 export function checkImageShape(shape: unknown, argument = 'imageShape'): ImageShape {
   if (!Array.isArray(shape) || shape.length !== 3 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new GanConfigError(argument, `expected [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`);
+    throw new GanConfigError(
+      argument,
+      `expected [height, width, channels] of positive integers, got ${JSON.stringify(shape)}`,
+    );
   }
   return shape as ImageShape;
 }
@@ -86,7 +89,8 @@ export function checkImageShape(shape: unknown, argument = 'imageShape'): ImageS
 /** Expands a per-layer option given once or per layer. */
 export function perLayer<T>(value: T | T[], count: number, argument: string): T[] {
   if (Array.isArray(value)) {
-    if (value.length !== count) throw new GanConfigError(argument, `expected ${count} values (one per hidden layer), got ${value.length}`);
+    if (value.length !== count)
+      throw new GanConfigError(argument, `expected ${count} values (one per hidden layer), got ${value.length}`);
     return value;
   }
   return new Array<T>(count).fill(value);
@@ -104,7 +108,10 @@ export function activationLayer(name: ActivationName, leakyReluAlpha: number): t
     case 'sigmoid':
       return tfl.layers.activation({ activation: name });
     default:
-      throw new GanConfigError('activation', `expected one of relu, leakyRelu, elu, tanh, sigmoid, linear, got '${String(name)}'`);
+      throw new GanConfigError(
+        'activation',
+        `expected one of relu, leakyRelu, elu, tanh, sigmoid, linear, got '${String(name)}'`,
+      );
   }
 }
 
@@ -123,7 +130,11 @@ export function kernelInit(context: BuildContext): ReturnType<typeof tfl.initial
 }
 
 /** The symbolic inputs of a generator: z, plus labels when conditioned. */
-export function generatorInputs(latentDim: number, conditioning: Conditioning | undefined, context: BuildContext): {
+export function generatorInputs(
+  latentDim: number,
+  conditioning: Conditioning | undefined,
+  context: BuildContext,
+): {
   inputs: SymbolicTensor[];
   x: SymbolicTensor;
 } {
@@ -139,24 +150,39 @@ export function generatorInputs(latentDim: number, conditioning: Conditioning | 
  * (`labels` is that input). DiffAugment, when asked for, sits on the image before the
  * conditioning, so label planes are never augmented.
  */
-export function discriminatorInputs(imageShape: ImageShape, conditioning: Conditioning | undefined, context: BuildContext, extras: DiscriminatorExtraArgs = {}): {
+export function discriminatorInputs(
+  imageShape: ImageShape,
+  conditioning: Conditioning | undefined,
+  context: BuildContext,
+  extras: DiscriminatorExtraArgs = {},
+): {
   inputs: SymbolicTensor[];
   x: SymbolicTensor;
   labels?: SymbolicTensor;
 } {
   const image = tfl.input({ shape: [...imageShape], name: 'image' });
   const augment = extras.diffAugment;
-  const augmented = augment === undefined ? image : (new DiffAugment(Array.isArray(augment) ? { policies: augment } : augment).apply(image) as SymbolicTensor);
+  const augmented =
+    augment === undefined
+      ? image
+      : (new DiffAugment(Array.isArray(augment) ? { policies: augment } : augment).apply(image) as SymbolicTensor);
   const projection = extras.projection;
   if (projection !== undefined) {
     checkPositiveInt(projection.numClasses, 'projection.numClasses');
     if (conditioning !== undefined && conditioning.numClasses !== projection.numClasses) {
-      throw new GanConfigError('projection.numClasses', `is ${projection.numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`);
+      throw new GanConfigError(
+        'projection.numClasses',
+        `is ${projection.numClasses} but the conditioning '${conditioning.name}' has ${conditioning.numClasses} classes`,
+      );
     }
   }
   if (conditioning === undefined && projection === undefined) return { inputs: [image], x: augmented };
   const labels = tfl.input({ shape: [1], dtype: 'int32', name: 'labels' });
-  return { inputs: [image, labels], labels, x: conditioning === undefined ? augmented : conditioning.discriminatorInput(augmented, labels, context) };
+  return {
+    inputs: [image, labels],
+    labels,
+    x: conditioning === undefined ? augmented : conditioning.discriminatorInput(augmented, labels, context),
+  };
 }
 
 /**
@@ -165,18 +191,29 @@ export function discriminatorInputs(imageShape: ImageShape, conditioning: Condit
  * has any batch norm to replace.
  */
 export function generatorNorm(
-  args: BatchNormArgs & GeneratorNormArgs, conditioning: Conditioning | undefined, inputs: SymbolicTensor[], used: boolean,
+  args: BatchNormArgs & GeneratorNormArgs,
+  conditioning: Conditioning | undefined,
+  inputs: SymbolicTensor[],
+  used: boolean,
 ): (x: SymbolicTensor) => SymbolicTensor {
   if (args.conditionalBatchNorm !== true) return (x) => batchNorm(x, args);
-  if (conditioning === undefined) throw new GanConfigError('conditionalBatchNorm', 'needs a conditioning (the label input and numClasses)');
-  if (!used) throw new GanConfigError('conditionalBatchNorm', 'the generator has no batch norm to replace (set batchNorm)');
+  if (conditioning === undefined)
+    throw new GanConfigError('conditionalBatchNorm', 'needs a conditioning (the label input and numClasses)');
+  if (!used)
+    throw new GanConfigError('conditionalBatchNorm', 'the generator has no batch norm to replace (set batchNorm)');
   const numClasses = conditioning.numClasses;
   return (x) =>
-    new ConditionalBatchNorm({ numClasses, momentum: args.batchNormMomentum ?? 0.9, epsilon: args.batchNormEpsilon ?? 1e-5 }).apply([x, inputs[1]]) as SymbolicTensor;
+    new ConditionalBatchNorm({
+      numClasses,
+      momentum: args.batchNormMomentum ?? 0.9,
+      epsilon: args.batchNormEpsilon ?? 1e-5,
+    }).apply([x, inputs[1]]) as SymbolicTensor;
 }
 
 export function batchNorm(x: SymbolicTensor, args: BatchNormArgs): SymbolicTensor {
-  return tfl.layers.batchNormalization({ momentum: args.batchNormMomentum ?? 0.9, epsilon: args.batchNormEpsilon ?? 1e-5 }).apply(x) as SymbolicTensor;
+  return tfl.layers
+    .batchNormalization({ momentum: args.batchNormMomentum ?? 0.9, epsilon: args.batchNormEpsilon ?? 1e-5 })
+    .apply(x) as SymbolicTensor;
 }
 
 /**
@@ -198,7 +235,12 @@ export interface AuxiliaryHeadArgs {
 }
 
 /** D's outputs: `logit`, plus the auxiliary head on `features` when `args.auxiliaryOutputs` asks for one. */
-export function withAuxiliaryHead(logit: SymbolicTensor, features: SymbolicTensor, args: AuxiliaryHeadArgs, context: BuildContext): SymbolicTensor | SymbolicTensor[] {
+export function withAuxiliaryHead(
+  logit: SymbolicTensor,
+  features: SymbolicTensor,
+  args: AuxiliaryHeadArgs,
+  context: BuildContext,
+): SymbolicTensor | SymbolicTensor[] {
   if (args.auxiliaryOutputs === undefined) return logit;
   const units = checkPositiveInt(args.auxiliaryOutputs, 'auxiliaryOutputs');
   const head = tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(features) as SymbolicTensor;

@@ -79,10 +79,12 @@ export class ConditionalBatchNorm extends tfl.layers.Layer {
     }
     this.numClasses = args.numClasses;
     const momentum = args.momentum ?? 0.99;
-    if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) throw new GanConfigError('momentum', `expected a number in [0, 1], got ${momentum}`);
+    if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1))
+      throw new GanConfigError('momentum', `expected a number in [0, 1], got ${momentum}`);
     this.momentum = momentum;
     const epsilon = args.epsilon ?? 1e-3;
-    if (!(typeof epsilon === 'number' && epsilon > 0)) throw new GanConfigError('epsilon', `expected a positive number, got ${epsilon}`);
+    if (!(typeof epsilon === 'number' && epsilon > 0))
+      throw new GanConfigError('epsilon', `expected a positive number, got ${epsilon}`);
     this.epsilon = epsilon;
   }
 
@@ -97,13 +99,44 @@ export class ConditionalBatchNorm extends tfl.layers.Layer {
     const [shape] = ConditionalBatchNorm.shapes(inputShape);
     const channels = shape[shape.length - 1];
     if (shape.length < 2 || typeof channels !== 'number') {
-      throw new GanConfigError(this.name, `expects x of shape [batch, …, channels] with known channels, got [${shape.join(', ')}]`);
+      throw new GanConfigError(
+        this.name,
+        `expects x of shape [batch, …, channels] with known channels, got [${shape.join(', ')}]`,
+      );
     }
     if (this.gamma === null) {
-      this.gamma = this.addWeight('gamma', [this.numClasses, channels], 'float32', tfl.initializers.ones(), undefined, true);
-      this.beta = this.addWeight('beta', [this.numClasses, channels], 'float32', tfl.initializers.zeros(), undefined, true);
-      this.movingMean = this.addWeight('moving_mean', [channels], 'float32', tfl.initializers.zeros(), undefined, false);
-      this.movingVariance = this.addWeight('moving_variance', [channels], 'float32', tfl.initializers.ones(), undefined, false);
+      this.gamma = this.addWeight(
+        'gamma',
+        [this.numClasses, channels],
+        'float32',
+        tfl.initializers.ones(),
+        undefined,
+        true,
+      );
+      this.beta = this.addWeight(
+        'beta',
+        [this.numClasses, channels],
+        'float32',
+        tfl.initializers.zeros(),
+        undefined,
+        true,
+      );
+      this.movingMean = this.addWeight(
+        'moving_mean',
+        [channels],
+        'float32',
+        tfl.initializers.zeros(),
+        undefined,
+        false,
+      );
+      this.movingVariance = this.addWeight(
+        'moving_variance',
+        [channels],
+        'float32',
+        tfl.initializers.ones(),
+        undefined,
+        false,
+      );
     }
     this.built = true;
   }
@@ -113,7 +146,8 @@ export class ConditionalBatchNorm extends tfl.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
-    if (!Array.isArray(inputs) || inputs.length !== 2) throw new GanConfigError(this.name, 'expects two inputs: [x, labels]');
+    if (!Array.isArray(inputs) || inputs.length !== 2)
+      throw new GanConfigError(this.name, 'expects two inputs: [x, labels]');
     const [gamma, beta, movingMean, movingVariance] = [this.gamma, this.beta, this.movingMean, this.movingVariance];
     if (gamma === null || beta === null || movingMean === null || movingVariance === null) {
       throw new GanConfigError(this.name, 'the layer is not built yet (apply it to inputs first)');
@@ -130,7 +164,10 @@ export class ConditionalBatchNorm extends tfl.layers.Layer {
         mean = moments.mean;
         variance = moments.variance;
         const decay = 1 - this.momentum;
-        for (const [variable, value] of [[movingMean, mean], [movingVariance, variance]] as const) {
+        for (const [variable, value] of [
+          [movingMean, mean],
+          [movingVariance, variance],
+        ] as const) {
           tf.tidy(() => {
             const current = variable.read();
             variable.write(tf.sub(current, tf.mul(tf.sub(current, value), decay)));

@@ -9,7 +9,17 @@ import { InstanceNormalization } from '../cycle/instance-norm';
 import { ReflectionPadding2D } from '../cycle/reflection-padding';
 
 /** gankit's own tfjs-layers classes, which a saved model may name in its topology. */
-export const GANKIT_LAYER_CLASSES = [OneHot, SeededDropout, SpectralDense, SpectralConv2D, ClassProjection, ConditionalBatchNorm, DiffAugment, InstanceNormalization, ReflectionPadding2D] as const;
+export const GANKIT_LAYER_CLASSES = [
+  OneHot,
+  SeededDropout,
+  SpectralDense,
+  SpectralConv2D,
+  ClassProjection,
+  ConditionalBatchNorm,
+  DiffAugment,
+  InstanceNormalization,
+  ReflectionPadding2D,
+] as const;
 
 /**
  * Registers gankit's layer classes ({@link OneHot}, {@link SeededDropout}, {@link SpectralDense},
@@ -26,5 +36,8 @@ export const GANKIT_LAYER_CLASSES = [OneHot, SeededDropout, SpectralDense, Spect
  * ```
  */
 export function registerGankitLayers(): void {
-  for (const cls of GANKIT_LAYER_CLASSES) tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  for (const cls of GANKIT_LAYER_CLASSES)
+    tf.serialization.registerClass(
+      cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+    );
 }

@@ -6,8 +6,19 @@ import { SpectralConv2D, SpectralDense } from './spectral-norm';
 import type { Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
 import {
-  type ActivationName, type BatchNormArgs, type NetCommonArgs, type OutputActivation,
-  applyActivation, batchNorm, buildContext, checkImageShape, checkPositiveInt, discriminatorInputs, generatorInputs, kernelInit, perLayer,
+  type ActivationName,
+  type BatchNormArgs,
+  type NetCommonArgs,
+  type OutputActivation,
+  applyActivation,
+  batchNorm,
+  buildContext,
+  checkImageShape,
+  checkPositiveInt,
+  discriminatorInputs,
+  generatorInputs,
+  kernelInit,
+  perLayer,
 } from './common';
 import { type DiscriminatorExtraArgs, type GeneratorNormArgs, generatorNorm } from './common';
 import { type AuxiliaryHeadArgs, withAuxiliaryHead } from './common';
@@ -53,7 +64,8 @@ export interface DcganGeneratorArgs extends NetCommonArgs, BatchNormArgs, Genera
  * `h×w×(c + label planes)` → Conv 64 5×5 stride 2 same LReLU(0.2) → Conv 128 5×5 stride 2 valid
  * LReLU → Flatten → Dense 256 LReLU → Dropout 0.5 → Dense 1 (a logit).
  */
-export interface DcganDiscriminatorArgs extends NetCommonArgs, BatchNormArgs, DiscriminatorExtraArgs, AuxiliaryHeadArgs {
+export interface DcganDiscriminatorArgs
+  extends NetCommonArgs, BatchNormArgs, DiscriminatorExtraArgs, AuxiliaryHeadArgs {
   /** Shape of an input image (default [28, 28, 1]). */
   imageShape?: ImageShape;
   /** Filters of each strided convolution (default [64, 128]). */
@@ -121,7 +133,11 @@ export function dcganGenerator(args: DcganGeneratorArgs = {}): tfl.LayersModel {
     checkPositiveInt(units, `denseUnits[${i}]`);
     x = block(tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor);
   }
-  x = block(tfl.layers.dense({ units: baseShape[0] * baseShape[1] * baseShape[2], kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor);
+  x = block(
+    tfl.layers
+      .dense({ units: baseShape[0] * baseShape[1] * baseShape[2], kernelInitializer: kernelInit(context) })
+      .apply(x) as SymbolicTensor,
+  );
   x = tfl.layers.reshape({ targetShape: baseShape }).apply(x) as SymbolicTensor;
   const outputActivation = args.outputActivation ?? 'tanh';
   if (outputActivation !== 'tanh' && outputActivation !== 'sigmoid') {
@@ -130,7 +146,13 @@ export function dcganGenerator(args: DcganGeneratorArgs = {}): tfl.LayersModel {
   const filters = [...convFilters, imageShape[2]];
   filters.forEach((f, i) => {
     const last = i === filters.length - 1;
-    const convArgs = { filters: f, kernelSize, padding: 'same' as const, kernelInitializer: kernelInit(context), activation: last ? outputActivation : undefined };
+    const convArgs = {
+      filters: f,
+      kernelSize,
+      padding: 'same' as const,
+      kernelInitializer: kernelInit(context),
+      activation: last ? outputActivation : undefined,
+    };
     if (upsampling === 'upsample') {
       x = tfl.layers.upSampling2d({ size: [2, 2] }).apply(x) as SymbolicTensor;
       x = tfl.layers.conv2d(convArgs).apply(x) as SymbolicTensor;
@@ -155,7 +177,11 @@ export function dcganDiscriminator(args: DcganDiscriminatorArgs = {}): tfl.Layer
   const imageShape = checkImageShape(args.imageShape ?? [28, 28, 1]);
   const convFilters = args.convFilters ?? [64, 128];
   convFilters.forEach((f, i) => checkPositiveInt(f, `convFilters[${i}]`));
-  const paddings = perLayer<Padding>(args.padding ?? (convFilters.length === 2 ? ['same', 'valid'] : 'same'), convFilters.length, 'padding');
+  const paddings = perLayer<Padding>(
+    args.padding ?? (convFilters.length === 2 ? ['same', 'valid'] : 'same'),
+    convFilters.length,
+    'padding',
+  );
   const kernelSize = checkPositiveInt(args.kernelSize ?? 5, 'kernelSize');
   const strides = checkPositiveInt(args.strides ?? 2, 'strides');
   const act = args.activation ?? 'leakyRelu';
@@ -172,11 +198,15 @@ export function dcganDiscriminator(args: DcganDiscriminatorArgs = {}): tfl.Layer
   }
   const sn = args.spectralNorm === true;
   const dense = (units: number): tfl.layers.Layer =>
-    sn ? new SpectralDense({ units, kernelInitializer: kernelInit(context), seed: context.nextSeed() }) : tfl.layers.dense({ units, kernelInitializer: kernelInit(context) });
+    sn
+      ? new SpectralDense({ units, kernelInitializer: kernelInit(context), seed: context.nextSeed() })
+      : tfl.layers.dense({ units, kernelInitializer: kernelInit(context) });
   let x = start;
   convFilters.forEach((filters, i) => {
     const convArgs = { filters, kernelSize, strides, padding: paddings[i], kernelInitializer: kernelInit(context) };
-    x = (sn ? new SpectralConv2D({ ...convArgs, seed: context.nextSeed() }) : tfl.layers.conv2d(convArgs)).apply(x) as SymbolicTensor;
+    x = (sn ? new SpectralConv2D({ ...convArgs, seed: context.nextSeed() }) : tfl.layers.conv2d(convArgs)).apply(
+      x,
+    ) as SymbolicTensor;
     if (args.batchNorm && i > 0) x = batchNorm(x, args);
     x = applyActivation(x, act, alpha);
   });

@@ -88,19 +88,27 @@ export class DiffAugment extends tfl.layers.Layer {
     super({ name: args.name, trainable: false });
     const policies = args.policies ?? ['color', 'translation', 'cutout'];
     if (!Array.isArray(policies) || policies.some((p) => !POLICIES.includes(p))) {
-      throw new GanConfigError('policies', `expected a list of 'color', 'translation', 'cutout', got ${JSON.stringify(policies)}`);
+      throw new GanConfigError(
+        'policies',
+        `expected a list of 'color', 'translation', 'cutout', got ${JSON.stringify(policies)}`,
+      );
     }
     this.policies = [...policies];
     this.translationRatio = args.translationRatio ?? 0.125;
     this.cutoutRatio = args.cutoutRatio ?? 0.5;
-    for (const [name, value] of [['translationRatio', this.translationRatio], ['cutoutRatio', this.cutoutRatio]] as const) {
-      if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new GanConfigError(name, `expected a fraction in [0, 1], got ${value}`);
+    for (const [name, value] of [
+      ['translationRatio', this.translationRatio],
+      ['cutoutRatio', this.cutoutRatio],
+    ] as const) {
+      if (!(typeof value === 'number' && value >= 0 && value <= 1))
+        throw new GanConfigError(name, `expected a fraction in [0, 1], got ${value}`);
     }
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
-    if (shape.length !== 4) throw new GanConfigError(this.name, `expects images [batch, h, w, c], got [${shape.join(', ')}]`);
+    if (shape.length !== 4)
+      throw new GanConfigError(this.name, `expects images [batch, h, w, c], got [${shape.join(', ')}]`);
     return shape;
   }
 
@@ -120,14 +128,22 @@ export class DiffAugment extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), policies: [...this.policies], translationRatio: this.translationRatio, cutoutRatio: this.cutoutRatio };
+    return {
+      ...super.getConfig(),
+      policies: [...this.policies],
+      translationRatio: this.translationRatio,
+      cutoutRatio: this.cutoutRatio,
+    };
   }
 }
 tf.serialization.registerClass(DiffAugment);
 
 /** `[batch, 1, 1, 1]` values `offset + scale · U[0, 1)`, one per image. */
 function perImage(rng: Rng, batch: number, scale: number, offset: number): tf.Tensor4D {
-  return tf.tensor4d(Float32Array.from({ length: batch }, () => offset + scale * rng.nextFloat()), [batch, 1, 1, 1]);
+  return tf.tensor4d(
+    Float32Array.from({ length: batch }, () => offset + scale * rng.nextFloat()),
+    [batch, 1, 1, 1],
+  );
 }
 
 function color(x: tf.Tensor4D, rng: Rng): tf.Tensor4D {

@@ -6,8 +6,19 @@ import { SpectralDense } from './spectral-norm';
 import type { Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
 import {
-  type ActivationName, type BatchNormArgs, type NetCommonArgs, type OutputActivation,
-  applyActivation, batchNorm, buildContext, checkImageShape, checkPositiveInt, discriminatorInputs, generatorInputs, kernelInit, perLayer,
+  type ActivationName,
+  type BatchNormArgs,
+  type NetCommonArgs,
+  type OutputActivation,
+  applyActivation,
+  batchNorm,
+  buildContext,
+  checkImageShape,
+  checkPositiveInt,
+  discriminatorInputs,
+  generatorInputs,
+  kernelInit,
+  perLayer,
 } from './common';
 import { type DiscriminatorExtraArgs, type GeneratorNormArgs, generatorNorm } from './common';
 import { type AuxiliaryHeadArgs, withAuxiliaryHead } from './common';
@@ -91,7 +102,9 @@ export function mlpGenerator(args: MlpGeneratorArgs = {}): tfl.LayersModel {
   if (outputActivation !== 'tanh' && outputActivation !== 'sigmoid') {
     throw new GanConfigError('outputActivation', `expected 'tanh' or 'sigmoid', got '${String(outputActivation)}'`);
   }
-  x = tfl.layers.dense({ units: size, kernelInitializer: kernelInit(context), activation: outputActivation }).apply(x) as SymbolicTensor;
+  x = tfl.layers
+    .dense({ units: size, kernelInitializer: kernelInit(context), activation: outputActivation })
+    .apply(x) as SymbolicTensor;
   x = tfl.layers.reshape({ targetShape: imageShape }).apply(x) as SymbolicTensor;
   return tfl.model({ inputs, outputs: x, name: args.name ?? 'generator' });
 }

@@ -90,10 +90,20 @@ export class ClassProjection extends tfl.layers.Layer {
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
     const [shape] = ClassProjection.shapes(inputShape);
     if (shape.length !== 2 || typeof shape[1] !== 'number') {
-      throw new GanConfigError(this.name, `expects features of shape [batch, d] with known d, got [${shape.join(', ')}]`);
+      throw new GanConfigError(
+        this.name,
+        `expects features of shape [batch, d] with known d, got [${shape.join(', ')}]`,
+      );
     }
     if (this.embeddings === null) {
-      this.embeddings = this.addWeight('embeddings', [this.numClasses, shape[1]], 'float32', tfl.initializers.glorotUniform({ seed: this.seed }), undefined, true);
+      this.embeddings = this.addWeight(
+        'embeddings',
+        [this.numClasses, shape[1]],
+        'float32',
+        tfl.initializers.glorotUniform({ seed: this.seed }),
+        undefined,
+        true,
+      );
     }
     this.built = true;
   }
@@ -103,9 +113,11 @@ export class ClassProjection extends tfl.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    if (!Array.isArray(inputs) || inputs.length !== 2) throw new GanConfigError(this.name, 'expects two inputs: [features, labels]');
+    if (!Array.isArray(inputs) || inputs.length !== 2)
+      throw new GanConfigError(this.name, 'expects two inputs: [features, labels]');
     const embeddings = this.embeddings;
-    if (embeddings === null) throw new GanConfigError(this.name, 'the layer is not built yet (apply it to inputs first)');
+    if (embeddings === null)
+      throw new GanConfigError(this.name, 'the layer is not built yet (apply it to inputs first)');
     return tf.tidy(() => {
       const [features, labels] = inputs;
       const e = tf.gather(embeddings.read(), tf.cast(tf.reshape(labels, [-1]), 'int32'));
@@ -114,7 +126,11 @@ export class ClassProjection extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), numClasses: this.numClasses, ...(this.seed === undefined ? {} : { seed: this.seed }) };
+    return {
+      ...super.getConfig(),
+      numClasses: this.numClasses,
+      ...(this.seed === undefined ? {} : { seed: this.seed }),
+    };
   }
 }
 tf.serialization.registerClass(ClassProjection);
@@ -125,11 +141,18 @@ tf.serialization.registerClass(ClassProjection);
  * @internal
  */
 export function projectLogit(
-  logit: SymbolicTensor, features: SymbolicTensor, labels: SymbolicTensor | undefined, projection: ProjectionOptions | undefined, context: BuildContext,
+  logit: SymbolicTensor,
+  features: SymbolicTensor,
+  labels: SymbolicTensor | undefined,
+  projection: ProjectionOptions | undefined,
+  context: BuildContext,
 ): SymbolicTensor {
   if (projection === undefined) return logit;
   if (labels === undefined) throw new GanConfigError('projection', 'needs the label input');
   const flat = features.shape.length > 2 ? (tfl.layers.flatten().apply(features) as SymbolicTensor) : features;
-  const term = new ClassProjection({ numClasses: projection.numClasses, seed: context.nextSeed() }).apply([flat, labels]) as SymbolicTensor;
+  const term = new ClassProjection({ numClasses: projection.numClasses, seed: context.nextSeed() }).apply([
+    flat,
+    labels,
+  ]) as SymbolicTensor;
   return tfl.layers.add().apply([logit, term]) as SymbolicTensor;
 }

@@ -112,7 +112,12 @@ const ZERO_ARGS = new Set(['zeros', 'ones', 'Zeros', 'Ones']);
 /** An initializer object from any of the forms tfjs-layers' own layers accept. */
 function toInitializer(spec: InitializerSpec | undefined, fallback: string, argument: string): LayerInitializer {
   const value = spec ?? fallback;
-  if (typeof value === 'object' && value !== null && typeof (value as LayerInitializer).apply === 'function' && typeof (value as LayerInitializer).getClassName === 'function') {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LayerInitializer).apply === 'function' &&
+    typeof (value as LayerInitializer).getClassName === 'function'
+  ) {
     return value as LayerInitializer;
   }
   if (typeof value === 'string') {
@@ -123,7 +128,10 @@ function toInitializer(spec: InitializerSpec | undefined, fallback: string, argu
     throw new GanConfigError(argument, `unknown initializer '${value}'`);
   }
   const dict = value as { className?: unknown; config?: tf.serialization.ConfigDict };
-  const entry = typeof dict.className === 'string' ? tf.serialization.SerializationMap.getMap().classNameMap[dict.className] : undefined;
+  const entry =
+    typeof dict.className === 'string'
+      ? tf.serialization.SerializationMap.getMap().classNameMap[dict.className]
+      : undefined;
   if (entry === undefined) throw new GanConfigError(argument, `unknown initializer ${JSON.stringify(value)}`);
   const [cls, fromConfig] = entry;
   return fromConfig(cls, dict.config ?? {}) as unknown as LayerInitializer;
@@ -186,15 +194,26 @@ export abstract class SpectralNormalization extends tfl.layers.Layer {
   private readonly activationLayer: tfl.layers.Layer | null;
 
   protected constructor(args: SpectralLayerArgs) {
-    super({ name: args.name, trainable: args.trainable, inputShape: args.inputShape, batchInputShape: args.batchInputShape, dtype: args.dtype });
+    super({
+      name: args.name,
+      trainable: args.trainable,
+      inputShape: args.inputShape,
+      batchInputShape: args.batchInputShape,
+      dtype: args.dtype,
+    });
     const iterations = args.powerIterations ?? 1;
-    if (!Number.isInteger(iterations) || iterations < 1) throw new GanConfigError('powerIterations', `expected a positive integer, got ${iterations}`);
+    if (!Number.isInteger(iterations) || iterations < 1)
+      throw new GanConfigError('powerIterations', `expected a positive integer, got ${iterations}`);
     this.powerIterations = iterations;
     const epsilon = args.epsilon ?? 1e-12;
-    if (!(typeof epsilon === 'number' && epsilon > 0 && epsilon < 1)) throw new GanConfigError('epsilon', `expected a number in (0, 1), got ${epsilon}`);
+    if (!(typeof epsilon === 'number' && epsilon > 0 && epsilon < 1))
+      throw new GanConfigError('epsilon', `expected a number in (0, 1), got ${epsilon}`);
     this.epsilon = epsilon;
     this.activation = args.activation ?? 'linear';
-    this.activationLayer = this.activation === 'linear' ? null : tfl.layers.activation({ activation: this.activation as ActivationIdentifier });
+    this.activationLayer =
+      this.activation === 'linear'
+        ? null
+        : tfl.layers.activation({ activation: this.activation as ActivationIdentifier });
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = toInitializer(args.kernelInitializer, 'glorotNormal', 'kernelInitializer');
     this.biasInitializer = toInitializer(args.biasInitializer, 'zeros', 'biasInitializer');
@@ -208,13 +227,17 @@ export abstract class SpectralNormalization extends tfl.layers.Layer {
   protected addSpectralWeights(kernelShape: number[]): void {
     if (this.kernel !== null) return;
     this.kernel = this.addWeight('kernel', kernelShape, 'float32', this.kernelInitializer, undefined, true);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.outputs], 'float32', this.biasInitializer, undefined, true);
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.outputs], 'float32', this.biasInitializer, undefined, true);
     this.u = this.addWeight('u', [1, this.outputs], 'float32', this.uInitializer, undefined, false);
   }
 
   private checkBuilt(): { kernel: LayerVariable; u: LayerVariable } {
     if (this.kernel === null || this.u === null) {
-      throw new GanConfigError(this.name, 'the layer is not built yet (apply it to an input or call build(inputShape) first)');
+      throw new GanConfigError(
+        this.name,
+        'the layer is not built yet (apply it to an input or call build(inputShape) first)',
+      );
     }
     return { kernel: this.kernel, u: this.u };
   }
@@ -274,12 +297,14 @@ export abstract class SpectralNormalization extends tfl.layers.Layer {
    */
   sigma(): number {
     const { kernel, u: uVar } = this.checkBuilt();
-    return tf.tidy(() => {
-      const w = tf.reshape(kernel.read(), [-1, this.outputs]);
-      const u = l2Normalize(uVar.read(), this.epsilon);
-      const v = l2Normalize(tf.matMul(u, w, false, true), this.epsilon);
-      return tf.sum(tf.mul(tf.matMul(v, w), u));
-    }).dataSync()[0];
+    return tf
+      .tidy(() => {
+        const w = tf.reshape(kernel.read(), [-1, this.outputs]);
+        const u = l2Normalize(uVar.read(), this.epsilon);
+        const v = l2Normalize(tf.matMul(u, w, false, true), this.epsilon);
+        return tf.sum(tf.mul(tf.matMul(v, w), u));
+      })
+      .dataSync()[0];
   }
 
   /**
@@ -294,7 +319,8 @@ export abstract class SpectralNormalization extends tfl.layers.Layer {
    */
   powerIterate(steps = 1): void {
     const { kernel, u: uVar } = this.checkBuilt();
-    if (!Number.isInteger(steps) || steps < 0) throw new GanConfigError('steps', `expected a non-negative integer, got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 0)
+      throw new GanConfigError('steps', `expected a non-negative integer, got ${steps}`);
     tf.tidy(() => {
       const w = tf.reshape(kernel.read(), [-1, this.outputs]);
       let u = l2Normalize(uVar.read(), this.epsilon);
@@ -353,7 +379,8 @@ export class SpectralDense extends SpectralNormalization {
 
   constructor(args: SpectralDenseArgs) {
     super(args);
-    if (!Number.isInteger(args.units) || args.units <= 0) throw new GanConfigError('units', `expected a positive integer, got ${args.units}`);
+    if (!Number.isInteger(args.units) || args.units <= 0)
+      throw new GanConfigError('units', `expected a positive integer, got ${args.units}`);
     this.units = args.units;
   }
 
@@ -364,7 +391,8 @@ export class SpectralDense extends SpectralNormalization {
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     const inputDim = shape[shape.length - 1];
-    if (typeof inputDim !== 'number') throw new GanConfigError(this.name, `needs a known last input dimension, got [${shape.join(', ')}]`);
+    if (typeof inputDim !== 'number')
+      throw new GanConfigError(this.name, `needs a known last input dimension, got [${shape.join(', ')}]`);
     this.addSpectralWeights([inputDim, this.units]);
     this.built = true;
   }
@@ -418,14 +446,17 @@ export class SpectralConv2D extends SpectralNormalization {
 
   constructor(args: SpectralConv2DArgs) {
     super(args);
-    if (!Number.isInteger(args.filters) || args.filters <= 0) throw new GanConfigError('filters', `expected a positive integer, got ${args.filters}`);
+    if (!Number.isInteger(args.filters) || args.filters <= 0)
+      throw new GanConfigError('filters', `expected a positive integer, got ${args.filters}`);
     this.filters = args.filters;
     this.kernelSize = pair(args.kernelSize, NaN, 'kernelSize');
     this.strides = pair(args.strides, 1, 'strides');
     this.dilationRate = pair(args.dilationRate, 1, 'dilationRate');
     this.padding = args.padding ?? 'valid';
-    if (this.padding !== 'valid' && this.padding !== 'same') throw new GanConfigError('padding', `expected 'valid' or 'same', got '${String(this.padding)}'`);
-    if ((args.dataFormat ?? 'channelsLast') !== 'channelsLast') throw new GanConfigError('dataFormat', `only 'channelsLast' is supported, got '${String(args.dataFormat)}'`);
+    if (this.padding !== 'valid' && this.padding !== 'same')
+      throw new GanConfigError('padding', `expected 'valid' or 'same', got '${String(this.padding)}'`);
+    if ((args.dataFormat ?? 'channelsLast') !== 'channelsLast')
+      throw new GanConfigError('dataFormat', `only 'channelsLast' is supported, got '${String(args.dataFormat)}'`);
     if (this.dilationRate.some((d) => d !== 1) && this.strides.some((s) => s !== 1)) {
       throw new GanConfigError('dilationRate', 'a dilation other than 1 needs strides of 1');
     }
@@ -438,7 +469,10 @@ export class SpectralConv2D extends SpectralNormalization {
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     if (shape.length !== 4 || typeof shape[3] !== 'number') {
-      throw new GanConfigError(this.name, `expects inputs [batch, height, width, channels] with known channels, got [${shape.join(', ')}]`);
+      throw new GanConfigError(
+        this.name,
+        `expects inputs [batch, height, width, channels] with known channels, got [${shape.join(', ')}]`,
+      );
     }
     this.addSpectralWeights([...this.kernelSize, shape[3], this.filters]);
     this.built = true;
@@ -454,7 +488,10 @@ export class SpectralConv2D extends SpectralNormalization {
     };
     const [h, w] = [out(shape[1], 0), out(shape[2], 1)];
     if ((h !== null && h <= 0) || (w !== null && w <= 0)) {
-      throw new GanConfigError(this.name, `a ${this.kernelSize.join('×')} '${this.padding}' convolution with strides ${this.strides.join('×')} leaves nothing of inputs [${shape.slice(1).join(', ')}]`);
+      throw new GanConfigError(
+        this.name,
+        `a ${this.kernelSize.join('×')} '${this.padding}' convolution with strides ${this.strides.join('×')} leaves nothing of inputs [${shape.slice(1).join(', ')}]`,
+      );
     }
     return [shape[0], h, w, this.filters];
   }
@@ -463,7 +500,15 @@ export class SpectralConv2D extends SpectralNormalization {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       const w = this.normalizedKernel(kwargs.training === true) as tf.Tensor4D;
-      const y = tf.fused.conv2d({ x, filter: w, strides: this.strides, pad: this.padding, dataFormat: 'NHWC', dilations: this.dilationRate, bias: this.bias?.read() });
+      const y = tf.fused.conv2d({
+        x,
+        filter: w,
+        strides: this.strides,
+        pad: this.padding,
+        dataFormat: 'NHWC',
+        dilations: this.dilationRate,
+        bias: this.bias?.read(),
+      });
       return this.finish(y);
     });
   }
@@ -471,8 +516,12 @@ export class SpectralConv2D extends SpectralNormalization {
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
-      filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dilationRate: this.dilationRate, dataFormat: 'channelsLast',
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      dataFormat: 'channelsLast',
     };
   }
 }
@@ -497,20 +546,43 @@ const AUTO_NAME = /^(dense_Dense|conv2d_Conv2D)\d+$/;
  * @throws {@link GanConfigError} for another kind of layer, a layer already built (it owns its
  * weights), or a regularizer, constraint or channels-first setting.
  */
-export function spectralNorm(layer: tfl.layers.Layer, options: SpectralNormOptions = {}): SpectralDense | SpectralConv2D {
+export function spectralNorm(
+  layer: tfl.layers.Layer,
+  options: SpectralNormOptions = {},
+): SpectralDense | SpectralConv2D {
   if (layer instanceof SpectralNormalization) return layer as SpectralDense | SpectralConv2D;
   const kind = layer?.getClassName?.();
   if (kind !== 'Dense' && kind !== 'Conv2D') {
-    throw new GanConfigError('layer', `spectralNorm() takes a Dense or Conv2D layer, got ${kind === undefined ? String(layer) : `a ${kind}`}`);
+    throw new GanConfigError(
+      'layer',
+      `spectralNorm() takes a Dense or Conv2D layer, got ${kind === undefined ? String(layer) : `a ${kind}`}`,
+    );
   }
-  if (layer.built) throw new GanConfigError('layer', `'${layer.name}' is already built; pass a fresh tf.layers.${kind === 'Dense' ? 'dense' : 'conv2d'}(...)`);
+  if (layer.built)
+    throw new GanConfigError(
+      'layer',
+      `'${layer.name}' is already built; pass a fresh tf.layers.${kind === 'Dense' ? 'dense' : 'conv2d'}(...)`,
+    );
   const config = layer.getConfig() as Record<string, unknown>;
-  for (const key of ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']) {
+  for (const key of [
+    'kernelRegularizer',
+    'biasRegularizer',
+    'activityRegularizer',
+    'kernelConstraint',
+    'biasConstraint',
+  ]) {
     if (config[key] != null) throw new GanConfigError(key, 'is not supported with spectral normalisation');
   }
-  const { name, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, ...rest } = config;
-  void kernelRegularizer; void biasRegularizer; void activityRegularizer; void kernelConstraint; void biasConstraint;
+  const { name, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, ...rest } =
+    config;
+  void kernelRegularizer;
+  void biasRegularizer;
+  void activityRegularizer;
+  void kernelConstraint;
+  void biasConstraint;
   const named = typeof name === 'string' && !AUTO_NAME.test(name) ? { name } : {};
   const args = { ...rest, ...named, ...options };
-  return kind === 'Dense' ? new SpectralDense(args as unknown as SpectralDenseArgs) : new SpectralConv2D(args as unknown as SpectralConv2DArgs);
+  return kind === 'Dense'
+    ? new SpectralDense(args as unknown as SpectralDenseArgs)
+    : new SpectralConv2D(args as unknown as SpectralConv2DArgs);
 }

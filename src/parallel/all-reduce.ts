@@ -15,7 +15,10 @@ import { tensorFromShared, type SharedState } from './shared-state';
 
 /** A float32 tensor's memory without a copy on the wasm and cpu backends, else a copy. */
 function valuesOf(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array; data?: { get(id: tf.DataId): { values?: unknown } } };
+  const backend = tf.backend() as unknown as {
+    typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array;
+    data?: { get(id: tf.DataId): { values?: unknown } };
+  };
   const name = tf.getBackend();
   if (name === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap(t);
   if (name === 'cpu' && backend.data) {

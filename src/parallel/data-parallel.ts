@@ -38,11 +38,15 @@ function thisFile(): string {
  */
 function workerScript(): { code: string; eval: boolean } {
   const self = thisFile();
-  if (!self.endsWith('.ts')) return { code: path.join(path.dirname(self), `parallel-worker${path.extname(self)}`), eval: false };
+  if (!self.endsWith('.ts'))
+    return { code: path.join(path.dirname(self), `parallel-worker${path.extname(self)}`), eval: false };
   const tsxPackage = createRequire(path.join(process.cwd(), 'noop.js')).resolve('tsx/package.json');
   const api = pathToFileURL(path.join(path.dirname(tsxPackage), 'dist', 'esm', 'api', 'index.mjs')).href;
   const entry = pathToFileURL(path.join(path.dirname(self), 'worker.ts')).href;
-  return { code: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, eval: true };
+  return {
+    code: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
+    eval: true,
+  };
 }
 
 /** A running data-parallel session: `trainStep` replaces the trainer's own for its duration. @internal */
@@ -60,10 +64,16 @@ export class DataParallelSession {
    * makes `trainer` replica 0.
    */
   static async start(trainer: GanTrainer, replicas: number, maxBatch: number): Promise<DataParallelSession> {
-    if (!Number.isInteger(replicas) || replicas < 1) throw new GanConfigError('workers', `expected a positive integer, got ${replicas}`);
-    if (maxBatch < replicas) throw new GanConfigError('workers', `${replicas} replicas need batches of at least ${replicas} images, got ${maxBatch}`);
+    if (!Number.isInteger(replicas) || replicas < 1)
+      throw new GanConfigError('workers', `expected a positive integer, got ${replicas}`);
+    if (maxBatch < replicas)
+      throw new GanConfigError(
+        'workers',
+        `${replicas} replicas need batches of at least ${replicas} images, got ${maxBatch}`,
+      );
     const [, h, w, c] = trainer.discriminator.inputs[0].shape as number[];
-    const count = (vars: ReadonlyArray<{ shape: Array<number | null> }>): number => vars.reduce((n, v) => n + tf.util.sizeFromShape(v.shape as number[]), 0);
+    const count = (vars: ReadonlyArray<{ shape: Array<number | null> }>): number =>
+      vars.reduce((n, v) => n + tf.util.sizeFromShape(v.shape as number[]), 0);
     const shared = new SharedState({
       replicas,
       discriminatorSteps: trainer.discriminatorSteps,
@@ -81,9 +91,13 @@ export class DataParallelSession {
         const worker = new Worker(script.code, { workerData: spec, eval: script.eval });
         workers.push(worker);
         await new Promise<void>((resolve, reject) => {
-          worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(`gankit: worker ${r} could not start: ${m.error}`))));
+          worker.once('message', (m: { ready?: boolean; error?: string }) =>
+            m.ready ? resolve() : reject(new Error(`gankit: worker ${r} could not start: ${m.error}`)),
+          );
           worker.once('error', reject);
-          worker.once('exit', (code) => reject(new Error(`gankit: worker ${r} exited (code ${code}) before it was ready`)));
+          worker.once('exit', (code) =>
+            reject(new Error(`gankit: worker ${r} exited (code ${code}) before it was ready`)),
+          );
         });
         worker.removeAllListeners();
       }
@@ -101,7 +115,10 @@ export class DataParallelSession {
     const { maxBatch, pixelsPerImage, replicas } = this.shared.layout;
     const batch = realBatches[0].images.shape[0];
     if (batch > maxBatch || batch < replicas || realBatches.some((b) => b.images.shape[0] !== batch)) {
-      throw new GanConfigError('realBatches', `expected batches of ${replicas}–${maxBatch} images, all the same size, got ${realBatches.map((b) => b.images.shape[0]).join(', ')}`);
+      throw new GanConfigError(
+        'realBatches',
+        `expected batches of ${replicas}–${maxBatch} images, all the same size, got ${realBatches.map((b) => b.images.shape[0]).join(', ')}`,
+      );
     }
     realBatches.forEach((b, i) => {
       this.shared.images.set(b.images.dataSync() as Float32Array, i * maxBatch * pixelsPerImage);
@@ -151,13 +168,14 @@ export class DataParallelSession {
     this.shared.commandStop();
     await Promise.all(
       this.workers.map(
-        (w) => new Promise<void>((resolve) => {
-          const timer = setTimeout(() => void w.terminate().then(() => resolve()), 5000);
-          w.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        }),
+        (w) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void w.terminate().then(() => resolve()), 5000);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
       ),
     );
   }

@@ -60,7 +60,11 @@ async function optimizerSpec(optimizer: tf.Optimizer): Promise<OptimizerSpec> {
   const spec = {
     className,
     config: optimizer.getConfig(),
-    state: state.map(({ name, tensor }) => ({ name, shape: tensor.shape, values: Float32Array.from(tensor.dataSync() as Float32Array) })),
+    state: state.map(({ name, tensor }) => ({
+      name,
+      shape: tensor.shape,
+      values: Float32Array.from(tensor.dataSync() as Float32Array),
+    })),
   };
   // getWeights() makes a fresh tensor for the iteration count; the rest are the optimizer's own variables.
   for (const { tensor } of state) if (!(tensor instanceof tf.Variable)) tensor.dispose();
@@ -68,14 +72,24 @@ async function optimizerSpec(optimizer: tf.Optimizer): Promise<OptimizerSpec> {
 }
 
 /** Describes `trainer` once per session, so that each worker can rebuild it. @internal */
-export async function describeReplica(trainer: GanTrainer, shared: SharedState, backend: string): Promise<ReplicaTemplate> {
+export async function describeReplica(
+  trainer: GanTrainer,
+  shared: SharedState,
+  backend: string,
+): Promise<ReplicaTemplate> {
   const loss = lossConfig(trainer.loss);
   if (lossFromConfig(loss) === null) {
-    throw new GanConfigError('workers', `data-parallel training rebuilds the loss in each worker and knows only the built-in losses; '${loss.name}' is user-written (train it with workers: 1)`);
+    throw new GanConfigError(
+      'workers',
+      `data-parallel training rebuilds the loss in each worker and knows only the built-in losses; '${loss.name}' is user-written (train it with workers: 1)`,
+    );
   }
   const auxiliary = trainer.auxiliary === null ? null : auxiliaryConfig(trainer.auxiliary);
   if (auxiliary !== null && auxiliaryFromConfig(auxiliary) === null) {
-    throw new GanConfigError('workers', `data-parallel training rebuilds the auxiliary task in each worker and knows only the built-in ones (acgan, infogan); '${auxiliary.name}' is user-written (train it with workers: 1)`);
+    throw new GanConfigError(
+      'workers',
+      `data-parallel training rebuilds the auxiliary task in each worker and knows only the built-in ones (acgan, infogan); '${auxiliary.name}' is user-written (train it with workers: 1)`,
+    );
   }
   const [, h, w, c] = trainer.discriminator.inputs[0].shape as number[];
   return {
@@ -86,8 +100,16 @@ export async function describeReplica(trainer: GanTrainer, shared: SharedState, 
     discriminator: await modelArtifacts(trainer.discriminator),
     loss,
     auxiliary,
-    optimizers: { generator: await optimizerSpec(trainer.generatorOptimizer), discriminator: await optimizerSpec(trainer.discriminatorOptimizer) },
-    trainer: { latentDim: trainer.latentDim, numClasses: trainer.numClasses, outputActivation: trainer.outputActivation, discriminatorSteps: trainer.discriminatorSteps },
+    optimizers: {
+      generator: await optimizerSpec(trainer.generatorOptimizer),
+      discriminator: await optimizerSpec(trainer.discriminatorOptimizer),
+    },
+    trainer: {
+      latentDim: trainer.latentDim,
+      numClasses: trainer.numClasses,
+      outputActivation: trainer.outputActivation,
+      discriminatorSteps: trainer.discriminatorSteps,
+    },
     imageShape: [h, w, c],
   };
 }
@@ -98,7 +120,9 @@ async function buildOptimizer(spec: OptimizerSpec): Promise<tf.Optimizer> {
   const [cls, fromConfig] = entry;
   const optimizer = fromConfig(cls, spec.config) as unknown as tf.Optimizer;
   if (spec.state.length > 0) {
-    await optimizer.setWeights(spec.state.map(({ name, shape, values }) => ({ name, tensor: tf.tensor(values, shape, 'float32') })));
+    await optimizer.setWeights(
+      spec.state.map(({ name, shape, values }) => ({ name, tensor: tf.tensor(values, shape, 'float32') })),
+    );
   }
   return optimizer;
 }
@@ -123,15 +147,26 @@ export async function buildReplica(spec: ReplicaSpec): Promise<{ trainer: GanTra
 }
 
 /** The step's real batches as replica `replica`'s share of them, read from shared memory. @internal */
-export function sharedBatches(shared: SharedState, replica: number, imageShape: [number, number, number], conditional: boolean): DataBatch[] {
+export function sharedBatches(
+  shared: SharedState,
+  replica: number,
+  imageShape: [number, number, number],
+  conditional: boolean,
+): DataBatch[] {
   const { discriminatorSteps: k, maxBatch } = shared.layout;
   const pixels = imageShape[0] * imageShape[1] * imageShape[2];
   const { start, count } = shared.share(shared.batchSize, replica);
   return Array.from({ length: k }, (_, i) => {
     const first = i * maxBatch + start;
     return {
-      images: tensorFromShared(shared.images.subarray(first * pixels, (first + count) * pixels), [count, ...imageShape], 'float32') as tf.Tensor4D,
-      labels: conditional ? (tensorFromShared(shared.labels.subarray(first, first + count), [count], 'int32') as tf.Tensor1D) : null,
+      images: tensorFromShared(
+        shared.images.subarray(first * pixels, (first + count) * pixels),
+        [count, ...imageShape],
+        'float32',
+      ) as tf.Tensor4D,
+      labels: conditional
+        ? (tensorFromShared(shared.labels.subarray(first, first + count), [count], 'int32') as tf.Tensor1D)
+        : null,
     };
   });
 }

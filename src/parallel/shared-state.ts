@@ -13,7 +13,11 @@ import * as tf from '@tensorflow/tfjs-core';
  * into its heap itself; other backends (cpu) would keep the view, which the next step overwrites,
  * so they get a copy first. @internal
  */
-export function tensorFromShared(values: Float32Array | Int32Array, shape: number[], dtype: 'float32' | 'int32'): tf.Tensor {
+export function tensorFromShared(
+  values: Float32Array | Int32Array,
+  shape: number[],
+  dtype: 'float32' | 'int32',
+): tf.Tensor {
   return tf.tensor(tf.getBackend() === 'wasm' ? values : values.slice(), shape, dtype);
 }
 
@@ -60,7 +64,14 @@ export class SharedState {
 
   constructor(layout: SharedLayout, buffer?: SharedArrayBuffer) {
     const { replicas, discriminatorSteps: k, maxBatch, pixelsPerImage, maxParams } = layout;
-    const sizes = [CONTROL_WORDS * 4, MESSAGE_BYTES, replicas * 4 * 4, k * maxBatch * pixelsPerImage * 4, k * maxBatch * 4, 2 * replicas * maxParams * 4];
+    const sizes = [
+      CONTROL_WORDS * 4,
+      MESSAGE_BYTES,
+      replicas * 4 * 4,
+      k * maxBatch * pixelsPerImage * 4,
+      k * maxBatch * 4,
+      2 * replicas * maxParams * 4,
+    ];
     const total = sizes.reduce((a, b) => a + b, 0);
     this.layout = layout;
     this.buffer = buffer ?? new SharedArrayBuffer(total);
@@ -131,7 +142,8 @@ export class SharedState {
     const started = Date.now();
     while (Atomics.load(this.control, BARRIER_GENERATION) === generation) {
       this.throwIfFailed();
-      if (Date.now() - started > STALL_MS) throw new Error(`gankit: data-parallel replicas stalled for ${STALL_MS / 1000} s`);
+      if (Date.now() - started > STALL_MS)
+        throw new Error(`gankit: data-parallel replicas stalled for ${STALL_MS / 1000} s`);
       Atomics.wait(this.control, BARRIER_GENERATION, generation, 200);
     }
   }

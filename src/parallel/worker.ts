@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     parentPort?.postMessage({ ready: true });
     serveReplica(replica.trainer, replica.shared, spec);
   } catch (error) {
-    const message = error instanceof Error ? error.stack ?? error.message : String(error);
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     shared.fail(spec.replica, message);
     parentPort?.postMessage({ error: message });
   }

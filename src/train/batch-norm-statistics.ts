@@ -36,7 +36,9 @@ interface MovingStatistics {
 function movingStatistics(layer: tfl.layers.Layer): MovingStatistics | null {
   const weights = layer.nonTrainableWeights.filter((w) => /(^|\/)moving_(mean|variance)$/.test(w.originalName));
   const withMomentum = layer as unknown as Partial<MovingStatistics['layer']>;
-  return weights.length === 2 && typeof withMomentum.momentum === 'number' ? { layer: withMomentum as MovingStatistics['layer'], weights } : null;
+  return weights.length === 2 && typeof withMomentum.momentum === 'number'
+    ? { layer: withMomentum as MovingStatistics['layer'], weights }
+    : null;
 }
 
 /** The layers of `model`, those of nested models included. */
@@ -82,14 +84,25 @@ function allLayers(model: tfl.LayersModel): tfl.layers.Layer[] {
  * const digits = ema.generate({ labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
  * ```
  */
-export function recomputeBatchNormStatistics(generator: tfl.LayersModel, info: GeneratorInfo, options: BatchNormStatisticsOptions = {}): number {
+export function recomputeBatchNormStatistics(
+  generator: tfl.LayersModel,
+  info: GeneratorInfo,
+  options: BatchNormStatisticsOptions = {},
+): number {
   const samples = options.samples ?? 2048;
   const batchSize = options.batchSize ?? 256;
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(samples) || samples < 2) throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
-  if (!Number.isInteger(batchSize) || batchSize < 2) throw new GanConfigError('batchSize', `expected an integer ≥ 2 (batch statistics of one sample are degenerate), got ${batchSize}`);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
+  if (!Number.isInteger(batchSize) || batchSize < 2)
+    throw new GanConfigError(
+      'batchSize',
+      `expected an integer ≥ 2 (batch statistics of one sample are degenerate), got ${batchSize}`,
+    );
   if (!Number.isInteger(seed)) throw new GanConfigError('seed', `expected an integer, got ${seed}`);
-  const norms = allLayers(generator).map(movingStatistics).filter((m): m is MovingStatistics => m !== null);
+  const norms = allLayers(generator)
+    .map(movingStatistics)
+    .filter((m): m is MovingStatistics => m !== null);
   if (norms.length === 0) return 0;
   // Start from zeros: the first batch's momentum is 0, and tfjs's update, old − (old − batch)·1,
   // gives the batch's statistics exactly only from 0 (from other values, up to rounding).
@@ -104,7 +117,10 @@ export function recomputeBatchNormStatistics(generator: tfl.LayersModel, info: G
       // Keras convention, moving ← moving·momentum + batch·(1 − momentum): momentum k/(k+1) keeps
       // the running mean of the k+1 batches seen (the first batch replaces the old statistics).
       for (const { layer } of norms) layer.momentum = k / (k + 1);
-      const drawn = numClasses > 0 ? { labels: Int32Array.from({ length: batchSize }, (_, i) => (k * batchSize + i) % numClasses) } : { count: batchSize };
+      const drawn =
+        numClasses > 0
+          ? { labels: Int32Array.from({ length: batchSize }, (_, i) => (k * batchSize + i) % numClasses) }
+          : { count: batchSize };
       tf.dispose(runGenerator(generator, info, { ...drawn, seed: seed * 7919 + k }, true));
     }
   } finally {

@@ -83,7 +83,11 @@ export interface TrainerCallback {
  * thrown. Shared by the GAN and CycleGAN trainers.
  * @internal
  */
-export async function endTraining<L>(callbacks: ReadonlyArray<{ onTrainEnd?(logs: L): void | Promise<void> }>, logs: L, failure: unknown): Promise<void> {
+export async function endTraining<L>(
+  callbacks: ReadonlyArray<{ onTrainEnd?(logs: L): void | Promise<void> }>,
+  logs: L,
+  failure: unknown,
+): Promise<void> {
   let first = failure;
   for (const cb of callbacks) {
     try {

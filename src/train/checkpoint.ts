@@ -22,7 +22,13 @@ const FORMAT = 'gankit-checkpoint';
 /** The checkpoint format this gankit writes; it reads this one and every older one. */
 export const CHECKPOINT_FORMAT_VERSION = 2;
 /** Files every checkpoint of the current format holds (besides the manifest). */
-export const REQUIRED_FILES = [STATE_FILE, 'generator/model.json', 'generator/weights.bin', 'discriminator/model.json', 'discriminator/weights.bin'];
+export const REQUIRED_FILES = [
+  STATE_FILE,
+  'generator/model.json',
+  'generator/weights.bin',
+  'discriminator/model.json',
+  'discriminator/weights.bin',
+];
 const NAME_PATTERN = /^step-(\d{9,})$/;
 
 /** What `gankit.json` holds: everything but the weights, which sit beside it. */
@@ -63,36 +69,67 @@ function checkConfig(config: unknown, file: string): GanConfig {
   if (!isObject(config)) return fail('is missing or not an object');
   const c = config as Partial<GanConfig> & Record<string, unknown>;
   if (!isInt(c.latentDim, 1)) fail(`latentDim: expected a positive integer, got ${JSON.stringify(c.latentDim)}`);
-  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1))) fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
+  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1)))
+    fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
   if (!isInt(c.numClasses)) fail(`numClasses: expected a non-negative integer, got ${JSON.stringify(c.numClasses)}`);
-  if (c.architecture !== 'mlp' && c.architecture !== 'dcgan' && c.architecture !== 'custom') fail(`architecture: expected 'mlp', 'dcgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
-  if (c.outputActivation !== 'tanh' && c.outputActivation !== 'sigmoid') fail(`outputActivation: expected 'tanh' or 'sigmoid', got ${JSON.stringify(c.outputActivation)}`);
-  if (!isObject(c.loss) || typeof c.loss.name !== 'string') fail(`loss: expected { name, ...options }, got ${JSON.stringify(c.loss)}`);
-  if (c.conditioning !== undefined && (!isObject(c.conditioning) || typeof c.conditioning.name !== 'string')) fail(`conditioning: expected { name, ...options }, got ${JSON.stringify(c.conditioning)}`);
-  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator)) fail('optimizer: expected { generator, discriminator } Adam settings');
+  if (c.architecture !== 'mlp' && c.architecture !== 'dcgan' && c.architecture !== 'custom')
+    fail(`architecture: expected 'mlp', 'dcgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
+  if (c.outputActivation !== 'tanh' && c.outputActivation !== 'sigmoid')
+    fail(`outputActivation: expected 'tanh' or 'sigmoid', got ${JSON.stringify(c.outputActivation)}`);
+  if (!isObject(c.loss) || typeof c.loss.name !== 'string')
+    fail(`loss: expected { name, ...options }, got ${JSON.stringify(c.loss)}`);
+  if (c.conditioning !== undefined && (!isObject(c.conditioning) || typeof c.conditioning.name !== 'string'))
+    fail(`conditioning: expected { name, ...options }, got ${JSON.stringify(c.conditioning)}`);
+  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
+    fail('optimizer: expected { generator, discriminator } Adam settings');
   for (const net of ['generator', 'discriminator'] as const) {
     for (const [key, value] of Object.entries((c.optimizer as GanConfig['optimizer'])[net])) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
     }
   }
-  if (!isInt(c.discriminatorSteps, 1)) fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
+  if (!isInt(c.discriminatorSteps, 1))
+    fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
   if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
   return c as GanConfig;
 }
 
 function checkProgress(p: unknown, file: string): EpochProgress | null {
   if (p === null || p === undefined) return null;
-  const ok = isObject(p) && isInt(p.steps) && isInt(p.shuffleSeed) && (p.shuffleSeed as number) < 2 ** 32
-    && Array.isArray(p.totals) && p.totals.length === 4 && p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
-  if (!ok) throw new CheckpointError(file, `epochProgress: expected { steps, shuffleSeed, totals[4] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`);
+  const ok =
+    isObject(p) &&
+    isInt(p.steps) &&
+    isInt(p.shuffleSeed) &&
+    (p.shuffleSeed as number) < 2 ** 32 &&
+    Array.isArray(p.totals) &&
+    p.totals.length === 4 &&
+    p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `epochProgress: expected { steps, shuffleSeed, totals[4] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`,
+    );
   const q = p as unknown as EpochProgress;
   return { steps: q.steps, shuffleSeed: q.shuffleSeed, totals: [...q.totals] as EpochProgress['totals'] };
 }
 
 function checkSpecs(specs: unknown, name: string, file: string): tf.io.WeightsManifestEntry[] {
-  const ok = Array.isArray(specs) && specs.every((s) => isObject(s) && typeof s.name === 'string' && (s.dtype === 'float32' || s.dtype === 'int32')
-    && Array.isArray(s.shape) && s.shape.length <= 8 && s.shape.every((d) => isInt(d)));
-  if (!ok) throw new CheckpointError(file, `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`);
+  const ok =
+    Array.isArray(specs) &&
+    specs.every(
+      (s) =>
+        isObject(s) &&
+        typeof s.name === 'string' &&
+        (s.dtype === 'float32' || s.dtype === 'int32') &&
+        Array.isArray(s.shape) &&
+        s.shape.length <= 8 &&
+        s.shape.every((d) => isInt(d)),
+    );
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`,
+    );
   return specs as tf.io.WeightsManifestEntry[];
 }
 
@@ -105,7 +142,10 @@ function checkSpecs(specs: unknown, name: string, file: string): tf.io.WeightsMa
  */
 export async function readCheckpointState(dir: string): Promise<CheckpointState> {
   const file = path.join(dir, STATE_FILE);
-  const hasManifest = await fs.stat(path.join(dir, MANIFEST_FILE)).then(() => true, () => false);
+  const hasManifest = await fs.stat(path.join(dir, MANIFEST_FILE)).then(
+    () => true,
+    () => false,
+  );
   if (hasManifest) await verifyManifest(dir, REQUIRED_FILES);
   let text: string;
   try {
@@ -122,32 +162,52 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
   if (!isObject(raw) || raw.format !== FORMAT) throw new CheckpointError(file, `expected a ${FORMAT} file`);
   const version = raw.formatVersion;
   if (!isInt(version, 1) || version > CHECKPOINT_FORMAT_VERSION) {
-    throw new CheckpointError(file, `has format version ${JSON.stringify(version)}; this gankit reads versions 1 to ${CHECKPOINT_FORMAT_VERSION} (a newer gankit wrote it: upgrade gankit)`);
+    throw new CheckpointError(
+      file,
+      `has format version ${JSON.stringify(version)}; this gankit reads versions 1 to ${CHECKPOINT_FORMAT_VERSION} (a newer gankit wrote it: upgrade gankit)`,
+    );
   }
-  if (version >= 2 && !hasManifest) throw new CheckpointError(path.join(dir, MANIFEST_FILE), 'is missing; every checkpoint of format 2 has one');
+  if (version >= 2 && !hasManifest)
+    throw new CheckpointError(path.join(dir, MANIFEST_FILE), 'is missing; every checkpoint of format 2 has one');
   const config = checkConfig(raw.config, file);
   const step = raw.step ?? 0;
   const epoch = raw.epoch ?? 0;
-  if (!isInt(step)) throw new CheckpointError(file, `step: expected a non-negative integer, got ${JSON.stringify(step)}`);
-  if (!isInt(epoch)) throw new CheckpointError(file, `epoch: expected a non-negative integer, got ${JSON.stringify(epoch)}`);
+  if (!isInt(step))
+    throw new CheckpointError(file, `step: expected a non-negative integer, got ${JSON.stringify(step)}`);
+  if (!isInt(epoch))
+    throw new CheckpointError(file, `epoch: expected a non-negative integer, got ${JSON.stringify(epoch)}`);
   const rngState = raw.rngState ?? config.seed;
-  if (!isInt(rngState) || rngState >= 2 ** 32) throw new CheckpointError(file, `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(rngState)}`);
+  if (!isInt(rngState) || rngState >= 2 ** 32)
+    throw new CheckpointError(file, `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(rngState)}`);
   const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
   if (raw.optimizers !== undefined) {
-    if (!isObject(raw.optimizers)) throw new CheckpointError(file, 'optimizers: expected an object of weight specs per optimizer');
+    if (!isObject(raw.optimizers))
+      throw new CheckpointError(file, 'optimizers: expected an object of weight specs per optimizer');
     for (const [name, specs] of Object.entries(raw.optimizers)) optimizers[name] = checkSpecs(specs, name, file);
   }
   const adamPowers: Record<string, AdamPowers> = {};
   if (raw.adamPowers !== undefined) {
-    if (!isObject(raw.adamPowers)) throw new CheckpointError(file, 'adamPowers: expected an object of { accBeta1, accBeta2 } per optimizer');
+    if (!isObject(raw.adamPowers))
+      throw new CheckpointError(file, 'adamPowers: expected an object of { accBeta1, accBeta2 } per optimizer');
     for (const [name, p] of Object.entries(raw.adamPowers)) {
       const inUnit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
-      if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2)) throw new CheckpointError(file, `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`);
+      if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2))
+        throw new CheckpointError(
+          file,
+          `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`,
+        );
       adamPowers[name] = { accBeta1: p.accBeta1 as number, accBeta2: p.accBeta2 as number };
     }
   }
   return {
-    format: FORMAT, formatVersion: version, config, step, epoch, rngState, optimizers, adamPowers,
+    format: FORMAT,
+    formatVersion: version,
+    config,
+    step,
+    epoch,
+    rngState,
+    optimizers,
+    adamPowers,
     epochProgress: checkProgress(raw.epochProgress, file),
     gankitVersion: typeof raw.gankitVersion === 'string' ? raw.gankitVersion : undefined,
     tfjsVersion: typeof raw.tfjsVersion === 'string' ? raw.tfjsVersion : undefined,
@@ -155,7 +215,11 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
   };
 }
 
-const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  fs.stat(p).then(
+    () => true,
+    () => false,
+  );
 const tmpPrefix = (target: string): string => `${path.basename(target)}.tmp-`;
 const oldPrefix = (target: string): string => `${path.basename(target)}.old-`;
 
@@ -174,7 +238,8 @@ export async function writeCheckpointDirectory(target: string, fill: (tmp: strin
     await fs.mkdir(tmp, { recursive: true });
     await fill(tmp);
     await writeManifest(tmp);
-    for (const sub of ['', 'generator', 'discriminator']) if (await exists(path.join(tmp, sub))) await syncDirectory(path.join(tmp, sub));
+    for (const sub of ['', 'generator', 'discriminator'])
+      if (await exists(path.join(tmp, sub))) await syncDirectory(path.join(tmp, sub));
     const aside = path.join(parent, `${oldPrefix(target)}${unique}`);
     const replacing = await exists(target);
     if (replacing) await fs.rename(target, aside);
@@ -225,7 +290,8 @@ export async function listCheckpoints(root: string): Promise<CheckpointEntry[]> 
 /** Removes all but the newest `keep` checkpoints of a collection. */
 export async function pruneCheckpoints(root: string, keep: number): Promise<void> {
   const all = await listCheckpoints(root);
-  for (const { dir } of all.slice(0, Math.max(0, all.length - keep))) await fs.rm(dir, { recursive: true, force: true });
+  for (const { dir } of all.slice(0, Math.max(0, all.length - keep)))
+    await fs.rm(dir, { recursive: true, force: true });
   await syncDirectory(root);
 }
 
@@ -268,13 +334,18 @@ const GAN_CHECKPOINT: CheckpointKind<CheckpointState> = { stateFile: STATE_FILE,
  * failed to verify.
  * @throws {@link CheckpointError} when nothing loadable is there.
  */
-export async function resolveCheckpoint<S = CheckpointState>(dir: string, kind: CheckpointKind<S> = GAN_CHECKPOINT as unknown as CheckpointKind<S>): Promise<ResolvedCheckpoint<S>> {
+export async function resolveCheckpoint<S = CheckpointState>(
+  dir: string,
+  kind: CheckpointKind<S> = GAN_CHECKPOINT as unknown as CheckpointKind<S>,
+): Promise<ResolvedCheckpoint<S>> {
   const root = path.resolve(dir);
   const label = kind.label === undefined ? '' : `${kind.label} `;
   if (await exists(path.join(root, kind.stateFile))) return { dir: root, state: await kind.read(root), skipped: [] };
   const candidates = (await listCheckpoints(root)).reverse().map((c) => c.dir);
   const parent = path.dirname(root);
-  const aside = (await fs.readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(oldPrefix(root))).map((n) => path.join(parent, n));
+  const aside = (await fs.readdir(parent).catch(() => [] as string[]))
+    .filter((n) => n.startsWith(oldPrefix(root)))
+    .map((n) => path.join(parent, n));
   candidates.push(...aside);
   const skipped: SkippedCheckpoint[] = [];
   for (const candidate of candidates) {
@@ -286,9 +357,15 @@ export async function resolveCheckpoint<S = CheckpointState>(dir: string, kind: 
     }
   }
   if (skipped.length > 0) {
-    throw new CheckpointError(root, `holds no ${label}checkpoint that verifies; the newest failed with: ${skipped[0].error.message}`);
+    throw new CheckpointError(
+      root,
+      `holds no ${label}checkpoint that verifies; the newest failed with: ${skipped[0].error.message}`,
+    );
   }
-  throw new CheckpointError(root, `is not a ${label}checkpoint: expected ${kind.stateFile}, or step-NNNNNNNNN checkpoint folders`);
+  throw new CheckpointError(
+    root,
+    `is not a ${label}checkpoint: expected ${kind.stateFile}, or step-NNNNNNNNN checkpoint folders`,
+  );
 }
 
 /** What {@link saveCheckpoint} needs of a GAN: its step and a `save(dir)`. */
@@ -315,7 +392,11 @@ export interface Checkpointable {
  * @throws {@link CheckpointError} when writing fails or the weights are not finite (nothing is
  * removed then).
  */
-export async function saveCheckpoint(gan: Checkpointable, root: string, options: { keep?: number } = {}): Promise<string> {
+export async function saveCheckpoint(
+  gan: Checkpointable,
+  root: string,
+  options: { keep?: number } = {},
+): Promise<string> {
   return saveIntoCollection(root, gan.trainer.step, (dir) => gan.save(dir), options.keep);
 }
 
@@ -324,8 +405,14 @@ export async function saveCheckpoint(gan: Checkpointable, root: string, options:
  * but the newest `keep` (default 3). Returns the directory written.
  * @internal
  */
-export async function saveIntoCollection(root: string, step: number, save: (dir: string) => Promise<void>, keep = 3): Promise<string> {
-  if (!Number.isInteger(keep) || keep < 1) throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
+export async function saveIntoCollection(
+  root: string,
+  step: number,
+  save: (dir: string) => Promise<void>,
+  keep = 3,
+): Promise<string> {
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
   await fs.mkdir(root, { recursive: true });
   const dir = path.join(path.resolve(root), checkpointName(step));
   await save(dir);

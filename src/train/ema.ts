@@ -95,15 +95,23 @@ export class EmaGenerator implements TrainerCallback {
    */
   constructor(generator: tfl.LayersModel, info: GeneratorInfo, options: EmaOptions = {}) {
     const decay = options.decay ?? 0.999;
-    if (!(typeof decay === 'number' && decay >= 0 && decay < 1)) throw new GanConfigError('decay', `expected a number in [0, 1), got ${decay}`);
+    if (!(typeof decay === 'number' && decay >= 0 && decay < 1))
+      throw new GanConfigError('decay', `expected a number in [0, 1), got ${decay}`);
     const startStep = options.startStep ?? 0;
-    if (!Number.isInteger(startStep) || startStep < 0) throw new GanConfigError('startStep', `expected a non-negative integer, got ${startStep}`);
+    if (!Number.isInteger(startStep) || startStep < 0)
+      throw new GanConfigError('startStep', `expected a non-negative integer, got ${startStep}`);
     const statistics = options.batchNormStatistics ?? 'copy';
-    if (statistics !== 'copy' && statistics !== 'recompute') throw new GanConfigError('batchNormStatistics', `expected 'copy' or 'recompute', got '${String(statistics)}'`);
+    if (statistics !== 'copy' && statistics !== 'recompute')
+      throw new GanConfigError('batchNormStatistics', `expected 'copy' or 'recompute', got '${String(statistics)}'`);
     this.batchNormStatistics = statistics;
     this.recomputeOptions = { ...options.recomputeOptions };
     this.source = generator;
-    this.info = { latentDim: info.latentDim, numClasses: info.numClasses, outputActivation: info.outputActivation, auxiliary: info.auxiliary ?? null };
+    this.info = {
+      latentDim: info.latentDim,
+      numClasses: info.numClasses,
+      outputActivation: info.outputActivation,
+      auxiliary: info.auxiliary ?? null,
+    };
     this.decay = decay;
     this.startStep = startStep;
     this.shadow = cloneModel(generator);
@@ -112,7 +120,10 @@ export class EmaGenerator implements TrainerCallback {
     const trainable = new Set(generator.trainableWeights);
     if (from.length !== to.length || from.some((w, i) => w.shape.join() !== to[i].shape.join())) {
       this.shadow.dispose();
-      throw new GanConfigError('generator', 'its copy rebuilt from its config has other weights (a layer that does not serialise its weights?)');
+      throw new GanConfigError(
+        'generator',
+        'its copy rebuilt from its config has other weights (a layer that does not serialise its weights?)',
+      );
     }
     this.pairs = from.map((source, i) => ({ source, shadow: to[i], trainable: trainable.has(source) }));
     this.copy();
@@ -249,7 +260,10 @@ export class EmaGenerator implements TrainerCallback {
     }
     try {
       const weights = saved.weights;
-      if (weights.length !== this.pairs.length || weights.some((w, i) => w.shape.join() !== this.pairs[i].shadow.shape.join())) {
+      if (
+        weights.length !== this.pairs.length ||
+        weights.some((w, i) => w.shape.join() !== this.pairs[i].shadow.shape.join())
+      ) {
         throw new CheckpointError(where, 'holds a generator with other weights than this one');
       }
       tf.tidy(() => weights.forEach((w, i) => this.pairs[i].shadow.write(w.read())));
@@ -278,7 +292,12 @@ function cloneModel(model: tfl.LayersModel): tfl.LayersModel {
   if (entry === undefined) throw new GanConfigError('generator', `cannot rebuild a model of class '${className}'`);
   const [cls, fromConfig] = entry as unknown as [
     tf.serialization.SerializableConstructor<tfl.LayersModel>,
-    (cls: unknown, config: tf.serialization.ConfigDict, customObjects: tf.serialization.ConfigDict, fastWeightInit: boolean) => tfl.LayersModel,
+    (
+      cls: unknown,
+      config: tf.serialization.ConfigDict,
+      customObjects: tf.serialization.ConfigDict,
+      fastWeightInit: boolean,
+    ) => tfl.LayersModel,
   ];
   const config = JSON.parse(JSON.stringify(model.getConfig())) as tf.serialization.ConfigDict;
   // fastWeightInit: the layers start at zeros instead of drawing random weights that are overwritten at once.
@@ -300,5 +319,14 @@ function cloneModel(model: tfl.LayersModel): tfl.LayersModel {
  */
 export function emaGenerator(gan: Gan | GanTrainer, options: EmaOptions = {}): EmaGenerator {
   const trainer: GanTrainer = 'trainer' in gan ? gan.trainer : gan;
-  return new EmaGenerator(trainer.generator, { latentDim: trainer.latentDim, numClasses: trainer.numClasses, outputActivation: trainer.outputActivation, auxiliary: trainer.auxiliary }, options);
+  return new EmaGenerator(
+    trainer.generator,
+    {
+      latentDim: trainer.latentDim,
+      numClasses: trainer.numClasses,
+      outputActivation: trainer.outputActivation,
+      auxiliary: trainer.auxiliary,
+    },
+    options,
+  );
 }

@@ -42,8 +42,10 @@ export function checkLabelValues(labels: ArrayLike<number>, numClasses: number, 
   const out = new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i];
-    if (!Number.isInteger(v)) throw new GanConfigError(`${argument}[${i}]`, `expected an integer class index, got ${v}`);
-    if (v < 0 || v >= numClasses) throw new GanConfigError(`${argument}[${i}]`, `expected a class index in [0, ${numClasses}), got ${v}`);
+    if (!Number.isInteger(v))
+      throw new GanConfigError(`${argument}[${i}]`, `expected an integer class index, got ${v}`);
+    if (v < 0 || v >= numClasses)
+      throw new GanConfigError(`${argument}[${i}]`, `expected a class index in [0, ${numClasses}), got ${v}`);
     out[i] = v;
   }
   return out;
@@ -86,32 +88,50 @@ export function generateImages(generator: tfl.LayersModel, info: GeneratorInfo, 
  *
  * @internal
  */
-export function runGenerator(generator: tfl.LayersModel, info: GeneratorInfo, options: GenerateOptions, training: boolean): tf.Tensor4D {
+export function runGenerator(
+  generator: tfl.LayersModel,
+  info: GeneratorInfo,
+  options: GenerateOptions,
+  training: boolean,
+): tf.Tensor4D {
   let labels: Int32Array | null = null;
   if (options.labels !== undefined) {
     if (info.numClasses === 0) throw new GanConfigError('labels', 'this GAN is unconditional; pass { count } instead');
-    const values = options.labels instanceof tf.Tensor ? (options.labels.dataSync() as ArrayLike<number>) : options.labels;
+    const values =
+      options.labels instanceof tf.Tensor ? (options.labels.dataSync() as ArrayLike<number>) : options.labels;
     labels = checkLabelValues(values, info.numClasses);
   }
   const n = labels?.length ?? options.count ?? options.z?.shape[0];
-  if (n === undefined) throw new GanConfigError('options', info.numClasses > 0 ? 'give labels (or count)' : 'give count (or z)');
-  if (!Number.isInteger(n) || n <= 0) throw new GanConfigError(labels !== null ? 'labels' : 'count', `expected at least one image, got ${n}`);
+  if (n === undefined)
+    throw new GanConfigError('options', info.numClasses > 0 ? 'give labels (or count)' : 'give count (or z)');
+  if (!Number.isInteger(n) || n <= 0)
+    throw new GanConfigError(labels !== null ? 'labels' : 'count', `expected at least one image, got ${n}`);
   if (options.count !== undefined && labels !== null && options.count !== labels.length) {
     throw new GanConfigError('count', `is ${options.count} but ${labels.length} labels were given`);
   }
-  if (options.z !== undefined && (options.z.rank !== 2 || options.z.shape[0] !== n || options.z.shape[1] !== info.latentDim)) {
+  if (
+    options.z !== undefined &&
+    (options.z.rank !== 2 || options.z.shape[0] !== n || options.z.shape[1] !== info.latentDim)
+  ) {
     throw new GanConfigError('z', `expected shape [${n}, ${info.latentDim}], got [${options.z.shape.join(', ')}]`);
   }
   const task = info.auxiliary ?? null;
   const codeDim = task?.codeDim ?? 0;
   if (options.codes !== undefined) {
-    if (codeDim === 0) throw new GanConfigError('codes', 'this GAN takes no latent codes (only a GAN with an auxiliary task that has codes, such as InfoGAN, does)');
+    if (codeDim === 0)
+      throw new GanConfigError(
+        'codes',
+        'this GAN takes no latent codes (only a GAN with an auxiliary task that has codes, such as InfoGAN, does)',
+      );
     if (options.codes instanceof tf.Tensor) {
       if (options.codes.rank !== 2 || options.codes.shape[0] !== n || options.codes.shape[1] !== codeDim) {
         throw new GanConfigError('codes', `expected shape [${n}, ${codeDim}], got [${options.codes.shape.join(', ')}]`);
       }
     } else if (typeof task?.encodeCodes !== 'function') {
-      throw new GanConfigError('codes', `the auxiliary task '${task?.name}' takes codes as a tensor [n, ${codeDim}] only`);
+      throw new GanConfigError(
+        'codes',
+        `the auxiliary task '${task?.name}' takes codes as a tensor [n, ${codeDim}] only`,
+      );
     }
   }
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -121,15 +141,25 @@ export function runGenerator(generator: tfl.LayersModel, info: GeneratorInfo, op
     let z: tf.Tensor = noise;
     if (task !== null && codeDim > 0) {
       const given = options.codes;
-      const codeSeed = options.seed === undefined && options.z !== undefined ? tfSeed(hashValues(options.z.dataSync())) : tfSeed(seed + 2);
-      const code = given instanceof tf.Tensor ? given
-        : given !== undefined ? (task.encodeCodes?.(given, count, codeSeed) as tf.Tensor2D)
-          : (task.sampleCodes?.(count, codeSeed) as tf.Tensor2D);
+      const codeSeed =
+        options.seed === undefined && options.z !== undefined
+          ? tfSeed(hashValues(options.z.dataSync()))
+          : tfSeed(seed + 2);
+      const code =
+        given instanceof tf.Tensor
+          ? given
+          : given !== undefined
+            ? (task.encodeCodes?.(given, count, codeSeed) as tf.Tensor2D)
+            : (task.sampleCodes?.(count, codeSeed) as tf.Tensor2D);
       z = tf.concat([noise, code], 1);
     }
     const inputs: tf.Tensor[] = [z];
     if (info.numClasses > 0) {
-      inputs.push(labels !== null ? tf.tensor2d(labels, [n as number, 1], 'int32') : tf.randomUniform([n as number, 1], 0, info.numClasses, 'int32', tfSeed(seed + 1)));
+      inputs.push(
+        labels !== null
+          ? tf.tensor2d(labels, [n as number, 1], 'int32')
+          : tf.randomUniform([n as number, 1], 0, info.numClasses, 'int32', tfSeed(seed + 1)),
+      );
     }
     const images = generator.apply(inputs, { training }) as tf.Tensor4D;
     return (info.outputActivation === 'sigmoid' ? tf.sub(tf.mul(images, 2), 1) : images) as tf.Tensor4D;

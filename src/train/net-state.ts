@@ -35,9 +35,19 @@ export interface SavedNetState {
  * refusing (with a {@link CheckpointError} on `target`) when a weight or optimizer value is not
  * finite, so a diverged net never replaces a good checkpoint.
  */
-export async function saveNetState(tmp: string, target: string, step: number, name: string, model: tfl.LayersModel, optimizer: tf.Optimizer): Promise<SavedNetState> {
+export async function saveNetState(
+  tmp: string,
+  target: string,
+  step: number,
+  name: string,
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+): Promise<SavedNetState> {
   const refuse = (what: string): never => {
-    throw new CheckpointError(target, `refusing to save step ${step}: the ${name}'s ${what} holds NaN or Infinity (training diverged; the last good checkpoint is kept)`);
+    throw new CheckpointError(
+      target,
+      `refusing to save step ${step}: the ${name}'s ${what} holds NaN or Infinity (training diverged; the last good checkpoint is kept)`,
+    );
   };
   const bad = nonFiniteWeight(model.weights.map((w) => ({ name: w.name, tensor: w.read() })));
   if (bad !== null) refuse(`weight '${bad}'`);
@@ -48,7 +58,10 @@ export async function saveNetState(tmp: string, target: string, step: number, na
     const badState = nonFiniteWeight(weights);
     if (badState !== null) refuse(`optimizer value '${badState}'`);
     const { data, specs } = await tf.io.encodeWeights(weights);
-    await writeFileAtomic(path.join(tmp, `optimizer-${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
+    await writeFileAtomic(
+      path.join(tmp, `optimizer-${name}.bin`),
+      new Uint8Array(tf.io.CompositeArrayBuffer.join(data)),
+    );
     return { specs, powers };
   } finally {
     // getWeights() makes a fresh tensor for the iteration count; the rest are the optimizer's variables.
@@ -61,13 +74,19 @@ function checkOptimizerSpecs(specs: tf.io.WeightsManifestEntry[], variables: tf.
   const n = variables.length;
   if (specs.length === 1) return; // saved before the first update: only the step count
   if (specs.length !== 2 * n + 1) {
-    throw new CheckpointError(file, `holds ${specs.length} optimizer values; expected ${2 * n + 1} (the step count, then two Adam moments for each of the ${n} trainable weights)`);
+    throw new CheckpointError(
+      file,
+      `holds ${specs.length} optimizer values; expected ${2 * n + 1} (the step count, then two Adam moments for each of the ${n} trainable weights)`,
+    );
   }
   for (let i = 0; i < 2 * n; i++) {
     const expected = variables[i % n].shape;
     const got = specs[i + 1].shape;
     if (got.length !== expected.length || got.some((d, k) => d !== expected[k])) {
-      throw new CheckpointError(file, `optimizer value '${specs[i + 1].name}' has shape [${got}]; the model's weight needs [${expected}]`);
+      throw new CheckpointError(
+        file,
+        `optimizer value '${specs[i + 1].name}' has shape [${got}]; the model's weight needs [${expected}]`,
+      );
     }
   }
 }
@@ -87,12 +106,24 @@ export async function readCheckpointBytes(file: string, what: string): Promise<A
  * Puts the optimizer state saved by {@link saveNetState} back into `optimizer`, after checking it
  * fits `model`'s trainable weights and its file's length.
  */
-export async function restoreOptimizerState(root: string, name: string, model: tfl.LayersModel, optimizer: tf.Optimizer, specs: tf.io.WeightsManifestEntry[], powers: AdamPowers | undefined): Promise<void> {
+export async function restoreOptimizerState(
+  root: string,
+  name: string,
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  specs: tf.io.WeightsManifestEntry[],
+  powers: AdamPowers | undefined,
+): Promise<void> {
   const file = path.join(root, `optimizer-${name}.bin`);
-  checkOptimizerSpecs(specs, model.trainableWeights.map((w) => w.read() as tf.Variable), file);
+  checkOptimizerSpecs(
+    specs,
+    model.trainableWeights.map((w) => w.read() as tf.Variable),
+    file,
+  );
   const bytes = await readCheckpointBytes(file, 'optimizer state');
   const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (bytes.byteLength !== expected) throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; its specs describe ${expected}`);
+  if (bytes.byteLength !== expected)
+    throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; its specs describe ${expected}`);
   const named = tf.io.decodeWeights(bytes, specs);
   await optimizer.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
   tf.dispose(Object.values(named));

@@ -27,9 +27,16 @@ export interface AdamOptions {
 /** Creates an Adam optimizer with GAN-friendly defaults (lr 2e-4, β1 0.5, β2 0.999). */
 export function createAdam(options: AdamOptions = {}): tf.AdamOptimizer {
   const { learningRate = 2e-4, beta1 = 0.5, beta2 = 0.999, epsilon = 1e-8 } = options;
-  for (const [name, v, lo, hi] of [['learningRate', learningRate, 0, Infinity], ['beta1', beta1, 0, 1], ['beta2', beta2, 0, 1]] as const) {
+  for (const [name, v, lo, hi] of [
+    ['learningRate', learningRate, 0, Infinity],
+    ['beta1', beta1, 0, 1],
+    ['beta2', beta2, 0, 1],
+  ] as const) {
     if (!Number.isFinite(v) || v < lo || v >= hi || (name === 'learningRate' && v === 0)) {
-      throw new GanConfigError(`optimizer.${name}`, `expected a number in ${name === 'learningRate' ? '(0, ∞)' : '[0, 1)'}, got ${v}`);
+      throw new GanConfigError(
+        `optimizer.${name}`,
+        `expected a number in ${name === 'learningRate' ? '(0, ∞)' : '[0, 1)'}, got ${v}`,
+      );
     }
   }
   return tf.train.adam(learningRate, beta1, beta2, epsilon);
@@ -187,16 +194,27 @@ export class GanTrainer {
       throw new GanConfigError('latentDim', `expected a positive integer, got ${this.latentDim}`);
     }
     if (this.codeDim > 0 && zShape?.[1] !== this.latentDim + this.codeDim) {
-      throw new GanConfigError('generator', `takes a first input of ${zShape?.[1]} units; with latentDim ${this.latentDim} and a code of ${this.codeDim} (auxiliary task '${this.auxiliary?.name}') it must take ${this.latentDim + this.codeDim} ([z ; code])`);
+      throw new GanConfigError(
+        'generator',
+        `takes a first input of ${zShape?.[1]} units; with latentDim ${this.latentDim} and a code of ${this.codeDim} (auxiliary task '${this.auxiliary?.name}') it must take ${this.latentDim + this.codeDim} ([z ; code])`,
+      );
     }
     const conditional = args.generator.inputs.length > 1;
     this.numClasses = args.numClasses ?? (conditional ? 10 : 0);
     if (conditional !== this.numClasses > 0) {
-      throw new GanConfigError('numClasses', conditional ? 'the generator takes labels, so numClasses must be a positive integer' : 'the generator takes no labels, so numClasses must be 0');
+      throw new GanConfigError(
+        'numClasses',
+        conditional
+          ? 'the generator takes labels, so numClasses must be a positive integer'
+          : 'the generator takes no labels, so numClasses must be 0',
+      );
     }
     const predictsLabels = (this.auxiliary?.numClasses ?? 0) > 0;
     if (predictsLabels && this.auxiliary?.numClasses !== this.numClasses) {
-      throw new GanConfigError('auxiliary', `the task '${this.auxiliary?.name}' predicts ${this.auxiliary?.numClasses} classes but the GAN has numClasses ${this.numClasses} (it must be conditional with as many classes)`);
+      throw new GanConfigError(
+        'auxiliary',
+        `the task '${this.auxiliary?.name}' predicts ${this.auxiliary?.numClasses} classes but the GAN has numClasses ${this.numClasses} (it must be conditional with as many classes)`,
+      );
     }
     this.discriminatorTakesLabels = args.discriminator.inputs.length > 1;
     // D takes labels exactly when G does; or, when the auxiliary task predicts the labels (ACGAN), D may take the image alone.
@@ -208,10 +226,12 @@ export class GanTrainer {
       );
     }
     for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
-      if (typeof (args.loss as unknown as Record<string, unknown>)?.[key] !== 'function') throw new GanConfigError('loss', `expected a GanLoss with a ${key}() method`);
+      if (typeof (args.loss as unknown as Record<string, unknown>)?.[key] !== 'function')
+        throw new GanConfigError('loss', `expected a GanLoss with a ${key}() method`);
     }
     if (args.loss.discriminatorPenalty !== undefined) {
-      if (typeof args.loss.discriminatorPenalty !== 'function') throw new GanConfigError('loss', 'discriminatorPenalty must be a method (or absent)');
+      if (typeof args.loss.discriminatorPenalty !== 'function')
+        throw new GanConfigError('loss', 'discriminatorPenalty must be a method (or absent)');
       enableSecondOrderGradients();
     }
     this.outputActivation = args.outputActivation ?? 'tanh';
@@ -232,19 +252,28 @@ export class GanTrainer {
     const task = args.auxiliary;
     if (task === undefined) return 0;
     for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
-      if (typeof (task as unknown as Record<string, unknown>)?.[key] !== 'function') throw new GanConfigError('auxiliary', `expected an AuxiliaryTask with a ${key}() method`);
+      if (typeof (task as unknown as Record<string, unknown>)?.[key] !== 'function')
+        throw new GanConfigError('auxiliary', `expected an AuxiliaryTask with a ${key}() method`);
     }
     const outputs = args.discriminator.outputs;
     if (outputs.length < 2) {
-      throw new GanConfigError('discriminator', `has one output; the auxiliary task '${task.name}' reads a second one (build D with auxiliaryOutputs: ${task.outputSize ?? 'n'})`);
+      throw new GanConfigError(
+        'discriminator',
+        `has one output; the auxiliary task '${task.name}' reads a second one (build D with auxiliaryOutputs: ${task.outputSize ?? 'n'})`,
+      );
     }
     const width = outputs[1].shape[outputs[1].shape.length - 1];
     if (task.outputSize !== undefined && width !== task.outputSize) {
-      throw new GanConfigError('discriminator', `has an auxiliary output of ${width} units; the task '${task.name}' reads ${task.outputSize} (auxiliaryOutputs: ${task.outputSize})`);
+      throw new GanConfigError(
+        'discriminator',
+        `has an auxiliary output of ${width} units; the task '${task.name}' reads ${task.outputSize} (auxiliaryOutputs: ${task.outputSize})`,
+      );
     }
     const codeDim = task.codeDim ?? 0;
-    if (!Number.isInteger(codeDim) || codeDim < 0) throw new GanConfigError('auxiliary.codeDim', `expected a non-negative integer, got ${codeDim}`);
-    if (codeDim > 0 && typeof task.sampleCodes !== 'function') throw new GanConfigError('auxiliary', `has codeDim ${codeDim} but no sampleCodes() method`);
+    if (!Number.isInteger(codeDim) || codeDim < 0)
+      throw new GanConfigError('auxiliary.codeDim', `expected a non-negative integer, got ${codeDim}`);
+    if (codeDim > 0 && typeof task.sampleCodes !== 'function')
+      throw new GanConfigError('auxiliary', `has codeDim ${codeDim} but no sampleCodes() method`);
     return codeDim;
   }
 
@@ -260,7 +289,16 @@ export class GanTrainer {
 
   /** Generates images in [-1, 1] with G in inference mode (see {@link generateImages}). */
   generate(options: GenerateOptions): tf.Tensor4D {
-    return generateImages(this.generator, { latentDim: this.latentDim, numClasses: this.numClasses, outputActivation: this.outputActivation, auxiliary: this.auxiliary }, options);
+    return generateImages(
+      this.generator,
+      {
+        latentDim: this.latentDim,
+        numClasses: this.numClasses,
+        outputActivation: this.outputActivation,
+        auxiliary: this.auxiliary,
+      },
+      options,
+    );
   }
 
   /**
@@ -270,18 +308,23 @@ export class GanTrainer {
    */
   trainStep(realBatches: DataBatch[]): tf.Tensor1D {
     if (realBatches.length !== this.discriminatorSteps) {
-      throw new GanConfigError('realBatches', `expected ${this.discriminatorSteps} batches (one per discriminator update), got ${realBatches.length}`);
+      throw new GanConfigError(
+        'realBatches',
+        `expected ${this.discriminatorSteps} batches (one per discriminator update), got ${realBatches.length}`,
+      );
     }
-    return withDropoutSeed(this.rng.nextSeed(), () => tf.tidy(() => {
-      let dStats: tf.Tensor1D | null = null;
-      for (const batch of realBatches) {
-        if (dStats !== null) dStats.dispose();
-        dStats = this.discriminatorUpdate(batch);
-      }
-      const gLoss = this.generatorUpdate(realBatches[0].images.shape[0]);
-      const stats = dStats as tf.Tensor1D;
-      return tf.concat([tf.slice(stats, [0], [1]), tf.reshape(gLoss, [1]), tf.slice(stats, [1], [2])]) as tf.Tensor1D;
-    }));
+    return withDropoutSeed(this.rng.nextSeed(), () =>
+      tf.tidy(() => {
+        let dStats: tf.Tensor1D | null = null;
+        for (const batch of realBatches) {
+          if (dStats !== null) dStats.dispose();
+          dStats = this.discriminatorUpdate(batch);
+        }
+        const gLoss = this.generatorUpdate(realBatches[0].images.shape[0]);
+        const stats = dStats as tf.Tensor1D;
+        return tf.concat([tf.slice(stats, [0], [1]), tf.reshape(gLoss, [1]), tf.slice(stats, [1], [2])]) as tf.Tensor1D;
+      }),
+    );
   }
 
   /** D's inputs for `images`: with the labels when D takes them. */
@@ -340,8 +383,13 @@ export class GanTrainer {
       }
       if (this.loss.discriminatorPenalty === undefined) return loss;
       const context: PenaltyContext = {
-        real: realImages, fake: fakeImages, labels, seed: penaltySeed, fakeLabels,
-        discriminate: (images, imageLabels = labels) => this.discriminate(this.conditionInputs(images, imageLabels)).logits,
+        real: realImages,
+        fake: fakeImages,
+        labels,
+        seed: penaltySeed,
+        fakeLabels,
+        discriminate: (images, imageLabels = labels) =>
+          this.discriminate(this.conditionInputs(images, imageLabels)).logits,
       };
       // Inside the same variableGrads: the penalty's gradient (second order for a gradient penalty) reaches D's weights.
       return tf.add(loss, this.loss.discriminatorPenalty(context)) as tf.Scalar;
@@ -362,7 +410,10 @@ export class GanTrainer {
       const loss = this.loss.generatorLoss(logits);
       if (this.auxiliary === null) return loss;
       // Through D's auxiliary output to G's weights (only G's variables are updated here).
-      return tf.add(loss, this.auxiliary.generatorLoss({ outputs, labels: fakeLabels, codes: fake.codes })) as tf.Scalar;
+      return tf.add(
+        loss,
+        this.auxiliary.generatorLoss({ outputs, labels: fakeLabels, codes: fake.codes }),
+      ) as tf.Scalar;
     });
   }
 
@@ -400,27 +451,39 @@ export class GanTrainer {
   async fit(data: ImageDataset, options: FitOptions = {}): Promise<TrainHistory> {
     const { epochs = 1, batchSize = 64, callbacks = [] } = options;
     this.checkData(data);
-    if (!Number.isInteger(epochs) || epochs < 0) throw new GanConfigError('epochs', `expected a non-negative integer, got ${epochs}`);
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
-    if (batchSize > data.size) throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${data.size} images)`);
+    if (!Number.isInteger(epochs) || epochs < 0)
+      throw new GanConfigError('epochs', `expected a non-negative integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize <= 0)
+      throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
+    if (batchSize > data.size)
+      throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${data.size} images)`);
     const fullSteps = Math.floor(data.batchCount(batchSize) / this.discriminatorSteps);
     if (fullSteps === 0) {
-      throw new GanConfigError('batchSize', `the dataset (${data.size} images) holds no full step of ${this.discriminatorSteps} batch(es) of ${batchSize}`);
+      throw new GanConfigError(
+        'batchSize',
+        `the dataset (${data.size} images) holds no full step of ${this.discriminatorSteps} batch(es) of ${batchSize}`,
+      );
     }
     const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
     if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0) {
       throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
     }
     const workers = options.workers ?? 1;
-    if (!Number.isInteger(workers) || workers < 1) throw new GanConfigError('workers', `expected a positive integer, got ${workers}`);
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new GanConfigError('workers', `expected a positive integer, got ${workers}`);
     const yieldEvery = options.yieldEvery ?? 'auto';
     if (yieldEvery !== 'auto' && yieldEvery !== 'never' && !(Number.isInteger(yieldEvery) && yieldEvery > 0)) {
-      throw new GanConfigError('yieldEvery', `expected a positive integer, 'auto' or 'never', got ${JSON.stringify(yieldEvery)}`);
+      throw new GanConfigError(
+        'yieldEvery',
+        `expected a positive integer, 'auto' or 'never', got ${JSON.stringify(yieldEvery)}`,
+      );
     }
     this.stopRequested = false;
     const history: TrainHistory = [];
-    const session = workers > 1 ? await nodeService('startDataParallel', 'fit({ workers })')(this, workers, batchSize) : null;
-    const step = (real: DataBatch[]): tf.Tensor1D => (session === null ? this.trainStep(real) : session.trainStep(real));
+    const session =
+      workers > 1 ? await nodeService('startDataParallel', 'fit({ workers })')(this, workers, batchSize) : null;
+    const step = (real: DataBatch[]): tf.Tensor1D =>
+      session === null ? this.trainStep(real) : session.trainStep(real);
     let failure: unknown;
     try {
       await this.runEpochs(data, { epochs, batchSize, callbacks, stepsPerEpoch, yieldEvery }, step, history);
@@ -429,22 +492,43 @@ export class GanTrainer {
     } finally {
       await session?.stop();
     }
-    await endTraining(callbacks, { step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined }, failure);
+    await endTraining(
+      callbacks,
+      { step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined },
+      failure,
+    );
     return history;
   }
 
   private async runEpochs(
     data: ImageDataset,
-    { epochs, batchSize, callbacks, stepsPerEpoch, yieldEvery }: { epochs: number; batchSize: number; callbacks: TrainerCallback[]; stepsPerEpoch: number; yieldEvery: NonNullable<FitOptions['yieldEvery']> },
+    {
+      epochs,
+      batchSize,
+      callbacks,
+      stepsPerEpoch,
+      yieldEvery,
+    }: {
+      epochs: number;
+      batchSize: number;
+      callbacks: TrainerCallback[];
+      stepsPerEpoch: number;
+      yieldEvery: NonNullable<FitOptions['yieldEvery']>;
+    },
     step: (real: DataBatch[]) => tf.Tensor1D,
     history: TrainHistory,
   ): Promise<void> {
-    for (const cb of callbacks) await cb.onTrainBegin?.({ trainer: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
+    for (const cb of callbacks)
+      await cb.onTrainBegin?.({ trainer: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
     const pause = eventLoopYield(yieldEvery);
     while (this.epoch < epochs && !this.stopRequested) {
       const started = Date.now();
       // A fresh epoch draws its shuffle seed; a resumed one continues the saved epoch where it stopped.
-      const progress: EpochProgress = this.epochProgress ?? { steps: 0, shuffleSeed: this.rng.nextSeed(), totals: [0, 0, 0, 0] };
+      const progress: EpochProgress = this.epochProgress ?? {
+        steps: 0,
+        shuffleSeed: this.rng.nextSeed(),
+        totals: [0, 0, 0, 0],
+      };
       this.epochProgress = progress;
       const totals = progress.totals;
       const pending: tf.Tensor1D[] = [];
@@ -456,7 +540,14 @@ export class GanTrainer {
         const firstStep = this.step - pending.length + 1;
         tf.dispose(pending.splice(0));
         for (let i = 0; i < values.length / 4; i++) {
-          const logs: StepLogs = { epoch: this.epoch, step: firstStep + i, dLoss: values[4 * i], gLoss: values[4 * i + 1], dRealMean: values[4 * i + 2], dFakeMean: values[4 * i + 3] };
+          const logs: StepLogs = {
+            epoch: this.epoch,
+            step: firstStep + i,
+            dLoss: values[4 * i],
+            gLoss: values[4 * i + 1],
+            dRealMean: values[4 * i + 2],
+            dFakeMean: values[4 * i + 3],
+          };
           if (!Number.isFinite(logs.dLoss)) throw new TrainingDivergedError(logs.step, 'discriminator', logs.dLoss);
           if (!Number.isFinite(logs.gLoss)) throw new TrainingDivergedError(logs.step, 'generator', logs.gLoss);
           totals[0] += logs.dLoss;
@@ -467,7 +558,10 @@ export class GanTrainer {
         }
       };
       try {
-        const batches = data.batches(batchSize, { rng: new Rng(progress.shuffleSeed), skipBatches: progress.steps * this.discriminatorSteps });
+        const batches = data.batches(batchSize, {
+          rng: new Rng(progress.shuffleSeed),
+          skipBatches: progress.steps * this.discriminatorSteps,
+        });
         while (progress.steps < stepsPerEpoch && !this.stopRequested) {
           const real: DataBatch[] = [];
           try {
@@ -489,8 +583,14 @@ export class GanTrainer {
       if (progress.steps < stepsPerEpoch) break; // stopped mid-epoch: the progress stays for a resume
       const n = progress.steps;
       const logs: EpochLogs = {
-        epoch: this.epoch, step: this.step, steps: n, seconds: (Date.now() - started) / 1000,
-        dLoss: totals[0] / n, gLoss: totals[1] / n, dRealMean: totals[2] / n, dFakeMean: totals[3] / n,
+        epoch: this.epoch,
+        step: this.step,
+        steps: n,
+        seconds: (Date.now() - started) / 1000,
+        dLoss: totals[0] / n,
+        gLoss: totals[1] / n,
+        dRealMean: totals[2] / n,
+        dFakeMean: totals[3] / n,
       };
       this.epoch++;
       this.epochProgress = null;
@@ -507,12 +607,19 @@ export class GanTrainer {
     const [, h, w, c] = this.discriminator.inputs[0].shape;
     const [dh, dw, dc] = data.imageShape;
     if (dh !== h || dw !== w || dc !== c) {
-      throw new GanConfigError('data', `images are [${dh}, ${dw}, ${dc}] but the discriminator expects [${h}, ${w}, ${c}]`);
+      throw new GanConfigError(
+        'data',
+        `images are [${dh}, ${dw}, ${dc}] but the discriminator expects [${h}, ${w}, ${c}]`,
+      );
     }
     if (this.numClasses > 0) {
-      if (data.labels === null) throw new GanConfigError('data', 'a conditional GAN needs labelled data (the dataset has no labels)');
+      if (data.labels === null)
+        throw new GanConfigError('data', 'a conditional GAN needs labelled data (the dataset has no labels)');
       if (data.numClasses > this.numClasses) {
-        throw new GanConfigError('data', `labels go up to ${data.numClasses - 1} but the GAN has numClasses ${this.numClasses} (labels must lie in [0, ${this.numClasses}))`);
+        throw new GanConfigError(
+          'data',
+          `labels go up to ${data.numClasses - 1} but the GAN has numClasses ${this.numClasses} (labels must lie in [0, ${this.numClasses}))`,
+        );
       }
     }
   }

@@ -4,7 +4,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DataFormatError, GanConfigError, GankitError, ImageDataset, loadHdf5Images, type Hdf5ImagesOptions } from '../../src/index';
+import {
+  DataFormatError,
+  GanConfigError,
+  GankitError,
+  ImageDataset,
+  loadHdf5Images,
+  type Hdf5ImagesOptions,
+} from '../../src/index';
 import { importOptionalEsm, loadH5wasm } from '../../src/data/hdf5';
 import { useDefaultBackend, useTempDir } from '../helpers';
 
@@ -123,7 +130,12 @@ describe('loadHdf5Images', () => {
       wide: { data: wide, shape: [N, H, W, C], dtype: '<f' },
     });
     const reference = ImageDataset.fromPixels(pixels, [N, H, W, C]);
-    for (const [name, options] of [['unit', {}], ['signed', {}], ['wide', { range: [0, 255] }], ['unit', { range: [0, 1] }]] as const) {
+    for (const [name, options] of [
+      ['unit', {}],
+      ['signed', {}],
+      ['wide', { range: [0, 255] }],
+      ['unit', { range: [0, 1] }],
+    ] as const) {
       const data = await loadHdf5Images(file, { images: name, ...(options as Partial<Hdf5ImagesOptions>) });
       expectClose(data.images, reference.images, 1e-5);
       data.dispose();
@@ -139,15 +151,23 @@ describe('loadHdf5Images', () => {
 
   test('channels-first [n, c, h, w] is transposed with channelsFirst: true, and refused with a hint otherwise', async () => {
     const nchw = new Uint8Array(pixels.length);
-    for (let i = 0; i < N; i++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < C; c++) {
-      nchw[((i * C + c) * H + y) * W + x] = pixels[((i * H + y) * W + x) * C + c];
-    }
+    for (let i = 0; i < N; i++)
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++)
+          for (let c = 0; c < C; c++) {
+            nchw[((i * C + c) * H + y) * W + x] = pixels[((i * H + y) * W + x) * C + c];
+          }
     const file = await writeH5('nchw.h5', { images: { data: nchw, shape: [N, C, H, W], dtype: '<B' } });
     const data = await loadHdf5Images(file, { images: 'images', channelsFirst: true });
     const reference = ImageDataset.fromPixels(pixels, [N, H, W, C]);
     expect(data.imageShape).toEqual([H, W, C]);
     expect(data.images.dataSync()).toEqual(reference.images.dataSync());
-    await expectFormatError(loadHdf5Images(file, { images: 'images' }), /looks channels-first/, /channelsFirst: true/, /nchw\.h5, dataset 'images'/);
+    await expectFormatError(
+      loadHdf5Images(file, { images: 'images' }),
+      /looks channels-first/,
+      /channelsFirst: true/,
+      /nchw\.h5, dataset 'images'/,
+    );
     const asIs = await loadHdf5Images(file, { images: 'images', channelsFirst: false });
     expect(asIs.imageShape).toEqual([C, H, W]);
     [data, reference, asIs].forEach((d) => d.dispose());
@@ -175,24 +195,46 @@ describe('loadHdf5Images on hostile input: typed errors naming the file and the 
       fractional: { data: labels.map((l) => l + 0.5), shape: [N], dtype: '<f' },
       wideLabels: { data: pixels.subarray(0, N * 3), shape: [N, 3], dtype: '<B' },
       tooBright: { data: Float32Array.from(pixels, (p) => p / 100), shape: [N, H, W, C], dtype: '<f' },
-      withNaN: { data: Float32Array.from(pixels, (p, i) => (i === 5 ? NaN : p / 255)), shape: [N, H, W, C], dtype: '<f' },
+      withNaN: {
+        data: Float32Array.from(pixels, (p, i) => (i === 5 ? NaN : p / 255)),
+        shape: [N, H, W, C],
+        dtype: '<f',
+      },
       wide16: { data: Uint16Array.from(pixels, (p) => p * 200), shape: [N, H, W, C], dtype: '<H' },
       names: { data: ['a', 'b'], shape: [2], dtype: 'S' },
     });
   });
 
   test('missing dataset path → DataFormatError listing what the file holds', async () => {
-    const error = await expectFormatError(loadHdf5Images(hostile, { images: 'train/images' }), /hostile\.h5, dataset 'train\/images'/, /does not exist/, /'images'/);
+    const error = await expectFormatError(
+      loadHdf5Images(hostile, { images: 'train/images' }),
+      /hostile\.h5, dataset 'train\/images'/,
+      /does not exist/,
+      /'images'/,
+    );
     expect(error.source).toContain('hostile.h5');
-    await expectFormatError(loadHdf5Images(hostile, { images: 'images', labels: 'labels' }), /dataset 'labels'/, /does not exist/);
-    await expectFormatError(loadHdf5Images(hostile, { images: 'group' }), /dataset 'group'/, /is a group holding 'inner'/);
+    await expectFormatError(
+      loadHdf5Images(hostile, { images: 'images', labels: 'labels' }),
+      /dataset 'labels'/,
+      /does not exist/,
+    );
+    await expectFormatError(
+      loadHdf5Images(hostile, { images: 'group' }),
+      /dataset 'group'/,
+      /is a group holding 'inner'/,
+    );
   });
 
   test('wrong rank, wrong type, NaN and out-of-range values', async () => {
     await expectFormatError(loadHdf5Images(hostile, { images: 'flat' }), /dataset 'flat'/, /shape \[20, 90\]/);
     await expectFormatError(loadHdf5Images(hostile, { images: 'group/inner' }), /shape \[2\]/);
     await expectFormatError(loadHdf5Images(hostile, { images: 'names' }), /dataset 'names'/, /string values/);
-    await expectFormatError(loadHdf5Images(hostile, { images: 'tooBright' }), /dataset 'tooBright'/, /outside \[0, 1\]/, /range/);
+    await expectFormatError(
+      loadHdf5Images(hostile, { images: 'tooBright' }),
+      /dataset 'tooBright'/,
+      /outside \[0, 1\]/,
+      /range/,
+    );
     await expectFormatError(loadHdf5Images(hostile, { images: 'withNaN' }), /NaN/);
     await expectFormatError(loadHdf5Images(hostile, { images: 'wide16' }), /uint16 values in \[0, 51000\]/, /range/);
     const ok = await loadHdf5Images(hostile, { images: 'wide16', range: [0, 255 * 200], limit: 2 });
@@ -201,11 +243,19 @@ describe('loadHdf5Images on hostile input: typed errors naming the file and the 
   });
 
   test('labels: count ≠ image count, negative, fractional, [n, 3], ≥ numClasses', async () => {
-    await expectFormatError(loadHdf5Images(hostile, { images: 'images', labels: 'short' }), /dataset 'short'/, /19 labels but 'images' has 20 images/);
+    await expectFormatError(
+      loadHdf5Images(hostile, { images: 'images', labels: 'short' }),
+      /dataset 'short'/,
+      /19 labels but 'images' has 20 images/,
+    );
     await expectFormatError(loadHdf5Images(hostile, { images: 'images', labels: 'negative' }), /labels\[0\] is -1/);
     await expectFormatError(loadHdf5Images(hostile, { images: 'images', labels: 'fractional' }), /labels\[0\] is 0\.5/);
     await expectFormatError(loadHdf5Images(hostile, { images: 'images', labels: 'wideLabels' }), /shape \[20, 3\]/);
-    await expectFormatError(loadHdf5Images(standard, { images: 'train/images', labels: 'train/labels', numClasses: 3 }), /labels\[3\] is 3/, /\[0, 3\)/);
+    await expectFormatError(
+      loadHdf5Images(standard, { images: 'train/images', labels: 'train/labels', numClasses: 3 }),
+      /labels\[3\] is 3/,
+      /\[0, 3\)/,
+    );
   });
 
   test('a file that is not HDF5, a damaged one, a missing one', async () => {
@@ -215,15 +265,26 @@ describe('loadHdf5Images on hostile input: typed errors naming the file and the 
     const cut = path.join(tmp(), 'cut.h5');
     await writeFile(cut, (await readFile(standard)).subarray(0, 1500));
     await expectFormatError(loadHdf5Images(cut, { images: 'train/images' }), /cut\.h5/, /cannot open it/);
-    await expectFormatError(loadHdf5Images(path.join(tmp(), 'nope.h5'), { images: 'images' }), /nope\.h5/, /cannot read the file/);
+    await expectFormatError(
+      loadHdf5Images(path.join(tmp(), 'nope.h5'), { images: 'images' }),
+      /nope\.h5/,
+      /cannot read the file/,
+    );
   });
 
   test('bad options are GanConfigErrors; a missing optional package is named with its install command', async () => {
     await expect(loadHdf5Images(standard, { images: '' })).rejects.toBeInstanceOf(GanConfigError);
     await expect(loadHdf5Images(standard, { images: 'train/images', limit: 0 })).rejects.toThrow(/limit/);
     await expect(loadHdf5Images(standard, { images: 'train/images', range: [1, 1] })).rejects.toThrow(/range/);
-    const missing = importOptionalEsm('gankit-no-such-package/node', 'gankit-no-such-package', 'index.js', 'loadHdf5Images');
+    const missing = importOptionalEsm(
+      'gankit-no-such-package/node',
+      'gankit-no-such-package',
+      'index.js',
+      'loadHdf5Images',
+    );
     await expect(missing).rejects.toBeInstanceOf(GankitError);
-    await expect(missing).rejects.toThrow(/needs the package 'gankit-no-such-package'.*npm install gankit-no-such-package/);
+    await expect(missing).rejects.toThrow(
+      /needs the package 'gankit-no-such-package'.*npm install gankit-no-such-package/,
+    );
   });
 });

@@ -161,7 +161,9 @@ describe('readIdxFile', () => {
     const file = path.join(dir, 'bad-dims');
     await writeFile(file, idx(0x08, [2], [1]));
     await expect(readIdxFile(file)).rejects.toThrow(DataFormatError);
-    await expect(readIdxFile(file)).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: truncated`));
+    await expect(readIdxFile(file)).rejects.toThrow(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: truncated`),
+    );
   });
 
   it('rejects a corrupt gzip file with DataFormatError naming the path', async () => {

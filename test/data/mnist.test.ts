@@ -245,7 +245,12 @@ describe('loadMnist without local files', () => {
     }
     expect(requests.sort()).toEqual(['/good/train-images-idx3-ubyte.gz', '/good/train-labels-idx1-ubyte.gz']);
     expect((await readdir(cacheDir)).sort()).toEqual(['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']);
-    expect(Buffer.compare(await readFile(path.join(cacheDir, 'train-images-idx3-ubyte.gz')), files['train-images-idx3-ubyte.gz'])).toBe(0);
+    expect(
+      Buffer.compare(
+        await readFile(path.join(cacheDir, 'train-images-idx3-ubyte.gz')),
+        files['train-images-idx3-ubyte.gz'],
+      ),
+    ).toBe(0);
 
     const again = await loadMnist({ cacheDir, baseUrl: `${base}/good/`, usePackage: false, limit: 2 });
     try {
@@ -258,7 +263,11 @@ describe('loadMnist without local files', () => {
 
   it('falls through a mirror that answers 404 (or a 200 that is not gzip) to the next one', async () => {
     const cacheDir = await freshDir('cache-fallthrough');
-    const data = await loadMnist({ cacheDir, baseUrl: [`${base}/bad`, `${base}/html/`, `${base}/good/`], usePackage: false });
+    const data = await loadMnist({
+      cacheDir,
+      baseUrl: [`${base}/bad`, `${base}/html/`, `${base}/good/`],
+      usePackage: false,
+    });
     data.dispose();
     expect(requests).toEqual([
       '/bad/train-images-idx3-ubyte.gz',

@@ -183,8 +183,16 @@ describe('PNG encoding', () => {
   });
 
   test('encodePng rejects a data length that does not match the size', () => {
-    expectConfigError(() => encodePng({ width: 2, height: 2, data: new Uint8Array(15) }), 'image.data', /expected 16 bytes/);
-    expectConfigError(() => encodePng({ width: 0, height: 2, data: new Uint8Array(0) }), 'image', /positive integer width/);
+    expectConfigError(
+      () => encodePng({ width: 2, height: 2, data: new Uint8Array(15) }),
+      'image.data',
+      /expected 16 bytes/,
+    );
+    expectConfigError(
+      () => encodePng({ width: 0, height: 2, data: new Uint8Array(0) }),
+      'image',
+      /positive integer width/,
+    );
   });
 
   test('decodePng rejects bytes that are not a PNG with a DataFormatError', () => {

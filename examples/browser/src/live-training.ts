@@ -9,7 +9,16 @@
  * which ends `fit` after the current step; the next start resumes where it stopped.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createCGAN, imageGrid, labelEmbedding, lossPlotImage, type Gan, type ImageDataset, type StepLogs, type TrainerCallback } from 'gankit';
+import {
+  createCGAN,
+  imageGrid,
+  labelEmbedding,
+  lossPlotImage,
+  type Gan,
+  type ImageDataset,
+  type StepLogs,
+  type TrainerCallback,
+} from 'gankit';
 import { drawImage, drawPlaceholder } from './draw';
 import { loadMnistSubset } from './mnist-subset';
 import { byId, reportError, state } from './state';
@@ -57,9 +66,17 @@ export function setupLiveTraining(dataUrl: string): void {
     // From 5 steps on: over fewer, lossPlotImage's step ticks fall between integers and repeat
     // (0 0 0 1 1 1), so the panel shows a note until then.
     if (rows.length < PLOT_EVERY) {
-      drawPlaceholder(plotCanvas, rows.length === 0 ? 'The losses appear here once training starts.' : 'Training…', '#fff', '#5d6677');
+      drawPlaceholder(
+        plotCanvas,
+        rows.length === 0 ? 'The losses appear here once training starts.' : 'Training…',
+        '#fff',
+        '#5d6677',
+      );
     } else {
-      drawImage(plotCanvas, lossPlotImage(rows, { ...PLOT_SIZE, smoothing: Math.max(1, Math.round(rows.length / 40)) }));
+      drawImage(
+        plotCanvas,
+        lossPlotImage(rows, { ...PLOT_SIZE, smoothing: Math.max(1, Math.round(rows.length / 40)) }),
+      );
     }
     state.draws.lossPlot++;
   };
@@ -115,7 +132,12 @@ export function setupLiveTraining(dataUrl: string): void {
     button.classList.add('running');
     speedFrom = { time: 0, step: gan.trainer.step };
     try {
-      await gan.fit(data, { epochs: gan.trainer.epoch + 100_000, batchSize: BATCH_SIZE, callbacks: [callback], yieldEvery: 1 });
+      await gan.fit(data, {
+        epochs: gan.trainer.epoch + 100_000,
+        batchSize: BATCH_SIZE,
+        callbacks: [callback],
+        yieldEvery: 1,
+      });
     } finally {
       state.training = false;
       button.textContent = 'Resume training';

@@ -29,7 +29,10 @@ const BACKENDS: readonly BrowserBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu
 function backendOrder(): { prefer: BrowserBackendName[]; note: string | null } {
   const asked = new URLSearchParams(window.location.search).get('backend');
   if (asked !== null && (BACKENDS as readonly string[]).includes(asked)) {
-    return { prefer: [...new Set<BrowserBackendName>([asked as BrowserBackendName, 'wasm', 'cpu'])], note: `asked for ${asked} in the URL` };
+    return {
+      prefer: [...new Set<BrowserBackendName>([asked as BrowserBackendName, 'wasm', 'cpu'])],
+      note: `asked for ${asked} in the URL`,
+    };
   }
   return { prefer: ['webgl', 'wasm', 'cpu'], note: null };
 }
@@ -37,9 +40,17 @@ function backendOrder(): { prefer: BrowserBackendName[]; note: string | null } {
 async function main(): Promise<void> {
   tf.enableProdMode();
   const { prefer, note } = backendOrder();
-  const backend = await initBrowserBackend({ prefer, allowSoftwareWebGL: note !== null, wasmPaths: `${base}wasm/`, log: null });
+  const backend = await initBrowserBackend({
+    prefer,
+    allowSoftwareWebGL: note !== null,
+    wasmPaths: `${base}wasm/`,
+    log: null,
+  });
   state.backend = backend.name;
-  state.backendReason = note === null ? backend.reason : `${note}; ${backend.reason === 'first choice' ? `${backend.name} started` : backend.reason}`;
+  state.backendReason =
+    note === null
+      ? backend.reason
+      : `${note}; ${backend.reason === 'first choice' ? `${backend.name} started` : backend.reason}`;
   byId('backend').textContent = backend.name;
   byId('backend-reason').textContent = state.backendReason === 'first choice' ? '' : `(${state.backendReason})`;
   setupLiveTraining(`${base}data/mnist-subset.bin`);

@@ -63,7 +63,9 @@ export async function startPretrained(base: string): Promise<void> {
   const loadStart = performance.now();
   const [model, source] = await Promise.all([
     tfl.loadLayersModel(`${base}model.json`),
-    fetch(`${base}source.json`).then((r) => (r.ok ? (r.json() as Promise<SourceInfo>) : null)).catch(() => null),
+    fetch(`${base}source.json`)
+      .then((r) => (r.ok ? (r.json() as Promise<SourceInfo>) : null))
+      .catch(() => null),
   ]);
   state.modelLoadMs = performance.now() - loadStart;
   const latentDim = model.inputs[0].shape[1] as number;
@@ -84,7 +86,10 @@ export async function startPretrained(base: string): Promise<void> {
 
   let batchSeed = 1;
   let zBatch = tf.randomNormal([GRID_COUNT, latentDim], 0, 1, 'float32', batchSeed) as tf.Tensor2D;
-  const dirs = tf.tensor2d(directions(latentDim, SLIDERS, 7).flatMap((d) => Array.from(d)), [SLIDERS, latentDim]);
+  const dirs = tf.tensor2d(
+    directions(latentDim, SLIDERS, 7).flatMap((d) => Array.from(d)),
+    [SLIDERS, latentDim],
+  );
   let endpointSeed = 200;
   let zA = tf.randomNormal([latentDim], 0, 1, 'float32', endpointSeed);
   let zB = tf.randomNormal([latentDim], 0, 1, 'float32', endpointSeed + 1);
@@ -105,7 +110,13 @@ export async function startPretrained(base: string): Promise<void> {
   };
   const drawSlider = (): void => {
     // The batch's first sample (top left), moved along the directions.
-    const z = tf.tidy(() => tf.add(tf.slice(zBatch, [0, 0], [1, latentDim]), tf.matMul(tf.tensor2d(state.sliders, [1, SLIDERS]), tf.mul(dirs, SLIDER_REACH))) as tf.Tensor2D);
+    const z = tf.tidy(
+      () =>
+        tf.add(
+          tf.slice(zBatch, [0, 0], [1, latentDim]),
+          tf.matMul(tf.tensor2d(state.sliders, [1, SLIDERS]), tf.mul(dirs, SLIDER_REACH)),
+        ) as tf.Tensor2D,
+    );
     const images = generateImages(model, info, { labels: [state.digit], z });
     try {
       drawImage(sliderCanvas, imageGrid(images, { columns: 1, scale: 8, padding: 0 }));
@@ -146,20 +157,26 @@ export async function startPretrained(base: string): Promise<void> {
     b.textContent = String(d);
     b.dataset.digit = String(d);
     b.setAttribute('aria-pressed', String(d === state.digit));
-    b.addEventListener('click', guarded(() => {
-      state.digit = d;
-      for (const other of buttons) other.setAttribute('aria-pressed', String(other === b));
-      drawAll();
-    }));
+    b.addEventListener(
+      'click',
+      guarded(() => {
+        state.digit = d;
+        for (const other of buttons) other.setAttribute('aria-pressed', String(other === b));
+        drawAll();
+      }),
+    );
     buttons.push(b);
     picker.append(b);
   }
-  byId<HTMLButtonElement>('new-batch').addEventListener('click', guarded(() => {
-    zBatch.dispose();
-    zBatch = tf.randomNormal([GRID_COUNT, latentDim], 0, 1, 'float32', ++batchSeed) as tf.Tensor2D;
-    drawBatch();
-    drawSlider();
-  }));
+  byId<HTMLButtonElement>('new-batch').addEventListener(
+    'click',
+    guarded(() => {
+      zBatch.dispose();
+      zBatch = tf.randomNormal([GRID_COUNT, latentDim], 0, 1, 'float32', ++batchSeed) as tf.Tensor2D;
+      drawBatch();
+      drawSlider();
+    }),
+  );
 
   // Sliders.
   const sliderBox = byId('sliders');
@@ -191,13 +208,16 @@ export async function startPretrained(base: string): Promise<void> {
   });
 
   // Interpolation.
-  byId<HTMLButtonElement>('new-endpoints').addEventListener('click', guarded(() => {
-    tf.dispose([zA, zB]);
-    endpointSeed += 2;
-    zA = tf.randomNormal([latentDim], 0, 1, 'float32', endpointSeed);
-    zB = tf.randomNormal([latentDim], 0, 1, 'float32', endpointSeed + 1);
-    drawStrip();
-  }));
+  byId<HTMLButtonElement>('new-endpoints').addEventListener(
+    'click',
+    guarded(() => {
+      tf.dispose([zA, zB]);
+      endpointSeed += 2;
+      zA = tf.randomNormal([latentDim], 0, 1, 'float32', endpointSeed);
+      zB = tf.randomNormal([latentDim], 0, 1, 'float32', endpointSeed + 1);
+      drawStrip();
+    }),
+  );
 
   drawBatch();
   state.firstDigitMs = performance.now();
