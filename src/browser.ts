@@ -48,6 +48,7 @@ export {
 } from './train/trainer';
 export type { TrainerCallback, StepLogs, EpochLogs, TrainBeginInfo, TrainEndLogs } from './train/callbacks';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
+export { generatorSampler, type Sampler } from './train/sampler';
 
 export {
   Gan,
