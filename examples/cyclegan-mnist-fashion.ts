@@ -135,9 +135,7 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 /** The two domains' training sets and ten held-out images of each, as `--pairing` asks and the data allows. */
-async function loadDomains(
-  args: Args,
-): Promise<{
+async function loadDomains(args: Args): Promise<{
   dataX: ImageDataset;
   dataY: ImageDataset;
   testX: tf.Tensor4D;

@@ -114,12 +114,12 @@ function codeCallbacks(out: string, log: (m: string) => void): TrainerCallback {
   const dir = path.join(out, 'codes');
   return {
     async onTrainBegin(info) {
-      trainer = info.trainer;
+      trainer = info.model;
       classifier = await loadMnistClassifier();
       // Ten z, repeated in every row: columns differ by z, rows by the categorical code only.
       z = tf.tidy(
         () =>
-          tf.tile(tf.randomNormal([10, info.trainer.latentDim], 0, 1, 'float32', 4321), [CATEGORIES, 1]) as tf.Tensor2D,
+          tf.tile(tf.randomNormal([10, info.model.latentDim], 0, 1, 'float32', 4321), [CATEGORIES, 1]) as tf.Tensor2D,
       );
     },
     async onEpochEnd(logs) {

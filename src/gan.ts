@@ -4,7 +4,7 @@ import { CheckpointError, GanConfigError, TrainingDivergedError } from './errors
 import type { Conditioning } from './conditioning/types';
 import { labelEmbedding } from './conditioning/label-embedding';
 import { channelConcat } from './conditioning/channel-concat';
-import type { ImageDataset, ImageShape } from './data/dataset';
+import type { DataBatch, ImageDataset, ImageShape } from './data/dataset';
 import type { GanLoss } from './losses/types';
 import { nonSaturatingLoss } from './losses/non-saturating';
 import { auxiliaryConfig, lossConfig } from './losses/registry';
@@ -15,10 +15,23 @@ import { mlpDiscriminator, mlpGenerator, type MlpDiscriminatorArgs, type MlpGene
 import { dcganDiscriminator, dcganGenerator, type DcganDiscriminatorArgs, type DcganGeneratorArgs } from './nets/dcgan';
 import { checkImageShape, checkPositiveInt, type OutputActivation } from './nets/common';
 import { GanTrainer, createAdam, type AdamOptions, type FitOptions, type TrainHistory } from './train/trainer';
-import type { GenerateOptions } from './train/generate';
+import type { GenerateOptions, GeneratorInfo } from './train/generate';
+import type { StepRunner } from './train/fit';
 import { readAdamPowers, setLearningRate, writeAdamPowers } from './train/adam-powers';
 import { Rng } from './random';
+import type { Sampler } from './train/sampler';
 import { nodeService } from './platform';
+
+declare module './platform' {
+  interface NodeServices {
+    /** Writes a GAN checkpoint folder (see `Gan.save`). */
+    saveGan(gan: Gan, dir: string): Promise<void>;
+    /** Reads a GAN checkpoint folder (see `loadGAN`). */
+    loadGan(dir: string, options: LoadGanOptions): Promise<Gan>;
+    /** Starts `replicas − 1` worker threads training beside `trainer`. */
+    startDataParallel(trainer: GanTrainer, replicas: number, maxBatch: number): Promise<StepRunner<DataBatch[]>>;
+  }
+}
 
 /** Built-in architectures: fully connected (`mlp`) or convolutional (`dcgan`); `custom` when you pass your own models. */
 export type Architecture = 'mlp' | 'dcgan' | 'custom';
@@ -189,7 +202,7 @@ function isModel(x: unknown): x is tfl.LayersModel {
  * `fit()`, `generate()` and `save()`. Build one with {@link createGAN} or {@link createCGAN};
  * restore one with {@link loadGAN}.
  */
-export class Gan {
+export class Gan implements Sampler {
   /** The generator model (inputs `[z]` or `[z, labels]`). */
   readonly generator: tfl.LayersModel;
   /** The discriminator model (outputs logits). */
@@ -227,6 +240,11 @@ export class Gan {
     });
   }
 
+  /** What G takes and gives, for sampling (see {@link Sampler}). */
+  get info(): GeneratorInfo {
+    return this.trainer.info;
+  }
+
   /** Number of classes (0 for an unconditional GAN). */
   get numClasses(): number {
     return this.config.numClasses;
@@ -253,7 +271,13 @@ export class Gan {
     const history: TrainHistory = [];
     for (let rollbacks = 0; ; rollbacks++) {
       try {
-        history.push(...(await this.trainer.fit(data, options)));
+        history.push(
+          ...(await this.trainer.fit(data, {
+            ...options,
+            startWorkers: (workers, batchSize) =>
+              nodeService('startDataParallel', 'fit({ workers })')(this.trainer, workers, batchSize),
+          })),
+        );
         return history;
       } catch (error) {
         if (!(error instanceof TrainingDivergedError) || policy === 'stop' || rollbacks >= (policy.maxRollbacks ?? 3))

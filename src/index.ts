@@ -33,7 +33,20 @@ export {
   type TrainHistory,
   type EpochProgress,
 } from './train/trainer';
-export type { TrainerCallback, StepLogs, EpochLogs, TrainBeginInfo, TrainEndLogs } from './train/callbacks';
+export type { TrainerCallback } from './train/trainer';
+export type {
+  StepLogs,
+  EpochLogs,
+  TrainBeginInfo,
+  TrainEndLogs,
+  TrainingCallback,
+  TrainingLogs,
+  TrainingEpochLogs,
+  TrainingModel,
+} from './train/callbacks';
+export { fit, type FitLoopOptions, type StepRunner, type YieldEvery } from './train/fit';
+export type { Trainable, TrainingState, FitProgress, StepData, EpochBatches } from './train/trainable';
+export { initialTrainingState } from './train/trainable';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 export { generatorSampler, type Sampler } from './train/sampler';
 

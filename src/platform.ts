@@ -8,38 +8,32 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError, NodeOnlyError } from './errors';
-import type { Gan, LoadGanOptions } from './gan';
-import type { DataBatch } from './data/dataset';
-import type { GanTrainer } from './train/trainer';
 
-/** A running data-parallel session (Node worker threads). @internal */
-export interface DataParallelRun {
-  /** One training step over the replicas; returns the losses as the trainer's own step does. */
-  trainStep(real: DataBatch[]): tf.Tensor1D;
-  /** Ends the workers. */
-  stop(): Promise<void>;
-}
+/**
+ * The Node-only services, by name. This module knows none of them: each module that calls one
+ * declares its shape by augmenting this interface (`declare module './platform'`), so the
+ * registry stays below everything that uses it. @internal
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
+export interface NodeServices {}
 
-/** The Node-only services. @internal */
-export interface NodeServices {
+/** The services' names. @internal */
+export type NodeServiceName = keyof NodeServices & string;
+
+/** The model-folder service, the one this module calls itself. @internal */
+export interface FileHandlerService {
   /** A tfjs IO handler reading and writing a model folder (`model.json` + `weights.bin`). */
   fileHandler(dir: string): tf.io.IOHandler;
-  /** Writes a GAN checkpoint folder (see `Gan.save`). */
-  saveGan(gan: Gan, dir: string): Promise<void>;
-  /** Reads a GAN checkpoint folder (see `loadGAN`). */
-  loadGan(dir: string, options: LoadGanOptions): Promise<Gan>;
-  /** Starts `replicas − 1` worker threads training beside `trainer`. */
-  startDataParallel(trainer: GanTrainer, replicas: number, maxBatch: number): Promise<DataParallelRun>;
 }
 
-let services: NodeServices | null = null;
+let services: Partial<Record<string, unknown>> | null = null;
 
 /** Installs the Node-only services (called once by the Node entry). @internal */
-export function installNodeServices(installed: NodeServices): void {
-  services = installed;
+export function installNodeServices(installed: NodeServices & FileHandlerService): void {
+  services = { ...installed };
 }
 
-const INSTEAD: Record<keyof NodeServices, string> = {
+const INSTEAD: Partial<Record<string, string>> = {
   fileHandler:
     "in a web page, pass a tfjs IO handler or URL instead of a folder (e.g. 'indexeddb://name', 'downloads://name')",
   saveGan: "in a web page, save the nets with tfjs IO: gan.generator.save('indexeddb://my-generator')",
@@ -52,9 +46,13 @@ const INSTEAD: Record<keyof NodeServices, string> = {
  * The Node-only service `name`, or a {@link NodeOnlyError} naming `feature` when gankit runs
  * from its browser entry. @internal
  */
-export function nodeService<K extends keyof NodeServices>(name: K, feature: string): NodeServices[K] {
-  if (services === null) throw new NodeOnlyError(feature, INSTEAD[name]);
-  return services[name];
+export function nodeService<K extends NodeServiceName | 'fileHandler'>(
+  name: K,
+  feature: string,
+): (NodeServices & FileHandlerService)[K] {
+  const service = services?.[name];
+  if (service === undefined) throw new NodeOnlyError(feature, INSTEAD[name] ?? 'run it in Node.js');
+  return service as (NodeServices & FileHandlerService)[K];
 }
 
 /**

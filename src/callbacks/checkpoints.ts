@@ -5,7 +5,7 @@
  */
 import type { Gan } from '../gan';
 import { GanConfigError } from '../errors';
-import type { TrainerCallback } from '../train/callbacks';
+import type { TrainerCallback } from '../train/trainer';
 import { saveCheckpoint } from '../train/checkpoint';
 
 /** Options of {@link checkpoints}. */

@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/file-system';
 import { saveLossPlot } from '../image/png';
-import type { EpochLogs, StepLogs, TrainerCallback } from '../train/callbacks';
+import type { EpochLogs, StepLogs } from '../train/callbacks';
+import type { TrainerCallback } from '../train/trainer';
 
 /** The CSV header {@link lossLog} writes (followed by one column per metric when callbacks add {@link EpochLogs.metrics}). */
 export const LOSS_LOG_HEADER = 'epoch,step,d_loss,g_loss,d_real,d_fake';
@@ -122,10 +123,10 @@ export function lossLog(options: LossLogOptions): TrainerCallback {
   return {
     async onTrainBegin(info) {
       rows.length = 0;
-      if (info.trainer.step === 0) return;
+      if (info.model.state.step === 0) return;
       try {
         const earlier = parseLossLog(await fs.readFile(options.file, 'utf8')).filter(
-          (r) => r.step <= info.trainer.step,
+          (r) => r.step <= info.model.state.step,
         );
         rows.push(...earlier.map((row) => ({ row })));
       } catch {

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { TrainerCallback } from '../train/callbacks';
+import type { TrainerCallback } from '../train/trainer';
 
 /** Where a progress bar writes: `process.stdout`, or anything with `write` (and, for a terminal, `isTTY`). */
 export interface ProgressStream {
@@ -81,7 +81,7 @@ export function progressBar(options: ProgressBarOptions = {}): TrainerCallback {
     onTrainBegin(info) {
       epochs = info.epochs;
       stepsPerEpoch = info.stepsPerEpoch;
-      firstStep = info.trainer.step;
+      firstStep = info.model.state.step;
       totalSteps = Math.max(0, info.epochs - info.initialEpoch) * info.stepsPerEpoch;
       started = Date.now();
       recent.length = 0;

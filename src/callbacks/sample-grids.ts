@@ -8,9 +8,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { saveImageGrid } from '../image/png';
-import type { Gan } from '../gan';
-import type { GanTrainer } from '../train/trainer';
-import type { TrainerCallback } from '../train/callbacks';
+import { samplerOf, type Sampler } from '../train/sampler';
+import type { TrainerCallback } from '../train/trainer';
 
 /** Options of {@link sampleGrids}. */
 export interface SampleGridsOptions {
@@ -27,10 +26,10 @@ export interface SampleGridsOptions {
   /** Seed of the fixed z (default 1234). */
   seed?: number;
   /**
-   * Draw from this GAN instead of the one being trained, e.g. a view of it that samples an
-   * averaged generator (default: the trainer's own `generate`).
+   * Draw from this sampler instead of the model being trained, e.g. an averaged generator
+   * (default: the trained model itself, which must be a {@link Sampler}).
    */
-  from?: Pick<Gan, 'trainer'>;
+  from?: Sampler;
 }
 
 /** The PNG file of epoch `epoch` (1-based) in `dir`. */
@@ -58,21 +57,21 @@ export function sampleGrids(options: SampleGridsOptions): TrainerCallback {
     if (!Number.isInteger(v) || v < 1)
       throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
   }
-  let trainer: GanTrainer | null = null;
+  let sampler: Sampler | null = null;
   let z: tf.Tensor2D | null = null;
   let labels: number[] | undefined;
   return {
     onTrainBegin(info) {
-      trainer = options.from?.trainer ?? info.trainer;
-      const conditional = trainer.numClasses > 0;
-      const count = (conditional ? trainer.numClasses : rows) * columns;
-      labels = conditional ? Array.from({ length: count }, (_, i) => Math.floor(i / columns)) : undefined;
+      sampler = options.from ?? samplerOf(info.model, 'sampleGrids');
+      const { numClasses, latentDim } = sampler.info;
+      const count = (numClasses > 0 ? numClasses : rows) * columns;
+      labels = numClasses > 0 ? Array.from({ length: count }, (_, i) => Math.floor(i / columns)) : undefined;
       z?.dispose();
-      z = tf.randomNormal([count, trainer.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+      z = tf.randomNormal([count, latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
     },
     async onEpochEnd(logs) {
-      if (trainer === null || z === null || (logs.epoch + 1) % everyEpochs !== 0) return;
-      const images = trainer.generate({ z, labels });
+      if (sampler === null || z === null || (logs.epoch + 1) % everyEpochs !== 0) return;
+      const images = sampler.generate({ z, labels });
       try {
         await saveImageGrid(gridFile(dir, logs.epoch + 1), images, { columns, scale });
       } finally {

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Gan } from '../gan';
 import { checkpointName, STATE_FILE } from '../train/checkpoint';
-import type { TrainerCallback } from '../train/callbacks';
+import type { TrainerCallback } from '../train/trainer';
 import { emaGenerator, type EmaGenerator } from '../train/ema';
 import type { GanTrainer } from '../train/trainer';
 import { generateImages, type GenerateOptions } from '../train/generate';

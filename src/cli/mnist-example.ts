@@ -8,7 +8,7 @@ import { initBackend } from '../backend';
 import { loadMnist } from '../data/mnist';
 import { GanConfigError } from '../errors';
 import type { Gan } from '../gan';
-import type { TrainerCallback } from '../train/callbacks';
+import type { TrainerCallback } from '../train/trainer';
 import { runTraining, type TrainingResult } from './run-training';
 import { parseTrainingArgs, type TrainingArgs, type TrainingDefaults } from './training-args';
 

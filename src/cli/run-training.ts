@@ -15,7 +15,7 @@ import { gridFile, sampleGrids } from '../callbacks/sample-grids';
 import type { ImageDataset } from '../data/dataset';
 import type { Gan } from '../gan';
 import { loadGAN } from '../gan-checkpoint';
-import type { TrainerCallback } from '../train/callbacks';
+import type { TrainerCallback } from '../train/trainer';
 import type { TrainHistory } from '../train/trainer';
 import { emaGenerator, type EmaGenerator } from '../train/ema';
 import { emaCheckpoints, restoreEma, sampleFrom } from './ema-checkpoint';

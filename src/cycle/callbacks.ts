@@ -2,10 +2,8 @@
  * What {@link CycleGan.fit} reports to its callbacks, and three callbacks: progress lines,
  * translation grids and checkpoints (with Ctrl-C saving).
  *
- * The hooks have the names and order of gankit's {@link TrainerCallback} (`onTrainBegin`,
- * `onBatchEnd`, `onEpochEnd`, `onTrainEnd`, each may be async and is awaited in order), but the
- * logs are CycleGAN's: one generator loss for G and F together with its three parts, and one loss
- * per discriminator. `onTrainEnd` gets the same {@link TrainEndLogs}.
+ * They are {@link TrainingCallback}s of the one training loop, over CycleGAN's logs
+ * ({@link CycleGanStepLogs}).
  *
  * @packageDocumentation
  */
@@ -14,98 +12,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { saveImageGrid } from '../image/png';
 import { formatDuration, type ProgressStream } from '../callbacks/progress-bar';
-import type { TrainEndLogs } from '../train/callbacks';
-import type { CycleGan } from './cycle-gan';
+import type { CycleGan, CycleGanCallback } from './cycle-gan';
+import type { CycleGanStepLogs } from './logs';
 import { saveCycleCheckpoint } from './checkpoint';
 import { interruptWatch } from '../callbacks/checkpoints';
-
-/**
- * What {@link CycleGan.fit} reports after each step (one G/F update, then one D_Y and one D_X update).
- *
- * @example
- * ```ts
- * const log: CycleGanCallback = { onBatchEnd: (l: CycleGanStepLogs) => console.log(l.step, l.cycleLoss) };
- * ```
- */
-export interface CycleGanStepLogs {
-  /** Epoch this step belongs to (0-based). */
-  epoch: number;
-  /** Global step: updates done so far, this one included (1-based). */
-  step: number;
-  /** G and F's loss: `adversarialLoss + cycleLoss + identityLoss`. */
-  generatorLoss: number;
-  /** The adversarial part, both directions: `L_adv(G; D_Y) + L_adv(F; D_X)`. */
-  adversarialLoss: number;
-  /** The cycle-consistency part, λ_cyc included (see {@link cycleConsistencyLoss}). */
-  cycleLoss: number;
-  /** The identity part, λ_id included (0 when λ_id is 0; see {@link identityLoss}). */
-  identityLoss: number;
-  /** D_X's loss (real X against F(y)). */
-  discriminatorXLoss: number;
-  /** D_Y's loss (real Y against G(x)). */
-  discriminatorYLoss: number;
-}
-
-/**
- * What {@link CycleGan.fit} reports after each epoch: the means of its step logs.
- *
- * @example
- * ```ts
- * const history: CycleGanEpochLogs[] = await cycle.fit(mnist, fashion, { epochs: 2 });
- * console.log(history.map((h) => h.seconds));
- * ```
- */
-export interface CycleGanEpochLogs extends CycleGanStepLogs {
-  /** Steps run in this epoch. */
-  steps: number;
-  /** Wall time of the epoch in seconds. */
-  seconds: number;
-  /** Extra per-epoch measurements keyed by name, added by callbacks for the ones after them. */
-  metrics?: Record<string, number>;
-}
-
-/**
- * What a callback learns when {@link CycleGan.fit} begins.
- *
- * @example
- * ```ts
- * const announce: CycleGanCallback = { onTrainBegin: (info: CycleGanTrainBeginInfo) => console.log(`${info.stepsPerEpoch} steps per epoch`) };
- * ```
- */
-export interface CycleGanTrainBeginInfo {
-  /** The CycleGAN being trained (to translate, read the step, or request a stop). */
-  cycleGan: CycleGan;
-  /** First epoch of this run (0, or later when resuming). */
-  initialEpoch: number;
-  /** Epoch after the last one of this run. */
-  epochs: number;
-  /** Steps per epoch. */
-  stepsPerEpoch: number;
-  /** Batch size (of each domain). */
-  batchSize: number;
-}
-
-/**
- * A {@link CycleGan.fit} callback: an object with any of these hooks, each may be async; they are
- * awaited in order.
- *
- * @example
- * ```ts
- * const printEpochs: CycleGanCallback = {
- *   onEpochEnd: (l) => console.log(`epoch ${l.epoch + 1}: cycle ${l.cycleLoss.toFixed(3)} D_Y ${l.discriminatorYLoss.toFixed(3)}`),
- * };
- * ```
- */
-export interface CycleGanCallback {
-  /** Called once before the first step. */
-  onTrainBegin?(info: CycleGanTrainBeginInfo): void | Promise<void>;
-  /** Called after every step, in order, once its losses have been read back. */
-  onBatchEnd?(logs: CycleGanStepLogs): void | Promise<void>;
-  /** Called after every epoch. */
-  onEpochEnd?(logs: CycleGanEpochLogs): void | Promise<void>;
-  /** Called once when training ends (normally, by a stop request, or failing). */
-  onTrainEnd?(logs: TrainEndLogs): void | Promise<void>;
-}
 
 /**
  * Options of {@link cycleGanProgress}.
@@ -149,9 +59,9 @@ export function cycleGanProgress(options: CycleGanProgressOptions = {}): CycleGa
     onTrainBegin(info) {
       epochs = info.epochs;
       stepsPerEpoch = info.stepsPerEpoch;
-      firstStep = info.cycleGan.step;
+      firstStep = info.model.step;
       total =
-        Math.max(0, info.epochs - info.initialEpoch) * info.stepsPerEpoch - (info.cycleGan.epochProgress?.steps ?? 0);
+        Math.max(0, info.epochs - info.initialEpoch) * info.stepsPerEpoch - (info.model.epochProgress?.steps ?? 0);
       started = Date.now();
     },
     onBatchEnd(logs) {
@@ -245,7 +155,7 @@ export function translationGrids(options: TranslationGridsOptions): CycleGanCall
   let cycleGan: CycleGan | null = null;
   return {
     onTrainBegin(info) {
-      cycleGan = info.cycleGan;
+      cycleGan = info.model;
     },
     async onEpochEnd(logs) {
       if (cycleGan === null || x.isDisposed || (logs.epoch + 1) % everyEpochs !== 0) return;

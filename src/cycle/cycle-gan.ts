@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GanConfigError, TrainingDivergedError } from '../errors';
+import { GanConfigError } from '../errors';
+import { checkPositiveInteger } from '../core/checks';
 import type { DataBatch, ImageDataset, ImageShape } from '../data/dataset';
 import type { GanLoss } from '../losses/types';
 import { lossConfig } from '../losses/registry';
@@ -16,7 +17,9 @@ import { checkImageShape } from '../nets/common';
 import { withDropoutSeed } from '../nets/seeded-dropout';
 import { Rng } from '../random';
 import { createAdam, type AdamOptions } from '../train/trainer';
-import { endTraining } from '../train/callbacks';
+import type { TrainingCallback } from '../train/callbacks';
+import { fit, type FitLoopOptions } from '../train/fit';
+import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../train/trainable';
 import { ImagePool } from './image-pool';
 import { CycleLeastSquaresLoss, cycleConsistencyLoss, identityLoss } from './losses';
 import { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
@@ -28,7 +31,7 @@ import {
   type CycleGanConfig,
   type CycleNet,
 } from './checkpoint';
-import type { CycleGanCallback, CycleGanEpochLogs, CycleGanStepLogs } from './callbacks';
+import type { CycleGanEpochLogs, CycleGanStepLogs } from './logs';
 
 /**
  * The four nets of a CycleGAN. Generators map `[n, h, w, c]` images in [-1, 1] to images of the
@@ -106,15 +109,12 @@ export interface CreateCycleGanOptions {
  * await cycle.fit(mnist, fashion, options);
  * ```
  */
-export interface CycleGanFitOptions {
-  /** Number of epochs to reach (absolute: resuming at epoch 3 with epochs 5 runs 2 more). Default 1. */
-  epochs?: number;
+export interface CycleGanFitOptions extends Omit<
+  FitLoopOptions<CycleGanStepLogs, CycleGanEpochLogs, CycleGan>,
+  'runner'
+> {
   /** Images of each domain per step (default 1, the paper's). */
   batchSize?: number;
-  /** Callbacks, called in order (see {@link CycleGanCallback}). */
-  callbacks?: CycleGanCallback[];
-  /** Steps per epoch (default and maximum: full batches of the smaller domain). */
-  stepsPerEpoch?: number;
 }
 
 /**
@@ -136,6 +136,33 @@ const LOSS_KEYS = [
   'discriminatorXLoss',
   'discriminatorYLoss',
 ] as const;
+
+const CYCLE_LOSS_NETS = {
+  generatorLoss: 'generator',
+  discriminatorXLoss: 'discriminator',
+  discriminatorYLoss: 'discriminator',
+} as const;
+
+/** What {@link CycleGan} trains on through {@link fit}: the images of domain X and of domain Y. */
+export type CycleGanData = readonly [ImageDataset, ImageDataset];
+
+/** One CycleGAN step's batch: images `[n, h, w, c]` in [-1, 1] of each domain (the sizes may differ). */
+export interface CycleGanBatch {
+  /** Images of domain X. */
+  x: tf.Tensor;
+  /** Images of domain Y. */
+  y: tf.Tensor;
+}
+
+/**
+ * A CycleGAN's training callback (see {@link TrainingCallback}).
+ *
+ * @example
+ * ```ts
+ * const announce: CycleGanCallback = { onTrainBegin: (info) => console.log(`${info.stepsPerEpoch} steps per epoch`) };
+ * ```
+ */
+export type CycleGanCallback = TrainingCallback<CycleGanStepLogs, CycleGanEpochLogs, CycleGan>;
 
 function splitOptimizer(optimizer: CreateCycleGanOptions['optimizer']): PerNet<AdamOptions> {
   if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
@@ -179,7 +206,7 @@ function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
  * await cycle.save('out/cyclegan');
  * ```
  */
-export class CycleGan {
+export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
   /** G: X → Y. */
   readonly generatorXY: tfl.LayersModel;
   /** F: Y → X. */
@@ -196,20 +223,17 @@ export class CycleGan {
   readonly adversarial: GanLoss;
   /** The description stored in checkpoints. */
   readonly config: CycleGanConfig;
-  /** The random stream of the shuffles and the pools; its state goes into checkpoints. */
-  readonly rng: Rng;
   /** History of F(y), the fakes D_X is trained on. */
   readonly poolX: ImagePool;
   /** History of G(x), the fakes D_Y is trained on. */
   readonly poolY: ImagePool;
-  /** Steps done so far. */
-  step = 0;
-  /** Epochs completed so far. */
-  epoch = 0;
-  /** Where training stands inside an unfinished epoch (`null` between epochs); saved in checkpoints. */
-  epochProgress: CycleEpochProgress | null = null;
+  /** Step, epoch, position inside an unfinished epoch and random stream (see {@link TrainingState}). */
+  readonly state: TrainingState;
+  /** Names of the six values each step logs (see {@link CycleGanStepLogs}). */
+  readonly logNames = LOSS_KEYS;
+  /** The logged losses, with the nets they train. */
+  readonly lossNets = CYCLE_LOSS_NETS;
   private readonly variables: Record<CycleNet, tf.Variable[]>;
-  private stopRequested = false;
 
   /** Prefer {@link createCycleGAN} / {@link loadCycleGAN}; this wires already-built parts together. */
   constructor(models: CycleGanModels, adversarial: GanLoss, config: CycleGanConfig) {
@@ -268,14 +292,52 @@ export class CycleGan {
       discriminatorX: trainableVariables(models.discriminatorX),
       discriminatorY: trainableVariables(models.discriminatorY),
     };
-    this.rng = new Rng(config.seed);
+    this.state = initialTrainingState(new Rng(config.seed));
     this.poolX = new ImagePool(config.poolSize, imageShape);
     this.poolY = new ImagePool(config.poolSize, imageShape);
   }
 
+  /** The random stream of the shuffles and the pools; its state goes into checkpoints. */
+  get rng(): Rng {
+    return this.state.rng;
+  }
+
+  /** Steps done so far. */
+  get step(): number {
+    return this.state.step;
+  }
+
+  set step(value: number) {
+    this.state.step = value;
+  }
+
+  /** Epochs completed so far. */
+  get epoch(): number {
+    return this.state.epoch;
+  }
+
+  set epoch(value: number) {
+    this.state.epoch = value;
+  }
+
+  /** Where training stands inside an unfinished epoch (`null` between epochs), as CycleGAN checkpoints store it. */
+  get epochProgress(): CycleEpochProgress | null {
+    const p = this.state.progress;
+    if (p === null) return null;
+    const [shuffleSeedX, shuffleSeedY] = p.shuffleSeeds;
+    return { steps: p.steps, shuffleSeedX, shuffleSeedY, totals: [...p.totals] as CycleEpochProgress['totals'] };
+  }
+
+  set epochProgress(value: CycleEpochProgress | null) {
+    this.state.progress =
+      value === null
+        ? null
+        : { steps: value.steps, shuffleSeeds: [value.shuffleSeedX, value.shuffleSeedY], totals: [...value.totals] };
+  }
+
   /** Asks a running {@link CycleGan.fit} to stop after the current step. */
   stopTraining(): void {
-    this.stopRequested = true;
+    this.state.stopRequested = true;
   }
 
   /**
@@ -304,12 +366,12 @@ export class CycleGan {
    *
    * @example
    * ```ts
-   * const losses = cycle.trainStep(xBatch, yBatch);
+   * const losses = cycle.trainStep({ x: xBatch, y: yBatch });
    * console.log(await losses.data());
    * losses.dispose();
    * ```
    */
-  trainStep(x: tf.Tensor, y: tf.Tensor): tf.Tensor1D {
+  trainStep({ x, y }: CycleGanBatch): tf.Tensor1D {
     return withDropoutSeed(this.rng.nextSeed(), () =>
       tf.tidy(() => {
         const { lambdaCycle, lambdaIdentity } = this.config;
@@ -400,10 +462,65 @@ export class CycleGan {
   }
 
   /**
+   * This CycleGAN's view of the two domains at `batchSize` (see {@link Trainable.stepData}): a
+   * step takes one batch of each, from two streams shuffled independently (labels are ignored).
+   * @throws {@link GanConfigError} for data of the wrong shape, or a batch larger than a domain.
+   */
+  stepData(data: CycleGanData, batchSize: number): StepData<CycleGanBatch> {
+    if (!Array.isArray(data) || data.length !== 2)
+      throw new GanConfigError('data', 'expected the two domains, [dataX, dataY]');
+    const [dataX, dataY] = data;
+    for (const [name, d] of [
+      ['dataX', dataX],
+      ['dataY', dataY],
+    ] as const) {
+      if (d === null || typeof d !== 'object' || typeof (d as ImageDataset).batches !== 'function')
+        throw new GanConfigError(name, 'expected an ImageDataset (see ImageDataset.fromPixels / loadMnist)');
+      const shape = d.imageShape;
+      if (shape.some((v, i) => v !== this.config.imageShape[i]))
+        throw new GanConfigError(name, `images are [${shape}] but the CycleGAN takes [${this.config.imageShape}]`);
+    }
+    checkPositiveInteger(batchSize, 'batchSize');
+    const smaller = Math.min(dataX.size, dataY.size);
+    if (batchSize > smaller)
+      throw new GanConfigError('batchSize', `${batchSize} is larger than the smaller dataset (${smaller} images)`);
+    const free = (batch: DataBatch): void => tf.dispose([batch.images, batch.labels ?? []]);
+    return {
+      fullSteps: Math.min(dataX.batchCount(batchSize), dataY.batchCount(batchSize)),
+      streams: 2,
+      open: ([seedX, seedY], skipSteps) => {
+        const batchesX = dataX.batches(batchSize, { rng: new Rng(seedX), skipBatches: skipSteps });
+        const batchesY = dataY.batches(batchSize, { rng: new Rng(seedY), skipBatches: skipSteps });
+        return {
+          next: () => {
+            const x = batchesX.next().value as DataBatch;
+            let y: DataBatch;
+            try {
+              y = batchesY.next().value as DataBatch;
+            } catch (error) {
+              free(x);
+              throw error;
+            }
+            if (x.labels !== null) x.labels.dispose();
+            if (y.labels !== null) y.labels.dispose();
+            return { x: x.images, y: y.images };
+          },
+          close: () => {
+            batchesX.return(undefined);
+            batchesY.return(undefined);
+          },
+        };
+      },
+      dispose: (batch) => tf.dispose([batch.x, batch.y]),
+    };
+  }
+
+  /**
    * Trains on unpaired images of the two domains until `epochs` epochs are complete (counting
-   * from {@link CycleGan.epoch}, so a resumed CycleGAN continues where it stopped). Each epoch
-   * shuffles both datasets independently (labels, if any, are ignored) and runs `stepsPerEpoch`
-   * steps, by default as many as the smaller domain has full batches.
+   * from {@link CycleGan.epoch}, so a resumed CycleGAN continues where it stopped), through the
+   * one training loop {@link fit}. Each epoch shuffles both datasets independently (labels, if
+   * any, are ignored) and runs `stepsPerEpoch` steps, by default as many as the smaller domain
+   * has full batches.
    *
    * @example
    * ```ts
@@ -414,121 +531,10 @@ export class CycleGan {
    * {@link TrainingDivergedError} when a loss becomes NaN or infinite.
    */
   async fit(dataX: ImageDataset, dataY: ImageDataset, options: CycleGanFitOptions = {}): Promise<CycleGanEpochLogs[]> {
-    const { epochs = 1, batchSize = 1, callbacks = [] } = options;
-    for (const [name, data] of [
-      ['dataX', dataX],
-      ['dataY', dataY],
-    ] as const) {
-      if (data === null || typeof data !== 'object' || typeof (data as ImageDataset).batches !== 'function')
-        throw new GanConfigError(name, 'expected an ImageDataset (see ImageDataset.fromPixels / loadMnist)');
-      const shape = data.imageShape;
-      if (shape.some((d, i) => d !== this.config.imageShape[i]))
-        throw new GanConfigError(name, `images are [${shape}] but the CycleGAN takes [${this.config.imageShape}]`);
-    }
-    if (!Number.isInteger(epochs) || epochs < 0)
-      throw new GanConfigError('epochs', `expected a non-negative integer, got ${epochs}`);
-    if (!Number.isInteger(batchSize) || batchSize <= 0)
-      throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
-    const smaller = Math.min(dataX.size, dataY.size);
-    if (batchSize > smaller)
-      throw new GanConfigError('batchSize', `${batchSize} is larger than the smaller dataset (${smaller} images)`);
-    const fullSteps = Math.min(dataX.batchCount(batchSize), dataY.batchCount(batchSize));
-    const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
-    if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0)
-      throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
-    this.stopRequested = false;
-    const history: CycleGanEpochLogs[] = [];
-    let failure: unknown;
-    try {
-      for (const cb of callbacks)
-        await cb.onTrainBegin?.({ cycleGan: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
-      while (this.epoch < epochs && !this.stopRequested) {
-        const logs = await this.runEpoch(dataX, dataY, batchSize, stepsPerEpoch, callbacks);
-        if (logs === null) break;
-        history.push(logs);
-        for (const cb of callbacks) await cb.onEpochEnd?.(logs);
-      }
-    } catch (error) {
-      failure = error;
-    }
-    await endTraining(
-      callbacks,
-      { step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined },
-      failure,
-    );
-    return history;
-  }
-
-  /** Runs (the rest of) one epoch; returns its logs, or `null` when stopped inside it. */
-  private async runEpoch(
-    dataX: ImageDataset,
-    dataY: ImageDataset,
-    batchSize: number,
-    stepsPerEpoch: number,
-    callbacks: CycleGanCallback[],
-  ): Promise<CycleGanEpochLogs | null> {
-    const started = Date.now();
-    // A fresh epoch draws its two shuffle seeds; a resumed one continues the saved epoch where it stopped.
-    const progress: CycleEpochProgress = this.epochProgress ?? {
-      steps: 0,
-      shuffleSeedX: this.rng.nextSeed(),
-      shuffleSeedY: this.rng.nextSeed(),
-      totals: [0, 0, 0, 0, 0, 0],
-    };
-    this.epochProgress = progress;
-    const batchesX = dataX.batches(batchSize, { rng: new Rng(progress.shuffleSeedX), skipBatches: progress.steps });
-    const batchesY = dataY.batches(batchSize, { rng: new Rng(progress.shuffleSeedY), skipBatches: progress.steps });
-    try {
-      while (progress.steps < stepsPerEpoch && !this.stopRequested) {
-        const batch: DataBatch[] = [];
-        let losses: Float32Array;
-        try {
-          batch.push(batchesX.next().value as DataBatch, batchesY.next().value as DataBatch);
-          const stats = this.trainStep(batch[0].images, batch[1].images);
-          try {
-            losses = (await stats.data()) as Float32Array;
-          } finally {
-            stats.dispose();
-          }
-        } finally {
-          for (const b of batch) tf.dispose([b.images, b.labels ?? []]);
-        }
-        this.step++;
-        progress.steps++;
-        const logs = { epoch: this.epoch, step: this.step } as CycleGanStepLogs;
-        LOSS_KEYS.forEach((key, i) => {
-          logs[key] = losses[i];
-        });
-        for (const [key, net] of [
-          ['generatorLoss', 'generator'],
-          ['discriminatorXLoss', 'discriminator'],
-          ['discriminatorYLoss', 'discriminator'],
-        ] as const) {
-          if (!Number.isFinite(logs[key])) throw new TrainingDivergedError(this.step, net, logs[key]);
-        }
-        LOSS_KEYS.forEach((key, i) => {
-          progress.totals[i] += logs[key];
-        });
-        for (const cb of callbacks) await cb.onBatchEnd?.(logs);
-      }
-    } finally {
-      batchesX.return(undefined);
-      batchesY.return(undefined);
-    }
-    if (progress.steps < stepsPerEpoch) return null; // stopped mid-epoch: the progress stays for a resume
-    const n = progress.steps;
-    const logs = {
-      epoch: this.epoch,
-      step: this.step,
-      steps: n,
-      seconds: (Date.now() - started) / 1000,
-    } as CycleGanEpochLogs;
-    LOSS_KEYS.forEach((key, i) => {
-      logs[key] = progress.totals[i] / n;
+    return fit<CycleGanData, CycleGanBatch, CycleGanStepLogs, CycleGanEpochLogs, CycleGan>(this, [dataX, dataY], {
+      ...options,
+      batchSize: options.batchSize ?? 1,
     });
-    this.epoch++;
-    this.epochProgress = null;
-    return logs;
   }
 
   /**

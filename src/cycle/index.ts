@@ -22,6 +22,9 @@ export {
   type CreateCycleGanOptions,
   type CycleGanFitOptions,
   type TranslationDirection,
+  type CycleGanCallback,
+  type CycleGanData,
+  type CycleGanBatch,
 } from './cycle-gan';
 export {
   saveCycleCheckpoint,
@@ -36,11 +39,8 @@ export {
   translationGrids,
   translationGridImages,
   cycleGanCheckpoints,
-  type CycleGanCallback,
-  type CycleGanStepLogs,
-  type CycleGanEpochLogs,
-  type CycleGanTrainBeginInfo,
   type CycleGanProgressOptions,
   type TranslationGridsOptions,
   type CycleGanCheckpointsOptions,
 } from './callbacks';
+export type { CycleGanStepLogs, CycleGanEpochLogs } from './logs';

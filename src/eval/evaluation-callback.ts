@@ -5,7 +5,7 @@
  */
 import { GanConfigError } from '../errors';
 import type { Gan } from '../gan';
-import type { TrainerCallback } from '../train/callbacks';
+import type { TrainerCallback } from '../train/trainer';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan, type GanEvaluation } from './evaluate';
 import { formatMetricsLine, metricsRecord } from './format';

@@ -1,11 +1,32 @@
-import type { GanTrainer } from './trainer';
+import type { TrainingState } from './trainable';
 
-/** What the trainer reports after each step (one generator update and its k discriminator updates). */
-export interface StepLogs {
+/**
+ * What the loop reports after each step of any model: the epoch, the step, and every value the
+ * model's `trainStep` names (its `logNames`), as own numeric fields.
+ */
+export interface TrainingLogs {
   /** Epoch this step belongs to (0-based). */
   epoch: number;
-  /** Global step: generator updates done so far, this one included (1-based). */
+  /** Global step: steps done so far, this one included (1-based). */
   step: number;
+}
+
+/** What the loop reports after each epoch of any model: the means of its steps' logged values. */
+export interface TrainingEpochLogs extends TrainingLogs {
+  /** Steps run in this epoch. */
+  steps: number;
+  /** Wall time of the epoch in seconds. */
+  seconds: number;
+  /**
+   * Extra per-epoch measurements keyed by name (e.g. `fd`, `label_accuracy`), added by callbacks
+   * such as {@link evaluation}. The loop passes the same logs object to every callback in order,
+   * so callbacks after the one that adds them see them; {@link lossLog} writes them as CSV columns.
+   */
+  metrics?: Record<string, number>;
+}
+
+/** What a GAN's step reports (one generator update and its k discriminator updates). */
+export interface StepLogs extends TrainingLogs {
   /** Discriminator loss of the step's last D update. */
   dLoss: number;
   /** Generator loss. */
@@ -16,25 +37,26 @@ export interface StepLogs {
   dFakeMean: number;
 }
 
-/** What the trainer reports after each epoch: the means of the epoch's step logs. */
-export interface EpochLogs extends StepLogs {
-  /** Steps run in this epoch. */
-  steps: number;
-  /** Wall time of the epoch in seconds. */
-  seconds: number;
-  /**
-   * Extra per-epoch measurements keyed by name (e.g. `fd`, `label_accuracy`), added by callbacks
-   * such as {@link evaluation}. The trainer passes the same logs object to every callback in
-   * order, so callbacks after the one that adds them see them; {@link lossLog} writes them as CSV
-   * columns.
-   */
-  metrics?: Record<string, number>;
+/** What a GAN's epoch reports: the means of the epoch's step logs. */
+export interface EpochLogs extends StepLogs, TrainingEpochLogs {}
+
+/** The model a callback sees: its state, what it logs, and a way to stop it. */
+export interface TrainingModel {
+  /** Counters, epoch position and random stream. */
+  readonly state: TrainingState;
+  /** Names of the values each step logs. */
+  readonly logNames: readonly string[];
+  /** Asks the running loop to stop after the current step. */
+  stopTraining(): void;
 }
 
-/** What a callback learns when training begins. */
-export interface TrainBeginInfo {
-  /** The trainer (to generate samples, read the step, or request a stop). */
-  trainer: GanTrainer;
+/**
+ * What a callback learns when training begins.
+ * @typeParam M - the model being trained.
+ */
+export interface TrainBeginInfo<M extends TrainingModel = TrainingModel> {
+  /** The model being trained (a GAN's trainer, a CycleGAN, …): to read the step or request a stop. */
+  model: M;
   /** First epoch of this run (0, or later when resuming). */
   initialEpoch: number;
   /** Epoch after the last one of this run. */
@@ -56,31 +78,32 @@ export interface TrainEndLogs {
 }
 
 /**
- * A training callback: an object with any of these hooks, each may be async. The trainer awaits
- * each hook in order, so a hook may write files (sample grids, checkpoints, loss logs).
+ * A training callback for any model: an object with any of these hooks, each may be async. The
+ * loop awaits each hook in order, so a hook may write files (sample grids, checkpoints, logs).
  *
- * @example
- * ```ts
- * const printEveryEpoch: TrainerCallback = {
- *   onEpochEnd: ({ epoch, dLoss, gLoss }) => console.log(`epoch ${epoch}: D ${dLoss.toFixed(3)} G ${gLoss.toFixed(3)}`),
- * };
- * ```
+ * @typeParam S - the step logs (a GAN's {@link StepLogs}, a CycleGAN's, or any {@link TrainingLogs}).
+ * @typeParam E - the epoch logs.
+ * @typeParam M - the model being trained.
  */
-export interface TrainerCallback {
+export interface TrainingCallback<
+  S extends TrainingLogs = TrainingLogs,
+  E extends TrainingEpochLogs = TrainingEpochLogs,
+  M extends TrainingModel = TrainingModel,
+> {
   /** Called once before the first step. */
-  onTrainBegin?(info: TrainBeginInfo): void | Promise<void>;
-  /** Called after every step, in step order, once its losses have been read back. */
-  onBatchEnd?(logs: StepLogs): void | Promise<void>;
+  onTrainBegin?(info: TrainBeginInfo<M>): void | Promise<void>;
+  /** Called after every step, in step order, once its values have been read back. */
+  onBatchEnd?(logs: S): void | Promise<void>;
   /** Called after every epoch. */
-  onEpochEnd?(logs: EpochLogs): void | Promise<void>;
-  /** Called once when training ends (normally or by a stop request). */
+  onEpochEnd?(logs: E): void | Promise<void>;
+  /** Called once when training ends (normally, by a stop request, or failing). */
   onTrainEnd?(logs: TrainEndLogs): void | Promise<void>;
 }
 
 /**
  * Ends a training run: every callback's `onTrainEnd` is called, even after `failure` (so, e.g.,
  * Ctrl-C handlers are removed), and then the first failure (the run's, else a callback's) is
- * thrown. Shared by the GAN and CycleGAN trainers.
+ * thrown.
  * @internal
  */
 export async function endTraining<L>(

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { GanConfigError } from '../errors';
 import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
 
 /**
@@ -27,4 +28,21 @@ export function generatorSampler(generator: tfl.LayersModel, info: GeneratorInfo
     info: frozen,
     generate: (options) => generateImages(generator, frozen, options),
   };
+}
+
+/** Whether `value` is a {@link Sampler} (has `info` and `generate`). */
+export function isSampler(value: unknown): value is Sampler {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Sampler).generate === 'function' &&
+    typeof (value as Sampler).info === 'object'
+  );
+}
+
+/** `model` as a {@link Sampler}, or a {@link GanConfigError} saying that `feature` needs one. */
+export function samplerOf(model: unknown, feature: string): Sampler {
+  if (!isSampler(model))
+    throw new GanConfigError(feature, 'the model being trained draws no images: pass a Sampler as `from`');
+  return model;
 }

@@ -1,16 +1,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { GanConfigError, TrainingDivergedError } from '../errors';
+import { GanConfigError } from '../errors';
+import { checkPositiveInteger } from '../core/checks';
 import type { DataBatch, ImageDataset } from '../data/dataset';
-import { nodeService } from '../platform';
 import type { GanLoss, PenaltyContext } from '../losses/types';
 import type { AuxiliaryBatch, AuxiliaryTask } from '../losses/auxiliary';
 import { enableSecondOrderGradients } from '../losses/penalty';
 import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
 import { withDropoutSeed } from '../nets/seeded-dropout';
-import { generateImages, type GenerateOptions } from './generate';
-import { endTraining, type EpochLogs, type StepLogs, type TrainerCallback } from './callbacks';
+import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
+import type { EpochLogs, StepLogs, TrainingCallback } from './callbacks';
+import { fit, type FitLoopOptions, type StepRunner } from './fit';
+import { initialTrainingState, type StepData, type Trainable, type TrainingState } from './trainable';
+import type { Sampler } from './sampler';
+
+/**
+ * A GAN's training callback (see {@link TrainingCallback}).
+ *
+ * @example
+ * ```ts
+ * const printEveryEpoch: TrainerCallback = {
+ *   onEpochEnd: ({ epoch, dLoss, gLoss }) => console.log(`epoch ${epoch}: D ${dLoss.toFixed(3)} G ${gLoss.toFixed(3)}`),
+ * };
+ * ```
+ */
+export type TrainerCallback = TrainingCallback<StepLogs, EpochLogs, GanTrainer>;
 
 /** Adam settings (the optimizer GANs are usually trained with). */
 export interface AdamOptions {
@@ -86,32 +101,21 @@ export interface GradientReducer {
   reduce(net: 'generator' | 'discriminator', variables: tf.Variable[], grads: tf.NamedTensorMap): tf.NamedTensorMap;
 }
 
-/** Options of {@link GanTrainer.fit}. */
-export interface FitOptions {
-  /** Number of epochs to reach (absolute: resuming at epoch 3 with epochs 5 runs 2 more). Default 1. */
-  epochs?: number;
-  /** Batch size (default 64). */
-  batchSize?: number;
-  /** Callbacks, called in order. */
-  callbacks?: TrainerCallback[];
-  /** Stop each epoch after this many steps (default: all full batches). Handy for quick runs. */
-  stepsPerEpoch?: number;
+/** Options of {@link GanTrainer.fit}: the loop's (see {@link FitLoopOptions}), plus data-parallel threads. */
+export interface FitOptions extends Omit<FitLoopOptions<StepLogs, EpochLogs, GanTrainer>, 'runner'> {
   /**
    * Train data-parallel on this many threads (default 1): the main thread plus `workers − 1`
    * worker threads, each with a replica of G and D training on its share of every batch, their
    * gradients summed through shared memory before each update. TensorFlow.js's wasm and cpu
    * backends use one core per thread, so `2` on a 2-core machine uses both. Needs a built-in loss
-   * and models whose layers the worker can rebuild (gankit's and tfjs-layers' own).
+   * and models whose layers the worker can rebuild (gankit's and tfjs-layers' own); Node only.
    */
   workers?: number;
   /**
-   * Return to the event loop (through `tf.nextFrame()`: the next animation frame in a browser)
-   * during training, so a web page repaints and handles input: every N steps, `'auto'` (default:
-   * in a browser, whenever 25 ms have passed since the last time; never in Node), or `'never'`.
-   * On the wasm and cpu backends nothing else in a step waits for the event loop. Yielding does
-   * not change what is trained.
+   * Starts the worker threads (given by `Gan.fit` from gankit's Node services).
+   * @internal
    */
-  yieldEvery?: number | 'auto' | 'never';
+  startWorkers?: (workers: number, batchSize: number) => Promise<StepRunner<DataBatch[]>>;
 }
 
 /**
@@ -128,6 +132,9 @@ export interface EpochProgress {
   totals: [number, number, number, number];
 }
 
+const GAN_LOG_NAMES = ['dLoss', 'gLoss', 'dRealMean', 'dFakeMean'] as const;
+const GAN_LOSS_NETS = { dLoss: 'discriminator', gLoss: 'generator' } as const;
+
 /** One row per finished epoch. */
 export type TrainHistory = EpochLogs[];
 
@@ -143,7 +150,7 @@ export type TrainHistory = EpochLogs[];
  * await trainer.fit(mnist, { epochs: 5, batchSize: 64, callbacks: [{ onEpochEnd: console.log }] });
  * ```
  */
-export class GanTrainer {
+export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler {
   /** The generator being trained. */
   readonly generator: tfl.LayersModel;
   /** The discriminator being trained. */
@@ -164,19 +171,16 @@ export class GanTrainer {
   readonly discriminatorOptimizer: tf.Optimizer;
   /** D updates per G update. */
   readonly discriminatorSteps: number;
-  /** The trainer's random stream (z, fake labels, shuffling); its state goes into checkpoints. */
-  readonly rng: Rng;
-  /** Generator updates done so far. */
-  step = 0;
-  /** Epochs completed so far. */
-  epoch = 0;
-  /** Where training stands inside an unfinished epoch (`null` between epochs); saved in checkpoints. */
-  epochProgress: EpochProgress | null = null;
+  /** Step, epoch, position inside an unfinished epoch and random stream (see {@link TrainingState}). */
+  readonly state: TrainingState;
+  /** Names of the four values each step logs. */
+  readonly logNames = GAN_LOG_NAMES;
+  /** The logged losses, with the net each trains. */
+  readonly lossNets = GAN_LOSS_NETS;
   private readonly readbackEvery: number;
   private gradientReducer: GradientReducer | null = null;
   private readonly generatorVariables: tf.Variable[];
   private readonly discriminatorVariables: tf.Variable[];
-  private stopRequested = false;
   /** Whether D takes labels (`[image, labels]`); ACGAN's D takes the image alone. */
   private readonly discriminatorTakesLabels: boolean;
   /** Length of the auxiliary task's code appended to z (0: none). */
@@ -244,7 +248,52 @@ export class GanTrainer {
     this.readbackEvery = args.readbackEvery ?? 1;
     this.generatorVariables = args.generator.trainableWeights.map((w) => w.read() as tf.Variable);
     this.discriminatorVariables = args.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
-    this.rng = new Rng(args.seed ?? Math.floor(Math.random() * 2 ** 32));
+    this.state = initialTrainingState(new Rng(args.seed ?? Math.floor(Math.random() * 2 ** 32)));
+  }
+
+  /** The trainer's random stream (z, fake labels, shuffling); its state goes into checkpoints. */
+  get rng(): Rng {
+    return this.state.rng;
+  }
+
+  /** Generator updates done so far. */
+  get step(): number {
+    return this.state.step;
+  }
+
+  set step(value: number) {
+    this.state.step = value;
+  }
+
+  /** Epochs completed so far. */
+  get epoch(): number {
+    return this.state.epoch;
+  }
+
+  set epoch(value: number) {
+    this.state.epoch = value;
+  }
+
+  /** Where training stands inside an unfinished epoch (`null` between epochs), as GAN checkpoints store it. */
+  get epochProgress(): EpochProgress | null {
+    const p = this.state.progress;
+    if (p === null) return null;
+    return { steps: p.steps, shuffleSeed: p.shuffleSeeds[0], totals: [...p.totals] as EpochProgress['totals'] };
+  }
+
+  set epochProgress(value: EpochProgress | null) {
+    this.state.progress =
+      value === null ? null : { steps: value.steps, shuffleSeeds: [value.shuffleSeed], totals: [...value.totals] };
+  }
+
+  /** What G takes and gives, for sampling (see {@link Sampler}). */
+  get info(): GeneratorInfo {
+    return {
+      latentDim: this.latentDim,
+      numClasses: this.numClasses,
+      outputActivation: this.outputActivation,
+      auxiliary: this.auxiliary,
+    };
   }
 
   /** Checks the auxiliary task against D's outputs; returns its code length. */
@@ -279,7 +328,7 @@ export class GanTrainer {
 
   /** Asks a running {@link GanTrainer.fit} to stop after the current step. */
   stopTraining(): void {
-    this.stopRequested = true;
+    this.state.stopRequested = true;
   }
 
   /** Draws `count` latent vectors `z ~ N(0, 1)` from the trainer's random stream (or from `seed`). */
@@ -441,162 +490,75 @@ export class GanTrainer {
   }
 
   /**
+   * This GAN's view of `data` at `batchSize` (see {@link Trainable.stepData}): each step takes
+   * `discriminatorSteps` batches of one shuffled stream.
+   * @throws {@link GanConfigError} when the data does not fit the nets or holds no full step.
+   */
+  stepData(data: ImageDataset, batchSize: number): StepData<DataBatch[]> {
+    this.checkData(data);
+    checkPositiveInteger(batchSize, 'batchSize');
+    if (batchSize > data.size)
+      throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${data.size} images)`);
+    const k = this.discriminatorSteps;
+    const fullSteps = Math.floor(data.batchCount(batchSize) / k);
+    if (fullSteps === 0) {
+      throw new GanConfigError(
+        'batchSize',
+        `the dataset (${data.size} images) holds no full step of ${k} batch(es) of ${batchSize}`,
+      );
+    }
+    return {
+      fullSteps,
+      streams: 1,
+      open: ([shuffleSeed], skipSteps) => {
+        const batches = data.batches(batchSize, { rng: new Rng(shuffleSeed), skipBatches: skipSteps * k });
+        return {
+          next: () => {
+            const real: DataBatch[] = [];
+            try {
+              for (let i = 0; i < k; i++) real.push(batches.next().value as DataBatch);
+            } catch (error) {
+              for (const b of real) tf.dispose([b.images, b.labels ?? []]);
+              throw error;
+            }
+            return real;
+          },
+          close: () => void batches.return(undefined),
+        };
+      },
+      dispose: (real) => {
+        for (const b of real) tf.dispose([b.images, b.labels ?? []]);
+      },
+    };
+  }
+
+  /**
    * Trains on `data` until `epochs` epochs are complete (counting from {@link GanTrainer.epoch},
-   * so a resumed trainer continues where it stopped).
+   * so a resumed trainer continues where it stopped), through the one training loop {@link fit}.
    *
    * @returns one {@link EpochLogs} row per epoch run.
    * @throws {@link GanConfigError} for a bad option, or unlabelled data for a conditional GAN;
    * {@link TrainingDivergedError} when a loss becomes NaN or infinite.
    */
   async fit(data: ImageDataset, options: FitOptions = {}): Promise<TrainHistory> {
-    const { epochs = 1, batchSize = 64, callbacks = [] } = options;
-    this.checkData(data);
-    if (!Number.isInteger(epochs) || epochs < 0)
-      throw new GanConfigError('epochs', `expected a non-negative integer, got ${epochs}`);
-    if (!Number.isInteger(batchSize) || batchSize <= 0)
-      throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
-    if (batchSize > data.size)
-      throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${data.size} images)`);
-    const fullSteps = Math.floor(data.batchCount(batchSize) / this.discriminatorSteps);
-    if (fullSteps === 0) {
-      throw new GanConfigError(
-        'batchSize',
-        `the dataset (${data.size} images) holds no full step of ${this.discriminatorSteps} batch(es) of ${batchSize}`,
-      );
+    const { workers = 1, startWorkers, ...loop } = options;
+    checkPositiveInteger(workers, 'workers');
+    const batchSize = loop.batchSize ?? 64;
+    let runner: FitLoopOptions<StepLogs, EpochLogs, GanTrainer>['runner'];
+    if (workers > 1) {
+      if (startWorkers === undefined)
+        throw new GanConfigError(
+          'workers',
+          'data-parallel training runs through Gan.fit (createGAN / createCGAN) in Node',
+        );
+      runner = () => startWorkers(workers, batchSize) as Promise<StepRunner<unknown>>;
     }
-    const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
-    if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0) {
-      throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
-    }
-    const workers = options.workers ?? 1;
-    if (!Number.isInteger(workers) || workers < 1)
-      throw new GanConfigError('workers', `expected a positive integer, got ${workers}`);
-    const yieldEvery = options.yieldEvery ?? 'auto';
-    if (yieldEvery !== 'auto' && yieldEvery !== 'never' && !(Number.isInteger(yieldEvery) && yieldEvery > 0)) {
-      throw new GanConfigError(
-        'yieldEvery',
-        `expected a positive integer, 'auto' or 'never', got ${JSON.stringify(yieldEvery)}`,
-      );
-    }
-    this.stopRequested = false;
-    const history: TrainHistory = [];
-    const session =
-      workers > 1 ? await nodeService('startDataParallel', 'fit({ workers })')(this, workers, batchSize) : null;
-    const step = (real: DataBatch[]): tf.Tensor1D =>
-      session === null ? this.trainStep(real) : session.trainStep(real);
-    let failure: unknown;
-    try {
-      await this.runEpochs(data, { epochs, batchSize, callbacks, stepsPerEpoch, yieldEvery }, step, history);
-    } catch (error) {
-      failure = error;
-    } finally {
-      await session?.stop();
-    }
-    await endTraining(
-      callbacks,
-      { step: this.step, epoch: this.epoch, stopped: this.stopRequested || failure !== undefined },
-      failure,
-    );
-    return history;
-  }
-
-  private async runEpochs(
-    data: ImageDataset,
-    {
-      epochs,
+    return fit<ImageDataset, DataBatch[], StepLogs, EpochLogs, GanTrainer>(this, data, {
+      ...loop,
       batchSize,
-      callbacks,
-      stepsPerEpoch,
-      yieldEvery,
-    }: {
-      epochs: number;
-      batchSize: number;
-      callbacks: TrainerCallback[];
-      stepsPerEpoch: number;
-      yieldEvery: NonNullable<FitOptions['yieldEvery']>;
-    },
-    step: (real: DataBatch[]) => tf.Tensor1D,
-    history: TrainHistory,
-  ): Promise<void> {
-    for (const cb of callbacks)
-      await cb.onTrainBegin?.({ trainer: this, initialEpoch: this.epoch, epochs, stepsPerEpoch, batchSize });
-    const pause = eventLoopYield(yieldEvery);
-    while (this.epoch < epochs && !this.stopRequested) {
-      const started = Date.now();
-      // A fresh epoch draws its shuffle seed; a resumed one continues the saved epoch where it stopped.
-      const progress: EpochProgress = this.epochProgress ?? {
-        steps: 0,
-        shuffleSeed: this.rng.nextSeed(),
-        totals: [0, 0, 0, 0],
-      };
-      this.epochProgress = progress;
-      const totals = progress.totals;
-      const pending: tf.Tensor1D[] = [];
-      const flush = async (): Promise<void> => {
-        if (pending.length === 0) return;
-        const stacked = tf.stack(pending);
-        const values = await stacked.data();
-        stacked.dispose();
-        const firstStep = this.step - pending.length + 1;
-        tf.dispose(pending.splice(0));
-        for (let i = 0; i < values.length / 4; i++) {
-          const logs: StepLogs = {
-            epoch: this.epoch,
-            step: firstStep + i,
-            dLoss: values[4 * i],
-            gLoss: values[4 * i + 1],
-            dRealMean: values[4 * i + 2],
-            dFakeMean: values[4 * i + 3],
-          };
-          if (!Number.isFinite(logs.dLoss)) throw new TrainingDivergedError(logs.step, 'discriminator', logs.dLoss);
-          if (!Number.isFinite(logs.gLoss)) throw new TrainingDivergedError(logs.step, 'generator', logs.gLoss);
-          totals[0] += logs.dLoss;
-          totals[1] += logs.gLoss;
-          totals[2] += logs.dRealMean;
-          totals[3] += logs.dFakeMean;
-          for (const cb of callbacks) await cb.onBatchEnd?.(logs);
-        }
-      };
-      try {
-        const batches = data.batches(batchSize, {
-          rng: new Rng(progress.shuffleSeed),
-          skipBatches: progress.steps * this.discriminatorSteps,
-        });
-        while (progress.steps < stepsPerEpoch && !this.stopRequested) {
-          const real: DataBatch[] = [];
-          try {
-            for (let k = 0; k < this.discriminatorSteps; k++) real.push(batches.next().value as DataBatch);
-            pending.push(step(real));
-          } finally {
-            for (const b of real) tf.dispose([b.images, b.labels ?? []]);
-          }
-          this.step++;
-          progress.steps++;
-          if (pending.length >= this.readbackEvery) await flush();
-          await pause(this.step);
-        }
-        await flush();
-        batches.return(undefined);
-      } finally {
-        tf.dispose(pending);
-      }
-      if (progress.steps < stepsPerEpoch) break; // stopped mid-epoch: the progress stays for a resume
-      const n = progress.steps;
-      const logs: EpochLogs = {
-        epoch: this.epoch,
-        step: this.step,
-        steps: n,
-        seconds: (Date.now() - started) / 1000,
-        dLoss: totals[0] / n,
-        gLoss: totals[1] / n,
-        dRealMean: totals[2] / n,
-        dFakeMean: totals[3] / n,
-      };
-      this.epoch++;
-      this.epochProgress = null;
-      history.push(logs);
-      for (const cb of callbacks) await cb.onEpochEnd?.(logs);
-    }
+      readbackEvery: loop.readbackEvery ?? this.readbackEvery,
+      runner,
+    });
   }
 
   private checkData(data: ImageDataset): void {
@@ -623,18 +585,4 @@ export class GanTrainer {
       }
     }
   }
-}
-
-/** A function to await after each step: returns to the event loop as `yieldEvery` says (see {@link FitOptions.yieldEvery}). */
-function eventLoopYield(yieldEvery: NonNullable<FitOptions['yieldEvery']>): (step: number) => Promise<void> {
-  const none = async (): Promise<void> => undefined;
-  if (yieldEvery === 'never') return none;
-  if (typeof yieldEvery === 'number') return async (step) => (step % yieldEvery === 0 ? tf.nextFrame() : undefined);
-  if (!tf.env().getBool('IS_BROWSER')) return none;
-  let last = tf.util.now();
-  return async () => {
-    if (tf.util.now() - last < 25) return;
-    await tf.nextFrame();
-    last = tf.util.now();
-  };
 }

@@ -1,0 +1,93 @@
+/**
+ * The argument checks every part of gankit uses, so that a bad value is refused before work is
+ * spent with one kind of message: the argument's name, what was expected, and what was given.
+ *
+ * @packageDocumentation
+ */
+import { GanConfigError } from '../errors';
+
+/** How a value is shown in a message: strings quoted, objects as (shortened) JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value === undefined || value === null || typeof value === 'function' || typeof value === 'symbol')
+    return String(value);
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function refuse(argument: string, expected: string, value: unknown): never {
+  throw new GanConfigError(argument, `expected ${expected}, got ${describeValue(value)}`);
+}
+
+/** `value` if it is an integer ≥ 1; else a {@link GanConfigError} naming `argument`. */
+export function checkPositiveInteger(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    refuse(argument, 'a positive integer', value);
+  return value;
+}
+
+/** `value` if it is an integer ≥ 0; else a {@link GanConfigError} naming `argument`. */
+export function checkNonNegativeInteger(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    refuse(argument, 'a non-negative integer', value);
+  return value;
+}
+
+/** `value` if it is an integer ≥ `minimum`; else a {@link GanConfigError} naming `argument`. */
+export function checkIntegerAtLeast(value: unknown, minimum: number, argument: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum)
+    refuse(argument, `an integer ≥ ${minimum}`, value);
+  return value;
+}
+
+/** `value` if it is a finite number ≥ 0; else a {@link GanConfigError} naming `argument`. */
+export function checkNonNegativeNumber(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    refuse(argument, 'a non-negative number', value);
+  return value;
+}
+
+/**
+ * `value` if it is a finite number in the interval given (`[` / `]` closed, `(` / `)` open);
+ * else a {@link GanConfigError} naming `argument` and the interval.
+ *
+ * @example
+ * ```ts
+ * checkNumberIn(beta1, 'optimizer.beta1', '[', 0, 1, ')'); // 0 ≤ beta1 < 1
+ * ```
+ */
+export function checkNumberIn(
+  value: unknown,
+  argument: string,
+  open: '[' | '(',
+  low: number,
+  high: number,
+  close: ']' | ')',
+): number {
+  const ok =
+    typeof value === 'number' &&
+    !Number.isNaN(value) &&
+    (open === '[' ? value >= low : value > low) &&
+    (close === ']' ? value <= high : value < high);
+  if (!ok) refuse(argument, `a number in ${open}${low}, ${high === Infinity ? '∞' : high}${close}`, value);
+  return value as number;
+}
+
+/** `value` if it is a non-negative safe integer (a seed); else a {@link GanConfigError} naming `argument`. */
+export function checkSeed(value: unknown, argument = 'seed'): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    refuse(argument, 'a non-negative integer seed', value);
+  return value;
+}
+
+/** `value` if it is one of `choices`; else a {@link GanConfigError} listing them. */
+export function checkOneOf<T extends string>(value: unknown, choices: readonly T[], argument: string): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value))
+    refuse(argument, `one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
+  return value as T;
+}

@@ -1,0 +1,41 @@
+/**
+ * What a CycleGAN's steps and epochs log: one generator loss for G and F together with its three
+ * parts, and one loss per discriminator, named as {@link CycleGan.logNames} lists them.
+ *
+ * @packageDocumentation
+ */
+import type { TrainingEpochLogs, TrainingLogs } from '../train/callbacks';
+
+/**
+ * What {@link CycleGan.fit} reports after each step (one G/F update, then one D_Y and one D_X update).
+ *
+ * @example
+ * ```ts
+ * const log: CycleGanCallback = { onBatchEnd: (l: CycleGanStepLogs) => console.log(l.step, l.cycleLoss) };
+ * ```
+ */
+export interface CycleGanStepLogs extends TrainingLogs {
+  /** G and F's loss: `adversarialLoss + cycleLoss + identityLoss`. */
+  generatorLoss: number;
+  /** The adversarial part, both directions: `L_adv(G; D_Y) + L_adv(F; D_X)`. */
+  adversarialLoss: number;
+  /** The cycle-consistency part, λ_cyc included (see {@link cycleConsistencyLoss}). */
+  cycleLoss: number;
+  /** The identity part, λ_id included (0 when λ_id is 0; see {@link identityLoss}). */
+  identityLoss: number;
+  /** D_X's loss (real X against F(y)). */
+  discriminatorXLoss: number;
+  /** D_Y's loss (real Y against G(x)). */
+  discriminatorYLoss: number;
+}
+
+/**
+ * What {@link CycleGan.fit} reports after each epoch: the means of its step logs.
+ *
+ * @example
+ * ```ts
+ * const history: CycleGanEpochLogs[] = await cycle.fit(mnist, fashion, { epochs: 2 });
+ * console.log(history.map((h) => h.seconds));
+ * ```
+ */
+export interface CycleGanEpochLogs extends CycleGanStepLogs, TrainingEpochLogs {}
