@@ -20,10 +20,8 @@ import {
   initBackend,
   interpolateLatents,
   latentArithmetic,
-  loadEmaGenerator,
   loadGAN,
   runScript,
-  sampleFrom,
   saveImageGrid,
   type BackendName,
 } from '../src/index';
@@ -51,12 +49,10 @@ async function main(): Promise<void> {
     raw: boolean;
   }>();
   await initBackend({ backend: o.backend });
-  const trained = await loadGAN(o.checkpoint);
   // A run with --ema (cgan-mnist's default) saved the averaged G beside G: its grids show that one, and so does this walk.
-  const ema = o.raw ? null : await loadEmaGenerator(o.checkpoint, trained);
-  const gan = ema === null ? trained : sampleFrom(trained, ema.shadow);
+  const gan = await loadGAN(o.checkpoint, { averagedGenerator: !o.raw });
   console.log(
-    `drawing from ${ema === null ? 'the trained G (generator/)' : "the moving average of G's weights (ema-generator/; --raw for G)"}`,
+    `drawing from ${gan.averaged === null ? 'the trained G (generator/)' : "the moving average of G's weights (ema-generator/; --raw for G)"}`,
   );
   const classes = gan.numClasses;
   if (classes === 0) throw new Error(`${o.checkpoint} holds an unconditional GAN; this example walks a CGAN`);
@@ -76,8 +72,8 @@ async function main(): Promise<void> {
   const arith = gan.generate({ z: zArith, labels: arithLabels });
   await saveImageGrid(path.join(o.out, 'arithmetic.png'), arith, { columns: 4, scale: 2 });
   tf.dispose([za, zb, zc, path_, zRows, strip, sum, quad, zArith, arith]);
-  ema?.dispose();
-  trained.dispose();
+
+  gan.dispose();
   console.log(`wrote ${path.join(o.out, 'interpolation.png')} and ${path.join(o.out, 'arithmetic.png')}`);
 }
 

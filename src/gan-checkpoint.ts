@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, GanConfigError } from './errors';
 import { Gan, namedOptimizers, type GanConfig, type LoadGanOptions, type NamedConfig } from './gan';
@@ -14,6 +15,7 @@ import type { AuxiliaryTask } from './losses/auxiliary';
 import { auxiliaryFromConfig, lossFromConfig } from './losses/registry';
 import { fileSystemHandler, writeFileAtomic } from './io/file-system';
 import {
+  AVERAGED_GENERATOR_DIR,
   CHECKPOINT_FORMAT_VERSION,
   STATE_FILE,
   resolveCheckpoint,
@@ -37,6 +39,9 @@ export async function saveGan(gan: Gan, dir: string): Promise<void> {
       optimizers[name] = saved.specs;
       if (saved.powers !== null) adamPowers[name] = saved.powers;
     }
+    // The average is written before the manifest, so its files are checksummed with the rest.
+    const averaged = gan.averaged;
+    if (averaged !== null) await averaged.save(path.join(tmp, AVERAGED_GENERATOR_DIR));
     const state: CheckpointState = {
       format: 'gankit-checkpoint',
       formatVersion: CHECKPOINT_FORMAT_VERSION,
@@ -50,6 +55,7 @@ export async function saveGan(gan: Gan, dir: string): Promise<void> {
       rngState: gan.trainer.rng.getState(),
       optimizers,
       adamPowers,
+      ...(averaged === null ? {} : { averagedGenerator: averaged.options }),
     };
     await writeFileAtomic(path.join(tmp, STATE_FILE), JSON.stringify(state, null, 2));
   });
@@ -120,12 +126,25 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
       const model = name === 'generator' ? generator : discriminator;
       await restoreOptimizerState(root, name, model, opt, specs, state.adamPowers?.[name]);
     }
+    if (options.averagedGenerator !== false) await restoreAveraged(gan, root, state);
   } catch (error) {
     gan.dispose();
     if (error instanceof CheckpointError) throw error;
     throw new CheckpointError(root, `cannot restore the training state (${(error as Error).message})`);
   }
   return gan;
+}
+
+/**
+ * Gives `gan` back the averaged generator its checkpoint holds in `ema-generator/`, with the
+ * options the state file records (runs that wrote the folder after the manifest recorded none:
+ * the defaults then).
+ */
+async function restoreAveraged(gan: Gan, root: string, state: CheckpointState): Promise<void> {
+  const dir = path.join(root, AVERAGED_GENERATOR_DIR);
+  if (!existsSync(path.join(dir, 'model.json'))) return;
+  const averaged = gan.averageWeights(state.averagedGenerator ?? {});
+  await averaged.restore(dir);
 }
 
 /** The built-in auxiliary task a checkpoint's config names (`undefined` for none). */

@@ -20,6 +20,7 @@ import type { StepRunner } from './train/fit';
 import { readAdamPowers, setLearningRate, writeAdamPowers } from './train/adam-powers';
 import { Rng } from './random';
 import type { Sampler } from './train/sampler';
+import { emaGenerator, type EmaGenerator, type EmaOptions } from './train/ema';
 import { nodeService } from './platform';
 
 declare module './platform' {
@@ -173,6 +174,11 @@ export interface LoadGanOptions {
   loss?: GanLoss;
   /** The auxiliary task, required when the checkpoint used a user-written one (built-in ones are rebuilt from the config). */
   auxiliary?: AuxiliaryTask;
+  /**
+   * Load the averaged generator the checkpoint holds (`ema-generator/`), which the GAN then samples
+   * from (default true); `false` leaves it out, so that `generate()` draws from G.
+   */
+  averagedGenerator?: boolean;
   /** Called for each newer checkpoint of a folder that failed to verify and was passed over. */
   onSkip?(dir: string, error: CheckpointError): void;
 }
@@ -211,6 +217,7 @@ export class Gan implements Sampler {
   readonly trainer: GanTrainer;
   /** The GAN's description (stored in checkpoints). */
   readonly config: GanConfig;
+  private averagedGenerator: EmaGenerator | null = null;
 
   /** Prefer {@link createGAN} / {@link createCGAN} / {@link createACGAN} / {@link createInfoGAN}; this wires already-built parts together. */
   constructor(
@@ -271,9 +278,15 @@ export class Gan implements Sampler {
     const history: TrainHistory = [];
     for (let rollbacks = 0; ; rollbacks++) {
       try {
+        const averaged = this.averagedGenerator;
+        const callbacks =
+          averaged === null
+            ? options.callbacks
+            : [averaged, ...(options.callbacks ?? []).filter((c) => c !== averaged)];
         history.push(
           ...(await this.trainer.fit(data, {
             ...options,
+            callbacks,
             startWorkers: (workers, batchSize) =>
               nodeService('startDataParallel', 'fit({ workers })')(this.trainer, workers, batchSize),
           })),
@@ -331,6 +344,11 @@ export class Gan implements Sampler {
       this.trainer.epoch = saved.trainer.epoch;
       this.trainer.epochProgress = saved.trainer.epochProgress;
       this.trainer.rng.setState(saved.trainer.rng.getState());
+      // The average goes back with the rest; one the checkpoint lacks restarts from G.
+      if (this.averagedGenerator !== null) {
+        if (saved.averaged === null) this.averagedGenerator.copy();
+        else this.averagedGenerator.shadow.setWeights(saved.averaged.shadow.getWeights());
+      }
       return saved.trainer.step;
     } finally {
       saved.dispose();
@@ -346,7 +364,47 @@ export class Gan implements Sampler {
    * ```
    */
   generate(options: GenerateOptions): tf.Tensor4D {
-    return this.trainer.generate(options);
+    return (this.averagedGenerator ?? this.trainer).generate(options);
+  }
+
+  /**
+   * The raw generator G as a {@link Sampler}: what {@link Gan.generate} draws from when the GAN
+   * has no averaged generator, and the way to reach G when it has one.
+   *
+   * @example
+   * ```ts
+   * const fromG = gan.raw.generate({ labels: [7, 7], seed: 1 });
+   * ```
+   */
+  get raw(): Sampler {
+    return this.trainer;
+  }
+
+  /** The exponential moving average of G's weights that this GAN trains and samples from, or `null` (see {@link Gan.averageWeights}). */
+  get averaged(): EmaGenerator | null {
+    return this.averagedGenerator;
+  }
+
+  /**
+   * Starts keeping an exponential moving average of G's weights (an {@link EmaGenerator}): from
+   * now on `fit` updates it after every step, {@link Gan.generate} (and so sample grids, metrics
+   * and `gankit eval`) draws from it, and checkpoints hold it, inside their manifest, with its
+   * options, so `loadGAN` gives it back. G stays reachable as {@link Gan.raw}.
+   *
+   * @example
+   * ```ts
+   * const gan = createCGAN({ seed: 1 });
+   * gan.averageWeights({ decay: 0.999, startStep: 1000, batchNormStatistics: 'recompute' });
+   * await gan.fit(mnist, { epochs: 5 });
+   * const digits = gan.generate({ labels: [0, 1, 2] }); // from the average
+   * ```
+   * @throws {@link GanConfigError} for a bad option, or when the GAN already averages.
+   */
+  averageWeights(options: EmaOptions = {}): EmaGenerator {
+    if (this.averagedGenerator !== null)
+      throw new GanConfigError('averageWeights', 'this GAN already keeps an averaged generator (gan.averaged)');
+    this.averagedGenerator = emaGenerator(this, options);
+    return this.averagedGenerator;
   }
 
   /**
@@ -364,8 +422,10 @@ export class Gan implements Sampler {
     await nodeService('saveGan', 'Gan.save')(this, dir);
   }
 
-  /** Frees the models' and optimizers' tensors. */
+  /** Frees the models' and optimizers' tensors (and the averaged generator's). */
   dispose(): void {
+    this.averagedGenerator?.dispose();
+    this.averagedGenerator = null;
     this.generator.dispose();
     this.discriminator.dispose();
     this.trainer.generatorOptimizer.dispose();

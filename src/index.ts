@@ -108,7 +108,6 @@ export {
   type TrainingResult,
 } from './cli/run-training';
 export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mnist-example';
-export { loadEmaGenerator, sampleFrom } from './cli/ema-checkpoint';
 
 export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';
 

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
+  CheckpointError,
   createCGAN,
   GanConfigError,
   generateImages,
@@ -19,7 +20,7 @@ import {
   saveImageGrid,
   type TrainingArgs,
 } from '../src/index';
-import { EMA_GENERATOR_DIR, loadEmaGenerator, sampleFrom } from '../src/cli/ema-checkpoint';
+import { AVERAGED_GENERATOR_DIR as EMA_GENERATOR_DIR } from '../src/train/checkpoint';
 import { randomDataset, thrownBy, useDefaultBackend, useTempDir } from './helpers';
 
 const tempDir = useTempDir('ema-training');
@@ -134,11 +135,21 @@ describe('runTraining with args.ema', () => {
     expect((await drawn(ema.shadow, 'shadow.png')).equals(grid)).toBe(true);
     expect((await drawn(first.gan.generator, 'g.png')).equals(grid)).toBe(false);
     z.dispose();
+    // loadGAN gives the average back, with its options, and the GAN samples from it.
     const loaded = await loadGAN(first.outputs.checkpoint);
-    const fromDisk = await loadEmaGenerator(first.outputs.checkpoint, loaded);
+    const fromDisk = loaded.averaged;
     expect(fromDisk).not.toBeNull();
     expect(maxAbsDiff(weightsOf(fromDisk!.shadow), shadow)).toBe(0);
-    fromDisk!.dispose();
+    expect(fromDisk!.options).toEqual(ema.options);
+    const zLoaded = tf.randomNormal([4, 8], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const [viaGan, viaShadow, viaRaw] = [
+      loaded.generate({ z: zLoaded, labels: [0, 1, 2, 3] }),
+      fromDisk!.generate({ z: zLoaded, labels: [0, 1, 2, 3] }),
+      loaded.raw.generate({ z: zLoaded, labels: [0, 1, 2, 3] }),
+    ];
+    expect(Array.from(viaGan.dataSync())).toEqual(Array.from(viaShadow.dataSync()));
+    expect(Array.from(viaRaw.dataSync())).not.toEqual(Array.from(viaShadow.dataSync()));
+    tf.dispose([zLoaded, viaGan, viaShadow, viaRaw]);
     loaded.dispose();
 
     // --resume with the epochs already done restores the average and trains nothing.
@@ -147,9 +158,7 @@ describe('runTraining with args.ema', () => {
       build: () => smallCgan(3),
       log: (m) => logs.push(m),
     });
-    expect(logs.some((m) => m.startsWith('averaged generator restored from') && m.includes(EMA_GENERATOR_DIR))).toBe(
-      true,
-    );
+    expect(logs.some((m) => m.startsWith('averaged generator restored') && m.includes(EMA_GENERATOR_DIR))).toBe(true);
     expect(maxAbsDiff(weightsOf(again.ema!.shadow), shadow)).toBe(0);
     expect(maxAbsDiff(weightsOf(again.ema!.shadow), weightsOf(again.gan.generator))).toBeGreaterThan(1e-4);
     // ... and one more epoch continues it: the new checkpoint has its own ema-generator/.
@@ -164,7 +173,6 @@ describe('runTraining with args.ema', () => {
       true,
     );
     for (const r of [first, again, third]) {
-      r.ema?.dispose();
       r.gan.dispose();
     }
   });
@@ -190,7 +198,6 @@ describe('runTraining with args.ema', () => {
     expect(existsSync(path.join(resumed.outputs.checkpoint, 'step-000000008', EMA_GENERATOR_DIR, 'model.json'))).toBe(
       true,
     );
-    resumed.ema?.dispose();
     resumed.gan.dispose();
   });
 
@@ -205,7 +212,7 @@ describe('runTraining with args.ema', () => {
     expect(ema.batchNormStatistics).toBe('recompute');
     expect(maxAbsDiff(statistics(ema.shadow), statistics(straight.gan.generator))).toBeGreaterThan(1e-4);
     const loaded = await loadGAN(straight.outputs.checkpoint);
-    const saved = await loadEmaGenerator(straight.outputs.checkpoint, loaded);
+    const saved = loaded.averaged;
     expect(maxAbsDiff(weightsOf(saved!.shadow), weightsOf(ema.shadow))).toBe(0);
     // Stopped after epoch 1 and resumed: the same G, and the same average with the same statistics.
     const out = path.join(tempDir(), 'bn-resumed');
@@ -221,10 +228,8 @@ describe('runTraining with args.ema', () => {
     });
     expect(maxAbsDiff(weightsOf(second.gan.generator), weightsOf(straight.gan.generator))).toBe(0);
     expect(maxAbsDiff(weightsOf(second.ema!.shadow), weightsOf(ema.shadow))).toBe(0);
-    saved!.dispose();
     loaded.dispose();
     for (const r of [straight, first, second]) {
-      r.ema?.dispose();
       r.gan.dispose();
     }
   });
@@ -238,7 +243,6 @@ describe('runTraining with args.ema', () => {
     });
     expect(r.ema!.updates).toBe(0);
     expect(maxAbsDiff(weightsOf(r.ema!.shadow), weightsOf(r.gan.generator))).toBe(0);
-    r.ema?.dispose();
     r.gan.dispose();
   });
 
@@ -255,37 +259,79 @@ describe('runTraining with args.ema', () => {
     expect(line).toBeDefined();
     // The same numbers come from measuring the shadow directly (same samples, seed 0).
     const { evaluateGan, formatMetricsLine } = await import('../src/index');
-    expect(line).toBe(
-      `epoch 1: ${formatMetricsLine(await evaluateGan(sampleFrom(r.gan, r.ema!.shadow), { samples: 50, seed: 0 }))}`,
-    );
-    expect(line).not.toBe(`epoch 1: ${formatMetricsLine(await evaluateGan(r.gan, { samples: 50, seed: 0 }))}`);
-    r.ema?.dispose();
+    expect(line).toBe(`epoch 1: ${formatMetricsLine(await evaluateGan(r.gan, { samples: 50, seed: 0 }))}`);
+    const raw = await loadGAN(r.outputs.checkpoint, { averagedGenerator: false });
+    expect(raw.averaged).toBeNull();
+    expect(line).not.toBe(`epoch 1: ${formatMetricsLine(await evaluateGan(raw, { samples: 50, seed: 0 }))}`);
+    raw.dispose();
     r.gan.dispose();
   });
 });
 
-describe('sampleFrom', () => {
-  test("draws from the given generator with the GAN's config, through gan.generate and gan.trainer.generate", async () => {
+describe('Gan.averageWeights', () => {
+  test('generate() draws from the average once there is one, raw from G; the average is saved inside the manifest', async () => {
     const gan = smallCgan(7);
-    const other = smallCgan(8);
-    const view = sampleFrom(gan, other.generator);
     const z = tf.randomNormal([4, 8], 0, 1, 'float32', 3) as tf.Tensor2D;
     const labels = [0, 1, 2, 3];
-    const expected = generateImages(
-      other.generator,
-      { latentDim: 8, numClasses: 10, outputActivation: 'tanh' },
-      { z, labels },
+    const before = gan.generate({ z, labels });
+    const fromG = gan.raw.generate({ z, labels });
+    expect(Array.from(before.dataSync())).toEqual(Array.from(fromG.dataSync()));
+    const averaged = gan.averageWeights({ decay: 0.5 });
+    expect(gan.averaged).toBe(averaged);
+    expect(() => gan.averageWeights()).toThrow(GanConfigError);
+    // fit updates it without being passed in callbacks (and once only when it is).
+    await gan.fit(randomDataset(16, 28), { epochs: 1, batchSize: 8, callbacks: [averaged] });
+    expect(averaged.updates).toBe(2);
+    const after = gan.generate({ z, labels });
+    const shadow = averaged.generate({ z, labels });
+    const raw = gan.raw.generate({ z, labels });
+    expect(Array.from(after.dataSync())).toEqual(Array.from(shadow.dataSync()));
+    expect(Array.from(after.dataSync())).not.toEqual(Array.from(raw.dataSync()));
+    const dir = path.join(tempDir(), 'averaged');
+    await gan.save(dir);
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8')) as {
+      files: Array<{ path: string }>;
+    };
+    expect(manifest.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining([`${EMA_GENERATOR_DIR}/model.json`, `${EMA_GENERATOR_DIR}/weights.bin`]),
     );
-    const own = gan.generate({ z, labels });
-    const viaGan = view.generate({ z, labels });
-    const viaTrainer = view.trainer.generate({ z, labels });
-    expect(Array.from(viaGan.dataSync())).toEqual(Array.from(expected.dataSync()));
-    expect(Array.from(viaTrainer.dataSync())).toEqual(Array.from(expected.dataSync()));
-    expect(Array.from(own.dataSync())).not.toEqual(Array.from(expected.dataSync()));
-    expect([view.config, view.numClasses, view.trainer.step]).toEqual([gan.config, 10, 0]);
-    tf.dispose([z, expected, own, viaGan, viaTrainer]);
+    // One byte of the average changed: loading refuses it, naming the file.
+    const weights = path.join(dir, EMA_GENERATOR_DIR, 'weights.bin');
+    const bytes = await fs.readFile(weights);
+    bytes[10] ^= 0xff;
+    await fs.writeFile(weights, bytes);
+    await expect(loadGAN(dir)).rejects.toThrow(CheckpointError);
+    await expect(loadGAN(dir)).rejects.toThrow(path.join(EMA_GENERATOR_DIR, 'weights.bin'));
+    tf.dispose([z, before, fromG, after, shadow, raw]);
     gan.dispose();
-    other.dispose();
+  });
+
+  test('a checkpoint of the earlier layout (ema-generator/ written after the manifest, no options) still loads its average', async () => {
+    const gan = smallCgan(11);
+    gan.averageWeights({ decay: 0.5 });
+    await gan.fit(randomDataset(16, 28), { epochs: 1, batchSize: 8 });
+    const dir = path.join(tempDir(), 'legacy');
+    await gan.save(dir);
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { files: Array<{ path: string }> };
+    manifest.files = manifest.files.filter((f) => !f.path.startsWith(EMA_GENERATOR_DIR));
+    await fs.writeFile(manifestFile, JSON.stringify(manifest));
+    const stateFile = path.join(dir, 'gankit.json');
+    const state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as Record<string, unknown>;
+    delete state.averagedGenerator;
+    await fs.writeFile(stateFile, JSON.stringify(state));
+    // (the state file's own checksum is in the manifest: rewrite its entry as the old writer did)
+    const { writeManifest } = await import('../src/io/checkpoint-manifest');
+    await fs.rename(path.join(dir, EMA_GENERATOR_DIR), path.join(tempDir(), 'aside'));
+    await fs.rm(manifestFile);
+    await writeManifest(dir);
+    await fs.rename(path.join(tempDir(), 'aside'), path.join(dir, EMA_GENERATOR_DIR));
+    const loaded = await loadGAN(dir);
+    expect(loaded.averaged).not.toBeNull();
+    expect(maxAbsDiff(weightsOf(loaded.averaged!.shadow), weightsOf(gan.averaged!.shadow))).toBe(0);
+    expect(loaded.averaged!.decay).toBe(0.999); // no options recorded: the defaults
+    loaded.dispose();
+    gan.dispose();
   });
 });
 
@@ -298,8 +344,10 @@ describe('gankit eval on a checkpoint with ema-generator/', () => {
       log: () => undefined,
     });
     const { evaluateGan } = await import('../src/index');
-    const viaEma = await evaluateGan(sampleFrom(r.gan, r.ema!.shadow), { samples: 40, seed: 0 });
-    const viaG = await evaluateGan(r.gan, { samples: 40, seed: 0 });
+    const viaEma = await evaluateGan(r.gan, { samples: 40, seed: 0 });
+    const rawGan = await loadGAN(r.outputs.checkpoint, { averagedGenerator: false });
+    const viaG = await evaluateGan(rawGan, { samples: 40, seed: 0 });
+    rawGan.dispose();
     const runJson = async (...flags: string[]): Promise<{ generator: string; frechetDistance: number }> => {
       let text = '';
       expect(
@@ -342,7 +390,6 @@ describe('gankit eval on a checkpoint with ema-generator/', () => {
       }),
     ).toBe(1);
     expect(err).toContain(EMA_GENERATOR_DIR);
-    r.ema?.dispose();
     r.gan.dispose();
   });
 });

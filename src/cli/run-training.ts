@@ -17,8 +17,8 @@ import type { Gan } from '../gan';
 import { loadGAN } from '../gan-checkpoint';
 import type { TrainerCallback } from '../train/trainer';
 import type { TrainHistory } from '../train/trainer';
-import { emaGenerator, type EmaGenerator } from '../train/ema';
-import { emaCheckpoints, restoreEma, sampleFrom } from './ema-checkpoint';
+import type { EmaGenerator } from '../train/ema';
+import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import type { TrainingArgs } from './training-args';
 
 /** Where {@link runTraining} writes, inside `out`. */
@@ -83,12 +83,11 @@ export interface TrainingJob {
  * stops after the current step and saves the checkpoint.
  *
  * With `args.ema` (a decay in (0, 1)) the run also keeps an exponential moving average of G's
- * weights ({@link emaGenerator}, averaging from step `args.emaStart`, its batch-norm statistics
- * copied from G or, with `args.emaBatchNorm: 'recompute'`, re-estimated for the average after
- * every epoch): the sample grids and the
- * per-epoch evaluation show the averaged G, and each checkpoint gets it as an `ema-generator/`
- * folder next to `generator/` (written after the checkpoint, outside its manifest), which
- * `--resume` restores and `gankit eval` measures.
+ * weights ({@link Gan.averageWeights}, averaging from step `args.emaStart`, its batch-norm
+ * statistics copied from G or, with `args.emaBatchNorm: 'recompute'`, re-estimated for the
+ * average after every epoch): the sample grids and the per-epoch evaluation show the averaged G,
+ * and each checkpoint holds it (`ema-generator/`, inside the manifest), which `--resume` restores
+ * and `gankit eval` measures.
  *
  * @returns the GAN (new or resumed), the averaged generator (or `null`) and the epochs run.
  */
@@ -113,37 +112,33 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
     }
     gan = job.build();
   }
-  let ema: EmaGenerator | null = null;
-  if (args.ema !== undefined && args.ema > 0) {
-    ema = emaGenerator(gan, { decay: args.ema, startStep: args.emaStart ?? 0, batchNormStatistics: args.emaBatchNorm });
-    if (gan.trainer.step > 0) {
-      const from = await restoreEma(ema, outputs.checkpoint, gan.trainer.step);
-      log(
-        from === null
-          ? 'note: the checkpoint holds no averaged generator; the average starts again from G'
-          : `averaged generator restored from ${from}`,
-      );
-    }
+  let ema = gan.averaged;
+  if (ema !== null) {
+    log(`averaged generator restored (${AVERAGED_GENERATOR_DIR}/, decay ${ema.decay})`);
+  } else if (args.ema !== undefined && args.ema > 0) {
+    ema = gan.averageWeights({
+      decay: args.ema,
+      startStep: args.emaStart ?? 0,
+      batchNormStatistics: args.emaBatchNorm,
+    });
+    if (gan.trainer.step > 0) log('note: the checkpoint holds no averaged generator; the average starts again from G');
   }
   if (gan.trainer.epoch >= args.epochs) {
     log(`already trained ${gan.trainer.epoch} epoch(s); raise --epochs to train more`);
     return { gan, ema, history: [], outputs };
   }
-  // What the grids and the evaluation show: the averaged G when there is one.
-  const shown = ema === null ? gan : sampleFrom(gan, ema.shadow);
   const history = await gan.fit(job.data, {
     epochs: args.epochs,
     batchSize: args.batchSize,
     workers: args.workers,
     callbacks: [
       progressBar(),
-      ...(ema === null ? [] : [ema]),
-      ...(job.evaluate === true && args.evalSamples > 0 ? [evaluation(shown, { samples: args.evalSamples, log })] : []),
-      sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234, from: shown }),
+      // The GAN samples from its averaged generator when it keeps one: the grids and the evaluation show it.
+      ...(job.evaluate === true && args.evalSamples > 0 ? [evaluation(gan, { samples: args.evalSamples, log })] : []),
+      sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234, from: gan }),
       lossLog({ file: outputs.lossCsv, plot: outputs.lossPlot }),
       checkpoints(gan, { dir: outputs.checkpoint }),
       saveOnInterrupt(gan, { dir: outputs.checkpoint }),
-      ...(ema === null ? [] : [emaCheckpoints(ema, gan, outputs.checkpoint)]),
       ...(job.callbacks ?? []),
     ],
   });

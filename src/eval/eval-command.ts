@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
 import { GankitError } from '../errors';
 import { loadGAN } from '../gan-checkpoint';
-import { EMA_GENERATOR_DIR, loadEmaGenerator, sampleFrom } from '../cli/ema-checkpoint';
+import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan } from './evaluate';
 import { formatMetricsTable, metricsRecord } from './format';
@@ -54,27 +54,24 @@ async function evalCommand(
   err: (t: string) => void,
 ): Promise<void> {
   await initBackend({ backend: flags.backend, log: (m) => err(`${m}\n`) });
-  const gan = await loadGAN(checkpoint);
+  // A checkpoint of a run with --ema holds the averaged generator too: that is the one measured (--raw: G itself).
+  const gan = await loadGAN(checkpoint, { averagedGenerator: !flags.raw });
+  const averaged = gan.averaged !== null;
   let classifier: MnistClassifier;
-  let ema: Awaited<ReturnType<typeof loadEmaGenerator>> = null;
   try {
-    // A checkpoint of a run with --ema holds the averaged generator too: that is the one measured (--raw: G itself).
-    if (!flags.raw) ema = await loadEmaGenerator(checkpoint, gan);
     classifier = await loadMnistClassifier({ dir: flags.classifier });
   } catch (error) {
-    ema?.dispose();
     gan.dispose();
     throw error;
   }
   try {
-    const measured = ema === null ? gan : sampleFrom(gan, ema.shadow);
-    const metrics = await evaluateGan(measured, {
+    const metrics = await evaluateGan(gan, {
       classifier,
       samples: flags.samples,
       seed: flags.seed,
       batchSize: flags.batchSize,
     });
-    const generator = ema === null ? 'generator' : EMA_GENERATOR_DIR;
+    const generator = averaged ? AVERAGED_GENERATOR_DIR : 'generator';
     if (flags.json) {
       out(
         `${JSON.stringify({ checkpoint: path.resolve(checkpoint), epoch: gan.trainer.epoch, step: gan.trainer.step, generator, ...metrics, metrics: metricsRecord(metrics) }, null, 2)}\n`,
@@ -85,7 +82,7 @@ async function evalCommand(
     const kind = c.numClasses > 0 ? `conditional (${c.numClasses} classes)` : 'unconditional';
     const lines = [
       `checkpoint  ${checkpoint}: ${kind} ${c.architecture} GAN, epoch ${gan.trainer.epoch}, step ${gan.trainer.step}`,
-      `generator   ${ema === null ? 'generator/ (the trained G)' : `${EMA_GENERATOR_DIR}/ (the moving average of G's weights; --raw measures G)`}`,
+      `generator   ${averaged ? `${AVERAGED_GENERATOR_DIR}/ (the moving average of G's weights; --raw measures G)` : 'generator/ (the trained G)'}`,
       `samples     ${metrics.samples}${c.numClasses > 0 ? ` (labels i mod ${c.numClasses})` : ''}, seed ${metrics.seed}; FD against the ${classifier.requireReference().source}`,
       `classifier  ${classifier.dir} (test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%)`,
       '',
@@ -101,7 +98,6 @@ async function evalCommand(
     ];
     out(`${lines.join('\n')}\n`);
   } finally {
-    ema?.dispose();
     gan.dispose();
     classifier.dispose();
   }

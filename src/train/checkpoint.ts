@@ -15,6 +15,7 @@ import { MANIFEST_FILE, verifyManifest, writeManifest } from '../io/checkpoint-m
 import { syncDirectory } from '../io/file-system';
 import type { EpochProgress } from './trainer';
 import type { AdamPowers } from './adam-powers';
+import type { EmaOptions } from './ema';
 
 /** The state file of a checkpoint directory. */
 export const STATE_FILE = 'gankit.json';
@@ -57,6 +58,30 @@ export interface CheckpointState {
   optimizers: Record<string, tf.io.WeightsManifestEntry[]>;
   /** Each Adam optimizer's running powers β1ᵗ, β2ᵗ (see {@link AdamPowers}). */
   adamPowers?: Record<string, AdamPowers>;
+  /**
+   * The options of the averaged generator saved in `ema-generator/` (see `Gan.averageWeights`);
+   * absent when the GAN keeps none, or when an older run wrote the folder without them.
+   */
+  averagedGenerator?: EmaOptions;
+}
+
+/** The folder of a checkpoint that holds the averaged generator (a TensorFlow.js model). */
+export const AVERAGED_GENERATOR_DIR = 'ema-generator';
+
+/** Checks the averaged generator's options of a state file (the EmaGenerator checks their values again). */
+function checkAveraged(raw: unknown, file: string): EmaOptions {
+  const ok =
+    isObject(raw) &&
+    typeof raw.decay === 'number' &&
+    isInt(raw.startStep) &&
+    (raw.batchNormStatistics === 'copy' || raw.batchNormStatistics === 'recompute') &&
+    (raw.recomputeOptions === undefined || isObject(raw.recomputeOptions));
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `averagedGenerator: expected { decay, startStep, batchNormStatistics }, got ${JSON.stringify(raw)?.slice(0, 200)}`,
+    );
+  return raw as EmaOptions;
 }
 
 const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
@@ -209,6 +234,7 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
     optimizers,
     adamPowers,
     epochProgress: checkProgress(raw.epochProgress, file),
+    ...(raw.averagedGenerator === undefined ? {} : { averagedGenerator: checkAveraged(raw.averagedGenerator, file) }),
     gankitVersion: typeof raw.gankitVersion === 'string' ? raw.gankitVersion : undefined,
     tfjsVersion: typeof raw.tfjsVersion === 'string' ? raw.tfjsVersion : undefined,
     savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : undefined,
@@ -238,7 +264,7 @@ export async function writeCheckpointDirectory(target: string, fill: (tmp: strin
     await fs.mkdir(tmp, { recursive: true });
     await fill(tmp);
     await writeManifest(tmp);
-    for (const sub of ['', 'generator', 'discriminator'])
+    for (const sub of ['', 'generator', 'discriminator', AVERAGED_GENERATOR_DIR])
       if (await exists(path.join(tmp, sub))) await syncDirectory(path.join(tmp, sub));
     const aside = path.join(parent, `${oldPrefix(target)}${unique}`);
     const replacing = await exists(target);

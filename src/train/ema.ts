@@ -8,8 +8,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError, GanConfigError } from '../errors';
-import type { Gan } from '../gan';
-import type { GanTrainer } from './trainer';
 import type { StepLogs } from './callbacks';
 import type { TrainerCallback } from './trainer';
 import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
@@ -82,6 +80,16 @@ export class EmaGenerator implements TrainerCallback {
   readonly startStep: number;
   /** Where the shadow's batch-norm statistics come from (see {@link EmaOptions.batchNormStatistics}). */
   readonly batchNormStatistics: 'copy' | 'recompute';
+  /** The options it was made with, as a checkpoint stores them. */
+  get options(): EmaOptions {
+    return {
+      decay: this.decay,
+      startStep: this.startStep,
+      batchNormStatistics: this.batchNormStatistics,
+      recomputeOptions: { ...this.recomputeOptions },
+    };
+  }
+
   /** Updates that averaged so far (copies before `startStep` do not count). */
   updates = 0;
   private readonly recomputeOptions: BatchNormStatisticsOptions;
@@ -305,10 +313,19 @@ function cloneModel(model: tfl.LayersModel): tfl.LayersModel {
   return fromConfig(cls, config, {}, true);
 }
 
+/** What {@link emaGenerator} follows: a generator and what it takes (a {@link Gan} or a {@link GanTrainer}). */
+export interface AveragedSource {
+  /** The generator whose weights are averaged. */
+  readonly generator: tfl.LayersModel;
+  /** Its z size, classes, output range and codes. */
+  readonly info: GeneratorInfo;
+}
+
 /**
  * Creates an {@link EmaGenerator} that follows `gan`'s generator (a {@link Gan} or a
  * {@link GanTrainer}): pass it to `fit` in `callbacks`, then sample the averaged G with
- * `ema.generate(...)`.
+ * `ema.generate(...)`. (`gan.averageWeights(options)` makes one that the GAN itself trains, samples
+ * from and saves in its checkpoints.)
  *
  * @example
  * ```ts
@@ -318,16 +335,6 @@ function cloneModel(model: tfl.LayersModel): tfl.LayersModel {
  * const sevens = ema.generate({ labels: [7, 7, 7, 7] });
  * ```
  */
-export function emaGenerator(gan: Gan | GanTrainer, options: EmaOptions = {}): EmaGenerator {
-  const trainer: GanTrainer = 'trainer' in gan ? gan.trainer : gan;
-  return new EmaGenerator(
-    trainer.generator,
-    {
-      latentDim: trainer.latentDim,
-      numClasses: trainer.numClasses,
-      outputActivation: trainer.outputActivation,
-      auxiliary: trainer.auxiliary,
-    },
-    options,
-  );
+export function emaGenerator(gan: AveragedSource, options: EmaOptions = {}): EmaGenerator {
+  return new EmaGenerator(gan.generator, gan.info, options);
 }
