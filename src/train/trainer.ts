@@ -9,6 +9,18 @@ import { enableSecondOrderGradients } from '../losses/penalty';
 import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
 import { withDropoutSeed } from '../nets/seeded-dropout';
+import { createAdam } from './adam';
+import { imageStepData } from './image-step-data';
+import {
+  GAN_LOG_NAMES,
+  GAN_LOSS_NETS,
+  checkGanTrainerArgs,
+  checkTrainingData,
+  type EpochProgress,
+  type GanTrainerArgs,
+  type GradientReducer,
+  type TrainHistory,
+} from './gan-trainer-args';
 import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
 import type { EpochLogs, StepLogs, TrainingCallback } from './callbacks';
 import { fit, type FitLoopOptions, type StepRunner } from './fit';
@@ -27,80 +39,6 @@ import type { Sampler } from './sampler';
  */
 export type TrainerCallback = TrainingCallback<StepLogs, EpochLogs, GanTrainer>;
 
-/** Adam settings (the optimizer GANs are usually trained with). */
-export interface AdamOptions {
-  /** Learning rate (default 2e-4). */
-  learningRate?: number;
-  /** First-moment decay (default 0.5, as DCGAN recommends). */
-  beta1?: number;
-  /** Second-moment decay (default 0.999). */
-  beta2?: number;
-  /** Epsilon (default 1e-8). */
-  epsilon?: number;
-}
-
-/** Creates an Adam optimizer with GAN-friendly defaults (lr 2e-4, β1 0.5, β2 0.999). */
-export function createAdam(options: AdamOptions = {}): tf.AdamOptimizer {
-  const { learningRate = 2e-4, beta1 = 0.5, beta2 = 0.999, epsilon = 1e-8 } = options;
-  for (const [name, v, lo, hi] of [
-    ['learningRate', learningRate, 0, Infinity],
-    ['beta1', beta1, 0, 1],
-    ['beta2', beta2, 0, 1],
-  ] as const) {
-    if (!Number.isFinite(v) || v < lo || v >= hi || (name === 'learningRate' && v === 0)) {
-      throw new GanConfigError(
-        `optimizer.${name}`,
-        `expected a number in ${name === 'learningRate' ? '(0, ∞)' : '[0, 1)'}, got ${v}`,
-      );
-    }
-  }
-  return tf.train.adam(learningRate, beta1, beta2, epsilon);
-}
-
-/** Arguments of {@link GanTrainer}. */
-export interface GanTrainerArgs {
-  /** G: inputs `[z]` or `[z, labels]`, output images `[batch, h, w, c]`. With an auxiliary task that has codes, G's first input is `[z ; code]`. */
-  generator: tfl.LayersModel;
-  /**
-   * D: inputs `[image]` or `[image, labels]`; first output the logits `[batch, 1]`, which the loss
-   * gets. Further outputs (e.g. a class head) are ignored, or read by the `auxiliary` task. D may
-   * take the image alone in a conditional GAN when the auxiliary task predicts the labels (ACGAN).
-   */
-  discriminator: tfl.LayersModel;
-  /** The loss (any {@link GanLoss}). */
-  loss: GanLoss;
-  /**
-   * A second task for D (and through D for G), such as {@link acganTask} or {@link infoGanTask}:
-   * its losses are added to D's and G's in every update (see {@link AuxiliaryTask}). Default: none.
-   */
-  auxiliary?: AuxiliaryTask;
-  /** Size of z. Default: read from G's first input (minus the auxiliary task's `codeDim`). */
-  latentDim?: number;
-  /** Number of classes for a conditional GAN (0 for unconditional). Default: 10 if G has a label input, else 0. */
-  numClasses?: number;
-  /** G's output activation: images in [-1, 1] (`tanh`, default) or [0, 1] (`sigmoid`). Real images are mapped to the same range. */
-  outputActivation?: OutputActivation;
-  /** G's optimizer (default Adam 2e-4, β1 0.5). */
-  generatorOptimizer?: tf.Optimizer;
-  /** D's optimizer (default Adam 2e-4, β1 0.5). */
-  discriminatorOptimizer?: tf.Optimizer;
-  /** D updates per G update, k (default 1). Each D update uses its own real batch. */
-  discriminatorSteps?: number;
-  /** Seed of the trainer's random stream (z, fake labels, shuffling). Default: random. */
-  seed?: number;
-  /** Read losses back every N steps (default 1: free on CPU backends; raise it on WebGL/WebGPU). */
-  readbackEvery?: number;
-}
-
-/**
- * Combines the gradients of data-parallel replicas before they are applied: every replica passes
- * its own and gets back the same combined gradients, so all replicas stay identical.
- * @internal
- */
-export interface GradientReducer {
-  reduce(net: 'generator' | 'discriminator', variables: tf.Variable[], grads: tf.NamedTensorMap): tf.NamedTensorMap;
-}
-
 /** Options of {@link GanTrainer.fit}: the loop's (see {@link FitLoopOptions}), plus data-parallel threads. */
 export interface FitOptions extends Omit<FitLoopOptions<StepLogs, EpochLogs, GanTrainer>, 'runner'> {
   /**
@@ -117,26 +55,6 @@ export interface FitOptions extends Omit<FitLoopOptions<StepLogs, EpochLogs, Gan
    */
   startWorkers?: (workers: number, batchSize: number) => Promise<StepRunner<DataBatch[]>>;
 }
-
-/**
- * Where training stands inside an unfinished epoch. Checkpoints store it, so a run stopped in
- * the middle of an epoch resumes with the same shuffle, at the same batch, with the same running
- * means, and repeats an uninterrupted run exactly.
- */
-export interface EpochProgress {
-  /** Steps already done in this epoch. */
-  steps: number;
-  /** Seed of this epoch's shuffle. */
-  shuffleSeed: number;
-  /** Sums of `[dLoss, gLoss, dRealMean, dFakeMean]` over those steps (for the epoch's means). */
-  totals: [number, number, number, number];
-}
-
-const GAN_LOG_NAMES = ['dLoss', 'gLoss', 'dRealMean', 'dFakeMean'] as const;
-const GAN_LOSS_NETS = { dLoss: 'discriminator', gLoss: 'generator' } as const;
-
-/** One row per finished epoch. */
-export type TrainHistory = EpochLogs[];
 
 /**
  * Trains a generator and a discriminator against each other: per step, k discriminator updates
@@ -191,53 +109,12 @@ export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler
     this.discriminator = args.discriminator;
     this.loss = args.loss;
     this.auxiliary = args.auxiliary ?? null;
-    this.codeDim = this.checkAuxiliary(args);
-    const zShape = args.generator.inputs[0]?.shape;
-    this.latentDim = args.latentDim ?? (zShape?.[1] as number) - this.codeDim;
-    if (!Number.isInteger(this.latentDim) || this.latentDim <= 0) {
-      throw new GanConfigError('latentDim', `expected a positive integer, got ${this.latentDim}`);
-    }
-    if (this.codeDim > 0 && zShape?.[1] !== this.latentDim + this.codeDim) {
-      throw new GanConfigError(
-        'generator',
-        `takes a first input of ${zShape?.[1]} units; with latentDim ${this.latentDim} and a code of ${this.codeDim} (auxiliary task '${this.auxiliary?.name}') it must take ${this.latentDim + this.codeDim} ([z ; code])`,
-      );
-    }
-    const conditional = args.generator.inputs.length > 1;
-    this.numClasses = args.numClasses ?? (conditional ? 10 : 0);
-    if (conditional !== this.numClasses > 0) {
-      throw new GanConfigError(
-        'numClasses',
-        conditional
-          ? 'the generator takes labels, so numClasses must be a positive integer'
-          : 'the generator takes no labels, so numClasses must be 0',
-      );
-    }
-    const predictsLabels = (this.auxiliary?.numClasses ?? 0) > 0;
-    if (predictsLabels && this.auxiliary?.numClasses !== this.numClasses) {
-      throw new GanConfigError(
-        'auxiliary',
-        `the task '${this.auxiliary?.name}' predicts ${this.auxiliary?.numClasses} classes but the GAN has numClasses ${this.numClasses} (it must be conditional with as many classes)`,
-      );
-    }
-    this.discriminatorTakesLabels = args.discriminator.inputs.length > 1;
-    // D takes labels exactly when G does; or, when the auxiliary task predicts the labels (ACGAN), D may take the image alone.
-    const labelFreeD = conditional && !this.discriminatorTakesLabels && predictsLabels;
-    if (args.discriminator.inputs.length !== args.generator.inputs.length && !labelFreeD) {
-      throw new GanConfigError(
-        'discriminator',
-        `takes ${args.discriminator.inputs.length} inputs but the generator takes ${args.generator.inputs.length}; both must be conditional or both unconditional (or, for an ACGAN, D takes the image alone and an auxiliary task such as acganTask() predicts the labels)`,
-      );
-    }
-    for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
-      if (typeof (args.loss as unknown as Record<string, unknown>)?.[key] !== 'function')
-        throw new GanConfigError('loss', `expected a GanLoss with a ${key}() method`);
-    }
-    if (args.loss.discriminatorPenalty !== undefined) {
-      if (typeof args.loss.discriminatorPenalty !== 'function')
-        throw new GanConfigError('loss', 'discriminatorPenalty must be a method (or absent)');
-      enableSecondOrderGradients();
-    }
+    const layout = checkGanTrainerArgs(args);
+    this.codeDim = layout.codeDim;
+    this.latentDim = layout.latentDim;
+    this.numClasses = layout.numClasses;
+    this.discriminatorTakesLabels = layout.discriminatorTakesLabels;
+    if (args.loss.discriminatorPenalty !== undefined) enableSecondOrderGradients();
     this.outputActivation = args.outputActivation ?? 'tanh';
     this.generatorOptimizer = args.generatorOptimizer ?? createAdam();
     this.discriminatorOptimizer = args.discriminatorOptimizer ?? createAdam();
@@ -294,36 +171,6 @@ export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler
       outputActivation: this.outputActivation,
       auxiliary: this.auxiliary,
     };
-  }
-
-  /** Checks the auxiliary task against D's outputs; returns its code length. */
-  private checkAuxiliary(args: GanTrainerArgs): number {
-    const task = args.auxiliary;
-    if (task === undefined) return 0;
-    for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
-      if (typeof (task as unknown as Record<string, unknown>)?.[key] !== 'function')
-        throw new GanConfigError('auxiliary', `expected an AuxiliaryTask with a ${key}() method`);
-    }
-    const outputs = args.discriminator.outputs;
-    if (outputs.length < 2) {
-      throw new GanConfigError(
-        'discriminator',
-        `has one output; the auxiliary task '${task.name}' reads a second one (build D with auxiliaryOutputs: ${task.outputSize ?? 'n'})`,
-      );
-    }
-    const width = outputs[1].shape[outputs[1].shape.length - 1];
-    if (task.outputSize !== undefined && width !== task.outputSize) {
-      throw new GanConfigError(
-        'discriminator',
-        `has an auxiliary output of ${width} units; the task '${task.name}' reads ${task.outputSize} (auxiliaryOutputs: ${task.outputSize})`,
-      );
-    }
-    const codeDim = task.codeDim ?? 0;
-    if (!Number.isInteger(codeDim) || codeDim < 0)
-      throw new GanConfigError('auxiliary.codeDim', `expected a non-negative integer, got ${codeDim}`);
-    if (codeDim > 0 && typeof task.sampleCodes !== 'function')
-      throw new GanConfigError('auxiliary', `has codeDim ${codeDim} but no sampleCodes() method`);
-    return codeDim;
   }
 
   /** Asks a running {@link GanTrainer.fit} to stop after the current step. */
@@ -495,41 +342,8 @@ export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler
    * @throws {@link GanConfigError} when the data does not fit the nets or holds no full step.
    */
   stepData(data: ImageDataset, batchSize: number): StepData<DataBatch[]> {
-    this.checkData(data);
-    checkPositiveInteger(batchSize, 'batchSize');
-    if (batchSize > data.size)
-      throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${data.size} images)`);
-    const k = this.discriminatorSteps;
-    const fullSteps = Math.floor(data.batchCount(batchSize) / k);
-    if (fullSteps === 0) {
-      throw new GanConfigError(
-        'batchSize',
-        `the dataset (${data.size} images) holds no full step of ${k} batch(es) of ${batchSize}`,
-      );
-    }
-    return {
-      fullSteps,
-      streams: 1,
-      open: ([shuffleSeed], skipSteps) => {
-        const batches = data.batches(batchSize, { rng: new Rng(shuffleSeed), skipBatches: skipSteps * k });
-        return {
-          next: () => {
-            const real: DataBatch[] = [];
-            try {
-              for (let i = 0; i < k; i++) real.push(batches.next().value as DataBatch);
-            } catch (error) {
-              for (const b of real) tf.dispose([b.images, b.labels ?? []]);
-              throw error;
-            }
-            return real;
-          },
-          close: () => void batches.return(undefined),
-        };
-      },
-      dispose: (real) => {
-        for (const b of real) tf.dispose([b.images, b.labels ?? []]);
-      },
-    };
+    checkTrainingData(data, this.discriminator, this.numClasses);
+    return imageStepData(data, batchSize, this.discriminatorSteps);
   }
 
   /**
@@ -560,29 +374,7 @@ export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler
       runner,
     });
   }
-
-  private checkData(data: ImageDataset): void {
-    if (data === null || typeof data !== 'object' || typeof (data as ImageDataset).batches !== 'function') {
-      throw new GanConfigError('data', 'expected an ImageDataset (see ImageDataset.fromPixels / loadMnist)');
-    }
-    if (data.size === 0) throw new GanConfigError('data', 'the dataset is empty');
-    const [, h, w, c] = this.discriminator.inputs[0].shape;
-    const [dh, dw, dc] = data.imageShape;
-    if (dh !== h || dw !== w || dc !== c) {
-      throw new GanConfigError(
-        'data',
-        `images are [${dh}, ${dw}, ${dc}] but the discriminator expects [${h}, ${w}, ${c}]`,
-      );
-    }
-    if (this.numClasses > 0) {
-      if (data.labels === null)
-        throw new GanConfigError('data', 'a conditional GAN needs labelled data (the dataset has no labels)');
-      if (data.numClasses > this.numClasses) {
-        throw new GanConfigError(
-          'data',
-          `labels go up to ${data.numClasses - 1} but the GAN has numClasses ${this.numClasses} (labels must lie in [0, ${this.numClasses}))`,
-        );
-      }
-    }
-  }
 }
+
+export { createAdam, type AdamOptions } from './adam';
+export type { EpochProgress, GanTrainerArgs, GradientReducer, TrainHistory } from './gan-trainer-args';

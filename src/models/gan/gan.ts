@@ -1,0 +1,307 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { CheckpointError, GanConfigError, TrainingDivergedError } from '../../errors';
+import type { DataBatch, ImageDataset } from '../../data/dataset';
+import type { GanLoss } from '../../losses/types';
+import type { AuxiliaryTask } from '../../losses/auxiliary';
+import { GanTrainer, createAdam, type FitOptions, type TrainHistory } from '../../train/trainer';
+import type { GenerateOptions, GeneratorInfo } from '../../train/generate';
+import type { StepRunner } from '../../train/fit';
+import { readAdamPowers, setLearningRate, writeAdamPowers } from '../../train/adam-powers';
+import type { Sampler } from '../../train/sampler';
+import { emaGenerator, type EmaGenerator, type EmaOptions } from '../../train/ema';
+import { nodeService } from '../../platform';
+import type { PerNet } from '../../core/types';
+import type { GanConfig, LoadGanOptions } from './config';
+
+declare module '../../platform' {
+  interface NodeServices {
+    /** Writes a GAN checkpoint folder (see `Gan.save`). */
+    saveGan(gan: Gan, dir: string): Promise<void>;
+    /** Reads a GAN checkpoint folder (see `loadGAN`). */
+    loadGan(dir: string, options: LoadGanOptions): Promise<Gan>;
+    /** Starts `replicas − 1` worker threads training beside `trainer`. */
+    startDataParallel(trainer: GanTrainer, replicas: number, maxBatch: number): Promise<StepRunner<DataBatch[]>>;
+  }
+}
+
+/** What {@link Gan.fit} does after rolling back (see {@link RollbackOptions}). */
+export interface RollbackInfo {
+  /** The divergence that caused it (step and loss). */
+  error: TrainingDivergedError;
+  /** The step of the checkpoint restored. */
+  restoredStep: number;
+  /** The learning rates from now on. */
+  learningRates: PerNet<number>;
+}
+
+/** Rolling back to the last good checkpoint when training diverges (NaN or infinite loss). */
+export interface RollbackOptions {
+  /** The checkpoint folder to roll back to (the newest checkpoint that verifies is used). */
+  rollbackTo: string;
+  /** Multiply both learning rates by this after each rollback (default 0.5). */
+  learningRateFactor?: number;
+  /** Give up (throw the {@link TrainingDivergedError}) after this many rollbacks (default 3). */
+  maxRollbacks?: number;
+  /** Called after each rollback. */
+  onRollback?(info: RollbackInfo): void;
+}
+
+/** Options of {@link Gan.fit}: the trainer's, plus what to do when training diverges. */
+export interface GanFitOptions extends FitOptions {
+  /** `stop` (default): throw a {@link TrainingDivergedError}; or roll back and lower the learning rate. */
+  onDivergence?: 'stop' | RollbackOptions;
+}
+
+function checkRollback(policy: RollbackOptions): void {
+  if (policy === null || typeof policy !== 'object' || typeof policy.rollbackTo !== 'string') {
+    throw new GanConfigError(
+      'onDivergence',
+      `expected 'stop' or { rollbackTo: <checkpoint folder>, ... }, got ${JSON.stringify(policy)}`,
+    );
+  }
+  const factor = policy.learningRateFactor ?? 0.5;
+  if (!(factor > 0 && factor <= 1))
+    throw new GanConfigError('onDivergence.learningRateFactor', `expected a number in (0, 1], got ${factor}`);
+  const max = policy.maxRollbacks ?? 3;
+  if (!Number.isInteger(max) || max < 0)
+    throw new GanConfigError('onDivergence.maxRollbacks', `expected a non-negative integer, got ${max}`);
+}
+
+/** The trainer's two optimizers with the names their state files use. @internal */
+export function namedOptimizers(trainer: GanTrainer): Array<[string, tf.Optimizer]> {
+  return [
+    ['generator', trainer.generatorOptimizer],
+    ['discriminator', trainer.discriminatorOptimizer],
+  ];
+}
+
+/**
+ * A GAN (conditional or not): its generator, discriminator, trainer and config, with
+ * `fit()`, `generate()` and `save()`. Build one with {@link createGAN} or {@link createCGAN};
+ * restore one with {@link loadGAN}.
+ */
+export class Gan implements Sampler {
+  /** The generator model (inputs `[z]` or `[z, labels]`). */
+  readonly generator: tfl.LayersModel;
+  /** The discriminator model (outputs logits). */
+  readonly discriminator: tfl.LayersModel;
+  /** The trainer holding optimizers, step, epoch and the random stream. */
+  readonly trainer: GanTrainer;
+  /** The GAN's description (stored in checkpoints). */
+  readonly config: GanConfig;
+  private averagedGenerator: EmaGenerator | null = null;
+
+  /** Prefer {@link createGAN} / {@link createCGAN} / {@link createACGAN} / {@link createInfoGAN}; this wires already-built parts together. */
+  constructor(
+    generator: tfl.LayersModel,
+    discriminator: tfl.LayersModel,
+    loss: GanLoss,
+    config: GanConfig,
+    readbackEvery?: number,
+    auxiliary?: AuxiliaryTask,
+  ) {
+    this.generator = generator;
+    this.discriminator = discriminator;
+    this.config = config;
+    this.trainer = new GanTrainer({
+      generator,
+      discriminator,
+      loss,
+      auxiliary,
+      latentDim: config.latentDim,
+      numClasses: config.numClasses,
+      outputActivation: config.outputActivation,
+      generatorOptimizer: createAdam(config.optimizer.generator),
+      discriminatorOptimizer: createAdam(config.optimizer.discriminator),
+      discriminatorSteps: config.discriminatorSteps,
+      seed: config.seed,
+      readbackEvery,
+    });
+  }
+
+  /** What G takes and gives, for sampling (see {@link Sampler}). */
+  get info(): GeneratorInfo {
+    return this.trainer.info;
+  }
+
+  /** Number of classes (0 for an unconditional GAN). */
+  get numClasses(): number {
+    return this.config.numClasses;
+  }
+
+  /**
+   * Trains on `data` (see {@link GanTrainer.fit}). When a loss becomes NaN or infinite, training
+   * stops with a {@link TrainingDivergedError} naming the step and the loss; with
+   * `onDivergence: { rollbackTo }` it instead reloads the newest good checkpoint of that folder,
+   * lowers both learning rates and carries on (see {@link RollbackOptions}).
+   *
+   * @example
+   * ```ts
+   * await gan.fit(data, {
+   *   epochs: 20,
+   *   callbacks: [checkpoints(gan, { dir: 'out/ckpt', everySteps: 200 })],
+   *   onDivergence: { rollbackTo: 'out/ckpt', learningRateFactor: 0.5, maxRollbacks: 3 },
+   * });
+   * ```
+   */
+  async fit(data: ImageDataset, options: GanFitOptions = {}): Promise<TrainHistory> {
+    const policy = options.onDivergence ?? 'stop';
+    if (policy !== 'stop') checkRollback(policy);
+    const history: TrainHistory = [];
+    for (let rollbacks = 0; ; rollbacks++) {
+      try {
+        const averaged = this.averagedGenerator;
+        const callbacks =
+          averaged === null
+            ? options.callbacks
+            : [averaged, ...(options.callbacks ?? []).filter((c) => c !== averaged)];
+        history.push(
+          ...(await this.trainer.fit(data, {
+            ...options,
+            callbacks,
+            startWorkers: (workers, batchSize) =>
+              nodeService('startDataParallel', 'fit({ workers })')(this.trainer, workers, batchSize),
+          })),
+        );
+        return history;
+      } catch (error) {
+        if (!(error instanceof TrainingDivergedError) || policy === 'stop' || rollbacks >= (policy.maxRollbacks ?? 3))
+          throw error;
+        const restoredStep = await this.restore(policy.rollbackTo);
+        const factor = policy.learningRateFactor ?? 0.5;
+        for (const [name, opt] of namedOptimizers(this.trainer)) {
+          const settings = this.config.optimizer[name as 'generator' | 'discriminator'];
+          settings.learningRate = (settings.learningRate ?? 2e-4) * factor;
+          setLearningRate(opt, settings.learningRate);
+        }
+        policy.onRollback?.({
+          error,
+          restoredStep,
+          learningRates: {
+            generator: this.config.optimizer.generator.learningRate as number,
+            discriminator: this.config.optimizer.discriminator.learningRate as number,
+          },
+        });
+      }
+    }
+  }
+
+  /**
+   * Puts the training state of a checkpoint (weights, optimizer state, step, epoch, progress,
+   * random stream) into this GAN, in place. Returns the step restored.
+   *
+   * @throws {@link CheckpointError} when the checkpoint does not load or was saved from other nets.
+   */
+  async restore(dir: string): Promise<number> {
+    const saved = await nodeService('loadGan', 'Gan.restore')(dir, { loss: this.trainer.loss });
+    try {
+      for (const [mine, theirs, name] of [
+        [this.generator, saved.generator, 'generator'],
+        [this.discriminator, saved.discriminator, 'discriminator'],
+      ] as const) {
+        const a = mine.weights.map((w) => w.shape.join('x')).join(',');
+        const b = theirs.weights.map((w) => w.shape.join('x')).join(',');
+        if (a !== b) throw new CheckpointError(dir, `its ${name} has other weights than this GAN's`);
+        mine.setWeights(theirs.getWeights());
+      }
+      const optimizers = namedOptimizers(saved.trainer);
+      for (const [i, [, opt]] of namedOptimizers(this.trainer).entries()) {
+        const weights = await optimizers[i][1].getWeights();
+        await opt.setWeights(weights);
+        for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+        const powers = readAdamPowers(optimizers[i][1]);
+        if (powers !== null) writeAdamPowers(opt, powers);
+      }
+      this.trainer.step = saved.trainer.step;
+      this.trainer.epoch = saved.trainer.epoch;
+      this.trainer.epochProgress = saved.trainer.epochProgress;
+      this.trainer.rng.setState(saved.trainer.rng.getState());
+      // The average goes back with the rest; one the checkpoint lacks restarts from G.
+      if (this.averagedGenerator !== null) {
+        if (saved.averaged === null) this.averagedGenerator.copy();
+        else this.averagedGenerator.shadow.setWeights(saved.averaged.shadow.getWeights());
+      }
+      return saved.trainer.step;
+    } finally {
+      saved.dispose();
+    }
+  }
+
+  /**
+   * Generates images `[n, h, w, c]` in [-1, 1] (the caller disposes them).
+   *
+   * @example
+   * ```ts
+   * const digits = cgan.generate({ labels: [0, 1, 2, 7], seed: 1 }); // Tensor4D [4, 28, 28, 1]
+   * ```
+   */
+  generate(options: GenerateOptions): tf.Tensor4D {
+    return (this.averagedGenerator ?? this.trainer).generate(options);
+  }
+
+  /**
+   * The raw generator G as a {@link Sampler}: what {@link Gan.generate} draws from when the GAN
+   * has no averaged generator, and the way to reach G when it has one.
+   *
+   * @example
+   * ```ts
+   * const fromG = gan.raw.generate({ labels: [7, 7], seed: 1 });
+   * ```
+   */
+  get raw(): Sampler {
+    return this.trainer;
+  }
+
+  /** The exponential moving average of G's weights that this GAN trains and samples from, or `null` (see {@link Gan.averageWeights}). */
+  get averaged(): EmaGenerator | null {
+    return this.averagedGenerator;
+  }
+
+  /**
+   * Starts keeping an exponential moving average of G's weights (an {@link EmaGenerator}): from
+   * now on `fit` updates it after every step, {@link Gan.generate} (and so sample grids, metrics
+   * and `gankit eval`) draws from it, and checkpoints hold it, inside their manifest, with its
+   * options, so `loadGAN` gives it back. G stays reachable as {@link Gan.raw}.
+   *
+   * @example
+   * ```ts
+   * const gan = createCGAN({ seed: 1 });
+   * gan.averageWeights({ decay: 0.999, startStep: 1000, batchNormStatistics: 'recompute' });
+   * await gan.fit(mnist, { epochs: 5 });
+   * const digits = gan.generate({ labels: [0, 1, 2] }); // from the average
+   * ```
+   * @throws {@link GanConfigError} for a bad option, or when the GAN already averages.
+   */
+  averageWeights(options: EmaOptions = {}): EmaGenerator {
+    if (this.averagedGenerator !== null)
+      throw new GanConfigError('averageWeights', 'this GAN already keeps an averaged generator (gan.averaged)');
+    this.averagedGenerator = emaGenerator(this, options);
+    return this.averagedGenerator;
+  }
+
+  /**
+   * Saves G, D, both optimizers' state (Adam moments and step), step, epoch, the position inside
+   * an unfinished epoch, the random stream, the config and the library and TensorFlow.js versions
+   * into `dir`. Everything is written into a temporary sibling directory, flushed, listed with
+   * SHA-256 checksums in `manifest.json`, then renamed into place, so a crash leaves either the
+   * old checkpoint or the new one, never a broken one. For a folder that keeps the last K
+   * checkpoints, see {@link saveCheckpoint}.
+   *
+   * @throws {@link CheckpointError} when a weight or optimizer value is NaN or infinite (nothing is
+   * written: a diverged model never replaces a good checkpoint) or when writing fails.
+   */
+  async save(dir: string): Promise<void> {
+    await nodeService('saveGan', 'Gan.save')(this, dir);
+  }
+
+  /** Frees the models' and optimizers' tensors (and the averaged generator's). */
+  dispose(): void {
+    this.averagedGenerator?.dispose();
+    this.averagedGenerator = null;
+    this.generator.dispose();
+    this.discriminator.dispose();
+    this.trainer.generatorOptimizer.dispose();
+    this.trainer.discriminatorOptimizer.dispose();
+  }
+}
