@@ -78,6 +78,7 @@ export {
   type ImageDatasetOptions,
   type ImageShape,
 } from './data/dataset';
+export { batchIndices, countBatches, pixelsToImages, type ImageSource } from './data/image-source';
 
 export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
 export { toImageData } from './image/image-data';

@@ -61,6 +61,7 @@ export {
   type ImageDatasetOptions,
   type ImageShape,
 } from './data/dataset';
+export { batchIndices, countBatches, pixelsToImages, type ImageSource } from './data/image-source';
 export { parseIdx, readIdxFile, type IdxArray, type IdxDtype } from './data/idx';
 export {
   loadMnist,
