@@ -79,6 +79,22 @@ export {
   type ImageShape,
 } from './data/dataset';
 export { batchIndices, countBatches, pixelsToImages, type ImageSource } from './data/image-source';
+export {
+  StreamedImageSource,
+  type ImageReader,
+  type SkippedImage,
+  type StreamedImageSourceArgs,
+} from './data/streamed-source';
+export {
+  transformImage,
+  convertChannels,
+  resizeImage,
+  cropWindow,
+  checkTransformOptions,
+  type RawImage,
+  type ResizeMethod,
+  type ImageTransformOptions,
+} from './data/transforms';
 
 export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
 export { toImageData } from './image/image-data';
