@@ -21,6 +21,7 @@ export {
 export { Rng, tfSeed } from './random';
 
 export * from './nets/index';
+export { dcganPreset, DCGAN_PRESET_SIZES, type DcganPreset, type KernelInitializerName } from './nets/dcgan';
 export * from './conditioning/index';
 export * from './losses/index';
 
