@@ -92,6 +92,7 @@ export {
   resizeImage,
   cropWindow,
   checkTransformOptions,
+  type CropWindow,
   type RawImage,
   type ResizeMethod,
   type ImageTransformOptions,

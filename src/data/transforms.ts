@@ -165,14 +165,26 @@ export function convertChannels(
   return { data: out, height: image.height, width: image.width, channels };
 }
 
-/** The centre window `{ top, left, height, width }` of an `height × width` image for `crop` and an output of `outHeight × outWidth`. */
+/** A rectangle of an image, in pixels. */
+export interface CropWindow {
+  /** First row. */
+  top: number;
+  /** First column. */
+  left: number;
+  /** Rows. */
+  height: number;
+  /** Columns. */
+  width: number;
+}
+
+/** The centre window of a `height × width` image for `crop` and an output of `outHeight × outWidth`. */
 export function cropWindow(
   height: number,
   width: number,
   crop: ImageTransformOptions['crop'],
   outHeight: number,
   outWidth: number,
-): { top: number; left: number; height: number; width: number } {
+): CropWindow {
   let h = height;
   let w = width;
   if (Array.isArray(crop)) {
@@ -235,7 +247,7 @@ function axisWeights(
  */
 export function resizeImage(
   image: RawImage,
-  window: { top: number; left: number; height: number; width: number },
+  window: CropWindow,
   outHeight: number,
   outWidth: number,
   method: ResizeMethod = 'area',
