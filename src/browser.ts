@@ -34,6 +34,7 @@ export {
 export { Rng, tfSeed } from './random';
 
 export * from './nets/index';
+export { dcganPreset, DCGAN_PRESET_SIZES, type DcganPreset, type KernelInitializerName } from './nets/dcgan';
 export * from './conditioning/index';
 export * from './losses/index';
 
@@ -91,6 +92,24 @@ export {
   type ImageDatasetOptions,
   type ImageShape,
 } from './data/dataset';
+export { batchIndices, countBatches, pixelsToImages, type ImageSource } from './data/image-source';
+export {
+  StreamedImageSource,
+  type ImageReader,
+  type SkippedImage,
+  type StreamedImageSourceArgs,
+} from './data/streamed-source';
+export {
+  transformImage,
+  convertChannels,
+  resizeImage,
+  cropWindow,
+  checkTransformOptions,
+  type CropWindow,
+  type RawImage,
+  type ResizeMethod,
+  type ImageTransformOptions,
+} from './data/transforms';
 
 export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
 export { toImageData } from './image/image-data';

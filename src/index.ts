@@ -21,6 +21,7 @@ export {
 export { Rng, tfSeed } from './random';
 
 export * from './nets/index';
+export { dcganPreset, DCGAN_PRESET_SIZES, type DcganPreset, type KernelInitializerName } from './nets/dcgan';
 export * from './conditioning/index';
 export * from './losses/index';
 
@@ -74,6 +75,35 @@ export {
   type ImageDatasetOptions,
   type ImageShape,
 } from './data/dataset';
+export { batchIndices, countBatches, pixelsToImages, type ImageSource } from './data/image-source';
+export {
+  StreamedImageSource,
+  type ImageReader,
+  type SkippedImage,
+  type StreamedImageSourceArgs,
+} from './data/streamed-source';
+export {
+  transformImage,
+  convertChannels,
+  resizeImage,
+  cropWindow,
+  checkTransformOptions,
+  type CropWindow,
+  type RawImage,
+  type ResizeMethod,
+  type ImageTransformOptions,
+} from './data/transforms';
+export { openImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './data/image-folder';
+export { openHdf5Images, type Hdf5SourceOptions } from './data/hdf5-source';
+export {
+  decodeImage,
+  probeImage,
+  sniffFormat,
+  PROBE_HEAD_BYTES,
+  PROBE_TAIL_BYTES,
+  type ImageProbe,
+  type ImageFormat,
+} from './data/decode';
 export { parseIdx, readIdxFile, type IdxArray, type IdxDtype } from './data/idx';
 export {
   loadMnist,

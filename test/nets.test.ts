@@ -10,6 +10,7 @@ import {
   createCGAN,
   createGAN,
   GanConfigError,
+  ImageDataset,
 } from '../src/index';
 import { useDefaultBackend } from './helpers';
 
@@ -251,5 +252,154 @@ describe('net builders', () => {
       /numClasses: is 5/,
     );
     expect(() => createCGAN({ numClasses: 0 })).toThrow(/numClasses/);
+  });
+});
+
+describe('DCGAN presets for 32, 64 and 128 px (Radford et al. 2016), chosen from imageShape', () => {
+  const trainable = (m: tfl.LayersModel): number =>
+    m.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => (a as number) * (b as number), 1)!, 0);
+
+  /** Trainable parameters of the paper's G for z, the 4×4 filters f[0] … f[s-1] and c channels: projection (no bias) + BN, transposed 4×4 convs (no bias) + BN, output conv + bias. */
+  function paperGenerator(z: number, f: number[], c: number): number {
+    let n = z * 16 * f[0] + 2 * f[0];
+    for (let i = 1; i < f.length; i++) n += 16 * f[i - 1] * f[i] + 2 * f[i];
+    return n + 16 * f[f.length - 1] * c + c;
+  }
+  /** The paper's D for c channels and filters f: first 4×4 conv with bias, the others without bias + BN, then a logit on 4×4×f[last]. */
+  function paperDiscriminator(c: number, f: number[]): number {
+    let n = 16 * c * f[0] + f[0];
+    for (let i = 1; i < f.length; i++) n += 16 * f[i - 1] * f[i] + 2 * f[i];
+    return n + 16 * f[f.length - 1] + 1;
+  }
+
+  test('64 px: the paper layer for layer (at width 4), and its parameter count', () => {
+    const gan = createGAN({
+      architecture: 'dcgan',
+      imageShape: [64, 64, 3],
+      latentDim: 8,
+      generator: { width: 4 },
+      discriminator: { width: 4 },
+      seed: 1,
+    });
+    const bnRelu = ['BatchNormalization', 'relu'];
+    expect(describe_(gan.generator)).toEqual([
+      'Dense 512',
+      'Reshape',
+      ...bnRelu,
+      'Conv2DTranspose 16 4x4 s2 same',
+      ...bnRelu,
+      'Conv2DTranspose 8 4x4 s2 same',
+      ...bnRelu,
+      'Conv2DTranspose 4 4x4 s2 same',
+      ...bnRelu,
+      'Conv2DTranspose 3 4x4 s2 same tanh',
+    ]);
+    const bnLrelu = ['BatchNormalization', 'LeakyReLU 0.2'];
+    expect(describe_(gan.discriminator)).toEqual([
+      'Conv2D 4 4x4 s2 same',
+      'LeakyReLU 0.2',
+      'Conv2D 8 4x4 s2 same',
+      ...bnLrelu,
+      'Conv2D 16 4x4 s2 same',
+      ...bnLrelu,
+      'Conv2D 32 4x4 s2 same',
+      ...bnLrelu,
+      'Flatten',
+      'Dense 1',
+    ]);
+    expect(trainable(gan.generator)).toBe(paperGenerator(8, [32, 16, 8, 4], 3));
+    expect(trainable(gan.generator)).toBe(8 * 512 + 64 + (8192 + 32) + (2048 + 16) + (512 + 8) + (192 + 3));
+    expect(trainable(gan.discriminator)).toBe(paperDiscriminator(3, [4, 8, 16, 32]));
+    // Default width 64: the PyTorch DCGAN example's 3,576,704 (G, z 100; its output conv has no bias, +3 here) and 2,765,568 (D; its first conv has no bias, +64 here, and a 4×4 conv stands for the dense logit, +1 bias here).
+    const full = createGAN({ architecture: 'dcgan', imageShape: [64, 64, 3], seed: 1 });
+    expect(trainable(full.generator)).toBe(3576704 + 3);
+    expect(trainable(full.discriminator)).toBe(2765568 + 64 + 1);
+    [gan, full].forEach((g) => g.dispose());
+  });
+
+  test('32 and 128 px: one stage fewer or more; outputs in [-1, 1] of the image shape, one logit per image', () => {
+    for (const [side, gFilters, dFilters] of [
+      [32, [16, 8, 4], [4, 8, 16]],
+      [128, [64, 32, 16, 8, 4], [4, 8, 16, 32, 64]],
+    ] as const) {
+      const gan = createGAN({
+        architecture: 'dcgan',
+        imageShape: [side, side, 3],
+        latentDim: 8,
+        generator: { width: 4 },
+        discriminator: { width: 4 },
+        seed: 2,
+      });
+      expect(trainable(gan.generator)).toBe(paperGenerator(8, [...gFilters], 3));
+      expect(trainable(gan.discriminator)).toBe(paperDiscriminator(3, [...dFilters]));
+      const [images, logits] = tf.tidy(() => {
+        const x = gan.generator.predict(tf.randomNormal([2, 8], 0, 1, 'float32', 3)) as tf.Tensor;
+        return [x, gan.discriminator.predict(x) as tf.Tensor];
+      });
+      expect(images.shape).toEqual([2, side, side, 3]);
+      expect(tf.min(images).dataSync()[0]).toBeGreaterThanOrEqual(-1);
+      expect(tf.max(images).dataSync()[0]).toBeLessThanOrEqual(1);
+      expect(logits.shape).toEqual([2, 1]);
+      tf.dispose([images, logits]);
+      gan.dispose();
+    }
+  });
+
+  test('kernels start as N(0, 0.02); seed-sized shapes keep the seed nets; an argument overrides its preset value', () => {
+    const g = dcganGenerator({ imageShape: [32, 32, 3], width: 16, seed: 3 });
+    const kernel = g.layers.find((l) => l.getClassName() === 'Conv2DTranspose')!.getWeights()[0];
+    const std = tf.tidy(() => tf.sqrt(tf.moments(kernel).variance).dataSync()[0]);
+    expect(std).toBeGreaterThan(0.019);
+    expect(std).toBeLessThan(0.021);
+    const seedG = dcganGenerator({ imageShape: [28, 28, 1], seed: 3 });
+    expect(seedG.layers.some((l) => l.getClassName() === 'UpSampling2D')).toBe(true);
+    const d = dcganDiscriminator({ imageShape: [32, 32, 1], width: 2, kernelSize: 3, seed: 3 });
+    expect(describe_(d)[0]).toBe('Conv2D 2 3x3 s2 same');
+    expect(() => dcganGenerator({ imageShape: [64, 64, 3], width: 0 })).toThrow(/width: expected a positive integer/);
+    expect(() => dcganGenerator({ imageShape: [64, 64, 3], convFilters: [8] })).toThrow(/baseShape/);
+    [g, seedG, d].forEach((m) => m.dispose());
+  });
+
+  test('createCGAN builds the preset with channel-concat labels (D sees c + numClasses channels)', () => {
+    const cgan = createCGAN({
+      architecture: 'dcgan',
+      imageShape: [32, 32, 3],
+      numClasses: 5,
+      latentDim: 8,
+      generator: { width: 4 },
+      discriminator: { width: 4 },
+      seed: 4,
+    });
+    const conv1 = cgan.discriminator.layers.find((l) => l.getClassName() === 'Conv2D')!;
+    expect(conv1.getWeights()[0].shape).toEqual([4, 4, 3 + 5, 4]);
+    expect(cgan.generator.outputs[0].shape).toEqual([null, 32, 32, 3]);
+    cgan.dispose();
+  });
+
+  test('one training step on 32×32 RGB runs, changes the weights, and leaves tf.memory flat', async () => {
+    const gan = createCGAN({
+      architecture: 'dcgan',
+      imageShape: [32, 32, 3],
+      numClasses: 2,
+      latentDim: 8,
+      generator: { width: 4 },
+      discriminator: { width: 4 },
+      seed: 5,
+    });
+    const pixels = Uint8Array.from({ length: 16 * 32 * 32 * 3 }, (_, i) => (i * 31) % 256);
+    const data = ImageDataset.fromPixels(
+      pixels,
+      [16, 32, 32, 3],
+      Array.from({ length: 16 }, (_, i) => i % 2),
+    );
+    await gan.fit(data, { epochs: 1, batchSize: 8, stepsPerEpoch: 1 }); // warm-up: optimizer moments
+    const before = tf.memory().numTensors;
+    const weights = Array.from(gan.generator.getWeights()[0].dataSync());
+    const history = await gan.fit(data, { epochs: 2, batchSize: 8, stepsPerEpoch: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Number.isFinite(history[history.length - 1].dLoss)).toBe(true);
+    expect(Array.from(gan.generator.getWeights()[0].dataSync())).not.toEqual(weights);
+    data.dispose();
+    gan.dispose();
   });
 });

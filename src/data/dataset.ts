@@ -1,29 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataFormatError, GanConfigError } from '../errors';
-import { Rng } from '../random';
+import {
+  type BatchOptions,
+  type DataBatch,
+  type ImageShape,
+  type ImageSource,
+  batchIndices,
+  countBatches,
+  pixelsToImages,
+} from './image-source';
 
-/** The shape of one image, `[height, width, channels]`. */
-export type ImageShape = [number, number, number];
-
-/** One batch drawn from an {@link ImageDataset}. The caller owns (and must dispose) both tensors. */
-export interface DataBatch {
-  /** Images, `[batch, height, width, channels]`, float32 in [-1, 1]. */
-  images: tf.Tensor4D;
-  /** Class labels, `[batch]`, int32; `null` when the dataset has no labels. */
-  labels: tf.Tensor1D | null;
-}
-
-/** Options of {@link ImageDataset.batches}. */
-export interface BatchOptions {
-  /** Random generator used to shuffle; required when `shuffle` is true (the default). */
-  rng?: Rng;
-  /** Shuffle the order before batching (default true). */
-  shuffle?: boolean;
-  /** Drop a last batch smaller than `batchSize` (default true: batch norm dislikes tiny batches). */
-  dropRemainder?: boolean;
-  /** Skip this many batches of the (shuffled) order without building them: how a resumed epoch continues (default 0). */
-  skipBatches?: number;
-}
+export type { BatchOptions, DataBatch, ImageShape } from './image-source';
 
 /** Options shared by the {@link ImageDataset} constructors. */
 export interface ImageDatasetOptions {
@@ -58,6 +45,17 @@ function checkLabels(
   return { labels: out, numClasses: numClasses ?? max + 1 };
 }
 
+let warnedUnitRange = false;
+
+/** One line, once per process: images in [0, 1] pass the range check but are not gankit's [-1, 1]. */
+function warnUnitRange(source: string, max: number): void {
+  if (warnedUnitRange) return;
+  warnedUnitRange = true;
+  console.warn(
+    `gankit: ${source} lie in [0, ${max}], with no negative value; gankit's images are in [-1, 1] (map [0, 1] images with x * 2 - 1)`,
+  );
+}
+
 function checkShape(shape: readonly number[], argument: string): void {
   if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
     throw new GanConfigError(
@@ -78,7 +76,7 @@ function checkShape(shape: readonly number[], argument: string): void {
  * for (const batch of data.batches(64, { rng: new Rng(1) })) { ...; tf.dispose([batch.images, batch.labels]); }
  * ```
  */
-export class ImageDataset {
+export class ImageDataset implements ImageSource {
   /** All images, `[count, height, width, channels]`, float32 in [-1, 1]. Owned by the dataset. */
   readonly images: tf.Tensor4D;
   /** Class labels (one per image), or `null` for an unlabelled dataset. */
@@ -97,35 +95,45 @@ export class ImageDataset {
    * Builds a dataset from 8-bit pixels (0–255, row-major `[count, height, width, channels]`),
    * scaling them to [-1, 1].
    *
-   * @throws {@link GanConfigError} for a bad shape or a label outside [0, numClasses);
+   * @throws {@link GanConfigError} when `pixels` is not a `Uint8Array` (or `Uint8ClampedArray`, as
+   * canvas `ImageData` holds), e.g. a `Float32Array` (floats in [-1, 1] go through
+   * {@link ImageDataset.fromTensor}), for a bad shape or a label outside [0, numClasses);
    * {@link DataFormatError} when the lengths do not match the shape.
    */
   static fromPixels(
-    pixels: Uint8Array,
+    pixels: Uint8Array | Uint8ClampedArray,
     shape: readonly [number, number, number, number],
     labels?: ArrayLike<number> | null,
     options: ImageDatasetOptions = {},
   ): ImageDataset {
     const source = options.source ?? 'pixels';
+    if (!(pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray)) {
+      const given: unknown = pixels;
+      const kind = ArrayBuffer.isView(given)
+        ? `a ${given.constructor.name}`
+        : Array.isArray(given)
+          ? 'an array'
+          : typeof given;
+      throw new GanConfigError(
+        'pixels',
+        `expected 8-bit pixels in a Uint8Array (0–255), got ${kind}; for float images in [-1, 1] use ImageDataset.fromTensor(tf.tensor4d(values, shape))`,
+      );
+    }
     checkShape(shape, 'shape');
     const size = shape[0] * shape[1] * shape[2] * shape[3];
     if (pixels.length !== size) {
       throw new DataFormatError(`has ${pixels.length} pixel values; shape [${shape.join(', ')}] needs ${size}`, source);
     }
     const checked = labels == null ? null : checkLabels(labels, shape[0], options.numClasses, source);
-    const images = tf.tidy(
-      () =>
-        tf.sub(
-          tf.div(tf.tensor4d(pixels, [...shape] as [number, number, number, number], 'int32'), 127.5),
-          1,
-        ) as tf.Tensor4D,
-    );
+    const images = pixelsToImages(pixels, shape);
     return new ImageDataset(images, checked?.labels ?? null, checked?.numClasses ?? 0);
   }
 
   /**
    * Builds a dataset from a float tensor already in [-1, 1]. The dataset takes a copy, so the
-   * caller may dispose `images` afterwards.
+   * caller may dispose `images` afterwards. Images with no negative value (a set in [0, 1], the
+   * range many pipelines use) are accepted with a one-line warning, printed once per process:
+   * in [-1, 1] they train as if every image were washed out; map them with `x * 2 - 1`.
    *
    * @throws {@link GanConfigError} when `images` is not rank 4; {@link DataFormatError} when it holds
    * NaN or values outside [-1, 1].
@@ -149,6 +157,7 @@ export class ImageDataset {
         source,
       );
     }
+    if (min >= 0 && max > 0) warnUnitRange(source, max);
     const checked = labels == null ? null : checkLabels(labels, images.shape[0], options.numClasses, source);
     const copy = tf.tidy(() => tf.cast(images, 'float32').clone() as tf.Tensor4D);
     return new ImageDataset(copy, checked?.labels ?? null, checked?.numClasses ?? 0);
@@ -167,40 +176,17 @@ export class ImageDataset {
 
   /** Number of batches {@link ImageDataset.batches} yields for `batchSize`. */
   batchCount(batchSize: number, dropRemainder = true): number {
-    return dropRemainder ? Math.floor(this.size / batchSize) : Math.ceil(this.size / batchSize);
+    return countBatches(this.size, batchSize, dropRemainder);
   }
 
   /**
    * Yields batches in a (seeded) shuffled order. Each batch's tensors belong to the caller.
    *
-   * @throws {@link GanConfigError} when `batchSize` is not a positive integer, or when no full batch fits.
+   * @throws {@link GanConfigError} when `batchSize` is not a positive integer, when no full batch
+   * fits, or when `skipBatches` exceeds the epoch's batch count.
    */
   *batches(batchSize: number, options: BatchOptions = {}): Generator<DataBatch> {
-    if (!Number.isInteger(batchSize) || batchSize <= 0) {
-      throw new GanConfigError('batchSize', `expected a positive integer, got ${batchSize}`);
-    }
-    const { shuffle = true, dropRemainder = true, skipBatches = 0 } = options;
-    if (!Number.isInteger(skipBatches) || skipBatches < 0) {
-      throw new GanConfigError('skipBatches', `expected a non-negative integer, got ${skipBatches}`);
-    }
-    if (dropRemainder && batchSize > this.size) {
-      throw new GanConfigError(
-        'batchSize',
-        `${batchSize} is larger than the dataset (${this.size} images); no full batch fits`,
-      );
-    }
-    const order = new Int32Array(this.size);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    if (shuffle) {
-      if (options.rng === undefined)
-        throw new GanConfigError('rng', 'a random generator is needed to shuffle (pass { rng } or { shuffle: false })');
-      options.rng.shuffle(order);
-    }
-    const count = this.batchCount(batchSize, dropRemainder);
-    for (let b = skipBatches; b < count; b++) {
-      const idx = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, this.size));
-      yield this.gather(idx);
-    }
+    for (const indices of batchIndices(this.size, batchSize, options)) yield this.gather(indices);
   }
 
   /** The images (and labels) at `indices`, as new tensors owned by the caller. */
