@@ -12,7 +12,7 @@ import { lossLog } from '../callbacks/loss-log';
 import { evaluation } from '../eval/evaluation-callback';
 import { progressBar } from '../callbacks/progress-bar';
 import { gridFile, sampleGrids } from '../callbacks/sample-grids';
-import type { ImageDataset } from '../data/dataset';
+import type { ImageSource } from '../data/image-source';
 import type { Gan } from '../gan';
 import { loadGAN } from '../gan-checkpoint';
 import type { TrainerCallback } from '../train/trainer';
@@ -60,7 +60,7 @@ export interface TrainingJob {
   /** Builds a new GAN (not called when resuming from a checkpoint). */
   build(): Gan;
   /** The training images (labelled for a conditional GAN). */
-  data: ImageDataset;
+  data: ImageSource;
   /** Sample-grid columns (default 10: for a CGAN, ten samples of each class per row). */
   gridColumns?: number;
   /**

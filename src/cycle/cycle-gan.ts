@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import { checkPositiveInteger } from '../core/checks';
-import type { DataBatch, ImageDataset, ImageShape } from '../data/dataset';
+import type { DataBatch, ImageSource, ImageShape } from '../data/image-source';
 import type { GanLoss } from '../losses/types';
 import { lossConfig } from '../losses/registry';
 import type { NamedConfig, PerNet } from '../gan';
@@ -144,7 +144,7 @@ const CYCLE_LOSS_NETS = {
 } as const;
 
 /** What {@link CycleGan} trains on through {@link fit}: the images of domain X and of domain Y. */
-export type CycleGanData = readonly [ImageDataset, ImageDataset];
+export type CycleGanData = readonly [ImageSource, ImageSource];
 
 /** One CycleGAN step's batch: images `[n, h, w, c]` in [-1, 1] of each domain (the sizes may differ). */
 export interface CycleGanBatch {
@@ -474,8 +474,11 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
       ['dataX', dataX],
       ['dataY', dataY],
     ] as const) {
-      if (d === null || typeof d !== 'object' || typeof (d as ImageDataset).batches !== 'function')
-        throw new GanConfigError(name, 'expected an ImageDataset (see ImageDataset.fromPixels / loadMnist)');
+      if (d === null || typeof d !== 'object' || typeof (d as ImageSource).batches !== 'function')
+        throw new GanConfigError(
+          name,
+          'expected an image set (an ImageSource: ImageDataset.fromPixels, loadMnist, openImageFolder, openHdf5Images)',
+        );
       const shape = d.imageShape;
       if (shape.some((v, i) => v !== this.config.imageShape[i]))
         throw new GanConfigError(name, `images are [${shape}] but the CycleGAN takes [${this.config.imageShape}]`);
@@ -530,7 +533,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    * @throws {@link GanConfigError} for a bad option or images of the wrong shape;
    * {@link TrainingDivergedError} when a loss becomes NaN or infinite.
    */
-  async fit(dataX: ImageDataset, dataY: ImageDataset, options: CycleGanFitOptions = {}): Promise<CycleGanEpochLogs[]> {
+  async fit(dataX: ImageSource, dataY: ImageSource, options: CycleGanFitOptions = {}): Promise<CycleGanEpochLogs[]> {
     return fit<CycleGanData, CycleGanBatch, CycleGanStepLogs, CycleGanEpochLogs, CycleGan>(this, [dataX, dataY], {
       ...options,
       batchSize: options.batchSize ?? 1,

@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
-import type { ImageDataset } from '../data/dataset';
+import type { ImageSource } from '../data/image-source';
 import type { GanLoss } from '../losses/types';
 import type { AuxiliaryTask } from '../losses/auxiliary';
 import type { OutputActivation } from '../nets/common';
@@ -109,9 +109,12 @@ export function checkAuxiliaryTask(args: GanTrainerArgs): number {
 }
 
 /** Checks that `data` fits D's input and the GAN's classes. @internal */
-export function checkTrainingData(data: ImageDataset, discriminator: tfl.LayersModel, numClasses: number): void {
-  if (data === null || typeof data !== 'object' || typeof (data as ImageDataset).batches !== 'function') {
-    throw new GanConfigError('data', 'expected an ImageDataset (see ImageDataset.fromPixels / loadMnist)');
+export function checkTrainingData(data: ImageSource, discriminator: tfl.LayersModel, numClasses: number): void {
+  if (data === null || typeof data !== 'object' || typeof (data as ImageSource).batches !== 'function') {
+    throw new GanConfigError(
+      'data',
+      'expected an image set (an ImageSource: ImageDataset.fromPixels, loadMnist, openImageFolder, openHdf5Images)',
+    );
   }
   if (data.size === 0) throw new GanConfigError('data', 'the dataset is empty');
   const [, h, w, c] = discriminator.inputs[0].shape;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { checkPositiveInteger } from '../core/checks';
-import type { DataBatch, ImageDataset } from '../data/dataset';
+import type { DataBatch, ImageSource } from '../data/image-source';
 import { Rng } from '../random';
 import type { StepData } from './trainable';
 
@@ -11,7 +11,7 @@ import type { StepData } from './trainable';
  *
  * @throws {@link GanConfigError} when the batch is larger than the set, or the set holds no full step.
  */
-export function imageStepData(data: ImageDataset, batchSize: number, batchesPerStep = 1): StepData<DataBatch[]> {
+export function imageStepData(data: ImageSource, batchSize: number, batchesPerStep = 1): StepData<DataBatch[]> {
   checkPositiveInteger(batchSize, 'batchSize');
   if (batchSize > data.size)
     throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${data.size} images)`);

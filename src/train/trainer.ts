@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import { checkPositiveInteger } from '../core/checks';
-import type { DataBatch, ImageDataset } from '../data/dataset';
+import type { DataBatch, ImageSource } from '../data/image-source';
 import type { GanLoss, PenaltyContext } from '../losses/types';
 import type { AuxiliaryBatch, AuxiliaryTask } from '../losses/auxiliary';
 import { enableSecondOrderGradients } from '../losses/penalty';
@@ -68,7 +68,7 @@ export interface FitOptions extends Omit<FitLoopOptions<StepLogs, EpochLogs, Gan
  * await trainer.fit(mnist, { epochs: 5, batchSize: 64, callbacks: [{ onEpochEnd: console.log }] });
  * ```
  */
-export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler {
+export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler {
   /** The generator being trained. */
   readonly generator: tfl.LayersModel;
   /** The discriminator being trained. */
@@ -341,7 +341,7 @@ export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler
    * `discriminatorSteps` batches of one shuffled stream.
    * @throws {@link GanConfigError} when the data does not fit the nets or holds no full step.
    */
-  stepData(data: ImageDataset, batchSize: number): StepData<DataBatch[]> {
+  stepData(data: ImageSource, batchSize: number): StepData<DataBatch[]> {
     checkTrainingData(data, this.discriminator, this.numClasses);
     return imageStepData(data, batchSize, this.discriminatorSteps);
   }
@@ -354,7 +354,7 @@ export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler
    * @throws {@link GanConfigError} for a bad option, or unlabelled data for a conditional GAN;
    * {@link TrainingDivergedError} when a loss becomes NaN or infinite.
    */
-  async fit(data: ImageDataset, options: FitOptions = {}): Promise<TrainHistory> {
+  async fit(data: ImageSource, options: FitOptions = {}): Promise<TrainHistory> {
     const { workers = 1, startWorkers, ...loop } = options;
     checkPositiveInteger(workers, 'workers');
     const batchSize = loop.batchSize ?? 64;
@@ -367,7 +367,7 @@ export class GanTrainer implements Trainable<ImageDataset, DataBatch[]>, Sampler
         );
       runner = () => startWorkers(workers, batchSize) as Promise<StepRunner<unknown>>;
     }
-    return fit<ImageDataset, DataBatch[], StepLogs, EpochLogs, GanTrainer>(this, data, {
+    return fit<ImageSource, DataBatch[], StepLogs, EpochLogs, GanTrainer>(this, data, {
       ...loop,
       batchSize,
       readbackEvery: loop.readbackEvery ?? this.readbackEvery,

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ImageDataset, createCGAN, openImageFolder, type ImageSource } from '../../src/index';
+import { ImageDataset, createCGAN, openImageFolder } from '../../src/index';
 import { useDefaultBackend, useTempDir } from '../helpers';
 
 const tmp = useTempDir('stream-training');
@@ -15,9 +15,6 @@ const tmp = useTempDir('stream-training');
 beforeAll(async () => {
   await useDefaultBackend();
 });
-
-/** The trainer's parameter type is still ImageDataset; it reads only what ImageSource declares. */
-const asDataset = (source: ImageSource): ImageDataset => source as unknown as ImageDataset;
 
 const SIDE = 32;
 const COUNT = 16;
@@ -69,13 +66,13 @@ test('a DCGAN preset trains from an image folder exactly as from the same pixels
   const fromFolder = build();
   const fromMemory = build();
   const before = tf.memory().numTensors;
-  await fromFolder.fit(asDataset(source), { epochs: 2, batchSize: 4 });
+  await fromFolder.fit(source, { epochs: 2, batchSize: 4 });
   await fromMemory.fit(memory, { epochs: 2, batchSize: 4 });
   expect(weightsOf(fromFolder)).toEqual(weightsOf(fromMemory));
   // Both GANs' optimizers now hold their moments; a third epoch adds no tensor.
   const settled = tf.memory().numTensors;
   expect(settled).toBeGreaterThan(before);
-  await fromFolder.fit(asDataset(source), { epochs: 3, batchSize: 4 });
+  await fromFolder.fit(source, { epochs: 3, batchSize: 4 });
   expect(tf.memory().numTensors).toBe(settled);
   [fromFolder, fromMemory].forEach((g) => g.dispose());
   memory.dispose();
@@ -88,13 +85,13 @@ test('an epoch stopped mid-way resumes from the streamed source at the exact bat
   const memory = ImageDataset.fromPixels(pixels, [COUNT, SIDE, SIDE, 3], labels);
   const interrupted = build();
   const straight = build();
-  await interrupted.fit(asDataset(source), {
+  await interrupted.fit(source, {
     epochs: 1,
     batchSize: 4,
     callbacks: [{ onBatchEnd: (logs) => (logs.step === 2 ? interrupted.trainer.stopTraining() : undefined) }],
   });
   expect(interrupted.trainer.step).toBe(2);
-  await interrupted.fit(asDataset(source), { epochs: 1, batchSize: 4 });
+  await interrupted.fit(source, { epochs: 1, batchSize: 4 });
   expect(interrupted.trainer.step).toBe(4);
   await straight.fit(memory, { epochs: 1, batchSize: 4 });
   expect(weightsOf(interrupted)).toEqual(weightsOf(straight));

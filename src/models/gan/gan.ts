@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError, GanConfigError, TrainingDivergedError } from '../../errors';
-import type { DataBatch, ImageDataset } from '../../data/dataset';
+import type { DataBatch, ImageSource } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
 import type { AuxiliaryTask } from '../../losses/auxiliary';
 import { GanTrainer, createAdam, type FitOptions, type TrainHistory } from '../../train/trainer';
@@ -145,7 +145,7 @@ export class Gan implements Sampler {
    * });
    * ```
    */
-  async fit(data: ImageDataset, options: GanFitOptions = {}): Promise<TrainHistory> {
+  async fit(data: ImageSource, options: GanFitOptions = {}): Promise<TrainHistory> {
     const policy = options.onDivergence ?? 'stop';
     if (policy !== 'stop') checkRollback(policy);
     const history: TrainHistory = [];
