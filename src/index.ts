@@ -137,6 +137,13 @@ export {
   type TrainingOutputs,
   type TrainingResult,
 } from './cli/run-training';
+export {
+  runModel,
+  type ModelRecipe,
+  type ModelRunArgs,
+  type ModelRunResult,
+  type RunnableModel,
+} from './cli/run-model';
 export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mnist-example';
 
 export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';

@@ -215,15 +215,25 @@ test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST
     { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } },
   );
   expect(stdout).toMatch(/Y: 16 inverted MNIST digits/);
-  expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'losses.csv', 'samples']);
+  expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'losses.csv', 'losses.png', 'samples']);
   const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
   expect([grid.width, grid.height]).toEqual([10 * 56 + 11 * 2, 6 * 56 + 7 * 2]); // rows x, G(x), F(G(x)), y, F(y), G(F(y))
-  const [header, row, ...rest] = (await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).trim().split('\n');
-  expect(header.split(',')).toEqual(
-    expect.arrayContaining(['epoch', 'step', 'cycle_loss', 'd_x_loss', 'heldout_cycle_x', 'heldout_translation_x']),
+  // The shared loss log: one row a step, the held-out metrics on the row that ends the epoch.
+  const [header, ...rows] = (await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).trim().split('\n');
+  const columns = header.split(',');
+  expect(columns).toEqual(
+    expect.arrayContaining([
+      'epoch',
+      'step',
+      'cycle_loss',
+      'discriminator_x_loss',
+      'heldout_cycle_x',
+      'heldout_translation_x',
+    ]),
   );
-  expect(rest).toEqual([]);
-  expect(row.split(',').map(Number).every(Number.isFinite)).toBe(true);
+  expect(rows.map((row) => Number(row.split(',')[columns.indexOf('step')]))).toEqual([1, 2]);
+  expect(rows[1].split(',').map(Number).every(Number.isFinite)).toBe(true);
+  expect(rows[0].split(',')[columns.indexOf('heldout_cycle_x')]).toBe('');
   const { loadCycleGAN } = await import('../src/index');
   const cycle = await loadCycleGAN(path.join(out, 'checkpoint'));
   expect([cycle.step, cycle.epoch]).toEqual([2, 1]);

@@ -3,10 +3,9 @@
  *
  * @packageDocumentation
  */
-import type { Gan } from '../gan';
 import { GanConfigError } from '../errors';
-import type { TrainerCallback } from '../train/trainer';
-import { saveCheckpoint } from '../train/checkpoint';
+import type { TrainingCallback } from '../train/callbacks';
+import { saveCheckpoint, type Checkpointable } from '../train/checkpoint';
 
 /** Options of {@link checkpoints}. */
 export interface CheckpointsOptions {
@@ -29,7 +28,7 @@ function checkEvery(value: number | undefined, fallback: number, argument: strin
 }
 
 /**
- * A callback that saves `gan` (weights, optimizer state, step, epoch, position in the epoch, RNG
+ * A callback that saves `model` (a GAN, a CycleGAN: weights, optimizer state, step, epoch, position in the epoch, RNG
  * state, config) into the folder `dir` after every `everyEpochs` epochs and, if set, every
  * `everySteps` steps, keeping the newest `keep`. Each save is atomic and checksummed, so a crash
  * or a kill at any moment leaves the previous checkpoints loadable. Resume with `loadGAN(dir)`
@@ -42,7 +41,7 @@ function checkEvery(value: number | undefined, fallback: number, argument: strin
  * await resumed.fit(data, { epochs: 10 });
  * ```
  */
-export function checkpoints(gan: Gan, options: CheckpointsOptions): TrainerCallback {
+export function checkpoints(model: Checkpointable, options: CheckpointsOptions): TrainingCallback {
   const everyEpochs = checkEvery(options.everyEpochs, 1, 'options.everyEpochs');
   const everySteps = checkEvery(options.everySteps, 0, 'options.everySteps');
   const keep = options.keep ?? 3;
@@ -50,10 +49,10 @@ export function checkpoints(gan: Gan, options: CheckpointsOptions): TrainerCallb
     throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
   let lastSaved = -1;
   const save = async (): Promise<void> => {
-    if (gan.trainer.step === lastSaved) return;
-    const dir = await saveCheckpoint(gan, options.dir, { keep });
-    lastSaved = gan.trainer.step;
-    options.onSave?.(dir, gan.trainer.epoch);
+    if (model.state.step === lastSaved) return;
+    const dir = await saveCheckpoint(model, options.dir, { keep });
+    lastSaved = model.state.step;
+    options.onSave?.(dir, model.state.epoch);
   };
   return {
     async onBatchEnd(logs) {
@@ -87,19 +86,19 @@ export interface SaveOnInterruptOptions {
  * await gan.fit(data, { epochs: 5, callbacks: [saveOnInterrupt(gan, { dir: 'out/checkpoint' })] });
  * ```
  */
-export function saveOnInterrupt(gan: Gan, options: SaveOnInterruptOptions): TrainerCallback {
+export function saveOnInterrupt(model: Checkpointable, options: SaveOnInterruptOptions): TrainingCallback {
   const log = options.log === undefined ? (m: string) => console.error(m) : options.log;
   const watch = interruptWatch({
     dir: options.dir,
     log,
     signals: options.signals ?? ['SIGINT', 'SIGTERM'],
-    stop: () => gan.trainer.stopTraining(),
+    stop: () => model.stopTraining(),
   });
   return {
     onTrainBegin: watch.install,
     async onTrainEnd(logs) {
       if (!watch.remove()) return;
-      const dir = await saveCheckpoint(gan, options.dir, { keep: options.keep ?? 3 });
+      const dir = await saveCheckpoint(model, options.dir, { keep: options.keep ?? 3 });
       log?.(`saved step ${logs.step} (${logs.epoch} epoch(s) complete) to ${dir}`);
     },
   };

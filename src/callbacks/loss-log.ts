@@ -7,10 +7,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/file-system';
 import { saveLossPlot } from '../image/png';
-import type { EpochLogs, StepLogs } from '../train/callbacks';
-import type { TrainerCallback } from '../train/trainer';
+import type { StepLogs, TrainingCallback, TrainingEpochLogs, TrainingLogs } from '../train/callbacks';
+import { GAN_LOG_FORMAT, logFormats, type FormattedModel, type NamedLogFormat } from '../train/log-format';
 
-/** The CSV header {@link lossLog} writes (followed by one column per metric when callbacks add {@link EpochLogs.metrics}). */
+/** The CSV header {@link lossLog} writes for a GAN (followed by one column per metric when callbacks add {@link EpochLogs.metrics}). */
 export const LOSS_LOG_HEADER = 'epoch,step,d_loss,g_loss,d_real,d_fake';
 
 /** Options of {@link lossLog}. */
@@ -21,13 +21,14 @@ export interface LossLogOptions {
   plot?: string;
 }
 
-/** One row of a loss log: a step's logs, plus the epoch's metrics on the last step of an epoch that has them. */
+/** One row of a GAN's loss log: a step's logs, plus the epoch's metrics on the last step of an epoch that has them. */
 export interface LossLogRow extends StepLogs {
   /** The metrics of the epoch this step ended (see {@link EpochLogs.metrics}); absent on other rows. */
   metrics?: Record<string, number>;
 }
 
-const BASE_COLUMNS = LOSS_LOG_HEADER.split(',').length;
+/** A row of any model's log: epoch, step and the logged values by name. */
+type LogRow = Record<string, number> & { metrics?: Record<string, number> };
 
 /** A metric name as a CSV column name: no separators or quotes. */
 function columnName(key: string): string {
@@ -35,57 +36,63 @@ function columnName(key: string): string {
 }
 
 /**
- * Parses a CSV written by {@link lossLog}; rows that do not parse are skipped. Files with metric
- * columns after the six standard ones (see {@link EpochLogs.metrics}) give those rows a `metrics`
- * record with the non-empty cells; files without them (older logs) parse as before.
+ * Parses a CSV written by {@link lossLog}; rows that do not parse are skipped. The value columns
+ * are read by `format` (the model's logged values; default a GAN's, whose rows are
+ * {@link LossLogRow}s). Columns after them are metrics (see {@link EpochLogs.metrics}): those
+ * rows get a `metrics` record with the non-empty cells. A file whose header does not start with
+ * the model's columns gives no rows.
  */
-export function parseLossLog(text: string): LossLogRow[] {
+export function parseLossLog(text: string, format: FormattedModel = GAN_MODEL): LossLogRow[] {
+  const formats = logFormats(format);
+  const base = ['epoch', 'step', ...formats.map((f) => f.column)];
   const lines = text.split('\n');
   const header = (lines[0] ?? '').trim().split(',');
-  const metricNames = header.slice(0, BASE_COLUMNS).join(',') === LOSS_LOG_HEADER ? header.slice(BASE_COLUMNS) : [];
-  const rows: LossLogRow[] = [];
+  if (header.slice(0, base.length).join(',') !== base.join(',')) return [];
+  const metricNames = header.slice(base.length);
+  const rows: LogRow[] = [];
   for (const line of lines.slice(1)) {
     const cells = line.trim().split(',');
-    if (cells.length !== BASE_COLUMNS && cells.length !== BASE_COLUMNS + metricNames.length) continue;
-    const base = cells.slice(0, BASE_COLUMNS).map(Number);
-    if (base.some((c) => !Number.isFinite(c))) continue;
-    const [epoch, step, dLoss, gLoss, dRealMean, dFakeMean] = base;
-    const row: LossLogRow = { epoch, step, dLoss, gLoss, dRealMean, dFakeMean };
-    cells.slice(BASE_COLUMNS).forEach((cell, i) => {
+    if (cells.length !== base.length && cells.length !== base.length + metricNames.length) continue;
+    const values = cells.slice(0, base.length).map(Number);
+    if (values.some((c) => !Number.isFinite(c))) continue;
+    const row: LogRow = { epoch: values[0], step: values[1] };
+    formats.forEach((f, i) => {
+      row[f.name] = values[i + 2];
+    });
+    cells.slice(base.length).forEach((cell, i) => {
       const value = Number(cell);
       if (cell === '' || (Number.isNaN(value) && cell !== 'NaN')) return;
       row.metrics = { ...row.metrics, [metricNames[i]]: value };
     });
     rows.push(row);
   }
-  return rows;
+  return rows as unknown as LossLogRow[];
 }
+
+/** A GAN as {@link parseLossLog}'s default format. */
+const GAN_MODEL: FormattedModel = { logNames: Object.keys(GAN_LOG_FORMAT), logFormat: GAN_LOG_FORMAT };
 
 /** A row being logged: the step's logs and, on an epoch's last step, that epoch's logs (whose metrics later callbacks may still add). */
 interface PendingRow {
-  row: LossLogRow;
-  epochLogs?: EpochLogs;
+  row: LogRow;
+  epochLogs?: TrainingEpochLogs;
 }
 
 function rowMetrics(r: PendingRow): Record<string, number> | undefined {
   return r.epochLogs?.metrics ?? r.row.metrics;
 }
 
-/** The CSV text of `rows`: the standard columns, then one per metric name seen, in order of appearance. */
-function formatLossLog(rows: readonly PendingRow[]): string {
+/** The CSV text of `rows`: epoch, step, the model's columns, then one per metric name seen, in order of appearance. */
+function formatLossLog(rows: readonly PendingRow[], formats: readonly NamedLogFormat[]): string {
   const names: string[] = [];
   for (const r of rows) for (const key of Object.keys(rowMetrics(r) ?? {})) if (!names.includes(key)) names.push(key);
-  const header = [LOSS_LOG_HEADER, ...names.map(columnName)].join(',');
+  const header = ['epoch', 'step', ...formats.map((f) => f.column), ...names.map(columnName)].join(',');
   const lines = rows.map((r) => {
-    const { epoch, step, dLoss, gLoss, dRealMean, dFakeMean } = r.row;
     const metrics = rowMetrics(r);
     return [
-      epoch,
-      step,
-      dLoss,
-      gLoss,
-      dRealMean,
-      dFakeMean,
+      r.row.epoch,
+      r.row.step,
+      ...formats.map((f) => r.row[f.name]),
       ...names.map((n) => (metrics?.[n] === undefined ? '' : String(metrics[n]))),
     ].join(',');
   });
@@ -93,8 +100,9 @@ function formatLossLog(rows: readonly PendingRow[]): string {
 }
 
 /**
- * A callback that logs every step's losses and D's mean outputs to a CSV file
- * (`epoch,step,d_loss,g_loss,d_real,d_fake`), rewritten atomically after every epoch and at the
+ * A callback that logs every step's values to a CSV file, one column per logged value in the
+ * model's order (a GAN's: `epoch,step,d_loss,g_loss,d_real,d_fake`; a CycleGAN's six losses),
+ * rewritten atomically after every epoch and at the
  * end. When a resumed run starts at step s, the file's rows up to step s are kept, so the log
  * of an interrupted and resumed run reads as one run. With `plot`, a chart of the losses is
  * redrawn each time too.
@@ -109,23 +117,29 @@ function formatLossLog(rows: readonly PendingRow[]): string {
  * await gan.fit(data, { epochs: 3, callbacks: [lossLog({ file: 'out/losses.csv' })] });
  * ```
  */
-export function lossLog(options: LossLogOptions): TrainerCallback {
+export function lossLog(options: LossLogOptions): TrainingCallback {
   const rows: PendingRow[] = [];
+  let formats: NamedLogFormat[] = [];
   const flush = async (): Promise<void> => {
     await fs.mkdir(path.dirname(path.resolve(options.file)), { recursive: true });
-    await writeFileAtomic(options.file, formatLossLog(rows));
-    if (options.plot !== undefined)
+    await writeFileAtomic(options.file, formatLossLog(rows, formats));
+    if (options.plot !== undefined) {
+      const series = formats.filter((f) => f.loss).map((f) => ({ name: f.name, label: f.label }));
       await saveLossPlot(
         options.plot,
-        rows.map((r) => r.row),
+        rows.map((r) => r.row as unknown as TrainingLogs),
+        { series },
       );
+    }
   };
   return {
     async onTrainBegin(info) {
       rows.length = 0;
+      formats = logFormats(info.model);
       if (info.model.state.step === 0) return;
       try {
-        const earlier = parseLossLog(await fs.readFile(options.file, 'utf8')).filter(
+        const text = await fs.readFile(options.file, 'utf8');
+        const earlier = (parseLossLog(text, info.model) as unknown as LogRow[]).filter(
           (r) => r.step <= info.model.state.step,
         );
         rows.push(...earlier.map((row) => ({ row })));
@@ -134,7 +148,7 @@ export function lossLog(options: LossLogOptions): TrainerCallback {
       }
     },
     onBatchEnd(logs) {
-      rows.push({ row: { ...logs } });
+      rows.push({ row: { ...(logs as unknown as LogRow) } });
     },
     async onEpochEnd(logs) {
       // The epoch's last step; its metrics are read when the file is written, so callbacks that

@@ -1,10 +1,11 @@
 /**
- * A progress bar for training: epoch, step, a bar, ETA, ms per step and the running D and G
+ * A progress bar for training any model: epoch, step, a bar, ETA, ms per step and the running
  * losses, redrawn in place on a terminal and printed as plain lines elsewhere (CI logs, pipes).
  *
  * @packageDocumentation
  */
-import type { TrainerCallback } from '../train/trainer';
+import type { TrainingCallback, TrainingLogs } from '../train/callbacks';
+import { logFormats, type NamedLogFormat } from '../train/log-format';
 
 /** Where a progress bar writes: `process.stdout`, or anything with `write` (and, for a terminal, `isTTY`). */
 export interface ProgressStream {
@@ -38,17 +39,19 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
- * A callback that shows training progress:
+ * A callback that shows training progress for any model:
  * `epoch 2/3 [########------] 412/937  ETA 1m32s  182 ms/step  D 1.214 G 0.981`.
- * The ETA covers the whole run (all remaining epochs); the losses are means over the last
- * `window` steps.
+ * The ETA covers the whole run (all remaining epochs); the values on the right are the model's
+ * losses (its `logFormat` says which, and their labels), as means over the last `window` steps.
+ * Each epoch ends with a line of every logged value's epoch mean.
  *
  * @example
  * ```ts
  * await gan.fit(data, { epochs: 3, callbacks: [progressBar()] });
+ * await cycle.fit(mnist, fashion, { epochs: 2, callbacks: [progressBar()] }); // G+F, D_X, D_Y
  * ```
  */
-export function progressBar(options: ProgressBarOptions = {}): TrainerCallback {
+export function progressBar(options: ProgressBarOptions = {}): TrainingCallback {
   const stream = options.stream ?? process.stdout;
   const window = options.window ?? 50;
   const lineEvery = options.lineEvery ?? 100;
@@ -61,7 +64,10 @@ export function progressBar(options: ProgressBarOptions = {}): TrainerCallback {
   let started = 0;
   let lastDraw = 0;
   let drawn = false;
-  const recent: Array<[number, number]> = [];
+  let formats: NamedLogFormat[] = [];
+  let losses: NamedLogFormat[] = [];
+  const recent: number[][] = [];
+  const valueOf = (logs: TrainingLogs, name: string): number => (logs as unknown as Record<string, number>)[name];
 
   const line = (epoch: number, step: number): string => {
     const done = step - firstStep;
@@ -70,10 +76,12 @@ export function progressBar(options: ProgressBarOptions = {}): TrainerCallback {
     const inEpoch = ((step - 1) % stepsPerEpoch) + 1;
     const width = 20;
     const filled = Math.round((inEpoch / stepsPerEpoch) * width);
-    const mean = (i: 0 | 1): string => (recent.reduce((a, r) => a + r[i], 0) / recent.length).toFixed(3);
+    const means = losses
+      .map((f, i) => `${f.label} ${(recent.reduce((a, r) => a + r[i], 0) / recent.length).toFixed(f.digits)}`)
+      .join(' ');
     return (
       `epoch ${epoch + 1}/${epochs} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${inEpoch}/${stepsPerEpoch}` +
-      `  ETA ${formatDuration(perStep * (totalSteps - done))}  ${(perStep * 1000).toFixed(0)} ms/step  D ${mean(0)} G ${mean(1)}`
+      `  ETA ${formatDuration(perStep * (totalSteps - done))}  ${(perStep * 1000).toFixed(0)} ms/step  ${means}`
     );
   };
 
@@ -81,13 +89,16 @@ export function progressBar(options: ProgressBarOptions = {}): TrainerCallback {
     onTrainBegin(info) {
       epochs = info.epochs;
       stepsPerEpoch = info.stepsPerEpoch;
-      firstStep = info.model.state.step;
-      totalSteps = Math.max(0, info.epochs - info.initialEpoch) * info.stepsPerEpoch;
+      const { state } = info.model;
+      firstStep = state.step;
+      totalSteps = Math.max(0, info.epochs - info.initialEpoch) * info.stepsPerEpoch - (state.progress?.steps ?? 0);
+      formats = logFormats(info.model);
+      losses = formats.filter((f) => f.loss);
       started = Date.now();
       recent.length = 0;
     },
     onBatchEnd(logs) {
-      recent.push([logs.dLoss, logs.gLoss]);
+      recent.push(losses.map((f) => valueOf(logs, f.name)));
       if (recent.length > window) recent.shift();
       const now = Date.now();
       if (tty) {
@@ -104,9 +115,8 @@ export function progressBar(options: ProgressBarOptions = {}): TrainerCallback {
     onEpochEnd(logs) {
       if (drawn) stream.write('\r\x1b[K');
       drawn = false;
-      stream.write(
-        `epoch ${logs.epoch + 1}/${epochs}: D ${logs.dLoss.toFixed(3)} G ${logs.gLoss.toFixed(3)}  D(x) ${logs.dRealMean.toFixed(2)} D(G(z)) ${logs.dFakeMean.toFixed(2)}  ${formatDuration(logs.seconds)}\n`,
-      );
+      const values = formats.map((f) => `${f.label} ${valueOf(logs, f.name).toFixed(f.digits)}`).join(' ');
+      stream.write(`epoch ${logs.epoch + 1}/${epochs}: ${values}  ${formatDuration(logs.seconds)}\n`);
     },
     onTrainEnd() {
       if (drawn) stream.write('\n');

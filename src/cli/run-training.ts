@@ -5,13 +5,10 @@
  *
  * @packageDocumentation
  */
-import { existsSync, promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { checkpoints, saveOnInterrupt } from '../callbacks/checkpoints';
-import { lossLog } from '../callbacks/loss-log';
 import { evaluation } from '../eval/evaluation-callback';
-import { progressBar } from '../callbacks/progress-bar';
-import { gridFile, sampleGrids } from '../callbacks/sample-grids';
+import { sampleGrids } from '../callbacks/sample-grids';
+import type { EpochLogs, TrainingCallback } from '../train/callbacks';
+import { runModel, type TrainingOutputs } from './run-model';
 import type { ImageSource } from '../data/image-source';
 import type { Gan } from '../gan';
 import { loadGAN } from '../gan-checkpoint';
@@ -21,17 +18,7 @@ import type { EmaGenerator } from '../train/ema';
 import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import type { TrainingArgs } from './training-args';
 
-/** Where {@link runTraining} writes, inside `out`. */
-export interface TrainingOutputs {
-  /** Folder of the sample grids, `epoch-NNN.png`. */
-  samples: string;
-  /** The per-step losses, CSV. */
-  lossCsv: string;
-  /** The loss chart, PNG. */
-  lossPlot: string;
-  /** The checkpoint folder (see {@link loadGAN}). */
-  checkpoint: string;
-}
+export { trainingOutputs, type TrainingOutputs } from './run-model';
 
 /** What {@link runTraining} returns. */
 export interface TrainingResult {
@@ -43,16 +30,6 @@ export interface TrainingResult {
   history: TrainHistory;
   /** Where the outputs went. */
   outputs: TrainingOutputs;
-}
-
-/** The output paths of a run writing into `out`. */
-export function trainingOutputs(out: string): TrainingOutputs {
-  return {
-    samples: path.join(out, 'samples'),
-    lossCsv: path.join(out, 'losses.csv'),
-    lossPlot: path.join(out, 'losses.png'),
-    checkpoint: path.join(out, 'checkpoint'),
-  };
 }
 
 /** What {@link runTraining} trains. */
@@ -93,63 +70,35 @@ export interface TrainingJob {
  */
 export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise<TrainingResult> {
   const log = job.log ?? ((m: string) => console.log(m));
-  const outputs = trainingOutputs(args.out);
-  const resumable = existsSync(outputs.checkpoint);
-  let gan: Gan;
-  if (args.resume && resumable) {
-    gan = await loadGAN(outputs.checkpoint, { onSkip: (dir, error) => log(`skipping ${dir}: ${error.message}`) });
-    const within =
-      gan.trainer.epochProgress === null ? '' : ` and ${gan.trainer.epochProgress.steps} step(s) of the next`;
-    log(`resuming from ${outputs.checkpoint}: ${gan.trainer.epoch} epoch(s)${within} done, step ${gan.trainer.step}`);
-  } else {
-    if (args.resume) log(`no checkpoint in ${outputs.checkpoint}: starting a new run`);
-    else if (resumable) {
-      // A new run must not mix its checkpoints with an old run's; the old ones are kept aside, not deleted.
-      const previous = `${outputs.checkpoint}.previous`;
-      await fs.rm(previous, { recursive: true, force: true });
-      await fs.rename(outputs.checkpoint, previous);
-      log(`note: starting a new run; the previous checkpoints moved to ${previous} (--resume continues them instead)`);
-    }
-    gan = job.build();
-  }
-  let ema = gan.averaged;
-  if (ema !== null) {
-    log(`averaged generator restored (${AVERAGED_GENERATOR_DIR}/, decay ${ema.decay})`);
-  } else if (args.ema !== undefined && args.ema > 0) {
-    ema = gan.averageWeights({
-      decay: args.ema,
-      startStep: args.emaStart ?? 0,
-      batchNormStatistics: args.emaBatchNorm,
-    });
-    if (gan.trainer.step > 0) log('note: the checkpoint holds no averaged generator; the average starts again from G');
-  }
-  if (gan.trainer.epoch >= args.epochs) {
-    log(`already trained ${gan.trainer.epoch} epoch(s); raise --epochs to train more`);
-    return { gan, ema, history: [], outputs };
-  }
-  const history = await gan.fit(job.data, {
-    epochs: args.epochs,
-    batchSize: args.batchSize,
-    workers: args.workers,
-    callbacks: [
-      progressBar(),
+  let ema: EmaGenerator | null = null;
+  const { model, history, outputs } = await runModel<Gan, EpochLogs>(
+    args,
+    {
+      build: () => job.build(),
+      load: (dir, onSkip) => loadGAN(dir, { onSkip }),
+      prepare: (gan) => {
+        ema = gan.averaged;
+        if (ema !== null) {
+          log(`averaged generator restored (${AVERAGED_GENERATOR_DIR}/, decay ${ema.decay})`);
+        } else if (args.ema !== undefined && args.ema > 0) {
+          ema = gan.averageWeights({
+            decay: args.ema,
+            startStep: args.emaStart ?? 0,
+            batchNormStatistics: args.emaBatchNorm,
+          });
+          if (gan.trainer.step > 0)
+            log('note: the checkpoint holds no averaged generator; the average starts again from G');
+        }
+      },
+      fit: (gan, options) =>
+        gan.fit(job.data, { ...options, workers: args.workers, callbacks: options.callbacks as TrainerCallback[] }),
       // The GAN samples from its averaged generator when it keeps one: the grids and the evaluation show it.
-      ...(job.evaluate === true && args.evalSamples > 0 ? [evaluation(gan, { samples: args.evalSamples, log })] : []),
-      sampleGrids({ dir: outputs.samples, columns: job.gridColumns ?? 10, seed: 1234, from: gan }),
-      lossLog({ file: outputs.lossCsv, plot: outputs.lossPlot }),
-      checkpoints(gan, { dir: outputs.checkpoint }),
-      saveOnInterrupt(gan, { dir: outputs.checkpoint }),
-      ...(job.callbacks ?? []),
-    ],
-  });
-  const last = history.at(-1);
-  if (last !== undefined) {
-    log(
-      `epoch ${last.epoch + 1}: D ${last.dLoss.toFixed(3)} G ${last.gLoss.toFixed(3)}; ${history.reduce((s, h) => s + h.seconds, 0).toFixed(0)} s for ${history.length} epoch(s)`,
-    );
-    log(
-      `samples: ${gridFile(outputs.samples, last.epoch + 1)}  losses: ${outputs.lossCsv}, ${outputs.lossPlot}  checkpoint: ${outputs.checkpoint}`,
-    );
-  }
-  return { gan, ema, history, outputs };
+      measure: (gan) =>
+        job.evaluate === true && args.evalSamples > 0 ? [evaluation(gan, { samples: args.evalSamples, log })] : [],
+      pictures: (gan, dir) => sampleGrids({ dir, columns: job.gridColumns ?? 10, seed: 1234, from: gan }),
+      callbacks: job.callbacks as TrainingCallback[] | undefined,
+    },
+    log,
+  );
+  return { gan: model, ema, history, outputs };
 }

@@ -19,6 +19,7 @@ import { Rng } from '../random';
 import { createAdam, type AdamOptions } from '../train/trainer';
 import type { TrainingCallback } from '../train/callbacks';
 import { fit, type FitLoopOptions } from '../train/fit';
+import type { LogFormat } from '../train/log-format';
 import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../train/trainable';
 import { ImagePool } from './image-pool';
 import { CycleLeastSquaresLoss, cycleConsistencyLoss, identityLoss } from './losses';
@@ -143,6 +144,15 @@ const CYCLE_LOSS_NETS = {
   discriminatorYLoss: 'discriminator',
 } as const;
 
+const CYCLE_LOG_FORMAT: Readonly<Record<string, LogFormat>> = {
+  generatorLoss: { label: 'G+F', column: 'generator_loss' },
+  adversarialLoss: { label: 'adv', column: 'adversarial_loss', loss: false },
+  cycleLoss: { label: 'cyc', column: 'cycle_loss', loss: false },
+  identityLoss: { label: 'id', column: 'identity_loss', loss: false },
+  discriminatorXLoss: { label: 'D_X', column: 'discriminator_x_loss' },
+  discriminatorYLoss: { label: 'D_Y', column: 'discriminator_y_loss' },
+};
+
 /** What {@link CycleGan} trains on through {@link fit}: the images of domain X and of domain Y. */
 export type CycleGanData = readonly [ImageSource, ImageSource];
 
@@ -233,6 +243,8 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
   readonly logNames = LOSS_KEYS;
   /** The logged losses, with the nets they train. */
   readonly lossNets = CYCLE_LOSS_NETS;
+  /** How the shared callbacks show the six values. */
+  readonly logFormat = CYCLE_LOG_FORMAT;
   private readonly variables: Record<CycleNet, tf.Variable[]>;
 
   /** Prefer {@link createCycleGAN} / {@link loadCycleGAN}; this wires already-built parts together. */

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { StepLogs } from '../train/callbacks';
+import type { TrainingLogs } from '../train/callbacks';
 import { Canvas, type Rgb } from './canvas';
 import type { RgbaImage } from './grid';
 
@@ -19,12 +19,29 @@ export interface LossPlotOptions {
   maxLoss?: number;
   /** Lowest loss shown (default 0, or below the 1st percentile when losses go negative, as WGAN's do). */
   minLoss?: number;
-  /** Draw the BCE equilibrium lines ln 2 and 2 ln 2 (default: when no loss is negative, i.e. for log losses). */
+  /**
+   * Draw the BCE equilibrium lines ln 2 and 2 ln 2 (default: for a GAN's D and G series when no
+   * loss is negative, i.e. for log losses).
+   */
   equilibriumLines?: boolean;
+  /** The logged values drawn, in order, with their legend labels (default a GAN's: `dLoss` as D, `gLoss` as G). */
+  series?: ReadonlyArray<{ name: string; label: string }>;
 }
+
+const GAN_SERIES = [
+  { name: 'dLoss', label: 'D' },
+  { name: 'gLoss', label: 'G' },
+];
 
 const D_COLOR: Rgb = [31, 119, 180];
 const G_COLOR: Rgb = [214, 39, 40];
+/** Colors of the series after D's and G's (a CycleGAN's D_X, D_Y, …). */
+const MORE_COLORS: Rgb[] = [
+  [44, 160, 44],
+  [148, 103, 189],
+  [255, 127, 14],
+  [140, 86, 75],
+];
 const AXIS: Rgb = [60, 60, 60];
 const GRID: Rgb = [225, 225, 225];
 
@@ -47,12 +64,17 @@ function niceStep(range: number, ticks: number): number {
 }
 
 /**
- * Draws D's loss (blue) and G's loss (red) against the step: the raw values faint, a moving
+ * Draws losses against the step (by default a GAN's: D's loss blue, G's red; `series` picks any
+ * logged values, e.g. a CycleGAN's): the raw values faint, a moving
  * average solid, and dashed reference lines at the BCE equilibrium, where D cannot tell real from
  * fake (D(x) = 0.5): `ln 2 ≈ 0.693` for G's loss and `2 ln 2 ≈ 1.386` for D's (the sum of its real
  * and fake terms).
  */
-export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOptions = {}): RgbaImage {
+export function lossPlotImage<R extends TrainingLogs>(rows: readonly R[], options: LossPlotOptions = {}): RgbaImage {
+  const series = options.series ?? GAN_SERIES;
+  const isGan = series.length === 2 && series[0].name === 'dLoss' && series[1].name === 'gLoss';
+  const colors = [D_COLOR, G_COLOR, ...MORE_COLORS];
+  const valueOf = (r: TrainingLogs, name: string): number => (r as unknown as Record<string, number>)[name];
   const width = options.width ?? 640;
   const height = options.height ?? 360;
   const canvas = new Canvas(width, height);
@@ -64,7 +86,7 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
   const firstStep = steps.length > 0 ? Math.min(...steps) : 0;
   const lastStep = steps.length > 0 ? Math.max(firstStep + 1, Math.max(...steps)) : 1;
   const all = rows
-    .flatMap((r) => [r.dLoss, r.gLoss])
+    .flatMap((r) => series.map((s) => valueOf(r, s.name)))
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
   const p99 = all.length > 0 ? all[Math.min(all.length - 1, Math.floor(all.length * 0.99))] : 2;
@@ -94,7 +116,7 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
   canvas.line(left, bottom, right, bottom, AXIS);
 
   // Equilibrium lines (of log losses such as BCE: meaningless for WGAN's scores).
-  if (options.equilibriumLines ?? minLoss >= 0) {
+  if (options.equilibriumLines ?? (isGan && minLoss >= 0)) {
     canvas.dashed(left, right, y(Math.LN2), G_COLOR);
     canvas.dashed(left, right, y(2 * Math.LN2), D_COLOR);
     canvas.text(right - Canvas.textWidth('ln2'), y(Math.LN2) - 13, 'ln2', G_COLOR);
@@ -103,11 +125,9 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
 
   // Curves: raw faint, smoothed solid.
   const window = options.smoothing ?? Math.max(1, Math.round(rows.length / 100));
-  for (const [key, color] of [
-    ['dLoss', D_COLOR],
-    ['gLoss', G_COLOR],
-  ] as const) {
-    const values = rows.map((r) => r[key]);
+  for (const [k, { name }] of series.entries()) {
+    const color = colors[k % colors.length];
+    const values = rows.map((r) => valueOf(r, name));
     for (let i = 1; i < rows.length; i++)
       canvas.line(x(steps[i - 1]), y(values[i - 1]), x(steps[i]), y(values[i]), color, 0.15);
     const smooth = movingAverage(values, window);
@@ -116,9 +136,12 @@ export function lossPlotImage(rows: readonly StepLogs[], options: LossPlotOption
   }
 
   // Legend.
-  canvas.rect(left + 8, 10, 14, 3, D_COLOR);
-  canvas.text(left + 26, 6, 'D', D_COLOR);
-  canvas.rect(left + 48, 10, 14, 3, G_COLOR);
-  canvas.text(left + 66, 6, 'G', G_COLOR);
+  let at = left + 8;
+  for (const [k, { label }] of series.entries()) {
+    const color = colors[k % colors.length];
+    canvas.rect(at, 10, 14, 3, color);
+    canvas.text(at + 18, 6, label, color);
+    at += Math.max(40, 26 + Canvas.textWidth(label) + 8);
+  }
   return canvas.image;
 }

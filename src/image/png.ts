@@ -11,7 +11,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { DataFormatError, GanConfigError } from '../errors';
 import { writeFileAtomic } from '../io/file-system';
-import type { StepLogs } from '../train/callbacks';
+import type { TrainingLogs } from '../train/callbacks';
 import { checkRgbaImage, describe, imageGrid, type GridOptions, type RgbaImage } from './grid';
 import { lossPlotImage, type LossPlotOptions } from './loss-plot';
 
@@ -92,9 +92,9 @@ export async function saveImageGrid(path: string, images: tf.Tensor4D, options?:
 }
 
 /** Draws {@link lossPlotImage} and writes it as a PNG, atomically (temporary file, then rename). */
-export async function saveLossPlot(
+export async function saveLossPlot<R extends TrainingLogs>(
   file: string,
-  rows: readonly StepLogs[],
+  rows: readonly R[],
   options: LossPlotOptions = {},
 ): Promise<void> {
   await writePngAtomic(file, encodePng(lossPlotImage(rows, options)));

@@ -1,4 +1,5 @@
 import type { TrainingState } from './trainable';
+import type { LogFormat } from './log-format';
 
 /**
  * What the loop reports after each step of any model: the epoch, the step, and every value the
@@ -46,6 +47,10 @@ export interface TrainingModel {
   readonly state: TrainingState;
   /** Names of the values each step logs. */
   readonly logNames: readonly string[];
+  /** The logged losses, with the nets they train. */
+  readonly lossNets?: Readonly<Record<string, string>>;
+  /** How the shared callbacks show each logged value (see {@link LogFormat}). */
+  readonly logFormat?: Readonly<Record<string, LogFormat>>;
   /** Asks the running loop to stop after the current step. */
   stopTraining(): void;
 }

@@ -394,15 +394,19 @@ export async function resolveCheckpoint<S = CheckpointState>(
   );
 }
 
-/** What {@link saveCheckpoint} needs of a GAN: its step and a `save(dir)`. */
+/** What {@link saveCheckpoint} and the checkpoint callbacks need of a model (a GAN, a CycleGAN, …). */
 export interface Checkpointable {
-  /** The trainer, whose global step names the checkpoint. */
-  readonly trainer: {
-    /** Generator updates done so far. */
+  /** The training state, whose global step names the checkpoint. */
+  readonly state: {
+    /** Steps done so far. */
     readonly step: number;
+    /** Epochs completed so far. */
+    readonly epoch: number;
   };
-  /** Saves the whole training state into one directory (see `Gan.save`). */
+  /** Saves the whole training state into one directory (see `Gan.save`, `CycleGan.save`). */
   save(dir: string): Promise<void>;
+  /** Asks a running training loop to stop after the current step. */
+  stopTraining(): void;
 }
 
 /**
@@ -423,7 +427,7 @@ export async function saveCheckpoint(
   root: string,
   options: { keep?: number } = {},
 ): Promise<string> {
-  return saveIntoCollection(root, gan.trainer.step, (dir) => gan.save(dir), options.keep);
+  return saveIntoCollection(root, gan.state.step, (dir) => gan.save(dir), options.keep);
 }
 
 /**

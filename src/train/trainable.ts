@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../random';
+import type { LogFormat } from './log-format';
 
 /**
  * Where training stands inside an unfinished epoch, for any model. Checkpoints store it, so a
@@ -78,6 +79,8 @@ export interface Trainable<D, B> {
    * stops training with a `TrainingDivergedError` naming the step and the net.
    */
   readonly lossNets: Readonly<Record<string, 'generator' | 'discriminator'>>;
+  /** How the shared callbacks show each logged value (default: its name, snake_case column, 3 digits). */
+  readonly logFormat?: Readonly<Record<string, LogFormat>>;
   /** Checks `data` against the model and the batch size (typed errors naming the argument) and returns its steps. */
   stepData(data: D, batchSize: number): StepData<B>;
   /** One step: the model's updates on `batch`; returns `[logNames.length]` values, kept, owned by the caller. */

@@ -10,6 +10,7 @@ import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
 import { withDropoutSeed } from '../nets/seeded-dropout';
 import { createAdam } from './adam';
+import { GAN_LOG_FORMAT } from './log-format';
 import { imageStepData } from './image-step-data';
 import {
   GAN_LOG_NAMES,
@@ -95,6 +96,8 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
   readonly logNames = GAN_LOG_NAMES;
   /** The logged losses, with the net each trains. */
   readonly lossNets = GAN_LOSS_NETS;
+  /** How the shared callbacks show the four values (the loss log's columns `d_loss,g_loss,d_real,d_fake`). */
+  readonly logFormat = GAN_LOG_FORMAT;
   private readonly readbackEvery: number;
   private gradientReducer: GradientReducer | null = null;
   private readonly generatorVariables: tf.Variable[];

@@ -9,6 +9,7 @@ import type { GenerateOptions, GeneratorInfo } from '../../train/generate';
 import type { StepRunner } from '../../train/fit';
 import { readAdamPowers, setLearningRate, writeAdamPowers } from '../../train/adam-powers';
 import type { Sampler } from '../../train/sampler';
+import type { TrainingState } from '../../train/trainable';
 import { emaGenerator, type EmaGenerator, type EmaOptions } from '../../train/ema';
 import { nodeService } from '../../platform';
 import type { PerNet } from '../../core/types';
@@ -118,6 +119,31 @@ export class Gan implements Sampler {
       seed: config.seed,
       readbackEvery,
     });
+  }
+
+  /** Step, epoch, position inside an unfinished epoch and random stream (the trainer's). */
+  get state(): TrainingState {
+    return this.trainer.state;
+  }
+
+  /** Names of the values each step logs (the trainer's). */
+  get logNames(): readonly string[] {
+    return this.trainer.logNames;
+  }
+
+  /** The logged losses, with the net each trains (the trainer's). */
+  get lossNets(): GanTrainer['lossNets'] {
+    return this.trainer.lossNets;
+  }
+
+  /** How the shared callbacks show the logged values (the trainer's). */
+  get logFormat(): GanTrainer['logFormat'] {
+    return this.trainer.logFormat;
+  }
+
+  /** Asks a running {@link Gan.fit} to stop after the current step. */
+  stopTraining(): void {
+    this.trainer.stopTraining();
   }
 
   /** What G takes and gives, for sampling (see {@link Sampler}). */
