@@ -14,33 +14,26 @@ export {
   type IdentityImages,
 } from './losses';
 export { ImagePool } from './image-pool';
+export { CycleGan, type CycleGanFitOptions, type CycleGanCallback } from './cycle-gan';
+export { createCycleGAN, type CreateCycleGanOptions } from './create';
 export {
-  CycleGan,
-  createCycleGAN,
-  type CycleGanModels,
-  type CycleGanOptimizers,
-  type CreateCycleGanOptions,
-  type CycleGanFitOptions,
-  type TranslationDirection,
-  type CycleGanCallback,
-  type CycleGanData,
-  type CycleGanBatch,
-} from './cycle-gan';
-export {
-  saveCycleCheckpoint,
   CYCLE_NETS,
   type CycleNet,
   type CycleGanConfig,
   type CycleEpochProgress,
-} from './checkpoint';
+  type CycleGanModels,
+  type CycleGanOptimizers,
+  type TranslationDirection,
+  type CycleGanData,
+  type CycleGanBatch,
+} from './config';
+export { saveCycleCheckpoint } from './checkpoint';
 export { loadCycleGAN, type LoadCycleGanOptions } from './load';
+export { translationGrids, translationGridImages, type TranslationGridsOptions } from './translation-grids';
 export {
-  cycleGanProgress,
-  translationGrids,
-  translationGridImages,
-  cycleGanCheckpoints,
-  type CycleGanProgressOptions,
-  type TranslationGridsOptions,
-  type CycleGanCheckpointsOptions,
-} from './callbacks';
-export type { CycleGanStepLogs, CycleGanEpochLogs } from './logs';
+  CYCLE_LOG_NAMES,
+  CYCLE_LOSS_NETS,
+  CYCLE_LOG_FORMAT,
+  type CycleGanStepLogs,
+  type CycleGanEpochLogs,
+} from './logs';

@@ -12,8 +12,9 @@ import { lossFromConfig } from '../losses/registry';
 import { fileSystemHandler } from '../io/file-system';
 import { registerGankitLayers } from '../nets/custom-layers';
 import { readCheckpointBytes, restoreOptimizerState } from '../train/net-state';
-import { CYCLE_NETS, CYCLE_STATE_FILE, resolveCycleCheckpoint } from './checkpoint';
-import { CycleGan, type CycleGanModels } from './cycle-gan';
+import { CYCLE_STATE_FILE, resolveCycleCheckpoint } from './checkpoint';
+import { CYCLE_NETS, type CycleGanModels } from './config';
+import { CycleGan } from './cycle-gan';
 import { CycleLeastSquaresLoss } from './losses';
 
 /**
