@@ -11,7 +11,7 @@ import type { EpochLogs, TrainingCallback } from '../train/callbacks';
 import { runModel, type TrainingOutputs } from './run-model';
 import type { ImageSource } from '../data/image-source';
 import type { Gan } from '../gan';
-import { loadGAN } from '../gan-checkpoint';
+import { loadGAN } from '../models/gan/load';
 import type { TrainerCallback } from '../train/trainer';
 import type { TrainHistory } from '../train/trainer';
 import type { EmaGenerator } from '../train/ema';

@@ -91,3 +91,17 @@ export function checkOneOf<T extends string>(value: unknown, choices: readonly T
     refuse(argument, `one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
   return value as T;
 }
+
+/** Checks that `labels` are integers in [0, numClasses) and returns them as an Int32Array. */
+export function checkLabelValues(labels: ArrayLike<number>, numClasses: number, argument = 'labels'): Int32Array {
+  const out = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v))
+      throw new GanConfigError(`${argument}[${i}]`, `expected an integer class index, got ${v}`);
+    if (v < 0 || v >= numClasses)
+      throw new GanConfigError(`${argument}[${i}]`, `expected a class index in [0, ${numClasses}), got ${v}`);
+    out[i] = v;
+  }
+  return out;
+}

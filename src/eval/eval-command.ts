@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
 import { GankitError } from '../errors';
-import { loadGAN } from '../gan-checkpoint';
+import { loadGAN } from '../models/gan/load';
 import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan } from './evaluate';

@@ -9,19 +9,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError } from '../errors';
-import { syncDirectory, writeFileAtomic } from '../io/file-system';
-import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
-import type { Rng } from '../random';
+import { CheckpointError } from '../../errors';
+import { syncDirectory, writeFileAtomic } from '../../io/file-system';
+import { MANIFEST_FILE, verifyManifest } from '../../io/checkpoint-manifest';
+import type { Rng } from '../../random';
 import {
   resolveCheckpoint,
   saveIntoCollection,
   writeCheckpointDirectory,
   STATE_FILE as GAN_STATE_FILE,
-} from '../train/checkpoint';
-import { saveNetState } from '../train/net-state';
-import type { AdamPowers } from '../train/adam-powers';
-import { VERSION } from '../version';
+} from '../../train/checkpoint';
+import { saveNetState } from '../../train/net-state';
+import type { AdamPowers } from '../../train/adam-powers';
+import { VERSION } from '../../version';
 import {
   CYCLE_NETS,
   type CycleEpochProgress,
@@ -30,7 +30,7 @@ import {
   type CycleGanOptimizers,
   type CycleNet,
 } from './config';
-import type { ImagePool } from './image-pool';
+import type { ImagePool } from '../../train/image-pool';
 
 /** The state file of a CycleGAN checkpoint directory. */
 export const CYCLE_STATE_FILE = 'cyclegan.json';

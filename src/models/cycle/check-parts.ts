@@ -7,10 +7,10 @@
  * @packageDocumentation
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ImageShape } from '../data/image-source';
-import { GanConfigError } from '../errors';
-import type { GanLoss } from '../losses/types';
-import { checkImageShape } from '../nets/common';
+import type { ImageShape } from '../../data/image-source';
+import { GanConfigError } from '../../errors';
+import type { GanLoss } from '../../losses/types';
+import { checkImageShape } from '../../nets/common';
 import { CYCLE_NETS, type CycleGanConfig, type CycleGanModels } from './config';
 
 /**

@@ -4,19 +4,19 @@
  *
  * @packageDocumentation
  */
-import type { ImageShape } from '../data/image-source';
-import { GanConfigError } from '../errors';
-import type { GanLoss } from '../losses/types';
-import { lossConfig } from '../losses/registry';
-import type { NamedConfig, PerNet } from '../core/types';
-import { checkImageShape } from '../nets/common';
-import { Rng } from '../random';
-import type { AdamOptions } from '../train/adam';
+import type { ImageShape } from '../../data/image-source';
+import { GanConfigError } from '../../errors';
+import type { GanLoss } from '../../losses/types';
+import { lossConfig } from '../../losses/registry';
+import type { NamedConfig, PerNet } from '../../core/types';
+import { checkImageShape } from '../../nets/common';
+import { Rng } from '../../random';
+import type { AdamOptions } from '../../train/adam';
 import type { CycleGanConfig, CycleGanModels } from './config';
 import { CycleGan } from './cycle-gan';
-import { CycleLeastSquaresLoss } from './losses';
-import { patchDiscriminator, type PatchDiscriminatorArgs } from './patch-discriminator';
-import { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
+import { CycleLeastSquaresLoss } from '../../losses/cycle';
+import { patchDiscriminator, type PatchDiscriminatorArgs } from '../../nets/patch-discriminator';
+import { resnetGenerator, type ResnetGeneratorArgs } from '../../nets/resnet-generator';
 
 /**
  * Options of {@link createCycleGAN}.

@@ -5,11 +5,11 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkPositiveInteger } from '../core/checks';
-import type { DataBatch, ImageShape, ImageSource } from '../data/image-source';
-import { GanConfigError } from '../errors';
-import { Rng } from '../random';
-import type { StepData } from '../train/trainable';
+import { checkPositiveInteger } from '../../core/checks';
+import type { DataBatch, ImageShape, ImageSource } from '../../data/image-source';
+import { GanConfigError } from '../../errors';
+import { Rng } from '../../random';
+import type { StepData } from '../../train/trainable';
 import type { CycleGanBatch, CycleGanData } from './config';
 
 /**

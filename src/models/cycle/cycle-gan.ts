@@ -7,15 +7,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { GanConfigError } from '../errors';
-import type { ImageSource } from '../data/image-source';
-import type { GanLoss } from '../losses/types';
-import { withDropoutSeed } from '../nets/seeded-dropout';
-import { Rng } from '../random';
-import { createAdam } from '../train/adam';
-import type { TrainingCallback } from '../train/callbacks';
-import { fit, type FitLoopOptions } from '../train/fit';
-import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../train/trainable';
+import { GanConfigError } from '../../errors';
+import type { ImageSource } from '../../data/image-source';
+import type { GanLoss } from '../../losses/types';
+import { withDropoutSeed } from '../../layers/seeded-dropout';
+import { Rng } from '../../random';
+import { createAdam } from '../../train/adam';
+import type { TrainingCallback } from '../../train/callbacks';
+import { fit, type FitLoopOptions } from '../../train/fit';
+import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../../train/trainable';
 import { checkCycleGanParts } from './check-parts';
 import { writeCycleGanCheckpoint } from './checkpoint';
 import {
@@ -29,8 +29,8 @@ import {
   type CycleNet,
   type TranslationDirection,
 } from './config';
-import { ImagePool } from './image-pool';
-import { cycleConsistencyLoss, identityLoss } from './losses';
+import { ImagePool } from '../../train/image-pool';
+import { cycleConsistencyLoss, identityLoss } from '../../losses/cycle';
 import {
   CYCLE_LOG_FORMAT,
   CYCLE_LOG_NAMES,

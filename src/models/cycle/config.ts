@@ -6,9 +6,9 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ImageShape, ImageSource } from '../data/image-source';
-import type { NamedConfig, PerNet } from '../core/types';
-import type { AdamOptions } from '../train/adam';
+import type { ImageShape, ImageSource } from '../../data/image-source';
+import type { NamedConfig, PerNet } from '../../core/types';
+import type { AdamOptions } from '../../train/adam';
 
 /**
  * The four nets of a CycleGAN, by the names their checkpoint folders, optimizers and

@@ -1,19 +1,3 @@
-export { InstanceNormalization, type InstanceNormalizationArgs } from './instance-norm';
-export { ReflectionPadding2D, type ReflectionPadding2DArgs } from './reflection-padding';
-export type { CycleNormalization } from './build';
-export { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
-export { patchDiscriminator, type PatchDiscriminatorArgs } from './patch-discriminator';
-export {
-  leastSquaresGeneratorLoss,
-  leastSquaresDiscriminatorLoss,
-  CycleLeastSquaresLoss,
-  cycleLeastSquaresLoss,
-  cycleConsistencyLoss,
-  identityLoss,
-  type CycleImages,
-  type IdentityImages,
-} from './losses';
-export { ImagePool } from './image-pool';
 export { CycleGan, type CycleGanFitOptions, type CycleGanCallback } from './cycle-gan';
 export { createCycleGAN, type CreateCycleGanOptions } from './create';
 export {

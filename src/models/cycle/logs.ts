@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import type { TrainingEpochLogs, TrainingLogs } from '../train/callbacks';
-import type { LogFormat } from '../train/log-format';
+import type { TrainingEpochLogs, TrainingLogs } from '../../train/callbacks';
+import type { LogFormat } from '../../train/log-format';
 
 /**
  * What {@link CycleGan.fit} reports after each step (one G/F update, then one D_Y and one D_X update).

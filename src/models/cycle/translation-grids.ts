@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { GanConfigError } from '../errors';
-import { saveImageGrid } from '../image/png';
+import { GanConfigError } from '../../errors';
+import { saveImageGrid } from '../../image/png';
 import type { CycleGan, CycleGanCallback } from './cycle-gan';
 
 /**
