@@ -195,6 +195,32 @@ test('infogan-mnist trains an InfoGAN and writes one row per categorical code, t
   gan.dispose();
 });
 
+test('emoji-cgan trains a conditional DCGAN on the Noto Emoji PNGs (a slice), caching the decoded images', async () => {
+  const out = path.join(tempDir(), 'emoji-cgan');
+  const flags = ['--out', out, '--limit', '64', '--epochs', '1', '--batch-size', '32'];
+  const { stdout } = await run(tsx, [path.join(root, 'examples', 'emoji-cgan.ts'), ...flags], {
+    cwd: root,
+    env: { ...process.env, GANKIT_QUIET: '1' },
+  });
+  const [, count, classes] = /data: (\d+) emoji of 32×32×3 in (\d+) categories/.exec(stdout) ?? [];
+  expect(Number(count)).toBe(64);
+  expect(Number(classes)).toBeGreaterThanOrEqual(2);
+  expect((await fs.readdir(out)).sort()).toEqual([
+    'checkpoint',
+    'emoji-32px.cache',
+    'losses.csv',
+    'losses.png',
+    'samples',
+  ]);
+  // One row of 32×32 images (scale 2) per category in the slice.
+  const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
+  expect(grid.height).toBe(Number(classes) * 64 + (Number(classes) + 1) * 2);
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect([gan.config.imageShape, gan.config.numClasses, gan.trainer.step]).toEqual([[32, 32, 3], Number(classes), 2]);
+  expect(gan.averaged).not.toBeNull();
+  gan.dispose();
+});
+
 test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST pairing, which needs no Fashion-MNIST) and writes its grid, CSV and checkpoint', async () => {
   const out = path.join(tempDir(), 'cyclegan-mnist-fashion');
   const { stdout } = await run(
