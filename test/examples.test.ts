@@ -221,6 +221,42 @@ test('emoji-cgan trains a conditional DCGAN on the Noto Emoji PNGs (a slice), ca
   gan.dispose();
 });
 
+test('face-gan-celeba trains the seed-003 face GAN and the 64 px DCGAN from an HDF5 file in the seed layout', async () => {
+  // Eight 218×178×3 "faces" in the seed's layout: a group of one uint8 dataset per image, 0.jpg … 7.jpg.
+  const { loadH5wasm } = await import('../src/data/hdf5');
+  const h5 = await loadH5wasm();
+  const file = path.join(tempDir(), 'celeba-like.h5');
+  const h5file = new h5.File(file, 'w') as unknown as {
+    create_group(name: string): { create_dataset(args: object): unknown };
+    close(): void;
+  };
+  const group = h5file.create_group('img_align_celeba');
+  for (let i = 0; i < 8; i++) {
+    const face = Uint8Array.from({ length: 218 * 178 * 3 }, (_, p) => (p * 7 + i * 31) % 256);
+    group.create_dataset({ name: `${i}.jpg`, data: face, shape: [218, 178, 3], dtype: '<B' });
+  }
+  h5file.close();
+  const example = path.join(root, 'examples', 'face-gan-celeba.ts');
+  const common = ['--data', file, '--epochs', '1', '--batch-size', '4'];
+  const env = { ...process.env, GANKIT_QUIET: '1' };
+  // The seed's fully connected nets, at a quarter of the stored size to keep the test's checkpoint small.
+  const seedOut = path.join(tempDir(), 'face-seed');
+  const seedRun = await run(tsx, [example, ...common, '--image-size', '54x44', '--out', seedOut], { cwd: root, env });
+  expect(seedRun.stdout).toMatch(/8 faces, trained at 54×44×3/);
+  const seedGan = await loadGAN(path.join(seedOut, 'checkpoint'));
+  expect(seedGan.trainer.step).toBe(2);
+  // G: z 100 → 300 → 54·44·3; D: 54·44·3 → 300 → 1 (weights and biases).
+  const pixels = 54 * 44 * 3;
+  expect(seedGan.generator.countParams()).toBe(100 * 300 + 300 + 300 * pixels + pixels);
+  expect(seedGan.discriminator.countParams()).toBe(pixels * 300 + 300 + 300 + 1);
+  seedGan.dispose();
+  const dcganOut = path.join(tempDir(), 'face-dcgan');
+  await run(tsx, [example, ...common, '--arch', 'dcgan', '--out', dcganOut], { cwd: root, env });
+  const dcgan = await loadGAN(path.join(dcganOut, 'checkpoint'));
+  expect([dcgan.config.imageShape, dcgan.trainer.step]).toEqual([[64, 64, 3], 2]);
+  dcgan.dispose();
+});
+
 test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST pairing, which needs no Fashion-MNIST) and writes its grid, CSV and checkpoint', async () => {
   const out = path.join(tempDir(), 'cyclegan-mnist-fashion');
   const { stdout } = await run(
