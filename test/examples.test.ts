@@ -118,7 +118,11 @@ test('wgan-gp-mnist trains WGAN-GP (5 critic updates per generator update) on a 
     gridRows: 10,
   }); // 10 batches of 32
   const gan = await loadGAN(path.join(out, 'checkpoint'));
-  expect(gan.config.loss).toEqual({ name: 'wasserstein', builtin: true, gradientPenalty: 10 });
+  expect(gan.config.loss).toEqual({
+    name: 'wasserstein',
+    className: 'WassersteinLoss',
+    config: { gradientPenalty: 10 },
+  });
   expect([gan.config.discriminatorSteps, gan.config.optimizer.discriminator]).toEqual([
     5,
     { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 },
@@ -138,7 +142,11 @@ test('acgan-mnist trains an ACGAN (D takes the image alone and classifies it) on
   const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
   expect(Object.keys(rows.at(-1)?.metrics ?? {})).toContain('label_accuracy'); // conditional: measured per label
   const gan = await loadGAN(path.join(out, 'checkpoint'));
-  expect(gan.config.auxiliary).toEqual({ name: 'acgan', builtin: true, numClasses: 10, weight: 1, generatorWeight: 1 });
+  expect(gan.config.auxiliary).toEqual({
+    name: 'acgan',
+    className: 'AcganTask',
+    config: { numClasses: 10, weight: 1, generatorWeight: 1 },
+  });
   expect(gan.discriminator.inputs).toHaveLength(1);
   expect(gan.discriminator.outputs.map((o) => o.shape)).toEqual([
     [null, 1],
