@@ -11,8 +11,8 @@
 import type { GanLoss } from './types';
 import { deserializeObject, isSerializedObject, serializeObject } from '../core/serialization';
 import { BceLoss } from './bce';
-import { minimaxLoss } from './minimax';
-import { nonSaturatingLoss } from './non-saturating';
+import { MinimaxLoss, minimaxLoss } from './minimax';
+import { NonSaturatingLoss, nonSaturatingLoss } from './non-saturating';
 import { HingeLoss } from './hinge';
 import { LeastSquaresLoss } from './least-squares';
 import { WassersteinLoss } from './wasserstein';
@@ -20,6 +20,7 @@ import { R1PenaltyLoss } from './r1';
 import type { AuxiliaryTask } from './auxiliary';
 import { AcganTask } from './acgan';
 import { InfoGanTask, type ContinuousCodeLoss } from './infogan';
+import { CycleLeastSquaresLoss } from './cycle';
 
 /** A loss's name plus its options. @internal */
 export interface LossConfig {
@@ -115,4 +116,36 @@ export function auxiliaryFromConfig(config: LossConfig): AuxiliaryTask | null {
     default:
       return null;
   }
+}
+
+/** The loss classes gankit itself registers (a worker thread, which runs no user code, knows these). */
+const BUILT_IN_LOSSES = new Set(
+  [
+    BceLoss,
+    NonSaturatingLoss,
+    MinimaxLoss,
+    HingeLoss,
+    LeastSquaresLoss,
+    WassersteinLoss,
+    R1PenaltyLoss,
+    CycleLeastSquaresLoss,
+  ].map((cls) => cls.className),
+);
+const BUILT_IN_TASKS = new Set([AcganTask.className, InfoGanTask.className]);
+
+/**
+ * Whether the loss `config` describes is one of gankit's own (R1 over one of them included), so
+ * that a data-parallel worker, which has not run the user's registrations, can rebuild it.
+ * @internal
+ */
+export function isBuiltInLoss(config: LossConfig): boolean {
+  if (!isSerializedObject(config)) return legacyLossFromConfig(config) !== null;
+  if (!BUILT_IN_LOSSES.has(config.className)) return false;
+  const base = config.config.base;
+  return config.className !== R1PenaltyLoss.className || (isLossConfig(base) && isBuiltInLoss(base));
+}
+
+/** Whether the auxiliary task `config` describes is one of gankit's own (see {@link isBuiltInLoss}). @internal */
+export function isBuiltInAuxiliary(config: LossConfig): boolean {
+  return isSerializedObject(config) ? BUILT_IN_TASKS.has(config.className) : auxiliaryFromConfig(config) !== null;
 }

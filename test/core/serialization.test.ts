@@ -11,6 +11,7 @@ import {
   BceLoss,
   GanConfigError,
   GanLossBase,
+  ImageDataset,
   HingeLoss,
   InfoGanTask,
   LeastSquaresLoss,
@@ -151,6 +152,22 @@ describe('a user-written class', () => {
     expect((loaded.trainer.loss as MarginLoss).margin).toBe(2.5);
     expect(values(loaded.trainer.loss)).toEqual(values(new MarginLoss(2.5)));
     loaded.dispose();
+  });
+
+  test('registered or not, a user-written loss is refused by data-parallel workers, which never ran its registration', async () => {
+    registerSerializable('loss', MarginLoss);
+    const gan = createGAN({
+      latentDim: 4,
+      imageShape: [4, 4, 1],
+      generator: { hiddenUnits: [8] },
+      discriminator: { hiddenUnits: [8] },
+      loss: new MarginLoss(2),
+      seed: 1,
+    });
+    const data = ImageDataset.fromPixels(new Uint8Array(8 * 16), [8, 4, 4, 1]);
+    await expect(gan.fit(data, { batchSize: 4, workers: 2 })).rejects.toThrow(/workers: .*'margin' is user-written/);
+    gan.dispose();
+    data.dispose();
   });
 
   test('a second class under a taken className, or a class without className or fromConfig, is refused', () => {
