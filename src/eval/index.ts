@@ -42,3 +42,20 @@ export {
 export { metricsRecord, formatMetricsLine, formatMetricsTable, METRIC_COLUMNS, type MetricColumn } from './format';
 export { evaluation, type EvaluationOptions } from './evaluation-callback';
 export { runGankitCli, type CliOutput } from './eval-command';
+export { toFeatureMatrix, type FeatureSet, type FeatureMatrix } from './feature-matrix';
+export {
+  kernelInceptionDistance,
+  type KernelInceptionDistance,
+  type KernelInceptionDistanceOptions,
+} from './kernel-inception-distance';
+export { precisionRecall, type PrecisionRecall, type NeighbourMetricOptions } from './precision-recall';
+export { densityCoverage, type DensityCoverage } from './density-coverage';
+export {
+  perClassMetric,
+  perClassPrecisionRecall,
+  perClassDensityCoverage,
+  perClassKernelInceptionDistance,
+  type PerClassOptions,
+  type PerClassResult,
+  type ClassMeasurement,
+} from './per-class-metrics';
