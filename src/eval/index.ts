@@ -59,3 +59,13 @@ export {
   type PerClassResult,
   type ClassMeasurement,
 } from './per-class-metrics';
+export {
+  sampleSetMetrics,
+  type RealFeatures,
+  type SampleSetOptions,
+  type SampleSetMetrics,
+  type PerClassSampleSetMetrics,
+} from './sample-set-metrics';
+export { loadMnistReference, MNIST_TEST_SIZE, MNIST_BASELINE_POOL, type MnistReference } from './real-reference';
+export { sampleSetRecord, SAMPLE_SET_COLUMNS } from './format';
+export type { EvaluationProtocol, BaselineMetrics } from './evaluate';
