@@ -193,3 +193,7 @@ export { createACGAN, createInfoGAN, type CreateAcganOptions, type CreateInfoGan
 // layers, the ResNet generator, the PatchGAN discriminator, the cycle/identity/least-squares losses,
 // the history buffer, CycleGan with fit/translate/save, loadCycleGAN and its callbacks (src/cycle/).
 export * from './cycle/index';
+
+// TensorBoard logs without TensorFlow (issue 18): the event-file writer and the training callback.
+export * from './io/tensorboard/index';
+export { tensorboard, tensorBoardTag, type TensorBoardOptions } from './callbacks/tensorboard';
