@@ -4,6 +4,7 @@ import {
   computeMetrics,
   createCGAN,
   evaluateGan,
+  evaluation,
   loadMnist,
   loadMnistClassifier,
   loadMnistReference,
@@ -14,7 +15,7 @@ import {
   type MnistClassifier,
   type MnistReference,
 } from '../src/index';
-import { useDefaultBackend, useTempDir } from './helpers';
+import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
 const tempDir = useTempDir('metrics-evaluate');
 let classifier: MnistClassifier;
@@ -134,6 +135,32 @@ describe('computeMetrics and evaluateGan with real features', () => {
       real: await loadMnistReference(classifier, 100, 4),
     });
     expect(own.sampleSet).toEqual(set);
+    // A reference alone (e.g. a feature net's cached vectors): the metrics, no baseline row.
+    const alone = await evaluateGan(cgan, { classifier, samples: 100, seed: 4, real: real.reference });
+    expect(alone.sampleSet?.kid).toBeGreaterThan(0);
+    expect(alone.baseline).toBeUndefined();
+    expect(alone.protocol?.baseline).toBe('none');
+    expect(alone.protocol?.reference).toBe(real.reference.source);
+    cgan.dispose();
+  });
+});
+
+describe('the evaluation callback', () => {
+  test("with real: the epoch's metrics gain KID, precision, recall, density and coverage", async () => {
+    const cgan = tinyCgan(6);
+    const seen: Array<Record<string, number> | undefined> = [];
+    await cgan.fit(randomDataset(20, 28), {
+      epochs: 1,
+      batchSize: 10,
+      callbacks: [
+        evaluation(cgan, { samples: 50, classifier, log: null, real }),
+        { onEpochEnd: (l) => void seen.push(l.metrics) },
+      ],
+    });
+    expect(Object.keys(seen[0] ?? {})).toEqual(
+      expect.arrayContaining(['fd', 'kid', 'kid_std', 'precision', 'recall', 'density', 'knn_coverage']),
+    );
+    expect(seen[0]?.kid).toBeGreaterThan(0);
     cgan.dispose();
   });
 });

@@ -139,9 +139,10 @@ export interface EvaluateGanOptions {
    * Also compare the samples with real images vector by vector (KID, precision, recall, density,
    * coverage) and measure real train images the same way as a baseline: `'mnist'` draws as many
    * MNIST test (reference) and train (baseline) images as samples, at most 10,000, with `seed`
-   * ({@link loadMnistReference}); or pass features of your own. Default: none (faster).
+   * ({@link loadMnistReference}); or pass features of your own: a reference and a baseline, or a
+   * reference alone (e.g. {@link loadFeatureNetReference}; then no baseline). Default: none (faster).
    */
-  real?: 'mnist' | MnistReference | null;
+  real?: 'mnist' | MnistReference | RealFeatures | null;
   /** Options of the vector-by-vector metrics (KID subsets, k). */
   sampleSet?: SampleSetOptions;
 }
@@ -156,7 +157,7 @@ export interface EvaluationProtocol {
   featureNet: string;
   /** The real images compared with. */
   reference: string;
-  /** The real images of the baseline row. */
+  /** The real images of the baseline row (`'none'` without one). */
   baseline: string;
   /** KID's subsets and subset size, and k of precision/recall and density/coverage. */
   kidSubsets: number;
@@ -257,8 +258,10 @@ export async function evaluateGan(gan: Gan, options: EvaluateGanOptions = {}): P
       z.dispose();
     }
     const outputs: ClassifierOutputs = { count: samples, featureDim, numClasses, features, probabilities };
-    const real =
+    const given =
       options.real === 'mnist' ? await loadMnistReference(classifier, samples, seed) : (options.real ?? null);
+    const real: { reference: RealFeatures; baseline: RealFeatures | null } | null =
+      given === null ? null : 'features' in given ? { reference: given, baseline: null } : given;
     const sampleSet = { seed, ...options.sampleSet };
     const metrics = computeMetrics(outputs, {
       classifier,
@@ -269,22 +272,28 @@ export async function evaluateGan(gan: Gan, options: EvaluateGanOptions = {}): P
     });
     if (real === null) return { ...metrics, seed, conditional };
     const reference = classifier.requireReference();
-    const baseline: BaselineMetrics = {
-      frechetDistance: frechetDistance(featureStatistics(real.baseline.features, featureDim), reference.statistics),
-      sampleSet: sampleSetMetrics(real.reference, real.baseline.features, real.baseline.labels, sampleSet),
-    };
+    const baseline: BaselineMetrics | undefined =
+      real.baseline === null
+        ? undefined
+        : {
+            frechetDistance: frechetDistance(
+              featureStatistics(real.baseline.features, featureDim),
+              reference.statistics,
+            ),
+            sampleSet: sampleSetMetrics(real.reference, real.baseline.features, real.baseline.labels, sampleSet),
+          };
     const protocol: EvaluationProtocol = {
       samples,
       seed,
       featureNet: `${classifier.dir} (layer ${classifier.info.featureLayer}, ${featureDim} values)`,
       reference: real.reference.source,
-      baseline: real.baseline.source,
+      baseline: real.baseline?.source ?? 'none',
       kidSubsets: sampleSet.kidSubsets ?? 100,
       kidSubsetSize: Math.min(sampleSet.kidSubsetSize ?? 1000, samples, real.reference.features.length / featureDim),
       precisionK: sampleSet.precisionK ?? 3,
       densityK: sampleSet.densityK ?? 5,
     };
-    return { ...metrics, seed, conditional, baseline, protocol };
+    return { ...metrics, seed, conditional, ...(baseline ? { baseline } : {}), protocol };
   } finally {
     if (options.classifier === undefined) classifier.dispose();
   }

@@ -10,6 +10,7 @@ import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan, type GanEvaluation } from './evaluate';
 import { formatMetricsLine, metricsRecord } from './format';
 import { loadMnistReference, type MnistReference } from './real-reference';
+import type { RealFeatures } from './sample-set-metrics';
 
 /** Options of {@link evaluation}. */
 export interface EvaluationOptions {
@@ -27,7 +28,7 @@ export interface EvaluationOptions {
    * Also measure KID, precision, recall, density and coverage against real images (see
    * {@link EvaluateGanOptions.real}; `'mnist'` loads them once, when training begins). Default none.
    */
-  real?: 'mnist' | MnistReference | null;
+  real?: 'mnist' | MnistReference | RealFeatures | null;
   /** Called with each evaluation and the number of epochs completed. */
   onEvaluate?: (metrics: GanEvaluation, epochsDone: number) => void | Promise<void>;
 }
@@ -64,7 +65,7 @@ export function evaluation(gan: Gan, options: EvaluationOptions = {}): TrainerCa
   const log = options.log === undefined ? (m: string) => console.log(m) : options.log;
   let classifier: MnistClassifier | null = options.classifier ?? null;
   let owned = false;
-  let real: MnistReference | null = options.real === 'mnist' ? null : (options.real ?? null);
+  let real: MnistReference | RealFeatures | null = options.real === 'mnist' ? null : (options.real ?? null);
   return {
     async onTrainBegin() {
       if (classifier === null) {

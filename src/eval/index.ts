@@ -69,3 +69,13 @@ export {
 export { loadMnistReference, MNIST_TEST_SIZE, MNIST_BASELINE_POOL, type MnistReference } from './real-reference';
 export { sampleSetRecord, SAMPLE_SET_COLUMNS } from './format';
 export type { EvaluationProtocol, BaselineMetrics } from './evaluate';
+export {
+  trainFeatureNet,
+  loadFeatureNetReference,
+  FEATURE_NET_REFERENCE,
+  FEATURE_NET_KIND,
+  type FeatureNetInfo,
+  type FeatureNetProgress,
+  type TrainFeatureNetOptions,
+} from './feature-net';
+export { writeReferenceVectors, readReferenceVectors } from './reference-vectors';
