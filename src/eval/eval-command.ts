@@ -15,7 +15,7 @@ import { evaluateGan, type BaselineMetrics } from './evaluate';
 import { formatMetricsTable, METRIC_COLUMNS, metricsRecord, SAMPLE_SET_COLUMNS, sampleSetRecord } from './format';
 
 /** The classifier's own metrics (the first table); the vector-by-vector ones get a table with their baseline. */
-const CLASSIFIER_COLUMNS = METRIC_COLUMNS.filter((c) => !SAMPLE_SET_COLUMNS.includes(c));
+const CLASSIFIER_COLUMNS = METRIC_COLUMNS;
 const FD_COLUMN = METRIC_COLUMNS.filter((c) => c.key === 'fd')[0];
 
 function baselineRecord(baseline: BaselineMetrics): Record<string, number> {

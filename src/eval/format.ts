@@ -66,7 +66,7 @@ export function sampleSetRecord(m: SampleSetMetrics): Record<string, number> {
   };
 }
 
-/** The metrics, in the order tables show them. */
+/** The metrics measured through the classifier alone, in the order tables show them. */
 export const METRIC_COLUMNS: readonly MetricColumn[] = Object.freeze([
   { key: 'label_accuracy', title: 'label accuracy', short: 'acc', digits: 3, better: 'higher' },
   { key: 'coverage', title: 'class coverage (≥ 1%)', short: 'cov', digits: 0, better: 'higher' },
@@ -75,8 +75,10 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = Object.freeze([
   { key: 'diversity_ratio', title: 'within-class diversity / real', short: 'div', digits: 2, better: 'closer to 1' },
   { key: 'classifier_score', title: 'classifier score', short: 'CS', digits: 2, better: 'higher' },
   { key: 'fd', title: 'Fréchet distance', short: 'FD', digits: 2, better: 'lower' },
-  ...SAMPLE_SET_COLUMNS,
 ] as MetricColumn[]);
+
+/** {@link METRIC_COLUMNS} then {@link SAMPLE_SET_COLUMNS}: every column one-line summaries and tables may show. */
+export const ALL_METRIC_COLUMNS: readonly MetricColumn[] = Object.freeze([...METRIC_COLUMNS, ...SAMPLE_SET_COLUMNS]);
 
 /**
  * The metrics as a flat record keyed by {@link METRIC_COLUMNS}' keys (`label_accuracy` is left
@@ -120,7 +122,7 @@ function formatValue(value: number | undefined, digits: number): string {
  */
 export function formatMetricsLine(metrics: GanMetrics | Record<string, number>): string {
   const record = 'modeCollapse' in metrics ? metricsRecord(metrics as GanMetrics) : (metrics as Record<string, number>);
-  return METRIC_COLUMNS.filter((c) => record[c.key] !== undefined)
+  return ALL_METRIC_COLUMNS.filter((c) => record[c.key] !== undefined)
     .map((c) => `${c.short} ${formatValue(record[c.key], c.digits)}`)
     .join('  ');
 }
@@ -139,7 +141,7 @@ export function formatMetricsLine(metrics: GanMetrics | Record<string, number>):
  */
 export function formatMetricsTable(
   columns: Record<string, GanMetrics | Record<string, number>>,
-  metricColumns: readonly MetricColumn[] = METRIC_COLUMNS,
+  metricColumns: readonly MetricColumn[] = ALL_METRIC_COLUMNS,
 ): string {
   const names = Object.keys(columns);
   const records = names.map((n) => {

@@ -67,7 +67,7 @@ export {
   type PerClassSampleSetMetrics,
 } from './sample-set-metrics';
 export { loadMnistReference, MNIST_TEST_SIZE, MNIST_BASELINE_POOL, type MnistReference } from './real-reference';
-export { sampleSetRecord, SAMPLE_SET_COLUMNS } from './format';
+export { sampleSetRecord, SAMPLE_SET_COLUMNS, ALL_METRIC_COLUMNS } from './format';
 export type { EvaluationProtocol, BaselineMetrics } from './evaluate';
 export {
   trainFeatureNet,
