@@ -114,6 +114,23 @@ describe('against the reference loops on seeded random features', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  test('sets large enough to be split into several blocks of distances give the reference values too', () => {
+    // 2,100 × 2,100 pairs exceed one block (2²² pairs), so rows are visited in two blocks.
+    const d = 4;
+    const a = normalFeatures(2100, d, 21);
+    const b = normalFeatures(2100, d, 22, 0.2, 1.1);
+    const [p, r] = refPrecisionRecall(rows(a, d), rows(b, d), 3);
+    expect(precisionRecall(a, b, { dim: d })).toEqual({
+      precision: expect.closeTo(p, 12),
+      recall: expect.closeTo(r, 12),
+    });
+    const [density, coverage] = refDensityCoverage(rows(a, d), rows(b, d), 5);
+    expect(densityCoverage(a, b, { dim: d })).toEqual({
+      density: expect.closeTo(density, 12),
+      coverage: expect.closeTo(coverage, 12),
+    });
+  });
+
   test('KID with the whole set as the subset equals the unbiased MMD²; subsets are seeded', () => {
     const d = 16;
     const a = normalFeatures(40, d, 3);

@@ -4,10 +4,10 @@
  *
  * @packageDocumentation
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { toFeaturePair, type FeatureSet } from './feature-matrix';
-import { checkNeighbourCount, kthNeighbourSquaredDistances, reduceDistanceBlocks } from './pairwise-distances';
+import { manifoldMetrics, realManifold } from './manifold-metrics';
+import { checkNeighbourCount } from './pairwise-distances';
 import type { NeighbourMetricOptions } from './precision-recall';
 
 /** What {@link densityCoverage} returns. */
@@ -49,22 +49,9 @@ export function densityCoverage(
   const [a, b] = toFeaturePair(real, generated, options.dim);
   checkNeighbourCount(a, k, 'real');
   if (b.count < 1) throw new GanConfigError('generated', 'has no vectors');
-  const radii = kthNeighbourSquaredDistances(a, k);
-  const r = tf.tensor2d(radii, [1, a.count]);
-  const rColumn = tf.tensor2d(radii, [a.count, 1]);
-  try {
-    // Per generated vector: how many real balls hold it.
-    const counts = reduceDistanceBlocks(b, a, (d) => tf.sum(tf.cast(tf.lessEqual(d, r), 'float32'), 1));
-    let inside = 0;
-    for (let j = 0; j < counts.length; j++) inside += counts[j];
-    // Per real vector: is its nearest generated vector inside its ball.
-    const covered = reduceDistanceBlocks(a, b, (d, start) =>
-      tf.cast(tf.lessEqual(tf.min(d, 1), tf.reshape(tf.slice(rColumn, [start, 0], [d.shape[0], 1]), [-1])), 'float32'),
-    );
-    let coveredCount = 0;
-    for (let i = 0; i < covered.length; i++) coveredCount += covered[i];
-    return { density: inside / (k * b.count), coverage: coveredCount / a.count };
-  } finally {
-    tf.dispose([r, rColumn]);
-  }
+  const { density, coverage } = manifoldMetrics(realManifold(a, [k]), b, k, k, {
+    precisionRecall: false,
+    densityCoverage: true,
+  });
+  return { density, coverage };
 }

@@ -20,18 +20,18 @@ const BLOCK_PAIRS = 1 << 22;
 const SNAP_TO_ZERO = 1e-6;
 
 /**
- * Calls `reduce` on each block of the squared distances `[rows, b.count]` between rows
- * `[start, start + rows)` of `a` and all of `b`, and concatenates the per-row results it returns
- * (a `[rows]` or `[rows, m]` tensor). Both sets are centred on `a`'s mean first (distances do
- * not change; the norms, and so the rounding error, shrink).
- *
- * @returns the concatenated per-row values, `a.count × (m or 1)` row-major.
+ * Visits the squared distances between `a` and `b` one block of `a`'s rows at a time: `visit`
+ * gets the `[rows, b.count]` block (rows `[start, start + rows)` of `a`) inside `tf.tidy` and
+ * returns tensors, whose values `collect` then receives (the tensors are disposed). Both sets are
+ * centred on `a`'s mean first (distances do not change; the norms, and so the rounding error,
+ * shrink).
  */
-export function reduceDistanceBlocks(
+export function forEachDistanceBlock(
   a: FeatureMatrix,
   b: FeatureMatrix,
-  reduce: (squaredDistances: tf.Tensor2D, start: number) => tf.Tensor,
-): Float32Array {
+  visit: (squaredDistances: tf.Tensor2D, start: number) => tf.Tensor[],
+  collect: (values: Float32Array[], start: number, rows: number) => void,
+): void {
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK_PAIRS / Math.max(1, b.count)));
   const [centredA, centredB, normsB] = tf.tidy(() => {
     const ta = tf.tensor2d(a.values, [a.count, a.dim]);
@@ -40,7 +40,6 @@ export function reduceDistanceBlocks(
     const cb = tf.sub(tf.tensor2d(b.values, [b.count, b.dim]), mean) as tf.Tensor2D;
     return [ca, cb, tf.reshape(tf.sum(tf.square(cb), 1), [1, b.count]) as tf.Tensor2D];
   });
-  const parts: Float32Array[] = [];
   try {
     for (let start = 0; start < a.count; start += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, a.count - start);
@@ -54,33 +53,113 @@ export function reduceDistanceBlocks(
           tf.zerosLike(raw),
           raw,
         ) as tf.Tensor2D;
-        return reduce(snapped, start);
+        return visit(snapped, start);
       });
-      parts.push(out.dataSync() as Float32Array);
-      out.dispose();
+      try {
+        collect(
+          out.map((t) => t.dataSync() as Float32Array),
+          start,
+          rows,
+        );
+      } finally {
+        tf.dispose(out);
+      }
     }
   } finally {
     tf.dispose([centredA, centredB, normsB]);
   }
-  const total = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    total.set(p, offset);
-    offset += p.length;
-  }
-  return total;
 }
 
 /**
- * The squared distance of each vector of `m` to its `k`-th nearest other vector of `m` (the
- * radius of its k-NN ball). A vector's distance to itself is 0, so this is the (k+1)-th smallest
- * distance of its row; duplicates count as neighbours at distance 0.
+ * The squared distance of each vector of `m` to its k-th nearest other vector of `m` (the radius
+ * of its k-NN ball), for each k of `ks`, from one pass. A vector's distance to itself is 0, so
+ * this is the (k+1)-th smallest distance of its row; duplicates count as neighbours at distance 0.
  */
-export function kthNeighbourSquaredDistances(m: FeatureMatrix, k: number): Float32Array {
-  return reduceDistanceBlocks(m, m, (d) => {
-    const { values } = tf.topk(tf.neg(d), k + 1, true);
-    return tf.reshape(tf.neg(tf.slice(values, [0, k], [-1, 1])), [-1]);
-  });
+export function kthNeighbourRadii(m: FeatureMatrix, ks: readonly number[]): Map<number, Float32Array> {
+  const largest = Math.max(...ks);
+  const radii = new Map<number, Float32Array>(ks.map((k) => [k, new Float32Array(m.count)]));
+  forEachDistanceBlock(
+    m,
+    m,
+    (d) => [tf.neg(tf.topk(tf.neg(d), largest + 1, true).values)],
+    ([sorted], start, rows) => {
+      for (let i = 0; i < rows; i++) for (const [k, r] of radii) r[start + i] = sorted[i * (largest + 1) + k];
+    },
+  );
+  return radii;
+}
+
+/** Which k-NN ball tests {@link crossBallCounts} runs; each is the squared radii of one set's balls. */
+export interface BallTests {
+  /** Real balls for precision: is each generated vector inside any of them? */
+  precision?: Float32Array;
+  /** Generated balls for recall: is each real vector inside any of them? */
+  recall?: Float32Array;
+  /** Real balls for density: how many of them hold each generated vector? */
+  density?: Float32Array;
+  /** Real balls for coverage: does each real ball hold a generated vector? */
+  coverage?: Float32Array;
+}
+
+/** What {@link crossBallCounts} counts, for the tests asked for (else 0). */
+export interface BallCounts {
+  /** Generated vectors inside some real ball. */
+  generatedInside: number;
+  /** Real vectors inside some generated ball. */
+  realInside: number;
+  /** Σ over generated vectors of the real balls holding it. */
+  ballHits: number;
+  /** Real balls holding a generated vector. */
+  realCovered: number;
+}
+
+/**
+ * The k-NN ball counts behind precision, recall, density and coverage, from one pass over the
+ * distances between `real` (rows) and `generated` (columns). A point on a ball's surface is inside.
+ */
+export function crossBallCounts(real: FeatureMatrix, generated: FeatureMatrix, tests: BallTests): BallCounts {
+  const column = (r: Float32Array | undefined) => (r === undefined ? null : tf.tensor2d(r, [r.length, 1]));
+  const precisionRadii = column(tests.precision);
+  const densityRadii = column(tests.density);
+  const coverageRadii = column(tests.coverage);
+  const recallRadii = tests.recall === undefined ? null : tf.tensor2d(tests.recall, [1, tests.recall.length]);
+  const generatedInside = new Uint8Array(generated.count);
+  const ballHits = new Float64Array(generated.count);
+  let realInside = 0;
+  let realCovered = 0;
+  try {
+    forEachDistanceBlock(
+      real,
+      generated,
+      (d, start) => {
+        const rows = d.shape[0];
+        const mine = (r: tf.Tensor2D) => tf.slice(r, [start, 0], [rows, 1]);
+        const out: tf.Tensor[] = [];
+        // Each tensor below is a count or 0/1 flag; float32 holds them exactly.
+        if (precisionRadii) out.push(tf.cast(tf.any(tf.lessEqual(d, mine(precisionRadii)), 0), 'float32'));
+        if (densityRadii) out.push(tf.sum(tf.cast(tf.lessEqual(d, mine(densityRadii)), 'float32'), 0));
+        if (coverageRadii) out.push(tf.cast(tf.lessEqual(tf.min(d, 1, true), mine(coverageRadii)), 'float32'));
+        if (recallRadii) out.push(tf.cast(tf.any(tf.lessEqual(d, recallRadii), 1), 'float32'));
+        return out;
+      },
+      (values) => {
+        // In the order `visit` pushed them.
+        const next = (): Float32Array => values.shift() as Float32Array;
+        if (precisionRadii) next().forEach((v, j) => (generatedInside[j] |= v > 0 ? 1 : 0));
+        if (densityRadii) next().forEach((v, j) => (ballHits[j] += v));
+        if (coverageRadii) next().forEach((v) => (realCovered += v));
+        if (recallRadii) next().forEach((v) => (realInside += v));
+      },
+    );
+  } finally {
+    tf.dispose([precisionRadii, densityRadii, coverageRadii, recallRadii].filter((t) => t !== null));
+  }
+  return {
+    generatedInside: generatedInside.reduce((s, v) => s + v, 0),
+    realInside,
+    ballHits: ballHits.reduce((s, v) => s + v, 0),
+    realCovered,
+  };
 }
 
 /**

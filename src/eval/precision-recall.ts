@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { toFeaturePair, type FeatureMatrix, type FeatureSet } from './feature-matrix';
-import { checkNeighbourCount, kthNeighbourSquaredDistances, reduceDistanceBlocks } from './pairwise-distances';
+import { toFeaturePair, type FeatureSet } from './feature-matrix';
+import { manifoldMetrics, realManifold } from './manifold-metrics';
+import { checkNeighbourCount } from './pairwise-distances';
 
 /** Options of {@link precisionRecall} and {@link densityCoverage}. */
 export interface NeighbourMetricOptions {
@@ -22,22 +22,6 @@ export interface PrecisionRecall {
   precision: number;
   /** Share of real vectors inside the generated manifold: how much of the real variety is produced. */
   recall: number;
-}
-
-/**
- * The share of `points` inside the union of the balls around `centres` with squared radii
- * `radii` (a point on a ball's surface is inside, as the paper's `≤`).
- */
-function shareInsideBalls(points: FeatureMatrix, centres: FeatureMatrix, radii: Float32Array): number {
-  const inside = tf.tidy(() => tf.tensor2d(radii, [1, radii.length]));
-  try {
-    const hits = reduceDistanceBlocks(points, centres, (d) => tf.cast(tf.any(tf.lessEqual(d, inside), 1), 'float32'));
-    let count = 0;
-    for (let i = 0; i < hits.length; i++) count += hits[i];
-    return count / points.count;
-  } finally {
-    inside.dispose();
-  }
 }
 
 /**
@@ -71,7 +55,9 @@ export function precisionRecall(
   const [a, b] = toFeaturePair(real, generated, options.dim);
   checkNeighbourCount(a, k, 'real');
   checkNeighbourCount(b, k, 'generated');
-  const precision = shareInsideBalls(b, a, kthNeighbourSquaredDistances(a, k));
-  const recall = shareInsideBalls(a, b, kthNeighbourSquaredDistances(b, k));
+  const { precision, recall } = manifoldMetrics(realManifold(a, [k]), b, k, k, {
+    precisionRecall: true,
+    densityCoverage: false,
+  });
   return { precision, recall };
 }

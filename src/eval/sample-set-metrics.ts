@@ -6,10 +6,11 @@
  * @packageDocumentation
  */
 import { GanConfigError } from '../errors';
-import { densityCoverage } from './density-coverage';
+import { toFeatureMatrix, toFeaturePair } from './feature-matrix';
 import { kernelInceptionDistance } from './kernel-inception-distance';
+import { manifoldMetrics, realManifold, type RealManifold } from './manifold-metrics';
+import { checkNeighbourCount } from './pairwise-distances';
 import { perClassDensityCoverage, perClassPrecisionRecall } from './per-class-metrics';
-import { precisionRecall } from './precision-recall';
 
 /** Real feature vectors to compare against, with what they are. */
 export interface RealFeatures {
@@ -70,8 +71,31 @@ export interface SampleSetMetrics {
 }
 
 /**
+ * The real sets' k-NN radii, kept per features array while it lives: evaluating the samples and
+ * the baseline against one reference (or several checkpoints against it) computes them once.
+ */
+const manifolds = new WeakMap<Float32Array, Map<string, RealManifold>>();
+
+function cachedManifold(real: RealFeatures, precisionK: number, densityK: number): RealManifold {
+  let byKey = manifolds.get(real.features);
+  if (byKey === undefined) {
+    byKey = new Map();
+    manifolds.set(real.features, byKey);
+  }
+  const key = `${real.featureDim}:${precisionK}:${densityK}`;
+  let manifold = byKey.get(key);
+  if (manifold === undefined) {
+    manifold = realManifold(toFeatureMatrix(real.features, real.featureDim, 'real'), [precisionK, densityK]);
+    byKey.set(key, manifold);
+  }
+  return manifold;
+}
+
+/**
  * KID, precision, recall, density and coverage of `generated` against `real` (and their per-class
- * means when both have labels), with the papers' defaults. See each metric for its formula.
+ * means when both have labels), with the papers' defaults. See each metric for its formula. The
+ * real set's k-NN radii are computed once per `real.features` array and reused by later calls
+ * (do not change the array in place after a call).
  *
  * @param generated - `n × real.featureDim` values, row-major.
  * @param labels - the class of each generated vector (e.g. the label it was generated for), or `null`.
@@ -98,8 +122,14 @@ export function sampleSetMetrics(
     subsetSize: options.kidSubsetSize,
     seed: options.seed,
   });
-  const pr = precisionRecall(real.features, generated, { dim, k: options.precisionK });
-  const dc = densityCoverage(real.features, generated, { dim, k: options.densityK });
+  const precisionK = options.precisionK ?? 3;
+  const densityK = options.densityK ?? 5;
+  const [a, b] = toFeaturePair(real.features, generated, dim);
+  for (const k of [precisionK, densityK]) {
+    checkNeighbourCount(a, k, 'real');
+    checkNeighbourCount(b, k, 'generated');
+  }
+  const near = manifoldMetrics(cachedManifold(real, precisionK, densityK), b, precisionK, densityK);
   let perClass: PerClassSampleSetMetrics | null = null;
   if (labels !== null && real.labels !== null) {
     const classes = { realLabels: real.labels, generatedLabels: labels, dim };
@@ -116,10 +146,10 @@ export function sampleSetMetrics(
   return {
     kid: kid.mean,
     kidStd: kid.std,
-    precision: pr.precision,
-    recall: pr.recall,
-    density: dc.density,
-    coverage: dc.coverage,
+    precision: near.precision,
+    recall: near.recall,
+    density: near.density,
+    coverage: near.coverage,
     perClass,
   };
 }
