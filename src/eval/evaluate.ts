@@ -159,10 +159,13 @@ export interface EvaluationProtocol {
   reference: string;
   /** The real images of the baseline row (`'none'` without one). */
   baseline: string;
-  /** KID's subsets and subset size, and k of precision/recall and density/coverage. */
+  /** KID's number of subsets. */
   kidSubsets: number;
+  /** Vectors per KID subset and side (the default 1000, capped at the smaller set). */
   kidSubsetSize: number;
+  /** k of precision and recall. */
   precisionK: number;
+  /** k of density and coverage. */
   densityK: number;
 }
 

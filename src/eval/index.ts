@@ -58,6 +58,7 @@ export {
   type PerClassOptions,
   type PerClassResult,
   type ClassMeasurement,
+  type MinimumCounts,
 } from './per-class-metrics';
 export {
   sampleSetMetrics,

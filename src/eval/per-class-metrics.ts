@@ -51,9 +51,11 @@ export interface PerClassResult<T> {
   skippedClasses: number[];
 }
 
-/** Fewest vectors a metric needs on each side. */
-interface MinimumCounts {
+/** Fewest vectors of a class a metric needs on each side (fewer: the class is skipped). */
+export interface MinimumCounts {
+  /** Real vectors. */
   real: number;
+  /** Generated vectors. */
   generated: number;
 }
 

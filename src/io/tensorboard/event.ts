@@ -25,8 +25,24 @@ export interface EventImage {
   png: Uint8Array;
 }
 
+/** A scalar summary value. */
+export interface ScalarValue {
+  /** The chart it belongs to, e.g. `step/d_loss`. */
+  tag: string;
+  /** The value (stored as float32). */
+  scalar: number;
+}
+
+/** An image summary value. */
+export interface ImageValue {
+  /** The image's name, e.g. `samples`. */
+  tag: string;
+  /** The encoded image. */
+  image: EventImage;
+}
+
 /** One value of a summary: a scalar or an image, under a tag. */
-export type SummaryValue = { tag: string; scalar: number } | { tag: string; image: EventImage };
+export type SummaryValue = ScalarValue | ImageValue;
 
 /** An event: a file-version header or a summary of values at a step. */
 export interface TensorBoardEvent {
