@@ -210,4 +210,26 @@ describe('the tensorboard callback', () => {
     cgan.dispose();
     data.dispose();
   });
+
+  test('any model: its logFormat columns name the tags, everySteps thins the step values, no image without a sampler', async () => {
+    const logdir = path.join(tempDir(), 'any-model');
+    const model = {
+      state: { step: 0, epoch: 0 } as never,
+      logNames: ['translationLoss', 'criticLoss'],
+      logFormat: { translationLoss: { label: 'T', column: 't_loss' } },
+      stopTraining: () => undefined,
+    };
+    const cb = tensorboard({ logdir, everySteps: 2, file: { now: () => 1000, host: 'h' } });
+    await cb.onTrainBegin?.({ model, initialEpoch: 0, epochs: 1, stepsPerEpoch: 3, batchSize: 1 });
+    for (const step of [1, 2, 3])
+      await cb.onBatchEnd?.({ epoch: 0, step, translationLoss: step / 10, criticLoss: -step } as never);
+    await cb.onEpochEnd?.({ epoch: 0, step: 3, steps: 3, seconds: 1.5, translationLoss: 0.2, criticLoss: -2 } as never);
+    await cb.onTrainEnd?.({ step: 3, epoch: 1, stopped: false });
+    const events = readEventFile(await fs.readFile(path.join(logdir, 'events.out.tfevents.1000.h')));
+    expect(events.slice(1).map((e) => [e.step, scalarsOf(e)])).toEqual([
+      [2, { 'step/t_loss': Math.fround(0.2), 'step/critic_loss': -2 }],
+      [3, { 'epoch/t_loss': Math.fround(0.2), 'epoch/critic_loss': -2, 'epoch/seconds': 1.5 }],
+    ]);
+    expect(events.some((e) => e.summary?.value.some((v) => v.image !== undefined))).toBe(false);
+  });
 });
