@@ -92,3 +92,6 @@ export {
   type RunnableModel,
 } from './cli/run-model';
 export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mnist-example';
+
+export * from './io/tensorboard/index';
+export { tensorboard, tensorBoardTag, type TensorBoardOptions } from './callbacks/tensorboard';
