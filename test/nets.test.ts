@@ -158,6 +158,17 @@ describe('seed nets, layer for layer', () => {
 });
 
 describe('net builders', () => {
+  test('a D whose convolutions leave a 0×0 map on small images is refused, naming imageShape and the layer', () => {
+    // The seed-000 D: 5×5 convolutions, the second with 'valid' padding: 8×8 → 4×4 → 0×0.
+    const before = tf.memory().numTensors;
+    expect(() => dcganDiscriminator({ imageShape: [8, 8, 1], convFilters: [4, 8], kernelSize: 5, seed: 1 })).toThrow(
+      /imageShape: \[8,8,1\] is too small for this net: its layer '.*' outputs \[0,0,8\]/,
+    );
+    expect(tf.memory().numTensors).toBe(before); // the refused net's weights are freed
+    // 16×16 → 8×8 → 2×2 is fine.
+    dcganDiscriminator({ imageShape: [16, 16, 1], convFilters: [4, 8], kernelSize: 5, seed: 1 }).dispose();
+  });
+
   test('generators produce the requested image shape in the output range', () => {
     const cases: Array<[tfl.LayersModel, number, number]> = [
       [

@@ -246,3 +246,29 @@ export function withAuxiliaryHead(
   const head = tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(features) as SymbolicTensor;
   return [logit, head];
 }
+
+/**
+ * Refuses a built net in which some layer's output has a zero dimension: a stack of strided
+ * convolutions with `valid` padding on images too small for it (a 4×4 map through a 5×5 `valid`
+ * convolution is 0×0). tfjs-layers builds such a net without a word, and the wasm backend then
+ * writes out of bounds when it trains it, breaking the backend for every later call.
+ * @throws {@link GanConfigError} naming `imageShape`, the layer and its output shape.
+ * @internal
+ */
+export function checkNoEmptyLayer(model: tfl.LayersModel, imageShape: ImageShape): tfl.LayersModel {
+  for (const layer of model.layers) {
+    const shapes = (Array.isArray(layer.outputShape[0]) ? layer.outputShape : [layer.outputShape]) as (
+      number | null
+    )[][];
+    for (const shape of shapes) {
+      if (shape.slice(1).some((d) => d === 0)) {
+        model.dispose();
+        throw new GanConfigError(
+          'imageShape',
+          `[${imageShape}] is too small for this net: its layer '${layer.name}' outputs [${shape.slice(1)}]; use larger images, a smaller kernelSize, 'same' padding or fewer layers`,
+        );
+      }
+    }
+  }
+  return model;
+}

@@ -22,7 +22,7 @@ import {
   perLayer,
 } from './common';
 import { type DiscriminatorExtraArgs, type GeneratorNormArgs, generatorNorm } from './common';
-import { type AuxiliaryHeadArgs, withAuxiliaryHead } from './common';
+import { type AuxiliaryHeadArgs, checkNoEmptyLayer, withAuxiliaryHead } from './common';
 import { projectLogit } from '../layers/class-projection';
 
 /** Padding of a convolution: `same` keeps the size (before striding), `valid` uses no padding. */
@@ -281,7 +281,7 @@ export function dcganGenerator(given: DcganGeneratorArgs = {}): tfl.LayersModel 
     }
     if (!last) x = block(x);
   });
-  return tfl.model({ inputs, outputs: x, name: args.name ?? 'generator' });
+  return checkNoEmptyLayer(tfl.model({ inputs, outputs: x, name: args.name ?? 'generator' }), imageShape);
 }
 
 /**
@@ -348,5 +348,8 @@ export function dcganDiscriminator(given: DcganDiscriminatorArgs = {}): tfl.Laye
     if (dropout > 0) x = new SeededDropout({ rate: dropout }).apply(x) as SymbolicTensor;
   }
   const logit = projectLogit(dense(1).apply(x) as SymbolicTensor, x, labels, args.projection, context);
-  return tfl.model({ inputs, outputs: withAuxiliaryHead(logit, x, args, context), name: args.name ?? 'discriminator' });
+  return checkNoEmptyLayer(
+    tfl.model({ inputs, outputs: withAuxiliaryHead(logit, x, args, context), name: args.name ?? 'discriminator' }),
+    imageShape,
+  );
 }

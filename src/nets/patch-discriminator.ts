@@ -8,7 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import type { ImageShape } from '../data/dataset';
-import { buildContext, checkImageShape, checkPositiveInt, type NetCommonArgs } from './common';
+import { buildContext, checkImageShape, checkNoEmptyLayer, checkPositiveInt, type NetCommonArgs } from './common';
 import {
   checkNormalization,
   checkStddev,
@@ -94,5 +94,5 @@ export function patchDiscriminator(args: PatchDiscriminatorArgs = {}): tfl.Layer
     x = tfl.layers.leakyReLU({ alpha }).apply(x) as SymbolicTensor;
   });
   x = conv(build, x, 1, kernelSize, 1, 'same', true);
-  return tfl.model({ inputs: image, outputs: x, name: args.name ?? 'discriminator' });
+  return checkNoEmptyLayer(tfl.model({ inputs: image, outputs: x, name: args.name ?? 'discriminator' }), imageShape);
 }
