@@ -18,6 +18,7 @@ export {
 export { Rng, tfSeed } from './random';
 export {
   registerSerializable,
+  UnregisteredClassError,
   type SerializableClass,
   type SerializableKind,
   type SerializableObject,
@@ -52,7 +53,8 @@ export type {
   TrainingModel,
 } from './train/callbacks';
 export { fit, type FitLoopOptions, type StepRunner, type YieldEvery } from './train/fit';
-export type { Trainable, TrainingState, FitProgress, StepData, EpochBatches } from './train/trainable';
+export type { Trainable, TrainingState, FitProgress, StepData, EpochBatches, LossNets } from './train/trainable';
+export { logFormats, type LogFormat, type FormattedModel, type NamedLogFormat } from './train/log-format';
 export { initialTrainingState } from './train/trainable';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 export { generatorSampler, type Sampler } from './train/sampler';
@@ -75,7 +77,7 @@ export {
   type NamedConfig,
   type PerNet,
 } from './gan';
-export { EmaGenerator, emaGenerator, type EmaOptions } from './train/ema';
+export { EmaGenerator, emaGenerator, type EmaOptions, type AveragedSource } from './train/ema';
 export { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './train/batch-norm-statistics';
 
 export {
@@ -106,7 +108,7 @@ export {
 
 export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
 export { Canvas, type Rgb } from './image/canvas';
-export { lossPlotImage, type LossPlotOptions } from './image/loss-plot';
+export { lossPlotImage, type LossPlotOptions, type LossPlotSeries } from './image/loss-plot';
 
 export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';
 

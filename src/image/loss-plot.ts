@@ -7,6 +7,14 @@ import type { TrainingLogs } from '../train/callbacks';
 import { Canvas, type Rgb } from './canvas';
 import type { RgbaImage } from './grid';
 
+/** One line of the loss chart: which logged value, and its legend label. */
+export interface LossPlotSeries {
+  /** The log name of the value (e.g. `dLoss`, `cycleLoss`). */
+  name: string;
+  /** Its label in the legend (e.g. `D`, `cyc`). */
+  label: string;
+}
+
 /** Options of {@link lossPlotImage}. */
 export interface LossPlotOptions {
   /** Width in pixels (default 640). */
@@ -25,7 +33,7 @@ export interface LossPlotOptions {
    */
   equilibriumLines?: boolean;
   /** The logged values drawn, in order, with their legend labels (default a GAN's: `dLoss` as D, `gLoss` as G). */
-  series?: ReadonlyArray<{ name: string; label: string }>;
+  series?: ReadonlyArray<LossPlotSeries>;
 }
 
 const GAN_SERIES = [

@@ -11,6 +11,7 @@ import type { GanLoss } from '../losses/types';
 import type { AuxiliaryTask } from '../losses/auxiliary';
 import type { OutputActivation } from '../nets/common';
 import type { EpochLogs } from './callbacks';
+import type { LossNets } from './trainable';
 
 /** Arguments of {@link GanTrainer}. */
 export interface GanTrainerArgs {
@@ -73,7 +74,7 @@ export interface EpochProgress {
 /** What a GAN's step logs, in order. @internal */
 export const GAN_LOG_NAMES = ['dLoss', 'gLoss', 'dRealMean', 'dFakeMean'] as const;
 /** The GAN's logged losses, with the net each trains. @internal */
-export const GAN_LOSS_NETS = { dLoss: 'discriminator', gLoss: 'generator' } as const;
+export const GAN_LOSS_NETS: LossNets = { dLoss: 'discriminator', gLoss: 'generator' };
 
 /** One row per finished epoch. */
 export type TrainHistory = EpochLogs[];

@@ -62,6 +62,12 @@ export interface StepData<B> {
 }
 
 /**
+ * Which net each logged loss trains, by log name: what the divergence check names and the loss
+ * chart draws (e.g. a GAN's `{ dLoss: 'discriminator', gLoss: 'generator' }`).
+ */
+export type LossNets = Readonly<Record<string, 'generator' | 'discriminator'>>;
+
+/**
  * A model that trains through {@link fit}: a GAN, a CycleGAN, or a user's own. It owns its nets,
  * optimizers and {@link TrainingState}; one `trainStep` does one step's updates and returns the
  * step's logged values as one kept tensor, which the loop reads back (batched) and names.
@@ -78,7 +84,7 @@ export interface Trainable<D, B> {
    * The logged values that are losses of a net, with the net they train: a NaN or infinite one
    * stops training with a `TrainingDivergedError` naming the step and the net.
    */
-  readonly lossNets: Readonly<Record<string, 'generator' | 'discriminator'>>;
+  readonly lossNets: LossNets;
   /** How the shared callbacks show each logged value (default: its name, snake_case column, 3 digits). */
   readonly logFormat?: Readonly<Record<string, LogFormat>>;
   /** Checks `data` against the model and the batch size (typed errors naming the argument) and returns its steps. */

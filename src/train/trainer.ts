@@ -141,6 +141,7 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
     return this.state.step;
   }
 
+  /** Sets the step count (restoring a checkpoint). */
   set step(value: number) {
     this.state.step = value;
   }
@@ -150,6 +151,7 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
     return this.state.epoch;
   }
 
+  /** Sets the completed epochs (restoring a checkpoint). */
   set epoch(value: number) {
     this.state.epoch = value;
   }
@@ -161,6 +163,7 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
     return { steps: p.steps, shuffleSeed: p.shuffleSeeds[0], totals: [...p.totals] as EpochProgress['totals'] };
   }
 
+  /** Sets the position inside an unfinished epoch (restoring a checkpoint). */
   set epochProgress(value: EpochProgress | null) {
     this.state.progress =
       value === null ? null : { steps: value.steps, shuffleSeeds: [value.shuffleSeed], totals: [...value.totals] };

@@ -169,6 +169,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
     return this.state.step;
   }
 
+  /** Sets the step count (restoring a checkpoint). */
   set step(value: number) {
     this.state.step = value;
   }
@@ -178,6 +179,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
     return this.state.epoch;
   }
 
+  /** Sets the completed epochs (restoring a checkpoint). */
   set epoch(value: number) {
     this.state.epoch = value;
   }
@@ -190,6 +192,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
     return { steps: p.steps, shuffleSeedX, shuffleSeedY, totals: [...p.totals] as CycleEpochProgress['totals'] };
   }
 
+  /** Sets the position inside an unfinished epoch (restoring a checkpoint). */
   set epochProgress(value: CycleEpochProgress | null) {
     this.state.progress =
       value === null

@@ -6,6 +6,7 @@
  */
 import type { TrainingEpochLogs, TrainingLogs } from '../../train/callbacks';
 import type { LogFormat } from '../../train/log-format';
+import type { LossNets } from '../../train/trainable';
 
 /**
  * What {@link CycleGan.fit} reports after each step (one G/F update, then one D_Y and one D_X update).
@@ -52,11 +53,11 @@ export const CYCLE_LOG_NAMES = [
 ] as const;
 
 /** The logged losses, with the nets they train (for the divergence check and the loss chart). */
-export const CYCLE_LOSS_NETS = {
+export const CYCLE_LOSS_NETS: LossNets = {
   generatorLoss: 'generator',
   discriminatorXLoss: 'discriminator',
   discriminatorYLoss: 'discriminator',
-} as const;
+};
 
 /** How the shared callbacks (progress bar, loss log, loss chart) show a CycleGAN's six values. */
 export const CYCLE_LOG_FORMAT: Readonly<Record<string, LogFormat>> = {
