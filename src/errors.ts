@@ -85,3 +85,26 @@ export class NodeOnlyError extends GankitError {
     this.feature = feature;
   }
 }
+
+/**
+ * An output path of a run (a sample grid, a loss log, a saved model) is not one gankit may write
+ * to: a file where a folder is needed, or an existing file that gankit did not write. Nothing was
+ * written; the message says what to do.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await gan.fit(data, { callbacks: [lossLog({ file: 'notes.txt' })] });
+ * } catch (error) {
+ *   if (error instanceof OutputPathError) console.error(`choose another file than ${error.path}`);
+ * }
+ * ```
+ */
+export class OutputPathError extends GankitError {
+  /** The file or folder at fault. */
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.path = path;
+  }
+}

@@ -14,6 +14,7 @@ import type { GanLoss } from './losses/types';
 import type { AuxiliaryTask } from './losses/auxiliary';
 import { auxiliaryFromConfig, lossFromConfig } from './losses/registry';
 import { fileSystemHandler, writeFileAtomic } from './io/file-system';
+import { checkSaveTarget } from './io/replace-guard';
 import {
   AVERAGED_GENERATOR_DIR,
   CHECKPOINT_FORMAT_VERSION,
@@ -29,7 +30,7 @@ import { VERSION } from './version';
 
 /** Writes `gan`'s checkpoint folder: the work behind {@link Gan.save} (see there). */
 export async function saveGan(gan: Gan, dir: string): Promise<void> {
-  const target = path.resolve(dir);
+  const target = checkSaveTarget(dir, 'Gan.save(dir)');
   await writeCheckpointDirectory(target, async (tmp) => {
     const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
     const adamPowers: Record<string, AdamPowers> = {};

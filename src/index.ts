@@ -193,3 +193,7 @@ export { createACGAN, createInfoGAN, type CreateAcganOptions, type CreateInfoGan
 // layers, the ResNet generator, the PatchGAN discriminator, the cycle/identity/least-squares losses,
 // the history buffer, CycleGan with fit/translate/save, loadCycleGAN and its callbacks (src/cycle/).
 export * from './cycle/index';
+
+// Safety (issue 21): what a save may replace, typed refusals, busy models.
+export { OutputPathError } from './errors';
+export { isGankitPng } from './image/png';

@@ -11,11 +11,12 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { saveImageGrid } from '../image/png';
+import { checkOutputFolder } from '../io/output-path';
 import { formatDuration, type ProgressStream } from '../callbacks/progress-bar';
 import type { CycleGan, CycleGanCallback } from './cycle-gan';
 import type { CycleGanStepLogs } from './logs';
 import { saveCycleCheckpoint } from './checkpoint';
-import { interruptWatch } from '../callbacks/checkpoints';
+import { checkCheckpointFolder, interruptWatch } from '../callbacks/checkpoints';
 
 /**
  * Options of {@link cycleGanProgress}.
@@ -154,7 +155,8 @@ export function translationGrids(options: TranslationGridsOptions): CycleGanCall
   const y = tf.keep(options.y.clone());
   let cycleGan: CycleGan | null = null;
   return {
-    onTrainBegin(info) {
+    async onTrainBegin(info) {
+      await checkOutputFolder(dir, 'translationGrids({ dir })');
       cycleGan = info.model;
     },
     async onEpochEnd(logs) {
@@ -234,7 +236,10 @@ export function cycleGanCheckpoints(cycleGan: CycleGan, options: CycleGanCheckpo
     lastSaved = cycleGan.step;
   };
   return {
-    onTrainBegin: watch.install,
+    async onTrainBegin() {
+      await checkCheckpointFolder(options.dir, 'cycleGanCheckpoints({ dir })');
+      watch.install();
+    },
     async onBatchEnd(logs) {
       if (everySteps > 0 && logs.step % everySteps === 0) await save();
     },

@@ -314,8 +314,13 @@ export class Gan implements Sampler {
    * old checkpoint or the new one, never a broken one. For a folder that keeps the last K
    * checkpoints, see {@link saveCheckpoint}.
    *
+   * What is at `dir` is replaced only when it is a gankit checkpoint (its manifest verifies and
+   * lists every file there), an empty folder, or a folder of `step-NNNNNNNNN` checkpoints; anything
+   * else, an empty path and root-like paths (`/`, the home or the current folder) are refused.
+   *
    * @throws {@link CheckpointError} when a weight or optimizer value is NaN or infinite (nothing is
-   * written: a diverged model never replaces a good checkpoint) or when writing fails.
+   * written: a diverged model never replaces a good checkpoint), when `dir` holds anything but a
+   * gankit checkpoint (nothing is written or removed), or when writing fails.
    */
   async save(dir: string): Promise<void> {
     await nodeService('saveGan', 'Gan.save')(this, dir);

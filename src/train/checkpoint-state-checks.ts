@@ -1,0 +1,107 @@
+/**
+ * The field checks of a GAN checkpoint's state file (`gankit.json`): each throws a
+ * {@link CheckpointError} naming the file and the field.
+ *
+ * @packageDocumentation
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError } from '../errors';
+import type { GanConfig } from '../gan';
+import type { EpochProgress } from './trainer';
+import type { EmaOptions } from './ema';
+
+/** Checks the averaged generator's options of a state file (the EmaGenerator checks their values again). */
+export function checkAveraged(raw: unknown, file: string): EmaOptions {
+  const ok =
+    isObject(raw) &&
+    typeof raw.decay === 'number' &&
+    isInt(raw.startStep) &&
+    (raw.batchNormStatistics === 'copy' || raw.batchNormStatistics === 'recompute') &&
+    (raw.recomputeOptions === undefined || isObject(raw.recomputeOptions));
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `averagedGenerator: expected { decay, startStep, batchNormStatistics }, got ${JSON.stringify(raw)?.slice(0, 200)}`,
+    );
+  return raw as EmaOptions;
+}
+
+/** True for a safe integer of at least `min`. */
+export const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+/** True for a plain object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks the GAN config a state file holds. */
+export function checkConfig(config: unknown, file: string): GanConfig {
+  const fail = (what: string): never => {
+    throw new CheckpointError(file, `config.${what}`);
+  };
+  if (!isObject(config)) return fail('is missing or not an object');
+  const c = config as Partial<GanConfig> & Record<string, unknown>;
+  if (!isInt(c.latentDim, 1)) fail(`latentDim: expected a positive integer, got ${JSON.stringify(c.latentDim)}`);
+  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1)))
+    fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
+  if (!isInt(c.numClasses)) fail(`numClasses: expected a non-negative integer, got ${JSON.stringify(c.numClasses)}`);
+  if (c.architecture !== 'mlp' && c.architecture !== 'dcgan' && c.architecture !== 'custom')
+    fail(`architecture: expected 'mlp', 'dcgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
+  if (c.outputActivation !== 'tanh' && c.outputActivation !== 'sigmoid')
+    fail(`outputActivation: expected 'tanh' or 'sigmoid', got ${JSON.stringify(c.outputActivation)}`);
+  if (!isObject(c.loss) || typeof c.loss.name !== 'string')
+    fail(`loss: expected { name, ...options }, got ${JSON.stringify(c.loss)}`);
+  if (c.conditioning !== undefined && (!isObject(c.conditioning) || typeof c.conditioning.name !== 'string'))
+    fail(`conditioning: expected { name, ...options }, got ${JSON.stringify(c.conditioning)}`);
+  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
+    fail('optimizer: expected { generator, discriminator } Adam settings');
+  for (const net of ['generator', 'discriminator'] as const) {
+    for (const [key, value] of Object.entries((c.optimizer as GanConfig['optimizer'])[net])) {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (!isInt(c.discriminatorSteps, 1))
+    fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
+  if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
+  return c as GanConfig;
+}
+
+/** Checks the position inside an epoch a state file holds (`null` at an epoch boundary). */
+export function checkProgress(p: unknown, file: string): EpochProgress | null {
+  if (p === null || p === undefined) return null;
+  const ok =
+    isObject(p) &&
+    isInt(p.steps) &&
+    isInt(p.shuffleSeed) &&
+    (p.shuffleSeed as number) < 2 ** 32 &&
+    Array.isArray(p.totals) &&
+    p.totals.length === 4 &&
+    p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `epochProgress: expected { steps, shuffleSeed, totals[4] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`,
+    );
+  const q = p as unknown as EpochProgress;
+  return { steps: q.steps, shuffleSeed: q.shuffleSeed, totals: [...q.totals] as EpochProgress['totals'] };
+}
+
+/** Checks one optimizer's weight specs. */
+export function checkSpecs(specs: unknown, name: string, file: string): tf.io.WeightsManifestEntry[] {
+  const ok =
+    Array.isArray(specs) &&
+    specs.every(
+      (s) =>
+        isObject(s) &&
+        typeof s.name === 'string' &&
+        (s.dtype === 'float32' || s.dtype === 'int32') &&
+        Array.isArray(s.shape) &&
+        s.shape.length <= 8 &&
+        s.shape.every((d) => isInt(d)),
+    );
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`,
+    );
+  return specs as tf.io.WeightsManifestEntry[];
+}
