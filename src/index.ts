@@ -197,3 +197,4 @@ export * from './cycle/index';
 // Safety (issue 21): what a save may replace, typed refusals, busy models.
 export { OutputPathError } from './errors';
 export { isGankitPng } from './image/png';
+export { DEFAULT_MAX_EMBEDDING_DIM } from './conditioning/label-embedding';

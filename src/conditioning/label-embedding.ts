@@ -7,11 +7,18 @@ import type { BuildContext, Conditioning } from './types';
 export interface LabelEmbeddingOptions {
   /** Number of classes (default 10). */
   numClasses?: number;
-  /** Width of the learned embedding (default: numClasses, as in the seed CGAN). */
+  /**
+   * Width of the learned embedding (default: `min(numClasses, 50)`, see
+   * {@link DEFAULT_MAX_EMBEDDING_DIM}: numClasses as in the seed CGAN, capped so that the table,
+   * numClasses × dim, grows linearly with the classes, not with their square).
+   */
   dim?: number;
   /** Standard deviation of the embedding's normal initialiser (default 1, like `nn.Embedding`). */
   initStddev?: number;
 }
+
+/** The largest default width of a label embedding (a wider one is still yours to ask for with `dim`). */
+export const DEFAULT_MAX_EMBEDDING_DIM = 50;
 
 /**
  * Label-embedding conditioning (Mirza & Osindero 2014, as in the seed-002 PyTorch CGAN): each of
@@ -25,7 +32,7 @@ export interface LabelEmbeddingOptions {
  */
 export function labelEmbedding(options: LabelEmbeddingOptions = {}): Conditioning {
   const numClasses = options.numClasses ?? 10;
-  const dim = options.dim ?? numClasses;
+  const dim = options.dim ?? Math.min(numClasses, DEFAULT_MAX_EMBEDDING_DIM);
   const initStddev = options.initStddev ?? 1;
   if (!Number.isInteger(numClasses) || numClasses < 1)
     throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
