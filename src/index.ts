@@ -195,6 +195,6 @@ export { createACGAN, createInfoGAN, type CreateAcganOptions, type CreateInfoGan
 export * from './cycle/index';
 
 // Safety (issue 21): what a save may replace, typed refusals, busy models.
-export { OutputPathError } from './errors';
+export { OutputPathError, ModelBusyError, DisposedError } from './errors';
 export { isGankitPng } from './image/png';
 export { DEFAULT_MAX_EMBEDDING_DIM } from './conditioning/label-embedding';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CheckpointError, GanConfigError, TrainingDivergedError } from '../../errors';
+import { CheckpointError, DisposedError, GanConfigError, TrainingDivergedError } from '../../errors';
+import { checkModelIdle, claimModel, whileSaving } from '../../train/busy';
 import type { DataBatch, ImageSource } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
 import type { AuxiliaryTask } from '../../losses/auxiliary';
@@ -92,6 +93,12 @@ export class Gan implements Sampler {
   /** The GAN's description (stored in checkpoints). */
   readonly config: GanConfig;
   private averagedGenerator: EmaGenerator | null = null;
+  private disposed = false;
+
+  /** Refuses `operation` on a disposed GAN, whose tensors are gone. */
+  private checkUsable(operation: string): void {
+    if (this.disposed) throw new DisposedError(operation, 'GAN');
+  }
 
   /** Prefer {@link createGAN} / {@link createCGAN} / {@link createACGAN} / {@link createInfoGAN}; this wires already-built parts together. */
   constructor(
@@ -172,6 +179,17 @@ export class Gan implements Sampler {
    * ```
    */
   async fit(data: ImageSource, options: GanFitOptions = {}): Promise<TrainHistory> {
+    this.checkUsable('Gan.fit');
+    // Held through the rollbacks too, so nothing else runs between a rollback and the next loop.
+    const release = claimModel(this.trainer.state, 'Gan.fit', 'fit', { holdsFit: true });
+    try {
+      return await this.fitWithRollbacks(data, options);
+    } finally {
+      release();
+    }
+  }
+
+  private async fitWithRollbacks(data: ImageSource, options: GanFitOptions): Promise<TrainHistory> {
     const policy = options.onDivergence ?? 'stop';
     if (policy !== 'stop') checkRollback(policy);
     const history: TrainHistory = [];
@@ -194,7 +212,7 @@ export class Gan implements Sampler {
       } catch (error) {
         if (!(error instanceof TrainingDivergedError) || policy === 'stop' || rollbacks >= (policy.maxRollbacks ?? 3))
           throw error;
-        const restoredStep = await this.restore(policy.rollbackTo);
+        const restoredStep = await this.restoreState(policy.rollbackTo);
         const factor = policy.learningRateFactor ?? 0.5;
         for (const [name, opt] of namedOptimizers(this.trainer)) {
           const settings = this.config.optimizer[name as 'generator' | 'discriminator'];
@@ -220,6 +238,17 @@ export class Gan implements Sampler {
    * @throws {@link CheckpointError} when the checkpoint does not load or was saved from other nets.
    */
   async restore(dir: string): Promise<number> {
+    this.checkUsable('Gan.restore');
+    const release = claimModel(this.trainer.state, 'Gan.restore', 'restore');
+    try {
+      return await this.restoreState(dir);
+    } finally {
+      release();
+    }
+  }
+
+  /** The work of {@link Gan.restore}, also done by a rollback inside `fit`. */
+  private async restoreState(dir: string): Promise<number> {
     const saved = await nodeService('loadGan', 'Gan.restore')(dir, { loss: this.trainer.loss });
     try {
       for (const [mine, theirs, name] of [
@@ -263,6 +292,7 @@ export class Gan implements Sampler {
    * ```
    */
   generate(options: GenerateOptions): tf.Tensor4D {
+    this.checkUsable('Gan.generate');
     return (this.averagedGenerator ?? this.trainer).generate(options);
   }
 
@@ -323,11 +353,15 @@ export class Gan implements Sampler {
    * gankit checkpoint (nothing is written or removed), or when writing fails.
    */
   async save(dir: string): Promise<void> {
-    await nodeService('saveGan', 'Gan.save')(this, dir);
+    this.checkUsable('Gan.save');
+    await whileSaving(this.trainer.state, 'Gan.save', () => nodeService('saveGan', 'Gan.save')(this, dir));
   }
 
   /** Frees the models' and optimizers' tensors (and the averaged generator's). */
   dispose(): void {
+    if (this.disposed) return;
+    checkModelIdle(this.trainer.state, 'Gan.dispose');
+    this.disposed = true;
     this.averagedGenerator?.dispose();
     this.averagedGenerator = null;
     this.generator.dispose();
