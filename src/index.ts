@@ -198,3 +198,5 @@ export * from './cycle/index';
 export { OutputPathError, ModelBusyError, DisposedError } from './errors';
 export { isGankitPng } from './image/png';
 export { DEFAULT_MAX_EMBEDDING_DIM } from './conditioning/label-embedding';
+export { MAX_EMBEDDING_BYTES } from './conditioning/label-embedding';
+export { MAX_GENERATE_BYTES, GENERATE_BATCH } from './train/generate';

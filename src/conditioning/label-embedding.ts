@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
+import { formatBytes } from '../core/checks';
 import type { BuildContext, Conditioning } from './types';
 
 /** Options of {@link labelEmbedding}. */
@@ -21,6 +22,12 @@ export interface LabelEmbeddingOptions {
 export const DEFAULT_MAX_EMBEDDING_DIM = 50;
 
 /**
+ * The largest label-embedding table gankit builds, in bytes (1 GiB; G and D each hold one):
+ * `numClasses × dim × 4`. A larger one is refused with its size before anything is allocated.
+ */
+export const MAX_EMBEDDING_BYTES = 2 ** 30;
+
+/**
  * Label-embedding conditioning (Mirza & Osindero 2014, as in the seed-002 PyTorch CGAN): each of
  * G and D owns a learned `Embedding(numClasses, dim)` table. G's input is `[z ; embed(y)]`;
  * D's input is `[flatten(x) ; embed(y)]`, a flat vector, so it suits MLP discriminators.
@@ -37,6 +44,12 @@ export function labelEmbedding(options: LabelEmbeddingOptions = {}): Conditionin
   if (!Number.isInteger(numClasses) || numClasses < 1)
     throw new GanConfigError('numClasses', `expected a positive integer, got ${numClasses}`);
   if (!Number.isInteger(dim) || dim < 1) throw new GanConfigError('dim', `expected a positive integer, got ${dim}`);
+  const bytes = numClasses * dim * 4;
+  if (bytes > MAX_EMBEDDING_BYTES)
+    throw new GanConfigError(
+      'dim',
+      `an embedding table of ${numClasses} classes × ${dim} takes ${formatBytes(bytes)} per net, more than ${formatBytes(MAX_EMBEDDING_BYTES)} (MAX_EMBEDDING_BYTES); give a smaller dim`,
+    );
   const embed = (labels: SymbolicTensor, context: BuildContext): SymbolicTensor => {
     const table = tfl.layers.embedding({
       inputDim: numClasses,

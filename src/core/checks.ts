@@ -147,3 +147,11 @@ export function warnUnknownOptions(
   }
   return unknown;
 }
+
+/** `bytes` in the largest binary unit that keeps it ≥ 1, for messages (e.g. `3.1 GiB`). */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (bytes >= 1024 && i < units.length - 1) [bytes, i] = [bytes / 1024, i + 1];
+  return `${i === 0 ? bytes : bytes.toFixed(1)} ${units[i]}`;
+}
