@@ -75,14 +75,22 @@ export function checkProgress(p: unknown, file: string): EpochProgress | null {
     (p.shuffleSeed as number) < 2 ** 32 &&
     Array.isArray(p.totals) &&
     p.totals.length === 4 &&
-    p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
+    p.totals.every((t) => typeof t === 'number' && Number.isFinite(t)) &&
+    (p.batchSize === undefined || isInt(p.batchSize, 1)) &&
+    (p.stepsPerEpoch === undefined || isInt(p.stepsPerEpoch, 1));
   if (!ok)
     throw new CheckpointError(
       file,
       `epochProgress: expected { steps, shuffleSeed, totals[4] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`,
     );
   const q = p as unknown as EpochProgress;
-  return { steps: q.steps, shuffleSeed: q.shuffleSeed, totals: [...q.totals] as EpochProgress['totals'] };
+  return {
+    steps: q.steps,
+    shuffleSeed: q.shuffleSeed,
+    totals: [...q.totals] as EpochProgress['totals'],
+    ...(q.batchSize === undefined ? {} : { batchSize: q.batchSize }),
+    ...(q.stepsPerEpoch === undefined ? {} : { stepsPerEpoch: q.stepsPerEpoch }),
+  };
 }
 
 /** Checks one optimizer's weight specs. */

@@ -111,6 +111,16 @@ async function fitLoop<D, B, S extends TrainingLogs, E extends TrainingEpochLogs
   if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0)
     throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
   const progress = model.state.progress;
+  if (progress !== null && progress.batchSize !== undefined && progress.batchSize !== batchSize)
+    throw new GanConfigError(
+      'batchSize',
+      `the model stopped ${progress.steps} step(s) into an epoch of batch size ${progress.batchSize}; resume it with batchSize: ${progress.batchSize} (the epoch's remaining batches depend on it)`,
+    );
+  if (progress !== null && progress.stepsPerEpoch !== undefined && progress.stepsPerEpoch !== stepsPerEpoch)
+    throw new GanConfigError(
+      'stepsPerEpoch',
+      `the model stopped ${progress.steps} step(s) into an epoch of ${progress.stepsPerEpoch} step(s), but an epoch here has ${stepsPerEpoch} (other data or stepsPerEpoch than the interrupted run)`,
+    );
   if (progress !== null && progress.steps > stepsPerEpoch) {
     throw new GanConfigError(
       'stepsPerEpoch',
@@ -127,7 +137,7 @@ async function fitLoop<D, B, S extends TrainingLogs, E extends TrainingEpochLogs
       for (const cb of callbacks)
         await cb.onTrainBegin?.({ model, initialEpoch: model.state.epoch, epochs, stepsPerEpoch, batchSize });
     });
-    const loop = { steps, stepsPerEpoch, readbackEvery, pause: eventLoopYield(yieldEvery), callbacks, step };
+    const loop = { steps, stepsPerEpoch, batchSize, readbackEvery, pause: eventLoopYield(yieldEvery), callbacks, step };
     while (model.state.epoch < epochs && !model.state.stopRequested) {
       const logs = await runEpoch(model, loop);
       if (logs === null) break;
@@ -155,6 +165,7 @@ async function fitLoop<D, B, S extends TrainingLogs, E extends TrainingEpochLogs
 interface EpochLoop<B, S extends TrainingLogs, E extends TrainingEpochLogs, M extends TrainingModel> {
   steps: StepData<B>;
   stepsPerEpoch: number;
+  batchSize: number;
   readbackEvery: number;
   pause: (step: number) => Promise<void>;
   callbacks: ReadonlyArray<TrainingCallback<S, E, M>>;
@@ -171,7 +182,13 @@ async function runEpoch<D, B, S extends TrainingLogs, E extends TrainingEpochLog
   // A fresh epoch draws its shuffle seeds; a resumed one continues the saved epoch where it stopped.
   if (state.progress === null) {
     const shuffleSeeds = Array.from({ length: loop.steps.streams }, () => state.rng.nextSeed());
-    state.progress = { steps: 0, shuffleSeeds, totals: logNames.map(() => 0) };
+    state.progress = {
+      steps: 0,
+      shuffleSeeds,
+      totals: logNames.map(() => 0),
+      batchSize: loop.batchSize,
+      stepsPerEpoch: loop.stepsPerEpoch,
+    };
   }
   const progress: FitProgress = state.progress;
   const width = logNames.length;

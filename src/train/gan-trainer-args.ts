@@ -68,6 +68,10 @@ export interface EpochProgress {
   shuffleSeed: number;
   /** Sums of `[dLoss, gLoss, dRealMean, dFakeMean]` over those steps (for the epoch's means). */
   totals: [number, number, number, number];
+  /** The batch size of this epoch (absent in checkpoints of older runs): a resume must use the same. */
+  batchSize?: number;
+  /** The steps of this epoch (absent in checkpoints of older runs): a resume must have as many. */
+  stepsPerEpoch?: number;
 }
 
 /** What a GAN's step logs, in order. @internal */
