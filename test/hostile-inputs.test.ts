@@ -5,7 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import { GanConfigError, createCGAN, loadGAN, nonSaturatingLoss, type Gan, type GanLoss } from '../src/index';
+import {
+  DisposedError,
+  GanConfigError,
+  createCGAN,
+  loadGAN,
+  nonSaturatingLoss,
+  type Gan,
+  type GanLoss,
+} from '../src/index';
 import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
 const tempDir = useTempDir('hostile-inputs');
@@ -91,4 +99,20 @@ test('a run stopped inside an epoch resumes only with the same batch size and th
   resumed.dispose();
   data.dispose();
   smaller.dispose();
+});
+
+test('a disposed dataset is a DisposedError in fit (before any callback runs), gather and take', async () => {
+  const gan = tiny();
+  const data = randomDataset(8, 4, 3);
+  data.dispose();
+  expect(data.isDisposed).toBe(true);
+  let began = false;
+  const error = await rejection(
+    gan.fit(data, { epochs: 1, batchSize: 4, callbacks: [{ onTrainBegin: () => void (began = true) }] }),
+  );
+  expect(error).toBeInstanceOf(DisposedError);
+  expect(began).toBe(false);
+  expect(() => data.gather([0])).toThrow(DisposedError);
+  expect(() => data.take(1)).toThrow(DisposedError);
+  gan.dispose();
 });
