@@ -7,7 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
-import { GankitError } from '../errors';
+import { errorReport } from '../cli/report-error';
 import { loadGAN } from '../gan-checkpoint';
 import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
@@ -172,9 +172,7 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
     failure = error;
   }
   if (failure !== null) {
-    err(
-      `gankit: ${failure instanceof GankitError ? failure.message : failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}\n`,
-    );
+    err(`gankit: ${errorReport(failure)}\n`);
     return 1;
   }
   return 0;
