@@ -200,4 +200,4 @@ export { isGankitPng } from './image/png';
 export { DEFAULT_MAX_EMBEDDING_DIM } from './conditioning/label-embedding';
 export { MAX_EMBEDDING_BYTES } from './conditioning/label-embedding';
 export { MAX_GENERATE_BYTES, GENERATE_BATCH } from './train/generate';
-export { errorReport } from './cli/report-error';
+export { errorReport } from './core/error-report';

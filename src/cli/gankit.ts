@@ -8,7 +8,7 @@
 // itself, or reading a checkpoint's ema-generator/ folder would fail as if in a browser.
 import '../node-services';
 import { runGankitCli } from '../eval/eval-command';
-import { errorReport } from './report-error';
+import { errorReport } from '../core/error-report';
 
 runGankitCli(process.argv).then(
   (code) => {

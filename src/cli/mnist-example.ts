@@ -6,7 +6,7 @@
  */
 import { initBackend } from '../backend';
 import { loadMnist } from '../data/mnist';
-import { errorReport } from './report-error';
+import { errorReport } from '../core/error-report';
 import type { Gan } from '../gan';
 import type { TrainerCallback } from '../train/trainer';
 import { runTraining, type TrainingResult } from './run-training';

@@ -7,7 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
-import { errorReport } from '../cli/report-error';
+import { errorReport } from '../core/error-report';
 import { loadGAN } from '../gan-checkpoint';
 import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
