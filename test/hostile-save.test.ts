@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import {
   CheckpointError,
   OutputPathError,
+  Rng,
   checkpoints,
   createCGAN,
   fileSystemHandler,
@@ -254,5 +255,53 @@ describe('callbacks check their output paths before training time is spent', () 
     await model.save(fileSystemHandler(own));
     await model.save(fileSystemHandler(own)); // over its own save
     model.dispose();
+  });
+});
+
+describe('fuzz: a save over a randomly changed checkpoint', () => {
+  test('replaces it only when it is unchanged, else refuses and every file stays byte for byte', async () => {
+    const root = await fresh();
+    const gan = tiny();
+    const good = path.join(root, 'good');
+    await gan.save(good);
+    const files = Object.keys(await snapshot(good));
+    const rng = new Rng(21);
+    const rounds = 60;
+    let replaced = 0;
+    let refused = 0;
+    for (let round = 0; round < rounds; round++) {
+      const dir = path.join(root, `round-${round}`);
+      await fs.cp(good, dir, { recursive: true });
+      const kind = rng.nextInt(5);
+      const file = path.join(dir, files[rng.nextInt(files.length)]);
+      if (kind === 1) await fs.writeFile(path.join(dir, `user-${round}.txt`), 'mine');
+      if (kind === 2) await fs.rm(file);
+      if (kind === 3) {
+        // Not the manifest: a flipped byte there may only change its white space, and it still verifies.
+        const target = file.endsWith('manifest.json') ? path.join(dir, 'gankit.json') : file;
+        const bytes = await fs.readFile(target);
+        bytes[rng.nextInt(bytes.length)] ^= 1 + rng.nextInt(255);
+        await fs.writeFile(target, bytes);
+      }
+      if (kind === 4) await fs.mkdir(path.join(dir, 'generator', `extra-${round}`));
+      const before = await snapshot(dir);
+      const result = await gan.save(dir).then(
+        () => 'saved',
+        (error: unknown) => error,
+      );
+      if (kind === 0 || kind === 4) {
+        // Unchanged files (an empty folder added holds nothing to lose): replaced by a fresh checkpoint.
+        expect(result).toBe('saved');
+        replaced++;
+      } else {
+        expect(result).toBeInstanceOf(CheckpointError);
+        expect(await snapshot(dir)).toEqual(before);
+        refused++;
+      }
+    }
+    gan.dispose();
+    expect(replaced + refused).toBe(rounds);
+    expect(replaced).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
   });
 });
