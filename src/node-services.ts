@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import * as path from 'node:path';
-import { loadGAN, saveGan } from './gan-checkpoint';
+import { loadGAN, saveGan } from './models/gan/load';
 import { fileSystemHandler } from './io/file-system';
 import { DataParallelSession } from './parallel/data-parallel';
 import { installNodeServices } from './platform';

@@ -26,7 +26,8 @@ const root = path.resolve(__dirname, '..');
 const NODE_ONLY_SOURCES = [
   'src/index.ts',
   'src/node-services.ts',
-  'src/gan-checkpoint.ts',
+  'src/models/gan/load.ts',
+  'src/models/cycle/',
   'src/backend.ts',
   'src/io/',
   'src/parallel/',

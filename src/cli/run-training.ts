@@ -12,7 +12,7 @@ import { runModel, type TrainingOutputs } from './run-model';
 import type { ImageSource } from '../data/image-source';
 import type { Gan } from '../gan';
 import { CheckpointError } from '../errors';
-import { loadGAN } from '../gan-checkpoint';
+import { loadGAN } from '../models/gan/load';
 import type { TrainerCallback } from '../train/trainer';
 import type { TrainHistory } from '../train/trainer';
 import type { EmaGenerator } from '../train/ema';

@@ -96,24 +96,20 @@ function integer(value: string): number {
 }
 
 /**
- * Parses a training script's command line (`argv` as `process.argv`: node, script, arguments).
- * `--help` prints the usage and exits.
- *
- * @throws {@link GanConfigError} naming the flag and what it expected (after printing the usage).
+ * Adds the common training flags (`--epochs`, `--batch-size`, `--out`, `--backend`, `--seed`,
+ * `--workers`, `--resume`, `--limit`, `--eval-samples`, `--ema`, `--ema-start`,
+ * `--ema-batch-norm`) to a commander `program`, with `defaults`; read them back with
+ * {@link trainingArgsFrom}. For a command of your own that trains a GAN beside other flags.
  *
  * @example
  * ```ts
- * const args = parseTrainingArgs('cgan-mnist', 'Conditional GAN on MNIST (seed 002).', { epochs: 3, batchSize: 64, out: 'out/cgan-mnist' });
+ * const program = addTrainingOptions(new Command('my-train'), { epochs: 5, batchSize: 64, out: 'out/mine' });
+ * program.option('--data <dir>', 'images').parse();
+ * const args = trainingArgsFrom(program);
  * ```
  */
-export function parseTrainingArgs(
-  name: string,
-  description: string,
-  defaults: TrainingDefaults,
-  argv: readonly string[] = process.argv,
-): TrainingArgs {
-  const program = new Command(name)
-    .description(description)
+export function addTrainingOptions(program: Command, defaults: TrainingDefaults): Command {
+  return program
     .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveInt('--epochs'), defaults.epochs)
     .option('--batch-size <n>', 'images per batch', positiveInt('--batch-size'), defaults.batchSize)
     .option('--out <dir>', 'output folder: sample grids, losses.csv, losses.png, checkpoint/', defaults.out)
@@ -158,21 +154,18 @@ export function parseTrainingArgs(
       )
         .choices(['copy', 'recompute'])
         .default(defaults.emaBatchNorm ?? 'copy'),
-    )
-    .showHelpAfterError()
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
-  try {
-    program.parse([...argv]);
-  } catch (error) {
-    if (
-      error instanceof CommanderError &&
-      (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
-    )
-      process.exit(0);
-    const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
-    throw new GanConfigError('argv', message);
-  }
+    );
+}
+
+/**
+ * The common training flags of a parsed `program` (see {@link addTrainingOptions}).
+ *
+ * @example
+ * ```ts
+ * const { epochs, out } = trainingArgsFrom(program.parse());
+ * ```
+ */
+export function trainingArgsFrom(program: Command): TrainingArgs {
   const o = program.opts<{
     epochs: number;
     batchSize: number;
@@ -201,4 +194,39 @@ export function parseTrainingArgs(
     emaStart: o.emaStart,
     emaBatchNorm: o.emaBatchNorm,
   };
+}
+
+/**
+ * Parses a training script's command line (`argv` as `process.argv`: node, script, arguments).
+ * `--help` prints the usage and exits.
+ *
+ * @throws {@link GanConfigError} naming the flag and what it expected (after printing the usage).
+ *
+ * @example
+ * ```ts
+ * const args = parseTrainingArgs('cgan-mnist', 'Conditional GAN on MNIST (seed 002).', { epochs: 3, batchSize: 64, out: 'out/cgan-mnist' });
+ * ```
+ */
+export function parseTrainingArgs(
+  name: string,
+  description: string,
+  defaults: TrainingDefaults,
+  argv: readonly string[] = process.argv,
+): TrainingArgs {
+  const program = addTrainingOptions(new Command(name).description(description), defaults)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
+  try {
+    program.parse([...argv]);
+  } catch (error) {
+    if (
+      error instanceof CommanderError &&
+      (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+    )
+      process.exit(0);
+    const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
+    throw new GanConfigError('argv', message);
+  }
+  return trainingArgsFrom(program);
 }

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
-import { OneHot } from './one-hot-layer';
+import { OneHot } from '../layers/one-hot';
 import type { Conditioning } from './types';
 
 /** Options of {@link channelConcat}. */

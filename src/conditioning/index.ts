@@ -1,4 +1,3 @@
 export type { Conditioning, BuildContext } from './types';
 export { labelEmbedding, type LabelEmbeddingOptions } from './label-embedding';
 export { channelConcat, type ChannelConcatOptions } from './channel-concat';
-export { OneHot, type OneHotArgs } from './one-hot-layer';

@@ -1,10 +1,8 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 
-/** Gives a conditioning strategy (or a net builder) seeds for the layers it creates. */
-export interface BuildContext {
-  /** A seed for the next layer's initialiser; draws from the net's seeded random stream. */
-  nextSeed(): number;
-}
+import type { BuildContext } from '../core/types';
+
+export type { BuildContext };
 
 /**
  * How a class label reaches the generator (G) and the discriminator (D) of a conditional GAN.

@@ -155,3 +155,17 @@ export function formatBytes(bytes: number): string {
   while (bytes >= 1024 && i < units.length - 1) [bytes, i] = [bytes / 1024, i + 1];
   return `${i === 0 ? bytes : bytes.toFixed(1)} ${units[i]}`;
 }
+
+/** Checks that `labels` are integers in [0, numClasses) and returns them as an Int32Array. */
+export function checkLabelValues(labels: ArrayLike<number>, numClasses: number, argument = 'labels'): Int32Array {
+  const out = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v))
+      throw new GanConfigError(`${argument}[${i}]`, `expected an integer class index, got ${v}`);
+    if (v < 0 || v >= numClasses)
+      throw new GanConfigError(`${argument}[${i}]`, `expected a class index in [0, ${numClasses}), got ${v}`);
+    out[i] = v;
+  }
+  return out;
+}

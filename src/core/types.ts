@@ -19,3 +19,9 @@ export interface PerNet<T> {
   /** The discriminator's. */
   discriminator: T;
 }
+
+/** Gives a conditioning strategy (or a net builder) seeds for the layers it creates. */
+export interface BuildContext {
+  /** A seed for the next layer's initialiser; draws from the net's seeded random stream. */
+  nextSeed(): number;
+}

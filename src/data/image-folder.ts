@@ -36,9 +36,12 @@ export interface ImageFolderOptions extends Partial<ImageTransformOptions> {
   /**
    * `'folders'`: each sub-folder of the root is a class, class `k` the `k`-th name in sorted
    * (code point) order, images found at any depth below it; `'none'`: every image at any depth,
-   * unlabelled. Default: `'folders'` when the root holds sub-folders, `'none'` when it is flat.
+   * unlabelled; a function: every image at any depth, its class the name the function gives for
+   * its path inside the root (`/`-separated, e.g. `smileys/1f600.png`), or `null` to leave it out
+   * (classes again numbered in sorted order of their names). Default: `'folders'` when the root
+   * holds sub-folders, `'none'` when it is flat.
    */
-  labels?: 'folders' | 'none';
+  labels?: 'folders' | 'none' | ((name: string) => string | null);
   /**
    * What an unreadable, truncated or undecodable image does: `'error'` (default) stops with a
    * {@link DataFormatError} naming the file; `'skip'` leaves it out and lists it in the source's
@@ -134,8 +137,12 @@ async function probeAll(entries: Entry[], concurrency = 16): Promise<Array<Image
 }
 
 function checkOptions(options: ImageFolderOptions): void {
-  if (options.labels !== undefined && options.labels !== 'folders' && options.labels !== 'none') {
-    throw new GanConfigError('labels', `expected 'folders' or 'none', got ${JSON.stringify(options.labels)}`);
+  const labels = options.labels;
+  if (labels !== undefined && labels !== 'folders' && labels !== 'none' && typeof labels !== 'function') {
+    throw new GanConfigError(
+      'labels',
+      `expected 'folders', 'none' or a function from an image's path to its class name, got ${JSON.stringify(labels)}`,
+    );
   }
   if (options.onBadImage !== undefined && options.onBadImage !== 'error' && options.onBadImage !== 'skip') {
     throw new GanConfigError('onBadImage', `expected 'error' or 'skip', got ${JSON.stringify(options.onBadImage)}`);
@@ -186,10 +193,32 @@ export async function openImageFolder(root: string, options: ImageFolderOptions 
       root,
     );
   }
-  const labelled = (options.labels ?? (top.length > 0 ? 'folders' : 'none')) === 'folders';
+  const classOf = typeof options.labels === 'function' ? options.labels : null;
+  const labelled = classOf !== null || (options.labels ?? (top.length > 0 ? 'folders' : 'none')) === 'folders';
   let entries: Entry[] = [];
   let classNames: string[] | null = null;
-  if (labelled) {
+  if (classOf !== null) {
+    const all: Entry[] = [];
+    await listImages(dir, dir, -1, all);
+    const named = all.map((entry) => {
+      const name = classOf(entry.name.split(path.sep).join('/'));
+      if (name !== null && typeof name !== 'string')
+        throw new GanConfigError(
+          'labels',
+          `returned ${JSON.stringify(name)} for '${entry.name}'; expected a class name or null`,
+        );
+      return { entry, name };
+    });
+    classNames = [...new Set(named.flatMap(({ name }) => (name === null ? [] : [name])))].sort(byCodePoint);
+    const index = new Map(classNames.map((name, i) => [name, i]));
+    for (const { entry, name } of named)
+      if (name !== null) entries.push({ ...entry, label: index.get(name) as number });
+  } else if (labelled) {
+    if (top.length === 0)
+      throw new DataFormatError(
+        "has no class sub-folders; labels: 'folders' takes one sub-folder of images per class (a flat folder is an unlabelled set)",
+        root,
+      );
     const loose = (await readdir(dir)).filter((name) => !hidden(name) && isImage(name));
     if (loose.length > 0) {
       throw new DataFormatError(
@@ -205,13 +234,13 @@ export async function openImageFolder(root: string, options: ImageFolderOptions 
   if (options.limit !== undefined) entries = entries.slice(0, options.limit);
   if (entries.length === 0) {
     throw new DataFormatError(
-      `holds no image (${IMAGE_EXTENSIONS.join(', ')})${labelled ? ' in its class folders' : ''}`,
+      `holds no image (${IMAGE_EXTENSIONS.join(', ')})${classOf !== null ? ' that the labels function names a class for' : labelled ? ' in its class folders' : ''}`,
       root,
     );
   }
   const onBadImage = options.onBadImage ?? 'error';
   const skipped: SkippedImage[] = [];
-  const listing = entries.map((e) => [e.name, e.size, e.mtimeMs]);
+  const listing = entries.map((e) => [e.name, e.size, e.mtimeMs, e.label]);
 
   let transform: ImageTransformOptions | null =
     options.imageShape === undefined ? null : { ...options, imageShape: options.imageShape };

@@ -10,7 +10,17 @@
  * @packageDocumentation
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync, type PathLike } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  type PathLike,
+} from 'node:fs';
 import * as path from 'node:path';
 import { DataFormatError } from '../errors';
 import type { ImageShape } from './image-source';
@@ -125,6 +135,8 @@ export class PixelCacheFile {
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
     let fd: number;
     try {
+      // A cache path in a run's output folder may come before the run has made the folder.
+      mkdirSync(path.dirname(file), { recursive: true });
       fd = openSync(temp, 'wx');
     } catch (error) {
       throw new DataFormatError(

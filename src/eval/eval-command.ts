@@ -8,7 +8,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
 import { errorReport } from '../core/error-report';
-import { loadGAN } from '../gan-checkpoint';
+import { loadGAN } from '../models/gan/load';
+import { runSampleCommand, sampleCommand } from '../cli/sample-command';
+import { runTrainCommand, trainCommand } from '../cli/train-command';
 import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan } from './evaluate';
@@ -165,6 +167,28 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
         failure = error;
       }
     });
+  const subcommand = (command: Command): void => {
+    program.addCommand(command.exitOverride().configureOutput({ writeOut: out, writeErr: err }).showHelpAfterError());
+  };
+  subcommand(
+    trainCommand(async (args) => {
+      try {
+        await runTrainCommand(args, (message) => out(`${message}\n`));
+      } catch (error) {
+        failure = error;
+      }
+    }),
+  );
+  subcommand(
+    sampleCommand(async (args) => {
+      try {
+        const result = await runSampleCommand(args);
+        out(`${result.file}: ${result.count} samples from the ${result.generator} generator\n`);
+      } catch (error) {
+        failure = error;
+      }
+    }),
+  );
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -9,3 +9,13 @@ export { WassersteinLoss, wassersteinLoss, type WassersteinLossOptions } from '.
 export { R1PenaltyLoss, withR1Penalty, type R1PenaltyOptions } from './r1';
 export { gradientPenalty, r1Penalty, discriminatorInputGradients, enableSecondOrderGradients } from './penalty';
 export { stableSoftplus, sigmoidCrossEntropy } from './math';
+export {
+  leastSquaresGeneratorLoss,
+  leastSquaresDiscriminatorLoss,
+  CycleLeastSquaresLoss,
+  cycleLeastSquaresLoss,
+  cycleConsistencyLoss,
+  identityLoss,
+  type CycleImages,
+  type IdentityImages,
+} from './cycle';

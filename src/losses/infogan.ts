@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { Rng } from '../random';
-import { checkLabelValues } from '../train/generate';
+import { checkLabelValues } from '../core/checks';
 import type { AuxiliaryBatch, AuxiliaryTask, LatentCodes } from './auxiliary';
 
 /**

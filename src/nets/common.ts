@@ -4,9 +4,9 @@ import { GanConfigError } from '../errors';
 import { Rng } from '../random';
 import type { BuildContext, Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
-import { ConditionalBatchNorm } from './conditional-batch-norm';
-import { DiffAugment, type DiffAugmentArgs, type DiffAugmentPolicy } from './diff-augment';
-import type { ProjectionOptions } from './projection';
+import { ConditionalBatchNorm } from '../layers/conditional-batch-norm';
+import { DiffAugment, type DiffAugmentArgs, type DiffAugmentPolicy } from '../layers/diff-augment';
+import type { ProjectionOptions } from '../layers/class-projection';
 
 /** Activation functions the net builders accept. */
 export type ActivationName = 'relu' | 'leakyRelu' | 'elu' | 'tanh' | 'sigmoid' | 'linear';

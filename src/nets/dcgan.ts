@@ -1,8 +1,9 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
-import { SeededDropout } from './seeded-dropout';
-import { SpectralConv2D, SpectralDense } from './spectral-norm';
+import { SeededDropout } from '../layers/seeded-dropout';
+import { SpectralConv2D } from '../layers/spectral-conv2d';
+import { SpectralDense } from '../layers/spectral-dense';
 import type { Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
 import {
@@ -22,7 +23,7 @@ import {
 } from './common';
 import { type DiscriminatorExtraArgs, type GeneratorNormArgs, generatorNorm } from './common';
 import { type AuxiliaryHeadArgs, withAuxiliaryHead } from './common';
-import { projectLogit } from './projection';
+import { projectLogit } from '../layers/class-projection';
 
 /** Padding of a convolution: `same` keeps the size (before striding), `valid` uses no padding. */
 export type Padding = 'same' | 'valid';

@@ -14,19 +14,7 @@ export type {
   DiscriminatorExtraArgs,
   GeneratorNormArgs,
 } from './common';
-export { SeededDropout, withDropoutSeed, nextScopedSeed, type SeededDropoutArgs } from './seeded-dropout';
-export {
-  SpectralNormalization,
-  SpectralDense,
-  SpectralConv2D,
-  spectralNorm,
-  type SpectralNormOptions,
-  type SpectralDenseArgs,
-  type SpectralConv2DArgs,
-  type InitializerSpec,
-  type LayerInitializer,
-} from './spectral-norm';
-export { registerGankitLayers, GANKIT_LAYER_CLASSES } from './custom-layers';
-export { ClassProjection, type ClassProjectionArgs, type ProjectionOptions } from './projection';
-export { ConditionalBatchNorm, type ConditionalBatchNormArgs } from './conditional-batch-norm';
-export { DiffAugment, type DiffAugmentArgs, type DiffAugmentPolicy } from './diff-augment';
+export { spectralNorm } from './spectral-norm';
+export { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
+export { patchDiscriminator, type PatchDiscriminatorArgs } from './patch-discriminator';
+export type { CycleNormalization } from './conv-blocks';

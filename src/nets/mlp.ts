@@ -1,8 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
-import { SeededDropout } from './seeded-dropout';
-import { SpectralDense } from './spectral-norm';
+import { SeededDropout } from '../layers/seeded-dropout';
+import { SpectralDense } from '../layers/spectral-dense';
 import type { Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
 import {
@@ -22,7 +22,7 @@ import {
 } from './common';
 import { type DiscriminatorExtraArgs, type GeneratorNormArgs, generatorNorm } from './common';
 import { type AuxiliaryHeadArgs, withAuxiliaryHead } from './common';
-import { projectLogit } from './projection';
+import { projectLogit } from '../layers/class-projection';
 
 /**
  * Arguments of {@link mlpGenerator}. The defaults are the original GAN's generator (Goodfellow

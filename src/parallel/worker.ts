@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend';
-import { registerGankitLayers } from '../nets/custom-layers';
+import { registerGankitLayers } from '../layers/register';
 import { buildReplica, serveReplica, type ReplicaSpec } from './replica';
 import { SharedState } from './shared-state';
 

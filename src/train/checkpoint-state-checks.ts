@@ -1,12 +1,12 @@
 /**
- * The field checks of a GAN checkpoint's state file (`gankit.json`): each throws a
- * {@link CheckpointError} naming the file and the field.
+ * The field checks of a GAN checkpoint's state file (`gankit.json`) that need no GAN type (the
+ * config's are in src/train/checkpoint.ts): each throws a {@link CheckpointError} naming the file
+ * and the field.
  *
  * @packageDocumentation
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors';
-import type { GanConfig } from '../gan';
 import type { EpochProgress } from './trainer';
 import type { EmaOptions } from './ema';
 
@@ -31,39 +31,6 @@ export const isInt = (v: unknown, min = 0): v is number => typeof v === 'number'
 /** True for a plain object (not null, not an array). */
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** Checks the GAN config a state file holds. */
-export function checkConfig(config: unknown, file: string): GanConfig {
-  const fail = (what: string): never => {
-    throw new CheckpointError(file, `config.${what}`);
-  };
-  if (!isObject(config)) return fail('is missing or not an object');
-  const c = config as Partial<GanConfig> & Record<string, unknown>;
-  if (!isInt(c.latentDim, 1)) fail(`latentDim: expected a positive integer, got ${JSON.stringify(c.latentDim)}`);
-  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1)))
-    fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
-  if (!isInt(c.numClasses)) fail(`numClasses: expected a non-negative integer, got ${JSON.stringify(c.numClasses)}`);
-  if (c.architecture !== 'mlp' && c.architecture !== 'dcgan' && c.architecture !== 'custom')
-    fail(`architecture: expected 'mlp', 'dcgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
-  if (c.outputActivation !== 'tanh' && c.outputActivation !== 'sigmoid')
-    fail(`outputActivation: expected 'tanh' or 'sigmoid', got ${JSON.stringify(c.outputActivation)}`);
-  if (!isObject(c.loss) || typeof c.loss.name !== 'string')
-    fail(`loss: expected { name, ...options }, got ${JSON.stringify(c.loss)}`);
-  if (c.conditioning !== undefined && (!isObject(c.conditioning) || typeof c.conditioning.name !== 'string'))
-    fail(`conditioning: expected { name, ...options }, got ${JSON.stringify(c.conditioning)}`);
-  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
-    fail('optimizer: expected { generator, discriminator } Adam settings');
-  for (const net of ['generator', 'discriminator'] as const) {
-    for (const [key, value] of Object.entries((c.optimizer as GanConfig['optimizer'])[net])) {
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
-    }
-  }
-  if (!isInt(c.discriminatorSteps, 1))
-    fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
-  if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
-  return c as GanConfig;
-}
 
 /** Checks the position inside an epoch a state file holds (`null` at an epoch boundary). */
 export function checkProgress(p: unknown, file: string): EpochProgress | null {

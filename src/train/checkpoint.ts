@@ -13,7 +13,7 @@ import { CheckpointError, GanConfigError } from '../errors';
 import type { GanConfig } from '../gan';
 import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
 import { isSetAsideOf } from '../io/checkpoint-directory';
-import { checkAveraged, checkConfig, checkProgress, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
+import { checkAveraged, checkProgress, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
 import { syncDirectory } from '../io/file-system';
 import { checkOutputFolder } from '../io/output-path';
 import type { EpochProgress } from './trainer';
@@ -70,6 +70,39 @@ export interface CheckpointState {
 
 /** The folder of a checkpoint that holds the averaged generator (a TensorFlow.js model). */
 export const AVERAGED_GENERATOR_DIR = 'ema-generator';
+
+/** Checks the GAN config a state file holds. */
+function checkConfig(config: unknown, file: string): GanConfig {
+  const fail = (what: string): never => {
+    throw new CheckpointError(file, `config.${what}`);
+  };
+  if (!isObject(config)) return fail('is missing or not an object');
+  const c = config as Partial<GanConfig> & Record<string, unknown>;
+  if (!isInt(c.latentDim, 1)) fail(`latentDim: expected a positive integer, got ${JSON.stringify(c.latentDim)}`);
+  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1)))
+    fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
+  if (!isInt(c.numClasses)) fail(`numClasses: expected a non-negative integer, got ${JSON.stringify(c.numClasses)}`);
+  if (c.architecture !== 'mlp' && c.architecture !== 'dcgan' && c.architecture !== 'custom')
+    fail(`architecture: expected 'mlp', 'dcgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
+  if (c.outputActivation !== 'tanh' && c.outputActivation !== 'sigmoid')
+    fail(`outputActivation: expected 'tanh' or 'sigmoid', got ${JSON.stringify(c.outputActivation)}`);
+  if (!isObject(c.loss) || typeof c.loss.name !== 'string')
+    fail(`loss: expected { name, ...options }, got ${JSON.stringify(c.loss)}`);
+  if (c.conditioning !== undefined && (!isObject(c.conditioning) || typeof c.conditioning.name !== 'string'))
+    fail(`conditioning: expected { name, ...options }, got ${JSON.stringify(c.conditioning)}`);
+  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
+    fail('optimizer: expected { generator, discriminator } Adam settings');
+  for (const net of ['generator', 'discriminator'] as const) {
+    for (const [key, value] of Object.entries((c.optimizer as GanConfig['optimizer'])[net])) {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (!isInt(c.discriminatorSteps, 1))
+    fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
+  if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
+  return c as GanConfig;
+}
 
 /**
  * Reads and validates `dir/gankit.json`, after checking the manifest's checksums (format 2 and

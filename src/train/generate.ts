@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
+import { checkLabelValues, formatBytes } from '../core/checks';
 import { tfSeed } from '../random';
-import { formatBytes } from '../core/checks';
 import type { OutputActivation } from '../nets/common';
 import type { AuxiliaryTask, LatentCodes } from '../losses/auxiliary';
 
@@ -52,20 +52,6 @@ export const MAX_GENERATE_BYTES = 512 * 2 ** 20;
  * same), so G's activations never need more than a batch's memory.
  */
 export const GENERATE_BATCH = 256;
-
-/** Checks that `labels` are integers in [0, numClasses) and returns them as an Int32Array. */
-export function checkLabelValues(labels: ArrayLike<number>, numClasses: number, argument = 'labels'): Int32Array {
-  const out = new Int32Array(labels.length);
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i];
-    if (!Number.isInteger(v))
-      throw new GanConfigError(`${argument}[${i}]`, `expected an integer class index, got ${v}`);
-    if (v < 0 || v >= numClasses)
-      throw new GanConfigError(`${argument}[${i}]`, `expected a class index in [0, ${numClasses}), got ${v}`);
-    out[i] = v;
-  }
-  return out;
-}
 
 /** A 32-bit FNV-1a hash of float32 values' bits: a seed that is a function of the values. */
 function hashValues(values: ArrayLike<number>): number {

@@ -10,7 +10,7 @@ import type { AuxiliaryBatch, AuxiliaryTask } from '../losses/auxiliary';
 import { enableSecondOrderGradients } from '../losses/penalty';
 import type { OutputActivation } from '../nets/common';
 import { Rng } from '../random';
-import { withDropoutSeed } from '../nets/seeded-dropout';
+import { withDropoutSeed } from '../layers/seeded-dropout';
 import { createAdam } from './adam';
 import { GAN_LOG_FORMAT } from './log-format';
 import { imageStepData } from './image-step-data';

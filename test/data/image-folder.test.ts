@@ -123,6 +123,60 @@ function drain(
   });
 }
 
+describe('openImageFolder: labels from a function', () => {
+  test("a function of the image's path names its class; null leaves it out; classes in code point order", async () => {
+    const root = path.join(tmp(), 'flat-named');
+    const names = ['sun-1.png', 'moon-1.png', 'sun-2.png', 'skip-1.png', 'moon-2.png', 'sub/sun-3.png'];
+    const pixels = new Map<string, Uint8Array>();
+    for (const [i, name] of names.entries()) {
+      const rgb = pattern(PER, 100 + i);
+      pixels.set(name, rgb);
+      await write(path.join(root, name), pngBytes(rgb, S, S, 3));
+    }
+    const seen: string[] = [];
+    const source = await openImageFolder(root, {
+      labels: (name) => {
+        seen.push(name);
+        const kind = path.posix.basename(name).split('-')[0];
+        return kind === 'skip' ? null : kind;
+      },
+    });
+    // Every image is asked about, by its '/'-separated path inside the root.
+    expect(seen.sort()).toEqual([...names].sort());
+    expect(source.classNames).toEqual(['moon', 'sun']);
+    expect(source.size).toBe(5);
+    // Listing order (sorted paths): moon-1, moon-2, sub/sun-3, sun-1, sun-2.
+    expect(Array.from(source.labels ?? [])).toEqual([0, 0, 1, 1, 1]);
+    const [batch] = drain(source, 5, 1);
+    const expected = ['moon-1.png', 'moon-2.png', 'sub/sun-3.png', 'sun-1.png', 'sun-2.png'];
+    // Batches are shuffled: match each image to its file by pixels, and its label to that file's class.
+    const byPixels = new Map(expected.map((name, i) => [Array.from(pixels.get(name)!).join(), i]));
+    for (let i = 0; i < 5; i++) {
+      const image = batch.images.slice(i * PER, (i + 1) * PER).map((v) => Math.round((v + 1) * 127.5));
+      const index = byPixels.get(image.join());
+      expect(index).toBeDefined();
+      expect(batch.labels?.[i]).toBe(expected[index!].startsWith('moon') ? 0 : 1);
+    }
+    source.close();
+  });
+
+  test('a function that returns something else than a name or null is refused, naming the image', async () => {
+    const root = path.join(tmp(), 'flat-bad-label');
+    await write(path.join(root, 'x.png'), pngBytes(pattern(PER, 1), S, S, 3));
+    const error = await openImageFolder(root, { labels: () => 3 as unknown as string }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GanConfigError);
+    expect((error as Error).message).toMatch(/labels.*returned 3 for 'x\.png'/);
+  });
+
+  test('a function that names no image leaves an empty set, refused with the reason', async () => {
+    const root = path.join(tmp(), 'flat-none-named');
+    await write(path.join(root, 'x.png'), pngBytes(pattern(PER, 1), S, S, 3));
+    const error = await openImageFolder(root, { labels: () => null }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFormatError);
+    expect((error as Error).message).toMatch(/holds no image .* that the labels function names a class for/);
+  });
+});
+
 describe('openImageFolder: layout and labels', () => {
   test('class sub-folders in code point order are the labels; hidden and non-image files are ignored', async () => {
     const { root, labels } = await labelledFolder('labelled');

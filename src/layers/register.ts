@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OneHot } from '../conditioning/one-hot-layer';
+import { OneHot } from './one-hot';
 import { SeededDropout } from './seeded-dropout';
-import { SpectralConv2D, SpectralDense } from './spectral-norm';
-import { ClassProjection } from './projection';
+import { SpectralConv2D } from './spectral-conv2d';
+import { SpectralDense } from './spectral-dense';
+import { ClassProjection } from './class-projection';
 import { ConditionalBatchNorm } from './conditional-batch-norm';
 import { DiffAugment } from './diff-augment';
-import { InstanceNormalization } from '../cycle/instance-norm';
-import { ReflectionPadding2D } from '../cycle/reflection-padding';
+import { InstanceNormalization } from './instance-norm';
+import { ReflectionPadding2D } from './reflection-padding';
 
 /** gankit's own tfjs-layers classes, which a saved model may name in its topology. */
 export const GANKIT_LAYER_CLASSES = [

@@ -9,22 +9,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError } from '../errors';
-import type { AdamOptions } from '../train/trainer';
-import type { ImageShape } from '../data/dataset';
-import type { NamedConfig, PerNet } from '../gan';
-import { syncDirectory, writeFileAtomic } from '../io/file-system';
-import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
+import { CheckpointError } from '../../errors';
+import { syncDirectory, writeFileAtomic } from '../../io/file-system';
+import { MANIFEST_FILE, verifyManifest } from '../../io/checkpoint-manifest';
+import type { Rng } from '../../random';
 import {
   resolveCheckpoint,
   saveIntoCollection,
   writeCheckpointDirectory,
   STATE_FILE as GAN_STATE_FILE,
-} from '../train/checkpoint';
-import { saveNetState } from '../train/net-state';
-import type { AdamPowers } from '../train/adam-powers';
-import { VERSION } from '../version';
-import type { CycleGan } from './cycle-gan';
+} from '../../train/checkpoint';
+import { saveNetState } from '../../train/net-state';
+import type { AdamPowers } from '../../train/adam-powers';
+import { VERSION } from '../../version';
+import {
+  CYCLE_NETS,
+  type CycleEpochProgress,
+  type CycleGanConfig,
+  type CycleGanModels,
+  type CycleGanOptimizers,
+  type CycleNet,
+} from './config';
+import type { ImagePool } from '../../train/image-pool';
 
 /** The state file of a CycleGAN checkpoint directory. */
 export const CYCLE_STATE_FILE = 'cyclegan.json';
@@ -32,81 +38,8 @@ const FORMAT = 'gankit-cyclegan-checkpoint';
 /** The CycleGAN checkpoint format this gankit writes and reads. */
 export const CYCLE_CHECKPOINT_FORMAT_VERSION = 1;
 
-/**
- * The four nets of a CycleGAN, by the names their checkpoint folders, optimizers and
- * {@link CycleGan.models} use.
- *
- * @example
- * ```ts
- * for (const name of CYCLE_NETS) console.log(name, cycle.models[name].countParams());
- * ```
- */
-export const CYCLE_NETS = ['generatorXY', 'generatorYX', 'discriminatorX', 'discriminatorY'] as const;
-/**
- * One of {@link CYCLE_NETS}.
- *
- * @example
- * ```ts
- * const net: CycleNet = 'discriminatorY';
- * const optimizer = cycle.optimizers[net];
- * ```
- */
-export type CycleNet = (typeof CYCLE_NETS)[number];
-
 /** Files every CycleGAN checkpoint holds (besides the manifest). */
 const REQUIRED_FILES = [CYCLE_STATE_FILE, ...CYCLE_NETS.flatMap((n) => [`${n}/model.json`, `${n}/weights.bin`])];
-
-/**
- * The JSON-serialisable description of a CycleGAN, stored in every checkpoint.
- *
- * @example
- * ```ts
- * const cycle = createCycleGAN({ seed: 1 });
- * console.log(cycle.config.lambdaCycle, cycle.config.adversarial.name); // 10 'cycle-least-squares'
- * ```
- */
-export interface CycleGanConfig {
-  /** Shape of one image of either domain. */
-  imageShape: ImageShape;
-  /** `resnet-patchgan` when the nets were built by {@link createCycleGAN}, `custom` when passed in. */
-  architecture: 'resnet-patchgan' | 'custom';
-  /** The arguments G and F were built with (informational; the saved models are what loads). */
-  generator?: Record<string, unknown>;
-  /** The arguments D_X and D_Y were built with (informational). */
-  discriminator?: Record<string, unknown>;
-  /** The adversarial loss: its name plus options. */
-  adversarial: NamedConfig;
-  /** λ_cyc. */
-  lambdaCycle: number;
-  /** λ_id. */
-  lambdaIdentity: number;
-  /** Images each history buffer holds (0: none). */
-  poolSize: number;
-  /** Adam settings of G and F (`generator`) and of D_X and D_Y (`discriminator`). */
-  optimizer: PerNet<AdamOptions>;
-  /** Seed the CycleGAN was created with. */
-  seed: number;
-}
-
-/**
- * Where training stands inside an unfinished epoch (saved in checkpoints, so a run stopped in the
- * middle of an epoch resumes with the same two shuffles, at the same batch).
- *
- * @example
- * ```ts
- * const progress: CycleEpochProgress | null = cycle.epochProgress; // null between epochs
- * ```
- */
-export interface CycleEpochProgress {
-  /** Steps already done in this epoch. */
-  steps: number;
-  /** Seed of this epoch's shuffle of domain X. */
-  shuffleSeedX: number;
-  /** Seed of this epoch's shuffle of domain Y. */
-  shuffleSeedY: number;
-  /** Sums of the six step losses (in {@link CycleGanStepLogs} order, from `generatorLoss`) over those steps. */
-  totals: number[];
-}
 
 /** What `cyclegan.json` holds: everything but the weights, optimizer states and pools beside it. */
 export interface CycleCheckpointState {
@@ -134,10 +67,27 @@ const exists = (p: string): Promise<boolean> =>
   );
 
 /**
+ * What a CycleGAN checkpoint holds, as {@link CycleGan} exposes it (so that saving needs only this
+ * view of the model).
+ * @internal
+ */
+export interface CycleCheckpointContents {
+  readonly config: CycleGanConfig;
+  readonly step: number;
+  readonly epoch: number;
+  readonly epochProgress: CycleEpochProgress | null;
+  readonly rng: Rng;
+  readonly models: CycleGanModels;
+  readonly optimizers: CycleGanOptimizers;
+  readonly poolX: ImagePool;
+  readonly poolY: ImagePool;
+}
+
+/**
  * Writes `gan` into the checkpoint directory `dir` atomically (see `CycleGan.save`).
  * @internal
  */
-export async function writeCycleGanCheckpoint(gan: CycleGan, dir: string): Promise<void> {
+export async function writeCycleGanCheckpoint(gan: CycleCheckpointContents, dir: string): Promise<void> {
   const target = path.resolve(dir);
   await writeCheckpointDirectory(target, async (tmp) => {
     const optimizers: CycleCheckpointState['optimizers'] = {};
@@ -187,7 +137,7 @@ export async function writeCycleGanCheckpoint(gan: CycleGan, dir: string): Promi
  * @throws {@link CheckpointError} when writing fails or a weight is not finite (nothing is removed then).
  */
 export async function saveCycleCheckpoint(
-  cycleGan: CycleGan,
+  cycleGan: { readonly step: number; save(dir: string): Promise<void> },
   root: string,
   options: { keep?: number } = {},
 ): Promise<string> {

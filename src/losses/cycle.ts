@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
-import { GanLossBase } from '../losses/types';
+import { GanLossBase } from './types';
 
 function checkLambda(value: unknown, argument: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)

@@ -8,8 +8,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import type { BuildContext } from '../conditioning/types';
-import { batchNorm } from '../nets/common';
-import { InstanceNormalization } from './instance-norm';
+import { batchNorm } from './common';
+import { InstanceNormalization } from '../layers/instance-norm';
 
 /**
  * The normalisation of CycleGAN's nets: `instance` ({@link InstanceNormalization}, the paper's),

@@ -6,15 +6,16 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
-import { CheckpointError, GanConfigError } from '../errors';
-import type { GanLoss } from '../losses/types';
-import { lossFromConfig } from '../losses/registry';
-import { fileSystemHandler } from '../io/file-system';
-import { registerGankitLayers } from '../nets/custom-layers';
-import { readCheckpointBytes, restoreOptimizerState } from '../train/net-state';
-import { CYCLE_NETS, CYCLE_STATE_FILE, resolveCycleCheckpoint } from './checkpoint';
-import { CycleGan, type CycleGanModels } from './cycle-gan';
-import { CycleLeastSquaresLoss } from './losses';
+import { CheckpointError, GanConfigError } from '../../errors';
+import type { GanLoss } from '../../losses/types';
+import { lossFromConfig } from '../../losses/registry';
+import { fileSystemHandler } from '../../io/file-system';
+import { registerGankitLayers } from '../../layers/register';
+import { readCheckpointBytes, restoreOptimizerState } from '../../train/net-state';
+import { CYCLE_STATE_FILE, resolveCycleCheckpoint } from './checkpoint';
+import { CYCLE_NETS, type CycleGanModels } from './config';
+import { CycleGan } from './cycle-gan';
+import { CycleLeastSquaresLoss } from '../../losses/cycle';
 
 /**
  * Options of {@link loadCycleGAN}.

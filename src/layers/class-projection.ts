@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
-import type { BuildContext } from '../conditioning/types';
+import type { BuildContext } from '../core/types';
 
 type LayerVariable = tfl.LayerVariable;
 

@@ -8,15 +8,16 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import type { ImageShape } from '../data/dataset';
+import { buildContext, checkImageShape, checkPositiveInt, type NetCommonArgs, type OutputActivation } from './common';
 import {
-  buildContext,
-  checkImageShape,
-  checkPositiveInt,
-  type NetCommonArgs,
-  type OutputActivation,
-} from '../nets/common';
-import { checkNormalization, checkStddev, conv, normalize, type CycleBuild, type CycleNormalization } from './build';
-import { ReflectionPadding2D } from './reflection-padding';
+  checkNormalization,
+  checkStddev,
+  conv,
+  normalize,
+  type CycleBuild,
+  type CycleNormalization,
+} from './conv-blocks';
+import { ReflectionPadding2D } from '../layers/reflection-padding';
 
 /**
  * Arguments of {@link resnetGenerator}. The defaults are the paper's generator for small images

@@ -6,100 +6,39 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { GanConfigError } from '../errors';
-import { checkPositiveInteger } from '../core/checks';
-import type { DataBatch, ImageSource, ImageShape } from '../data/image-source';
-import type { GanLoss } from '../losses/types';
-import { lossConfig } from '../losses/registry';
-import type { NamedConfig, PerNet } from '../gan';
-import { checkImageShape } from '../nets/common';
-import { withDropoutSeed } from '../nets/seeded-dropout';
-import { Rng } from '../random';
-import { createAdam, type AdamOptions } from '../train/trainer';
-import type { TrainingCallback } from '../train/callbacks';
-import { fit, type FitLoopOptions } from '../train/fit';
-import type { LogFormat } from '../train/log-format';
-import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../train/trainable';
-import { ImagePool } from './image-pool';
-import { CycleLeastSquaresLoss, cycleConsistencyLoss, identityLoss } from './losses';
-import { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
-import { patchDiscriminator, type PatchDiscriminatorArgs } from './patch-discriminator';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { GanConfigError } from '../../errors';
+import type { ImageSource } from '../../data/image-source';
+import type { GanLoss } from '../../losses/types';
+import { withDropoutSeed } from '../../layers/seeded-dropout';
+import { Rng } from '../../random';
+import { createAdam } from '../../train/adam';
+import type { TrainingCallback } from '../../train/callbacks';
+import { fit, type FitLoopOptions } from '../../train/fit';
+import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../../train/trainable';
+import { checkCycleGanParts } from './check-parts';
+import { writeCycleGanCheckpoint } from './checkpoint';
 import {
   CYCLE_NETS,
-  writeCycleGanCheckpoint,
   type CycleEpochProgress,
+  type CycleGanBatch,
   type CycleGanConfig,
+  type CycleGanData,
+  type CycleGanModels,
+  type CycleGanOptimizers,
   type CycleNet,
-} from './checkpoint';
-import type { CycleGanEpochLogs, CycleGanStepLogs } from './logs';
-
-/**
- * The four nets of a CycleGAN. Generators map `[n, h, w, c]` images in [-1, 1] to images of the
- * same shape; discriminators map images to logits of any shape (a patch map, or `[n, 1]`).
- *
- * @example
- * ```ts
- * const models: CycleGanModels = {
- *   generatorXY: resnetGenerator({ seed: 1 }), generatorYX: resnetGenerator({ seed: 2 }),
- *   discriminatorX: patchDiscriminator({ seed: 3 }), discriminatorY: patchDiscriminator({ seed: 4 }),
- * };
- * const cycle = createCycleGAN({ models });
- * ```
- */
-export interface CycleGanModels {
-  /** G: X → Y. */
-  generatorXY: tfl.LayersModel;
-  /** F: Y → X. */
-  generatorYX: tfl.LayersModel;
-  /** D_X: tells real X from F(y). */
-  discriminatorX: tfl.LayersModel;
-  /** D_Y: tells real Y from G(x). */
-  discriminatorY: tfl.LayersModel;
-}
-
-/**
- * The four Adam optimizers of a CycleGAN, one per net (G and F share one gradient computation;
- * Adam being per-weight, two optimizers with the same settings are one optimizer over both).
- *
- * @example
- * ```ts
- * const lr = (cycle.optimizers.discriminatorY as tf.AdamOptimizer).getConfig().learningRate;
- * ```
- */
-export type CycleGanOptimizers = Record<CycleNet, tf.Optimizer>;
-
-/**
- * Options of {@link createCycleGAN}.
- *
- * @example
- * ```ts
- * const options: CreateCycleGanOptions = { generator: { filters: 16, residualBlocks: 3 }, lambdaIdentity: 0, seed: 1 };
- * const cycle = createCycleGAN(options);
- * ```
- */
-export interface CreateCycleGanOptions {
-  /** Shape of one image of either domain (default [28, 28, 1]). */
-  imageShape?: ImageShape;
-  /** Arguments of G and F's {@link resnetGenerator} (defaults: its own). */
-  generator?: Omit<ResnetGeneratorArgs, 'imageShape' | 'seed' | 'name'>;
-  /** Arguments of D_X and D_Y's {@link patchDiscriminator} (defaults: its own). */
-  discriminator?: Omit<PatchDiscriminatorArgs, 'imageShape' | 'seed' | 'name'>;
-  /** Your own four nets instead of the built ones (`generator` and `discriminator` are then ignored). */
-  models?: CycleGanModels;
-  /** The adversarial loss on D's logits (default {@link cycleLeastSquaresLoss}, the paper's LSGAN loss). */
-  adversarial?: GanLoss;
-  /** λ_cyc, the weight of the cycle-consistency loss (default 10). */
-  lambdaCycle?: number;
-  /** λ_id, the weight of the identity loss (default `0.5 · lambdaCycle`, as the paper's code; 0 skips it). */
-  lambdaIdentity?: number;
-  /** Generated images each discriminator's history buffer holds (default 50, the paper's; 0 turns it off). See {@link ImagePool}. */
-  poolSize?: number;
-  /** Adam settings of all four nets, or of the generators and the discriminators apart (default lr 2e-4, β1 0.5, β2 0.999). */
-  optimizer?: AdamOptions | Partial<PerNet<AdamOptions>>;
-  /** Seed of the weights, the shuffles and the history buffers (default: random). */
-  seed?: number;
-}
+  type TranslationDirection,
+} from './config';
+import { ImagePool } from '../../train/image-pool';
+import { cycleConsistencyLoss, identityLoss } from '../../losses/cycle';
+import {
+  CYCLE_LOG_FORMAT,
+  CYCLE_LOG_NAMES,
+  CYCLE_LOSS_NETS,
+  type CycleGanEpochLogs,
+  type CycleGanStepLogs,
+} from './logs';
+import { cycleStepData } from './step-data';
 
 /**
  * Options of {@link CycleGan.fit}.
@@ -119,52 +58,6 @@ export interface CycleGanFitOptions extends Omit<
 }
 
 /**
- * Which way {@link CycleGan.translate} goes: `xToY` with G, `yToX` with F.
- *
- * @example
- * ```ts
- * const direction: TranslationDirection = 'yToX';
- * const digits = cycle.translate(clothes, direction);
- * ```
- */
-export type TranslationDirection = 'xToY' | 'yToX';
-
-const LOSS_KEYS = [
-  'generatorLoss',
-  'adversarialLoss',
-  'cycleLoss',
-  'identityLoss',
-  'discriminatorXLoss',
-  'discriminatorYLoss',
-] as const;
-
-const CYCLE_LOSS_NETS = {
-  generatorLoss: 'generator',
-  discriminatorXLoss: 'discriminator',
-  discriminatorYLoss: 'discriminator',
-} as const;
-
-const CYCLE_LOG_FORMAT: Readonly<Record<string, LogFormat>> = {
-  generatorLoss: { label: 'G+F', column: 'generator_loss' },
-  adversarialLoss: { label: 'adv', column: 'adversarial_loss', loss: false },
-  cycleLoss: { label: 'cyc', column: 'cycle_loss', loss: false },
-  identityLoss: { label: 'id', column: 'identity_loss', loss: false },
-  discriminatorXLoss: { label: 'D_X', column: 'discriminator_x_loss' },
-  discriminatorYLoss: { label: 'D_Y', column: 'discriminator_y_loss' },
-};
-
-/** What {@link CycleGan} trains on through {@link fit}: the images of domain X and of domain Y. */
-export type CycleGanData = readonly [ImageSource, ImageSource];
-
-/** One CycleGAN step's batch: images `[n, h, w, c]` in [-1, 1] of each domain (the sizes may differ). */
-export interface CycleGanBatch {
-  /** Images of domain X. */
-  x: tf.Tensor;
-  /** Images of domain Y. */
-  y: tf.Tensor;
-}
-
-/**
  * A CycleGAN's training callback (see {@link TrainingCallback}).
  *
  * @example
@@ -173,14 +66,6 @@ export interface CycleGanBatch {
  * ```
  */
 export type CycleGanCallback = TrainingCallback<CycleGanStepLogs, CycleGanEpochLogs, CycleGan>;
-
-function splitOptimizer(optimizer: CreateCycleGanOptions['optimizer']): PerNet<AdamOptions> {
-  if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
-    const o = optimizer as Partial<PerNet<AdamOptions>>;
-    return { generator: { ...o.generator }, discriminator: { ...o.discriminator } };
-  }
-  return { generator: { ...(optimizer as AdamOptions) }, discriminator: { ...(optimizer as AdamOptions) } };
-}
 
 function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -240,7 +125,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
   /** Step, epoch, position inside an unfinished epoch and random stream (see {@link TrainingState}). */
   readonly state: TrainingState;
   /** Names of the six values each step logs (see {@link CycleGanStepLogs}). */
-  readonly logNames = LOSS_KEYS;
+  readonly logNames = CYCLE_LOG_NAMES;
   /** The logged losses, with the nets they train. */
   readonly lossNets = CYCLE_LOSS_NETS;
   /** How the shared callbacks show the six values. */
@@ -249,42 +134,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
 
   /** Prefer {@link createCycleGAN} / {@link loadCycleGAN}; this wires already-built parts together. */
   constructor(models: CycleGanModels, adversarial: GanLoss, config: CycleGanConfig) {
-    const imageShape = checkImageShape(config.imageShape);
-    for (const name of CYCLE_NETS) {
-      const model = models[name];
-      if (!(model instanceof tfl.LayersModel))
-        throw new GanConfigError(`models.${name}`, 'expected a tfjs-layers model');
-      const input = model.inputs[0].shape.slice(1);
-      if (model.inputs.length !== 1 || input.some((d, i) => d !== imageShape[i])) {
-        throw new GanConfigError(
-          `models.${name}`,
-          `takes [${model.inputs.map((t) => `[${t.shape.slice(1)}]`).join(', ')}]; expected one image input of shape [${imageShape}]`,
-        );
-      }
-    }
-    for (const name of ['generatorXY', 'generatorYX'] as const) {
-      const out = models[name].outputs[0].shape.slice(1);
-      if (models[name].outputs.length !== 1 || out.some((d, i) => d !== imageShape[i])) {
-        throw new GanConfigError(
-          `models.${name}`,
-          `outputs [${out}]; a CycleGAN generator must output images of the input's shape [${imageShape}]`,
-        );
-      }
-    }
-    for (const key of ['discriminatorLoss', 'generatorLoss'] as const) {
-      if (typeof (adversarial as unknown as Record<string, unknown>)?.[key] !== 'function')
-        throw new GanConfigError('adversarial', `expected a GanLoss with a ${key}() method`);
-    }
-    if (adversarial.discriminatorPenalty !== undefined)
-      throw new GanConfigError(
-        'adversarial',
-        `the loss '${adversarial.name}' has a discriminator penalty, which CycleGan does not apply; use a loss without one`,
-      );
-    for (const key of ['lambdaCycle', 'lambdaIdentity'] as const) {
-      const v = config[key];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-        throw new GanConfigError(key, `expected a non-negative number, got ${String(v)}`);
-    }
+    const imageShape = checkCycleGanParts(models, adversarial, config);
     this.models = { ...models };
     this.generatorXY = models.generatorXY;
     this.generatorYX = models.generatorYX;
@@ -479,55 +329,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    * @throws {@link GanConfigError} for data of the wrong shape, or a batch larger than a domain.
    */
   stepData(data: CycleGanData, batchSize: number): StepData<CycleGanBatch> {
-    if (!Array.isArray(data) || data.length !== 2)
-      throw new GanConfigError('data', 'expected the two domains, [dataX, dataY]');
-    const [dataX, dataY] = data;
-    for (const [name, d] of [
-      ['dataX', dataX],
-      ['dataY', dataY],
-    ] as const) {
-      if (d === null || typeof d !== 'object' || typeof (d as ImageSource).batches !== 'function')
-        throw new GanConfigError(
-          name,
-          'expected an image set (an ImageSource: ImageDataset.fromPixels, loadMnist, openImageFolder, openHdf5Images)',
-        );
-      const shape = d.imageShape;
-      if (shape.some((v, i) => v !== this.config.imageShape[i]))
-        throw new GanConfigError(name, `images are [${shape}] but the CycleGAN takes [${this.config.imageShape}]`);
-    }
-    checkPositiveInteger(batchSize, 'batchSize');
-    const smaller = Math.min(dataX.size, dataY.size);
-    if (batchSize > smaller)
-      throw new GanConfigError('batchSize', `${batchSize} is larger than the smaller dataset (${smaller} images)`);
-    const free = (batch: DataBatch): void => tf.dispose([batch.images, batch.labels ?? []]);
-    return {
-      fullSteps: Math.min(dataX.batchCount(batchSize), dataY.batchCount(batchSize)),
-      streams: 2,
-      open: ([seedX, seedY], skipSteps) => {
-        const batchesX = dataX.batches(batchSize, { rng: new Rng(seedX), skipBatches: skipSteps });
-        const batchesY = dataY.batches(batchSize, { rng: new Rng(seedY), skipBatches: skipSteps });
-        return {
-          next: () => {
-            const x = batchesX.next().value as DataBatch;
-            let y: DataBatch;
-            try {
-              y = batchesY.next().value as DataBatch;
-            } catch (error) {
-              free(x);
-              throw error;
-            }
-            if (x.labels !== null) x.labels.dispose();
-            if (y.labels !== null) y.labels.dispose();
-            return { x: x.images, y: y.images };
-          },
-          close: () => {
-            batchesX.return(undefined);
-            batchesY.return(undefined);
-          },
-        };
-      },
-      dispose: (batch) => tf.dispose([batch.x, batch.y]),
-    };
+    return cycleStepData(this.config.imageShape, data, batchSize);
   }
 
   /**
@@ -582,66 +384,4 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
     this.poolX.dispose();
     this.poolY.dispose();
   }
-}
-
-/** The config entry of an adversarial loss: CycleGAN's own, or a GAN loss's (see `lossConfig`). */
-export function adversarialConfig(loss: GanLoss): NamedConfig {
-  if (loss instanceof CycleLeastSquaresLoss) return { name: loss.name, builtin: true };
-  return lossConfig(loss);
-}
-
-/**
- * Creates a CycleGAN (Zhu et al. 2017) for images of `imageShape` in both domains: G and F are
- * {@link resnetGenerator}s, D_X and D_Y {@link patchDiscriminator}s (or your own `models`), the
- * adversarial loss is the paper's least squares on patch maps ({@link cycleLeastSquaresLoss}),
- * λ_cyc = 10, λ_id = 5, history buffers of 50 images, Adam (2e-4, β1 0.5) for all four nets. The
- * defaults of the nets are the paper's 6-block generator and a 3-layer PatchGAN, sized for
- * 28×28; pass smaller `filters` and `residualBlocks` for CPU budgets.
- *
- * @example
- * ```ts
- * await initBackend();
- * const cycle = createCycleGAN({
- *   imageShape: [28, 28, 1],
- *   generator: { filters: 32, residualBlocks: 3 },
- *   discriminator: { filters: [32, 64, 128] },
- *   lambdaIdentity: 0,
- *   seed: 1,
- * });
- * ```
- * @throws {@link GanConfigError} for a bad option.
- */
-export function createCycleGAN(options: CreateCycleGanOptions = {}): CycleGan {
-  const imageShape = checkImageShape(options.imageShape ?? [28, 28, 1]);
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new GanConfigError('seed', `expected a non-negative integer, got ${seed}`);
-  const lambdaCycle = options.lambdaCycle ?? 10;
-  const lambdaIdentity = options.lambdaIdentity ?? 0.5 * lambdaCycle;
-  const poolSize = options.poolSize ?? 50;
-  if (!Number.isInteger(poolSize) || poolSize < 0)
-    throw new GanConfigError('poolSize', `expected a non-negative integer, got ${poolSize}`);
-  const adversarial = options.adversarial ?? new CycleLeastSquaresLoss();
-  const seeds = new Rng(seed);
-  const custom = options.models !== undefined;
-  const gArgs = { ...options.generator };
-  const dArgs = { ...options.discriminator };
-  const models: CycleGanModels = options.models ?? {
-    generatorXY: resnetGenerator({ ...gArgs, imageShape, seed: seeds.nextSeed(), name: 'generatorXY' }),
-    generatorYX: resnetGenerator({ ...gArgs, imageShape, seed: seeds.nextSeed(), name: 'generatorYX' }),
-    discriminatorX: patchDiscriminator({ ...dArgs, imageShape, seed: seeds.nextSeed(), name: 'discriminatorX' }),
-    discriminatorY: patchDiscriminator({ ...dArgs, imageShape, seed: seeds.nextSeed(), name: 'discriminatorY' }),
-  };
-  const config: CycleGanConfig = {
-    imageShape,
-    architecture: custom ? 'custom' : 'resnet-patchgan',
-    ...(custom ? {} : { generator: gArgs as Record<string, unknown>, discriminator: dArgs as Record<string, unknown> }),
-    adversarial: adversarialConfig(adversarial),
-    lambdaCycle,
-    lambdaIdentity,
-    poolSize,
-    optimizer: splitOptimizer(options.optimizer),
-    seed,
-  };
-  return new CycleGan(models, adversarial, config);
 }

@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import type { TrainingEpochLogs, TrainingLogs } from '../train/callbacks';
+import type { TrainingEpochLogs, TrainingLogs } from '../../train/callbacks';
+import type { LogFormat } from '../../train/log-format';
 
 /**
  * What {@link CycleGan.fit} reports after each step (one G/F update, then one D_Y and one D_X update).
@@ -39,3 +40,30 @@ export interface CycleGanStepLogs extends TrainingLogs {
  * ```
  */
 export interface CycleGanEpochLogs extends CycleGanStepLogs, TrainingEpochLogs {}
+
+/** Names of the six values a CycleGAN step logs, in the order {@link CycleGan.trainStep} returns them. */
+export const CYCLE_LOG_NAMES = [
+  'generatorLoss',
+  'adversarialLoss',
+  'cycleLoss',
+  'identityLoss',
+  'discriminatorXLoss',
+  'discriminatorYLoss',
+] as const;
+
+/** The logged losses, with the nets they train (for the divergence check and the loss chart). */
+export const CYCLE_LOSS_NETS = {
+  generatorLoss: 'generator',
+  discriminatorXLoss: 'discriminator',
+  discriminatorYLoss: 'discriminator',
+} as const;
+
+/** How the shared callbacks (progress bar, loss log, loss chart) show a CycleGAN's six values. */
+export const CYCLE_LOG_FORMAT: Readonly<Record<string, LogFormat>> = {
+  generatorLoss: { label: 'G+F', column: 'generator_loss' },
+  adversarialLoss: { label: 'adv', column: 'adversarial_loss', loss: false },
+  cycleLoss: { label: 'cyc', column: 'cycle_loss', loss: false },
+  identityLoss: { label: 'id', column: 'identity_loss', loss: false },
+  discriminatorXLoss: { label: 'D_X', column: 'discriminator_x_loss' },
+  discriminatorYLoss: { label: 'D_Y', column: 'discriminator_y_loss' },
+};

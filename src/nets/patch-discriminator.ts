@@ -8,8 +8,15 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
 import type { ImageShape } from '../data/dataset';
-import { buildContext, checkImageShape, checkPositiveInt, type NetCommonArgs } from '../nets/common';
-import { checkNormalization, checkStddev, conv, normalize, type CycleBuild, type CycleNormalization } from './build';
+import { buildContext, checkImageShape, checkPositiveInt, type NetCommonArgs } from './common';
+import {
+  checkNormalization,
+  checkStddev,
+  conv,
+  normalize,
+  type CycleBuild,
+  type CycleNormalization,
+} from './conv-blocks';
 
 /**
  * Arguments of {@link patchDiscriminator}. The defaults, for 28×28 images: `C64 (stride 2) →

@@ -8,13 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, GanConfigError } from './errors';
-import { Gan, namedOptimizers, type GanConfig, type LoadGanOptions, type NamedConfig } from './gan';
-import type { GanLoss } from './losses/types';
-import type { AuxiliaryTask } from './losses/auxiliary';
-import { auxiliaryFromConfig, lossFromConfig } from './losses/registry';
-import { fileSystemHandler, writeFileAtomic } from './io/file-system';
-import { checkSaveTarget } from './io/replace-guard';
+import { CheckpointError, GanConfigError } from '../../errors';
+import { Gan, namedOptimizers, type GanConfig, type LoadGanOptions, type NamedConfig } from '../../gan';
+import type { GanLoss } from '../../losses/types';
+import type { AuxiliaryTask } from '../../losses/auxiliary';
+import { auxiliaryFromConfig, lossFromConfig } from '../../losses/registry';
+import { fileSystemHandler, writeFileAtomic } from '../../io/file-system';
+import { checkSaveTarget } from '../../io/replace-guard';
 import {
   AVERAGED_GENERATOR_DIR,
   CHECKPOINT_FORMAT_VERSION,
@@ -22,11 +22,11 @@ import {
   resolveCheckpoint,
   writeCheckpointDirectory,
   type CheckpointState,
-} from './train/checkpoint';
-import { restoreOptimizerState, saveNetState } from './train/net-state';
-import type { AdamPowers } from './train/adam-powers';
-import { registerGankitLayers } from './nets/custom-layers';
-import { VERSION } from './version';
+} from '../../train/checkpoint';
+import { restoreOptimizerState, saveNetState } from '../../train/net-state';
+import type { AdamPowers } from '../../train/adam-powers';
+import { registerGankitLayers } from '../../layers/register';
+import { VERSION } from '../../version';
 
 /** Writes `gan`'s checkpoint folder: the work behind {@link Gan.save} (see there). */
 export async function saveGan(gan: Gan, dir: string): Promise<void> {

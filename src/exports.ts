@@ -1,0 +1,111 @@
+/**
+ * The exports both entries share: everything that builds, trains and samples GANs on any
+ * platform. `index.ts` (Node) adds the backend chooser for Node and what needs the file system,
+ * worker threads or the CLI; `browser.ts` adds the browser's backend chooser and canvas output.
+ *
+ * @packageDocumentation
+ */
+export { patchWasmKernels } from './kernels/wasm';
+export { patchCpuKernels } from './kernels/cpu';
+export {
+  GankitError,
+  GanConfigError,
+  DataFormatError,
+  CheckpointError,
+  TrainingDivergedError,
+  NodeOnlyError,
+} from './errors';
+export { Rng, tfSeed } from './random';
+
+export * from './nets/index';
+export * from './layers/index';
+export { dcganPreset, DCGAN_PRESET_SIZES, type DcganPreset, type KernelInitializerName } from './nets/dcgan';
+export * from './conditioning/index';
+export * from './losses/index';
+export { ImagePool } from './train/image-pool';
+
+export {
+  GanTrainer,
+  createAdam,
+  type GanTrainerArgs,
+  type AdamOptions,
+  type FitOptions,
+  type TrainHistory,
+  type EpochProgress,
+} from './train/trainer';
+export type { TrainerCallback } from './train/trainer';
+export type {
+  StepLogs,
+  EpochLogs,
+  TrainBeginInfo,
+  TrainEndLogs,
+  TrainingCallback,
+  TrainingLogs,
+  TrainingEpochLogs,
+  TrainingModel,
+} from './train/callbacks';
+export { fit, type FitLoopOptions, type StepRunner, type YieldEvery } from './train/fit';
+export type { Trainable, TrainingState, FitProgress, StepData, EpochBatches } from './train/trainable';
+export { initialTrainingState } from './train/trainable';
+export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
+export { generatorSampler, type Sampler } from './train/sampler';
+
+export {
+  Gan,
+  createGAN,
+  createCGAN,
+  createACGAN,
+  createInfoGAN,
+  type GanConfig,
+  type CreateGanOptions,
+  type CreateCganOptions,
+  type CreateAcganOptions,
+  type CreateInfoGanOptions,
+  type Architecture,
+  type GanFitOptions,
+  type RollbackOptions,
+  type RollbackInfo,
+  type NamedConfig,
+  type PerNet,
+} from './gan';
+export { EmaGenerator, emaGenerator, type EmaOptions } from './train/ema';
+export { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './train/batch-norm-statistics';
+
+export {
+  ImageDataset,
+  type DataBatch,
+  type BatchOptions,
+  type ImageDatasetOptions,
+  type ImageShape,
+} from './data/dataset';
+export { batchIndices, countBatches, pixelsToImages, type ImageSource } from './data/image-source';
+export {
+  StreamedImageSource,
+  type ImageReader,
+  type SkippedImage,
+  type StreamedImageSourceArgs,
+} from './data/streamed-source';
+export {
+  transformImage,
+  convertChannels,
+  resizeImage,
+  cropWindow,
+  checkTransformOptions,
+  type CropWindow,
+  type RawImage,
+  type ResizeMethod,
+  type ImageTransformOptions,
+} from './data/transforms';
+
+export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
+export { Canvas, type Rgb } from './image/canvas';
+export { lossPlotImage, type LossPlotOptions } from './image/loss-plot';
+
+export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';
+
+export type { AuxiliaryTask, AuxiliaryBatch, LatentCodes } from './losses/auxiliary';
+export { AcganTask, acganTask, softmaxCrossEntropy, type AcganTaskOptions } from './losses/acgan';
+export { InfoGanTask, infoGanTask, type InfoGanTaskOptions, type ContinuousCodeLoss } from './losses/infogan';
+export type { AuxiliaryHeadArgs } from './nets/common';
+
+export { VERSION } from './version';
