@@ -22,7 +22,7 @@ import {
   type Gan,
   type GanLoss,
 } from '../src/index';
-import { useDefaultBackend, useTempDir } from './helpers';
+import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
 const tempDir = useTempDir('hostile-roundtrip');
 beforeAll(async () => {
@@ -111,4 +111,27 @@ test('property: 12 random valid GANs keep their config and their images through 
     loaded.dispose();
   }
   expect(tf.memory().numTensors).toBe(before);
+});
+
+test('an unknown fit option is warned about once, with the nearest valid name', async () => {
+  const warnings: string[] = [];
+  const spy = jest.spyOn(console, 'warn').mockImplementation((m: string) => warnings.push(m));
+  const gan = createCGAN({
+    seed: 1,
+    latentDim: 2,
+    imageShape: [4, 4, 1],
+    numClasses: 2,
+    generator: { hiddenUnits: [4] },
+  });
+  const data = randomDataset(4, 4, 2);
+  try {
+    await gan.fit(data, { epochs: 1, batchSize: 2, ...{ epoch: 3 } });
+  } finally {
+    spy.mockRestore();
+    gan.dispose();
+    data.dispose();
+  }
+  expect(warnings).toEqual([
+    "gankit: Gan.fit(data, options): unknown option 'epoch' is ignored (did you mean 'epochs'?)",
+  ]);
 });

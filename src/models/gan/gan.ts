@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError, DisposedError, GanConfigError, TrainingDivergedError } from '../../errors';
 import { checkModelIdle, claimModel, whileSaving } from '../../train/busy';
+import { warnUnknownOptions } from '../../core/checks';
 import type { DataBatch, ImageSource } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
 import type { AuxiliaryTask } from '../../losses/auxiliary';
@@ -48,6 +49,19 @@ export interface RollbackOptions {
   /** Called after each rollback. */
   onRollback?(info: RollbackInfo): void;
 }
+
+/** Every option of {@link Gan.fit}, for the unknown-option warning. */
+const FIT_OPTION_NAMES = [
+  'epochs',
+  'batchSize',
+  'callbacks',
+  'stepsPerEpoch',
+  'readbackEvery',
+  'yieldEvery',
+  'workers',
+  'startWorkers',
+  'onDivergence',
+] as const satisfies readonly (keyof GanFitOptions)[];
 
 /** Options of {@link Gan.fit}: the trainer's, plus what to do when training diverges. */
 export interface GanFitOptions extends FitOptions {
@@ -180,6 +194,7 @@ export class Gan implements Sampler {
    */
   async fit(data: ImageSource, options: GanFitOptions = {}): Promise<TrainHistory> {
     this.checkUsable('Gan.fit');
+    warnUnknownOptions(options, FIT_OPTION_NAMES, 'Gan.fit(data, options)');
     // Held through the rollbacks too, so nothing else runs between a rollback and the next loop.
     const release = claimModel(this.trainer.state, 'Gan.fit', 'fit', { holdsFit: true });
     try {
