@@ -94,3 +94,4 @@ export { DEFAULT_MAX_EMBEDDING_DIM } from './conditioning/label-embedding';
 export { MAX_EMBEDDING_BYTES } from './conditioning/label-embedding';
 export { MAX_GENERATE_BYTES, GENERATE_BATCH } from './train/generate';
 export { errorReport } from './core/error-report';
+export { MAX_LAYER_BYTES } from './nets/common';

@@ -96,3 +96,14 @@ test('the default label-embedding width is min(numClasses, 50); a table too larg
   expect(error).toBeInstanceOf(GanConfigError);
   expect((error as Error).message).toMatch(/3\.7 GiB per net/);
 });
+
+test('a dense layer too large to allocate is refused with its size, naming the option', () => {
+  const hidden = thrownBy(() => createGAN({ seed: 1, generator: { hiddenUnits: [64, 5_000_000] } }));
+  expect(hidden).toBeInstanceOf(GanConfigError);
+  expect((hidden as GanConfigError).argument).toBe('hiddenUnits[1]');
+  expect((hidden as Error).message).toMatch(/64 × 5000000 weights take 1\.2 GiB/);
+  const image = thrownBy(() => createGAN({ seed: 1, imageShape: [4096, 4096, 3], generator: { hiddenUnits: [64] } }));
+  expect((image as GanConfigError).argument).toBe('imageShape');
+  const d = thrownBy(() => createGAN({ seed: 1, discriminator: { hiddenUnits: [1_000_000] } }));
+  expect((d as GanConfigError).argument).toBe('hiddenUnits[0]');
+});
