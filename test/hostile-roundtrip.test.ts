@@ -6,6 +6,7 @@
  * the nearest valid name.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   GanConfigError,
@@ -21,6 +22,7 @@ import {
   nonSaturatingLoss,
   type Gan,
   type GanLoss,
+  writeManifest,
 } from '../src/index';
 import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
 
@@ -134,4 +136,17 @@ test('an unknown fit option is warned about once, with the nearest valid name', 
   expect(warnings).toEqual([
     "gankit: Gan.fit(data, options): unknown option 'epoch' is ignored (did you mean 'epochs'?)",
   ]);
+});
+
+test('a state file whose latentDim disagrees with the saved generator is refused on load (it loaded, then generate failed inside tfjs)', async () => {
+  const gan = createGAN({ seed: 1, latentDim: 4, imageShape: [4, 4, 1], generator: { hiddenUnits: [4] } });
+  const dir = path.join(tempDir(), 'latent-mismatch');
+  await gan.save(dir);
+  gan.dispose();
+  const file = path.join(dir, 'gankit.json');
+  const state = JSON.parse(await fs.readFile(file, 'utf8'));
+  state.config.latentDim = 7;
+  await fs.writeFile(file, JSON.stringify(state));
+  await writeManifest(dir);
+  await expect(loadGAN(dir)).rejects.toThrow(/config\.latentDim is 7, but the saved generator takes z of width 4/);
 });

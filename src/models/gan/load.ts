@@ -107,6 +107,14 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
         `takes images of shape [${imageShape}] but the config says [${config.imageShape}]`,
       );
     }
+    const zWidth = generator.inputs[0].shape[1];
+    const codeDim = auxiliary?.codeDim ?? 0;
+    if (zWidth !== config.latentDim + codeDim) {
+      throw new CheckpointError(
+        path.join(root, STATE_FILE),
+        `config.latentDim is ${config.latentDim}${codeDim > 0 ? ` (plus ${codeDim} code values)` : ''}, but the saved generator takes z of width ${zWidth}`,
+      );
+    }
     gan = new Gan(generator, discriminator, loss ?? unknownLoss(config.loss.name), config, undefined, auxiliary);
   } catch (error) {
     disposeModels();
