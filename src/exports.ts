@@ -16,6 +16,13 @@ export {
   NodeOnlyError,
 } from './errors';
 export { Rng, tfSeed } from './random';
+export {
+  registerSerializable,
+  type SerializableClass,
+  type SerializableKind,
+  type SerializableObject,
+  type SerializedObject,
+} from './core/serialization';
 
 export * from './nets/index';
 export * from './layers/index';

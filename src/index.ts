@@ -70,7 +70,13 @@ export { writeManifest, verifyManifest, MANIFEST_FILE, type ManifestEntry } from
 
 export * from './eval/index';
 
-export { parseTrainingArgs, type TrainingArgs, type TrainingDefaults } from './cli/training-args';
+export {
+  parseTrainingArgs,
+  addTrainingOptions,
+  trainingArgsFrom,
+  type TrainingArgs,
+  type TrainingDefaults,
+} from './cli/training-args';
 export {
   runTraining,
   trainingOutputs,

@@ -278,10 +278,8 @@ describe('multi-output discriminators', () => {
     expect(acgan.trainer.auxiliary).toBeInstanceOf(AcganTask);
     expect(acgan.config.auxiliary).toEqual({
       name: 'acgan',
-      builtin: true,
-      numClasses: 10,
-      weight: 1,
-      generatorWeight: 1,
+      className: 'AcganTask',
+      config: { numClasses: 10, weight: 1, generatorWeight: 1 },
     });
     const conv = createACGAN({
       architecture: 'dcgan',

@@ -118,7 +118,11 @@ test('wgan-gp-mnist trains WGAN-GP (5 critic updates per generator update) on a 
     gridRows: 10,
   }); // 10 batches of 32
   const gan = await loadGAN(path.join(out, 'checkpoint'));
-  expect(gan.config.loss).toEqual({ name: 'wasserstein', builtin: true, gradientPenalty: 10 });
+  expect(gan.config.loss).toEqual({
+    name: 'wasserstein',
+    className: 'WassersteinLoss',
+    config: { gradientPenalty: 10 },
+  });
   expect([gan.config.discriminatorSteps, gan.config.optimizer.discriminator]).toEqual([
     5,
     { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 },
@@ -138,7 +142,11 @@ test('acgan-mnist trains an ACGAN (D takes the image alone and classifies it) on
   const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
   expect(Object.keys(rows.at(-1)?.metrics ?? {})).toContain('label_accuracy'); // conditional: measured per label
   const gan = await loadGAN(path.join(out, 'checkpoint'));
-  expect(gan.config.auxiliary).toEqual({ name: 'acgan', builtin: true, numClasses: 10, weight: 1, generatorWeight: 1 });
+  expect(gan.config.auxiliary).toEqual({
+    name: 'acgan',
+    className: 'AcganTask',
+    config: { numClasses: 10, weight: 1, generatorWeight: 1 },
+  });
   expect(gan.discriminator.inputs).toHaveLength(1);
   expect(gan.discriminator.outputs.map((o) => o.shape)).toEqual([
     [null, 1],
@@ -193,6 +201,68 @@ test('infogan-mnist trains an InfoGAN and writes one row per categorical code, t
   expect(gan.config.auxiliary).toMatchObject({ name: 'infogan', categorical: 10, continuous: 2 });
   expect(gan.generator.inputs[0].shape).toEqual([null, 62 + 12]);
   gan.dispose();
+});
+
+test('emoji-cgan trains a conditional DCGAN on the Noto Emoji PNGs (a slice), caching the decoded images', async () => {
+  const out = path.join(tempDir(), 'emoji-cgan');
+  const flags = ['--out', out, '--limit', '64', '--epochs', '1', '--batch-size', '32'];
+  const { stdout } = await run(tsx, [path.join(root, 'examples', 'emoji-cgan.ts'), ...flags], {
+    cwd: root,
+    env: { ...process.env, GANKIT_QUIET: '1' },
+  });
+  const [, count, classes] = /data: (\d+) emoji of 32×32×3 in (\d+) categories/.exec(stdout) ?? [];
+  expect(Number(count)).toBe(64);
+  expect(Number(classes)).toBeGreaterThanOrEqual(2);
+  expect((await fs.readdir(out)).sort()).toEqual([
+    'checkpoint',
+    'emoji-32px.cache',
+    'losses.csv',
+    'losses.png',
+    'samples',
+  ]);
+  // One row of 32×32 images (scale 2) per category in the slice.
+  const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
+  expect(grid.height).toBe(Number(classes) * 64 + (Number(classes) + 1) * 2);
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect([gan.config.imageShape, gan.config.numClasses, gan.trainer.step]).toEqual([[32, 32, 3], Number(classes), 2]);
+  expect(gan.averaged).not.toBeNull();
+  gan.dispose();
+});
+
+test('face-gan-celeba trains the seed-003 face GAN and the 64 px DCGAN from an HDF5 file in the seed layout', async () => {
+  // Eight 218×178×3 "faces" in the seed's layout: a group of one uint8 dataset per image, 0.jpg … 7.jpg.
+  const { loadH5wasm } = await import('../src/data/hdf5');
+  const h5 = await loadH5wasm();
+  const file = path.join(tempDir(), 'celeba-like.h5');
+  const h5file = new h5.File(file, 'w') as unknown as {
+    create_group(name: string): { create_dataset(args: object): unknown };
+    close(): void;
+  };
+  const group = h5file.create_group('img_align_celeba');
+  for (let i = 0; i < 8; i++) {
+    const face = Uint8Array.from({ length: 218 * 178 * 3 }, (_, p) => (p * 7 + i * 31) % 256);
+    group.create_dataset({ name: `${i}.jpg`, data: face, shape: [218, 178, 3], dtype: '<B' });
+  }
+  h5file.close();
+  const example = path.join(root, 'examples', 'face-gan-celeba.ts');
+  const common = ['--data', file, '--epochs', '1', '--batch-size', '4'];
+  const env = { ...process.env, GANKIT_QUIET: '1' };
+  // The seed's fully connected nets, at a quarter of the stored size to keep the test's checkpoint small.
+  const seedOut = path.join(tempDir(), 'face-seed');
+  const seedRun = await run(tsx, [example, ...common, '--image-size', '54x44', '--out', seedOut], { cwd: root, env });
+  expect(seedRun.stdout).toMatch(/8 faces, trained at 54×44×3/);
+  const seedGan = await loadGAN(path.join(seedOut, 'checkpoint'));
+  expect(seedGan.trainer.step).toBe(2);
+  // G: z 100 → 300 → 54·44·3; D: 54·44·3 → 300 → 1 (weights and biases).
+  const pixels = 54 * 44 * 3;
+  expect(seedGan.generator.countParams()).toBe(100 * 300 + 300 + 300 * pixels + pixels);
+  expect(seedGan.discriminator.countParams()).toBe(pixels * 300 + 300 + 300 + 1);
+  seedGan.dispose();
+  const dcganOut = path.join(tempDir(), 'face-dcgan');
+  await run(tsx, [example, ...common, '--arch', 'dcgan', '--out', dcganOut], { cwd: root, env });
+  const dcgan = await loadGAN(path.join(dcganOut, 'checkpoint'));
+  expect([dcgan.config.imageShape, dcgan.trainer.step]).toEqual([[64, 64, 3], 2]);
+  dcgan.dispose();
 });
 
 test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST pairing, which needs no Fashion-MNIST) and writes its grid, CSV and checkpoint', async () => {

@@ -399,9 +399,8 @@ describe('registry: built-in losses rebuild from their config, options included'
 
   test('configs carry the options', () => {
     expect(lossConfig(leastSquaresLoss({ fakeLabel: -1, realLabel: 1, generatorTarget: 0 }))).toMatchObject({
-      fakeLabel: -1,
-      realLabel: 1,
-      generatorTarget: 0,
+      className: 'LeastSquaresLoss',
+      config: { fakeLabel: -1, realLabel: 1, generatorTarget: 0 },
     });
     expect(
       (lossFromConfig(lossConfig(wassersteinLoss({ gradientPenalty: 2.5 }))) as WassersteinLoss).gradientPenalty,

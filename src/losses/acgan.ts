@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import type { AuxiliaryBatch, AuxiliaryTask } from './auxiliary';
+import { registerSerializable } from '../core/serialization';
 
 /**
  * Mean softmax cross-entropy of class logits `[n, K]` against integer labels `[n]` (or `[n, 1]`):
@@ -64,6 +65,9 @@ function checkWeight(name: string, value: number): number {
  * ```
  */
 export class AcganTask implements AuxiliaryTask {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className = 'AcganTask';
+
   /** `acgan`. */
   readonly name = 'acgan';
   /** Number of classes. */
@@ -111,7 +115,17 @@ export class AcganTask implements AuxiliaryTask {
     return tf.tidy(() => tf.mul(this.generatorWeight, this.crossEntropy(fake, 'fake')) as tf.Scalar);
   }
 
-  /** The options that rebuild this task. */
+  /** The options that rebuild this task (what {@link AcganTask.fromConfig} takes). */
+  getConfig(): Record<string, unknown> {
+    return this.toConfig();
+  }
+
+  /** A task from {@link AcganTask.getConfig}'s values. */
+  static fromConfig(config: Record<string, unknown>): AcganTask {
+    return new AcganTask(config as AcganTaskOptions);
+  }
+
+  /** The options that rebuild this task (the same as {@link AcganTask.getConfig}). */
   toConfig(): Record<string, unknown> {
     return { numClasses: this.numClasses, weight: this.weight, generatorWeight: this.generatorWeight };
   }
@@ -136,3 +150,4 @@ export class AcganTask implements AuxiliaryTask {
 export function acganTask(options: AcganTaskOptions = {}): AcganTask {
   return new AcganTask(options);
 }
+registerSerializable('auxiliary-task', AcganTask);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { sigmoidCrossEntropy } from './math';
 import { GanLossBase } from './types';
+import { registerSerializable } from '../core/serialization';
 
 /** Options of {@link bceLoss}. */
 export interface BceLossOptions {
@@ -27,6 +28,8 @@ export interface BceLossOptions {
  * ```
  */
 export class BceLoss extends GanLossBase {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className: string = 'BceLoss';
   /** Target for real images in D's loss. */
   readonly realLabel: number;
   /** Target for fake images in D's loss. */
@@ -58,9 +61,20 @@ export class BceLoss extends GanLossBase {
   generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {
     return tf.tidy(() => sigmoidCrossEntropy(fakeLogits, 1));
   }
+
+  /** The label targets (what {@link BceLoss.fromConfig} rebuilds it from). */
+  getConfig(): Record<string, unknown> {
+    return { realLabel: this.realLabel, fakeLabel: this.fakeLabel };
+  }
+
+  /** A BCE loss from {@link BceLoss.getConfig}'s values. */
+  static fromConfig(config: Record<string, unknown>): BceLoss {
+    return new BceLoss(config as BceLossOptions);
+  }
 }
 
 /** Creates a {@link BceLoss}: binary cross-entropy with optional label smoothing. */
 export function bceLoss(options: BceLossOptions = {}): BceLoss {
   return new BceLoss(options);
 }
+registerSerializable('loss', BceLoss);

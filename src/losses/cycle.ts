@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { GanLossBase } from './types';
+import { registerSerializable } from '../core/serialization';
 
 function checkLambda(value: unknown, argument: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
@@ -73,8 +74,21 @@ export function leastSquaresDiscriminatorLoss(realPatches: tf.Tensor, fakePatche
  * ```
  */
 export class CycleLeastSquaresLoss extends GanLossBase {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className = 'CycleLeastSquaresLoss';
+
   constructor() {
     super('cycle-least-squares');
+  }
+
+  /** No options. */
+  getConfig(): Record<string, unknown> {
+    return {};
+  }
+
+  /** A new CycleLeastSquaresLoss (it has no options). */
+  static fromConfig(): CycleLeastSquaresLoss {
+    return new CycleLeastSquaresLoss();
   }
 
   /** {@link leastSquaresDiscriminatorLoss}. */
@@ -199,3 +213,4 @@ export function identityLoss(images: IdentityImages, lambda = 5): tf.Scalar {
       ) as tf.Scalar,
   );
 }
+registerSerializable('loss', CycleLeastSquaresLoss);

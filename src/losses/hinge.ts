@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanLossBase } from './types';
+import { registerSerializable } from '../core/serialization';
 
 /**
  * The hinge GAN loss (Lim & Ye 2017; Miyato et al. 2018, used by SN-GAN, SAGAN and BigGAN). With
@@ -17,8 +18,21 @@ import { GanLossBase } from './types';
  * ```
  */
 export class HingeLoss extends GanLossBase {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className = 'HingeLoss';
+
   constructor() {
     super('hinge');
+  }
+
+  /** No options. */
+  getConfig(): Record<string, unknown> {
+    return {};
+  }
+
+  /** A new HingeLoss (it has no options). */
+  static fromConfig(): HingeLoss {
+    return new HingeLoss();
   }
 
   discriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
@@ -36,3 +50,4 @@ export class HingeLoss extends GanLossBase {
 export function hingeLoss(): HingeLoss {
   return new HingeLoss();
 }
+registerSerializable('loss', HingeLoss);

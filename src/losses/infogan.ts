@@ -3,6 +3,7 @@ import { GanConfigError } from '../errors';
 import { Rng } from '../random';
 import { checkLabelValues } from '../core/checks';
 import type { AuxiliaryBatch, AuxiliaryTask, LatentCodes } from './auxiliary';
+import { registerSerializable } from '../core/serialization';
 
 /**
  * How {@link InfoGanTask} scores the continuous codes: `squared` (`½(u − ĉ)²`) or `gaussian`
@@ -78,6 +79,9 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * ```
  */
 export class InfoGanTask implements AuxiliaryTask {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className = 'InfoGanTask';
+
   /** `infogan`. */
   readonly name = 'infogan';
   /** Categories of the categorical code (0: none). */
@@ -242,7 +246,17 @@ export class InfoGanTask implements AuxiliaryTask {
     return this.mutualInformationLoss(fake);
   }
 
-  /** The options that rebuild this task. */
+  /** The options that rebuild this task (what {@link InfoGanTask.fromConfig} takes). */
+  getConfig(): Record<string, unknown> {
+    return this.toConfig();
+  }
+
+  /** A task from {@link InfoGanTask.getConfig}'s values. */
+  static fromConfig(config: Record<string, unknown>): InfoGanTask {
+    return new InfoGanTask(config as InfoGanTaskOptions);
+  }
+
+  /** The options that rebuild this task (the same as {@link InfoGanTask.getConfig}). */
   toConfig(): Record<string, unknown> {
     return {
       categorical: this.categorical,
@@ -274,3 +288,4 @@ export class InfoGanTask implements AuxiliaryTask {
 export function infoGanTask(options: InfoGanTaskOptions = {}): InfoGanTask {
   return new InfoGanTask(options);
 }
+registerSerializable('auxiliary-task', InfoGanTask);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { GanLossBase } from './types';
+import { registerSerializable } from '../core/serialization';
 
 /** Options of {@link leastSquaresLoss}: the targets `a`, `b`, `c` of Mao et al. (2017). */
 export interface LeastSquaresLossOptions {
@@ -32,6 +33,8 @@ export interface LeastSquaresLossOptions {
  * ```
  */
 export class LeastSquaresLoss extends GanLossBase {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className = 'LeastSquaresLoss';
   /** `b`: D's target for real images. */
   readonly realLabel: number;
   /** `a`: D's target for fake images. */
@@ -76,9 +79,20 @@ export class LeastSquaresLoss extends GanLossBase {
   generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {
     return tf.tidy(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(fakeLogits, this.generatorTarget)))) as tf.Scalar);
   }
+
+  /** The three targets (what {@link LeastSquaresLoss.fromConfig} rebuilds it from). */
+  getConfig(): Record<string, unknown> {
+    return { realLabel: this.realLabel, fakeLabel: this.fakeLabel, generatorTarget: this.generatorTarget };
+  }
+
+  /** A least-squares loss from {@link LeastSquaresLoss.getConfig}'s values. */
+  static fromConfig(config: Record<string, unknown>): LeastSquaresLoss {
+    return new LeastSquaresLoss(config as LeastSquaresLossOptions);
+  }
 }
 
 /** Creates a {@link LeastSquaresLoss} (LSGAN; defaults a = 0, b = 1, c = 1). */
 export function leastSquaresLoss(options: LeastSquaresLossOptions = {}): LeastSquaresLoss {
   return new LeastSquaresLoss(options);
 }
+registerSerializable('loss', LeastSquaresLoss);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sigmoidCrossEntropy, stableSoftplus } from './math';
 import { GanLossBase } from './types';
+import { registerSerializable } from '../core/serialization';
 
 /**
  * The original minimax GAN loss (Goodfellow et al. 2014), with the **saturating** generator
@@ -15,8 +16,21 @@ import { GanLossBase } from './types';
  * (Lucic et al. 2018 call it MM-GAN).
  */
 export class MinimaxLoss extends GanLossBase {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className = 'MinimaxLoss';
+
   constructor() {
     super('minimax');
+  }
+
+  /** No options. */
+  getConfig(): Record<string, unknown> {
+    return {};
+  }
+
+  /** A new MinimaxLoss (it has no options). */
+  static fromConfig(): MinimaxLoss {
+    return new MinimaxLoss();
   }
 
   discriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
@@ -32,3 +46,4 @@ export class MinimaxLoss extends GanLossBase {
 export function minimaxLoss(): MinimaxLoss {
   return new MinimaxLoss();
 }
+registerSerializable('loss', MinimaxLoss);

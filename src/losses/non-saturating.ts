@@ -1,4 +1,5 @@
 import { BceLoss } from './bce';
+import { registerSerializable } from '../core/serialization';
 
 /**
  * The non-saturating GAN loss (Goodfellow et al. 2014, section 3; NS-GAN in Lucic et al. 2018),
@@ -12,8 +13,21 @@ import { BceLoss } from './bce';
  * keeps learning early on. Equal to `bceLoss()` with hard labels.
  */
 export class NonSaturatingLoss extends BceLoss {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static override readonly className: string = 'NonSaturatingLoss';
+
   constructor() {
     super({ realLabel: 1, fakeLabel: 0 }, 'non-saturating');
+  }
+
+  /** No options: the labels are fixed. */
+  override getConfig(): Record<string, unknown> {
+    return {};
+  }
+
+  /** A non-saturating loss (it has no options). */
+  static override fromConfig(): NonSaturatingLoss {
+    return new NonSaturatingLoss();
   }
 }
 
@@ -21,3 +35,4 @@ export class NonSaturatingLoss extends BceLoss {
 export function nonSaturatingLoss(): NonSaturatingLoss {
   return new NonSaturatingLoss();
 }
+registerSerializable('loss', NonSaturatingLoss);

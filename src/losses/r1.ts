@@ -2,6 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { checkPenaltyWeight, r1Penalty } from './penalty';
 import type { GanLoss, PenaltyContext } from './types';
+import {
+  UnregisteredClassError,
+  deserializeObject,
+  isSerializedObject,
+  registerSerializable,
+  serializeObject,
+} from '../core/serialization';
 
 /** Options of {@link withR1Penalty}. */
 export interface R1PenaltyOptions {
@@ -16,6 +23,8 @@ export interface R1PenaltyOptions {
  * has (e.g. WGAN-GP's) is kept and added to. Build one with {@link withR1Penalty}.
  */
 export class R1PenaltyLoss implements GanLoss {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className = 'R1PenaltyLoss';
   /** `<wrapped loss's name>+r1`. */
   readonly name: string;
   /** γ. */
@@ -55,6 +64,28 @@ export class R1PenaltyLoss implements GanLoss {
   toString(): string {
     return this.name;
   }
+
+  /**
+   * γ and the wrapped loss, stored as its class and config when that class is registered (else as
+   * its name only: such a checkpoint then needs the loss passed to the loader).
+   */
+  getConfig(): Record<string, unknown> {
+    return { gamma: this.gamma, base: serializeObject('loss', this.base) ?? { name: this.base.name } };
+  }
+
+  /**
+   * An R1-penalised loss from {@link R1PenaltyLoss.getConfig}'s values.
+   * @throws {@link UnregisteredClassError} when the wrapped loss's class is not registered.
+   */
+  static fromConfig(config: Record<string, unknown>): R1PenaltyLoss {
+    const base = isSerializedObject(config.base) ? deserializeObject<GanLoss>('loss', config.base) : null;
+    if (base === null)
+      throw new UnregisteredClassError(
+        'loss',
+        `the loss wrapped by R1 (${JSON.stringify(config.base)}) is not a registered class; register it with registerSerializable('loss', …)`,
+      );
+    return new R1PenaltyLoss(base, { gamma: config.gamma as number });
+  }
 }
 
 /**
@@ -71,3 +102,4 @@ export class R1PenaltyLoss implements GanLoss {
 export function withR1Penalty(loss: GanLoss, options: R1PenaltyOptions = {}): R1PenaltyLoss {
   return new R1PenaltyLoss(loss, options);
 }
+registerSerializable('loss', R1PenaltyLoss);

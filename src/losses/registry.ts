@@ -1,14 +1,18 @@
 /**
- * Built-in losses by name: how a loss is written into a checkpoint's config and rebuilt from it
- * (by {@link loadGAN} and by data-parallel workers).
+ * How a loss or an auxiliary task is written into a checkpoint's config and rebuilt from it (by
+ * {@link loadGAN}, {@link loadCycleGAN} and data-parallel workers): through the serialization
+ * registry (`{ name, className, config }`, see {@link registerSerializable}) for every registered
+ * class, built-in or user-written; the forms older checkpoints hold (`{ name, builtin, ...options }`)
+ * are still read.
  *
  * @packageDocumentation
  * @internal
  */
 import type { GanLoss } from './types';
+import { deserializeObject, isSerializedObject, serializeObject } from '../core/serialization';
 import { BceLoss } from './bce';
-import { minimaxLoss } from './minimax';
-import { nonSaturatingLoss } from './non-saturating';
+import { MinimaxLoss, minimaxLoss } from './minimax';
+import { NonSaturatingLoss, nonSaturatingLoss } from './non-saturating';
 import { HingeLoss } from './hinge';
 import { LeastSquaresLoss } from './least-squares';
 import { WassersteinLoss } from './wasserstein';
@@ -16,6 +20,7 @@ import { R1PenaltyLoss } from './r1';
 import type { AuxiliaryTask } from './auxiliary';
 import { AcganTask } from './acgan';
 import { InfoGanTask, type ContinuousCodeLoss } from './infogan';
+import { CycleLeastSquaresLoss } from './cycle';
 
 /** A loss's name plus its options. @internal */
 export interface LossConfig {
@@ -24,38 +29,29 @@ export interface LossConfig {
 }
 
 /**
- * The config that {@link lossFromConfig} rebuilds `loss` from. The configs of the losses added
- * after the first three carry `builtin: true`, so that a user-written loss that happens to share
- * a name (the README's custom `least-squares`, say) is never rebuilt as the built-in one.
+ * The config that {@link lossFromConfig} rebuilds `loss` from: `{ name, className, config }` for a
+ * registered class, else `{ name }` alone (a plain-object loss: the loader must be given it).
  * @internal
  */
 export function lossConfig(loss: GanLoss): LossConfig {
-  if (loss instanceof BceLoss) return { name: loss.name, realLabel: loss.realLabel, fakeLabel: loss.fakeLabel };
-  if (loss instanceof HingeLoss) return { name: loss.name, builtin: true };
-  if (loss instanceof LeastSquaresLoss) {
-    return {
-      name: loss.name,
-      builtin: true,
-      realLabel: loss.realLabel,
-      fakeLabel: loss.fakeLabel,
-      generatorTarget: loss.generatorTarget,
-    };
-  }
-  if (loss instanceof WassersteinLoss) return { name: loss.name, builtin: true, gradientPenalty: loss.gradientPenalty };
-  if (loss instanceof R1PenaltyLoss)
-    return { name: loss.name, builtin: true, penalty: 'r1', gamma: loss.gamma, base: lossConfig(loss.base) };
-  return { name: loss.name };
+  return (serializeObject('loss', loss) as LossConfig | null) ?? { name: loss.name };
 }
 
 function isLossConfig(x: unknown): x is LossConfig {
   return typeof x === 'object' && x !== null && typeof (x as LossConfig).name === 'string';
 }
 
-/** The built-in loss named by `config`, or `null` for a user-written one. @internal */
+/** The loss `config` describes, or `null` for one whose class is not registered. @internal */
 export function lossFromConfig(config: LossConfig): GanLoss | null {
+  if (isSerializedObject(config)) return deserializeObject<GanLoss>('loss', config);
+  return legacyLossFromConfig(config);
+}
+
+/** The built-in loss a config written before the serialization registry names, or `null`. */
+function legacyLossFromConfig(config: LossConfig): GanLoss | null {
   if (config.builtin === true) {
     if (config.penalty === 'r1') {
-      const base = isLossConfig(config.base) ? lossFromConfig(config.base) : null;
+      const base = isLossConfig(config.base) ? legacyLossFromConfig(config.base) : null;
       return base === null ? null : new R1PenaltyLoss(base, { gamma: config.gamma as number });
     }
     switch (config.name) {
@@ -85,19 +81,22 @@ export function lossFromConfig(config: LossConfig): GanLoss | null {
   }
 }
 
-// Auxiliary tasks (ACGAN, InfoGAN): how a task is written into a checkpoint's config and rebuilt.
-
-/** The config that {@link auxiliaryFromConfig} rebuilds `task` from. @internal */
+/**
+ * The config that {@link auxiliaryFromConfig} rebuilds `task` from: `{ name, className, config }`
+ * for a registered class, else its name and `toConfig()` options (the loader must be given it).
+ * @internal
+ */
 export function auxiliaryConfig(task: AuxiliaryTask): LossConfig {
-  if (task instanceof AcganTask || task instanceof InfoGanTask)
-    return { name: task.name, builtin: true, ...task.toConfig() };
+  const serialized = serializeObject('auxiliary-task', task) as LossConfig | null;
+  if (serialized !== null) return serialized;
   // A user-written task's options never mark it built-in (it would be rebuilt as the built-in one).
-  const { builtin: _builtin, ...options } = task.toConfig?.() ?? {};
+  const { builtin: _builtin, className: _className, ...options } = task.toConfig?.() ?? {};
   return { ...options, name: task.name };
 }
 
-/** The built-in auxiliary task described by `config`, or `null` for a user-written one. @internal */
+/** The auxiliary task `config` describes, or `null` for one whose class is not registered. @internal */
 export function auxiliaryFromConfig(config: LossConfig): AuxiliaryTask | null {
+  if (isSerializedObject(config)) return deserializeObject<AuxiliaryTask>('auxiliary-task', config);
   if (config.builtin !== true) return null;
   switch (config.name) {
     case 'acgan':
@@ -117,4 +116,36 @@ export function auxiliaryFromConfig(config: LossConfig): AuxiliaryTask | null {
     default:
       return null;
   }
+}
+
+/** The loss classes gankit itself registers (a worker thread, which runs no user code, knows these). */
+const BUILT_IN_LOSSES = new Set(
+  [
+    BceLoss,
+    NonSaturatingLoss,
+    MinimaxLoss,
+    HingeLoss,
+    LeastSquaresLoss,
+    WassersteinLoss,
+    R1PenaltyLoss,
+    CycleLeastSquaresLoss,
+  ].map((cls) => cls.className),
+);
+const BUILT_IN_TASKS = new Set([AcganTask.className, InfoGanTask.className]);
+
+/**
+ * Whether the loss `config` describes is one of gankit's own (R1 over one of them included), so
+ * that a data-parallel worker, which has not run the user's registrations, can rebuild it.
+ * @internal
+ */
+export function isBuiltInLoss(config: LossConfig): boolean {
+  if (!isSerializedObject(config)) return legacyLossFromConfig(config) !== null;
+  if (!BUILT_IN_LOSSES.has(config.className)) return false;
+  const base = config.config.base;
+  return config.className !== R1PenaltyLoss.className || (isLossConfig(base) && isBuiltInLoss(base));
+}
+
+/** Whether the auxiliary task `config` describes is one of gankit's own (see {@link isBuiltInLoss}). @internal */
+export function isBuiltInAuxiliary(config: LossConfig): boolean {
+  return isSerializedObject(config) ? BUILT_IN_TASKS.has(config.className) : auxiliaryFromConfig(config) !== null;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkPenaltyWeight, gradientPenalty } from './penalty';
 import { GanLossBase, type PenaltyContext } from './types';
+import { registerSerializable } from '../core/serialization';
 
 /** Options of {@link wassersteinLoss}. */
 export interface WassersteinLossOptions {
@@ -30,6 +31,8 @@ export interface WassersteinLossOptions {
  * ```
  */
 export class WassersteinLoss extends GanLossBase {
+  /** The name this class is saved under (see {@link registerSerializable}). */
+  static readonly className = 'WassersteinLoss';
   /** λ, the gradient penalty's weight. */
   readonly gradientPenalty: number;
 
@@ -50,9 +53,20 @@ export class WassersteinLoss extends GanLossBase {
   discriminatorPenalty(context: PenaltyContext): tf.Scalar {
     return this.gradientPenalty === 0 ? tf.scalar(0) : gradientPenalty(context, this.gradientPenalty);
   }
+
+  /** λ (what {@link WassersteinLoss.fromConfig} rebuilds it from). */
+  getConfig(): Record<string, unknown> {
+    return { gradientPenalty: this.gradientPenalty };
+  }
+
+  /** A WGAN-GP loss from {@link WassersteinLoss.getConfig}'s values. */
+  static fromConfig(config: Record<string, unknown>): WassersteinLoss {
+    return new WassersteinLoss(config as WassersteinLossOptions);
+  }
 }
 
 /** Creates a {@link WassersteinLoss}: WGAN-GP, with the gradient penalty's weight λ (default 10). */
 export function wassersteinLoss(options: WassersteinLossOptions = {}): WassersteinLoss {
   return new WassersteinLoss(options);
 }
+registerSerializable('loss', WassersteinLoss);

@@ -9,7 +9,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DataBatch } from '../data/dataset';
 import { GanConfigError } from '../errors';
-import { auxiliaryConfig, auxiliaryFromConfig, lossConfig, lossFromConfig, type LossConfig } from '../losses/registry';
+import {
+  auxiliaryConfig,
+  auxiliaryFromConfig,
+  isBuiltInAuxiliary,
+  isBuiltInLoss,
+  lossConfig,
+  lossFromConfig,
+  type LossConfig,
+} from '../losses/registry';
 import type { OutputActivation } from '../nets/common';
 import { GanTrainer } from '../train/trainer';
 import { SharedMemoryAllReduce } from './all-reduce';
@@ -78,14 +86,14 @@ export async function describeReplica(
   backend: string,
 ): Promise<ReplicaTemplate> {
   const loss = lossConfig(trainer.loss);
-  if (lossFromConfig(loss) === null) {
+  if (!isBuiltInLoss(loss)) {
     throw new GanConfigError(
       'workers',
       `data-parallel training rebuilds the loss in each worker and knows only the built-in losses; '${loss.name}' is user-written (train it with workers: 1)`,
     );
   }
   const auxiliary = trainer.auxiliary === null ? null : auxiliaryConfig(trainer.auxiliary);
-  if (auxiliary !== null && auxiliaryFromConfig(auxiliary) === null) {
+  if (auxiliary !== null && !isBuiltInAuxiliary(auxiliary)) {
     throw new GanConfigError(
       'workers',
       `data-parallel training rebuilds the auxiliary task in each worker and knows only the built-in ones (acgan, infogan); '${auxiliary.name}' is user-written (train it with workers: 1)`,

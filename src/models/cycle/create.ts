@@ -8,7 +8,7 @@ import type { ImageShape } from '../../data/image-source';
 import { GanConfigError } from '../../errors';
 import type { GanLoss } from '../../losses/types';
 import { lossConfig } from '../../losses/registry';
-import type { NamedConfig, PerNet } from '../../core/types';
+import type { PerNet } from '../../core/types';
 import { checkImageShape } from '../../nets/common';
 import { Rng } from '../../random';
 import type { AdamOptions } from '../../train/adam';
@@ -58,12 +58,6 @@ function splitOptimizer(optimizer: CreateCycleGanOptions['optimizer']): PerNet<A
   return { generator: { ...(optimizer as AdamOptions) }, discriminator: { ...(optimizer as AdamOptions) } };
 }
 
-/** The config entry of an adversarial loss: CycleGAN's own, or a GAN loss's (see `lossConfig`). */
-export function adversarialConfig(loss: GanLoss): NamedConfig {
-  if (loss instanceof CycleLeastSquaresLoss) return { name: loss.name, builtin: true };
-  return lossConfig(loss);
-}
-
 /**
  * Creates a CycleGAN (Zhu et al. 2017) for images of `imageShape` in both domains: G and F are
  * {@link resnetGenerator}s, D_X and D_Y {@link patchDiscriminator}s (or your own `models`), the
@@ -110,7 +104,7 @@ export function createCycleGAN(options: CreateCycleGanOptions = {}): CycleGan {
     imageShape,
     architecture: custom ? 'custom' : 'resnet-patchgan',
     ...(custom ? {} : { generator: gArgs as Record<string, unknown>, discriminator: dArgs as Record<string, unknown> }),
-    adversarial: adversarialConfig(adversarial),
+    adversarial: lossConfig(adversarial),
     lambdaCycle,
     lambdaIdentity,
     poolSize,

@@ -37,7 +37,7 @@ function unknownLoss(name: string): GanLoss {
   const fail = (): never => {
     throw new GanConfigError(
       'adversarial',
-      `the checkpoint was trained with the custom loss '${name}'; pass it to loadCycleGAN(dir, { adversarial }) to continue training`,
+      `the checkpoint was trained with the custom loss '${name}', whose class is not registered; register it with registerSerializable('loss', YourLossClass) before loading, or pass it to loadCycleGAN(dir, { adversarial }), to continue training`,
     );
   };
   return { name, discriminatorLoss: fail, generatorLoss: fail };
@@ -82,8 +82,9 @@ export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {
     let adversarial = options.adversarial;
     if (adversarial === undefined) {
       const saved = config.adversarial;
+      // Checkpoints written before the serialization registry mark CycleGAN's own loss `builtin`.
       adversarial =
-        saved.name === 'cycle-least-squares' && saved.builtin === true
+        saved.name === 'cycle-least-squares' && saved.builtin === true && saved.className === undefined
           ? new CycleLeastSquaresLoss()
           : (lossFromConfig(saved) ?? unknownLoss(saved.name));
     }

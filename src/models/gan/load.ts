@@ -186,7 +186,7 @@ function unknownLoss(name: string): GanLoss {
   const fail = (): never => {
     throw new GanConfigError(
       'loss',
-      `the checkpoint was trained with the custom loss '${name}'; pass it to loadGAN(dir, { loss }) to continue training`,
+      `the checkpoint was trained with the custom loss '${name}', whose class is not registered; register it with registerSerializable('loss', YourLossClass) before loading, or pass it to loadGAN(dir, { loss }), to continue training`,
     );
   };
   return { name, discriminatorLoss: fail, generatorLoss: fail };
