@@ -10,8 +10,11 @@ import * as path from 'node:path';
 import {
   DisposedError,
   GanConfigError,
+  ImageDataset,
   ModelBusyError,
   createCGAN,
+  createCycleGAN,
+  type CycleGan,
   loadGAN,
   type Gan,
   type TrainingCallback,
@@ -135,4 +138,41 @@ test('callbacks given as one object, not an array, is a GanConfigError naming ca
   expect(gan.trainer.step).toBe(0);
   gan.dispose();
   data.dispose();
+});
+
+describe('CycleGan: one operation at a time, typed errors after dispose', () => {
+  const cycleData = (seed: number): ImageDataset => {
+    const t = tf.randomUniform([8, 28, 28, 1], -1, 1, 'float32', seed);
+    const d = ImageDataset.fromTensor(t);
+    t.dispose();
+    return d;
+  };
+  const tinyCycle = (): CycleGan =>
+    createCycleGAN({
+      generator: { filters: 8, residualBlocks: 1 },
+      discriminator: { filters: [8, 16], strides: [2, 2] },
+      lambdaIdentity: 0,
+      seed: 1,
+    });
+
+  test('a second fit and a save or dispose while it trains are refused; after dispose, a DisposedError', async () => {
+    const cycle = tinyCycle();
+    const [x, y] = [cycleData(1), cycleData(2)];
+    const training = cycle.fit(x, y, { epochs: 1, batchSize: 2, stepsPerEpoch: 3, yieldEvery: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await rejection(cycle.fit(x, y, { epochs: 1, batchSize: 2 }))).toBeInstanceOf(ModelBusyError);
+    expect(await rejection(cycle.save(path.join(tempDir(), 'cycle-mixed')))).toBeInstanceOf(ModelBusyError);
+    expect(() => cycle.dispose()).toThrow(ModelBusyError);
+    await training;
+    expect(cycle.step).toBe(3);
+    cycle.dispose();
+    cycle.dispose();
+    const images = tf.zeros([1, 28, 28, 1]);
+    expect(() => cycle.translate(images, 'xToY')).toThrow(DisposedError);
+    expect(await rejection(cycle.fit(x, y, { epochs: 2, batchSize: 2 }))).toBeInstanceOf(DisposedError);
+    expect(await rejection(cycle.save(path.join(tempDir(), 'cycle-disposed')))).toBeInstanceOf(DisposedError);
+    tf.dispose([images]);
+    x.dispose();
+    y.dispose();
+  });
 });

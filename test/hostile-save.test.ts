@@ -10,10 +10,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   CheckpointError,
+  ImageDataset,
   OutputPathError,
   Rng,
   checkpoints,
   createCGAN,
+  createCycleGAN,
   fileSystemHandler,
   isGankitPng,
   loadGAN,
@@ -21,6 +23,7 @@ import {
   sampleGrids,
   saveCheckpoint,
   saveImageGrid,
+  translationGrids,
   type Gan,
 } from '../src/index';
 import { randomDataset, useDefaultBackend, useTempDir } from './helpers';
@@ -304,4 +307,26 @@ describe('fuzz: a save over a randomly changed checkpoint', () => {
     expect(replaced).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
   });
+});
+
+test("translationGrids over a user's PNG is refused when a CycleGAN's training begins", async () => {
+  const root = await fresh();
+  const foreign = path.join(root, 'epoch-001.png');
+  await fs.writeFile(foreign, 'not gankit');
+  const cycle = createCycleGAN({
+    generator: { filters: 8, residualBlocks: 1 },
+    discriminator: { filters: [8, 16], strides: [2, 2] },
+    lambdaIdentity: 0,
+    seed: 1,
+  });
+  const images = tf.randomUniform([4, 28, 28, 1], -1, 1, 'float32', 1) as tf.Tensor4D;
+  const data = ImageDataset.fromTensor(images);
+  const grids = translationGrids({ dir: root, x: images, y: images });
+  const error = await rejection(cycle.fit(data, data, { epochs: 1, batchSize: 2, callbacks: [grids] }));
+  expect(error).toBeInstanceOf(OutputPathError);
+  expect(cycle.step).toBe(0);
+  expect(await fs.readFile(foreign, 'utf8')).toBe('not gankit');
+  cycle.dispose();
+  data.dispose();
+  images.dispose();
 });
