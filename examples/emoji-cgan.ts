@@ -6,7 +6,7 @@
  * what its grid shows are in docs/examples.md.
  *
  *   npx tsx examples/emoji-cgan.ts [--epochs 30] [--batch-size 32] [--out out/emoji-cgan] [--resume]
- *                                  [--ema 0.999] [--backend wasm|cpu|tensorflow] [--seed 1] [--workers 1]
+ *                                  [--ema 0.99] [--backend wasm|cpu|tensorflow] [--seed 1] [--workers 1]
  *
  * Writes into --out: samples/epoch-NNN.png (one row per category, the same z every epoch),
  * losses.csv, losses.png, checkpoint/ (with the averaged G) and emoji-32px.cache (the decoded
@@ -57,7 +57,7 @@ runScript(async () => {
   const args = parseTrainingArgs(
     'emoji-cgan',
     'A conditional DCGAN on the Noto Emoji images (32×32 RGB, one class per category).',
-    { epochs: 30, batchSize: 32, out: 'out/emoji-cgan', ema: 0.999, evalSamples: 0 },
+    { epochs: 30, batchSize: 32, out: 'out/emoji-cgan', ema: 0.99, evalSamples: 0 },
   );
   await initBackend({ backend: args.backend });
   const { images, index } = emojiPackage();

@@ -93,6 +93,9 @@ export {
 } from './cli/run-model';
 export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mnist-example';
 
+export * from './io/tensorboard/index';
+export { tensorboard, tensorBoardTag, type TensorBoardOptions } from './callbacks/tensorboard';
+
 // Safety (issue 21): what a save may replace, typed refusals, busy models.
 export { OutputPathError, ModelBusyError, DisposedError } from './errors';
 export { isGankitPng } from './image/png';

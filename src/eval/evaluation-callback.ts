@@ -9,6 +9,8 @@ import type { TrainerCallback } from '../train/trainer';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan, type GanEvaluation } from './evaluate';
 import { formatMetricsLine, metricsRecord } from './format';
+import { loadMnistReference, type MnistReference } from './real-reference';
+import type { RealFeatures } from './sample-set-metrics';
 
 /** Options of {@link evaluation}. */
 export interface EvaluationOptions {
@@ -22,6 +24,11 @@ export interface EvaluationOptions {
   classifier?: MnistClassifier;
   /** Where to print a one-line summary per evaluation (default `console.log`; `null` for silence). */
   log?: ((message: string) => void) | null;
+  /**
+   * Also measure KID, precision, recall, density and coverage against real images (see
+   * {@link EvaluateGanOptions.real}; `'mnist'` loads them once, when training begins). Default none.
+   */
+  real?: 'mnist' | MnistReference | RealFeatures | null;
   /** Called with each evaluation and the number of epochs completed. */
   onEvaluate?: (metrics: GanEvaluation, epochsDone: number) => void | Promise<void>;
 }
@@ -58,6 +65,7 @@ export function evaluation(gan: Gan, options: EvaluationOptions = {}): TrainerCa
   const log = options.log === undefined ? (m: string) => console.log(m) : options.log;
   let classifier: MnistClassifier | null = options.classifier ?? null;
   let owned = false;
+  let real: MnistReference | RealFeatures | null = options.real === 'mnist' ? null : (options.real ?? null);
   return {
     async onTrainBegin() {
       if (classifier === null) {
@@ -78,11 +86,13 @@ export function evaluation(gan: Gan, options: EvaluationOptions = {}): TrainerCa
         }
         throw new GanConfigError('gan', problem);
       }
+      if (options.real === 'mnist' && real === null)
+        real = await loadMnistReference(classifier, samples, options.seed ?? 0);
     },
     async onEpochEnd(logs) {
       const epochsDone = logs.epoch + 1;
       if (epochsDone % everyEpochs !== 0 || classifier === null) return;
-      const metrics = await evaluateGan(gan, { classifier, samples, seed: options.seed ?? 0 });
+      const metrics = await evaluateGan(gan, { classifier, samples, seed: options.seed ?? 0, real });
       logs.metrics = { ...logs.metrics, ...metricsRecord(metrics) };
       log?.(`epoch ${epochsDone}: ${formatMetricsLine(metrics)}`);
       await options.onEvaluate?.(metrics, epochsDone);

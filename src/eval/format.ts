@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { GanMetrics } from './evaluate';
+import type { SampleSetMetrics } from './sample-set-metrics';
 
 /** One metric as the tables and CSV files show it. */
 export interface MetricColumn {
@@ -19,7 +20,53 @@ export interface MetricColumn {
   better: 'higher' | 'lower' | 'closer to 1';
 }
 
-/** The metrics, in the order tables show them. */
+/**
+ * The vector-by-vector metrics against real features ({@link SampleSetMetrics}), in the order
+ * tables show them; present in {@link metricsRecord} only when they were measured. `knn_coverage`
+ * is Naeem et al.'s coverage, not the class coverage above it.
+ */
+export const SAMPLE_SET_COLUMNS: readonly MetricColumn[] = Object.freeze([
+  { key: 'kid', title: 'kernel inception distance', short: 'KID', digits: 4, better: 'lower' },
+  { key: 'kid_std', title: 'KID std over subsets', short: 'KIDsd', digits: 4, better: 'lower' },
+  { key: 'precision', title: 'precision (k-NN)', short: 'P', digits: 3, better: 'higher' },
+  { key: 'recall', title: 'recall (k-NN)', short: 'R', digits: 3, better: 'higher' },
+  { key: 'density', title: 'density (k-NN)', short: 'D', digits: 3, better: 'closer to 1' },
+  { key: 'knn_coverage', title: 'coverage (k-NN)', short: 'C', digits: 3, better: 'higher' },
+  { key: 'class_precision', title: 'per-class precision (mean)', short: 'cP', digits: 3, better: 'higher' },
+  { key: 'class_recall', title: 'per-class recall (mean)', short: 'cR', digits: 3, better: 'higher' },
+  { key: 'class_density', title: 'per-class density (mean)', short: 'cD', digits: 3, better: 'closer to 1' },
+  { key: 'class_knn_coverage', title: 'per-class coverage (mean)', short: 'cC', digits: 3, better: 'higher' },
+] as MetricColumn[]);
+
+/**
+ * A {@link SampleSetMetrics} as flat numbers keyed by {@link SAMPLE_SET_COLUMNS}' keys (the
+ * per-class keys only when measured).
+ *
+ * @example
+ * ```ts
+ * sampleSetRecord(metrics.sampleSet); // { kid: 0.012, kid_std: 0.001, precision: 0.71, ... }
+ * ```
+ */
+export function sampleSetRecord(m: SampleSetMetrics): Record<string, number> {
+  return {
+    kid: m.kid,
+    kid_std: m.kidStd,
+    precision: m.precision,
+    recall: m.recall,
+    density: m.density,
+    knn_coverage: m.coverage,
+    ...(m.perClass === null
+      ? {}
+      : {
+          class_precision: m.perClass.precision,
+          class_recall: m.perClass.recall,
+          class_density: m.perClass.density,
+          class_knn_coverage: m.perClass.coverage,
+        }),
+  };
+}
+
+/** The metrics measured through the classifier alone, in the order tables show them. */
 export const METRIC_COLUMNS: readonly MetricColumn[] = Object.freeze([
   { key: 'label_accuracy', title: 'label accuracy', short: 'acc', digits: 3, better: 'higher' },
   { key: 'coverage', title: 'class coverage (≥ 1%)', short: 'cov', digits: 0, better: 'higher' },
@@ -29,6 +76,9 @@ export const METRIC_COLUMNS: readonly MetricColumn[] = Object.freeze([
   { key: 'classifier_score', title: 'classifier score', short: 'CS', digits: 2, better: 'higher' },
   { key: 'fd', title: 'Fréchet distance', short: 'FD', digits: 2, better: 'lower' },
 ] as MetricColumn[]);
+
+/** {@link METRIC_COLUMNS} then {@link SAMPLE_SET_COLUMNS}: every column one-line summaries and tables may show. */
+export const ALL_METRIC_COLUMNS: readonly MetricColumn[] = Object.freeze([...METRIC_COLUMNS, ...SAMPLE_SET_COLUMNS]);
 
 /**
  * The metrics as a flat record keyed by {@link METRIC_COLUMNS}' keys (`label_accuracy` is left
@@ -52,6 +102,7 @@ export function metricsRecord(metrics: GanMetrics): Record<string, number> {
     classifier_score: metrics.classifierScore,
     fd: metrics.frechetDistance,
   });
+  if (metrics.sampleSet !== undefined) Object.assign(record, sampleSetRecord(metrics.sampleSet));
   return record;
 }
 
@@ -71,7 +122,7 @@ function formatValue(value: number | undefined, digits: number): string {
  */
 export function formatMetricsLine(metrics: GanMetrics | Record<string, number>): string {
   const record = 'modeCollapse' in metrics ? metricsRecord(metrics as GanMetrics) : (metrics as Record<string, number>);
-  return METRIC_COLUMNS.filter((c) => record[c.key] !== undefined)
+  return ALL_METRIC_COLUMNS.filter((c) => record[c.key] !== undefined)
     .map((c) => `${c.short} ${formatValue(record[c.key], c.digits)}`)
     .join('  ');
 }
@@ -81,24 +132,26 @@ export function formatMetricsLine(metrics: GanMetrics | Record<string, number>):
  * samples beside real training images), with a last column saying which way is better.
  *
  * @param columns - column title → metrics (a {@link GanMetrics} or a {@link metricsRecord}).
+ * @param metricColumns - the rows that may be shown (default all; a row is left out when no column has it).
  *
  * @example
  * ```ts
  * console.log(formatMetricsTable({ samples: metrics, 'real train images': classifier.info.realTrainMetrics ?? {} }));
  * ```
  */
-export function formatMetricsTable(columns: Record<string, GanMetrics | Record<string, number>>): string {
+export function formatMetricsTable(
+  columns: Record<string, GanMetrics | Record<string, number>>,
+  metricColumns: readonly MetricColumn[] = ALL_METRIC_COLUMNS,
+): string {
   const names = Object.keys(columns);
   const records = names.map((n) => {
     const m = columns[n];
     return 'modeCollapse' in m ? metricsRecord(m as GanMetrics) : (m as Record<string, number>);
   });
   const header = ['metric', ...names, 'better'];
-  const rows = METRIC_COLUMNS.filter((c) => records.some((r) => r[c.key] !== undefined)).map((c) => [
-    c.title,
-    ...records.map((r) => formatValue(r[c.key], c.digits)),
-    c.better,
-  ]);
+  const rows = metricColumns
+    .filter((c) => records.some((r) => r[c.key] !== undefined))
+    .map((c) => [c.title, ...records.map((r) => formatValue(r[c.key], c.digits)), c.better]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string =>
     cells

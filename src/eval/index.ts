@@ -42,3 +42,41 @@ export {
 export { metricsRecord, formatMetricsLine, formatMetricsTable, METRIC_COLUMNS, type MetricColumn } from './format';
 export { evaluation, type EvaluationOptions } from './evaluation-callback';
 export { runGankitCli, type CliOutput } from './eval-command';
+export { toFeatureMatrix, type FeatureSet, type FeatureMatrix } from './feature-matrix';
+export {
+  kernelInceptionDistance,
+  type KernelInceptionDistance,
+  type KernelInceptionDistanceOptions,
+} from './kernel-inception-distance';
+export { precisionRecall, type PrecisionRecall, type NeighbourMetricOptions } from './precision-recall';
+export { densityCoverage, type DensityCoverage } from './density-coverage';
+export {
+  perClassMetric,
+  perClassPrecisionRecall,
+  perClassDensityCoverage,
+  perClassKernelInceptionDistance,
+  type PerClassOptions,
+  type PerClassResult,
+  type ClassMeasurement,
+  type MinimumCounts,
+} from './per-class-metrics';
+export {
+  sampleSetMetrics,
+  type RealFeatures,
+  type SampleSetOptions,
+  type SampleSetMetrics,
+  type PerClassSampleSetMetrics,
+} from './sample-set-metrics';
+export { loadMnistReference, MNIST_TEST_SIZE, MNIST_BASELINE_POOL, type MnistReference } from './real-reference';
+export { sampleSetRecord, SAMPLE_SET_COLUMNS, ALL_METRIC_COLUMNS } from './format';
+export type { EvaluationProtocol, BaselineMetrics } from './evaluate';
+export {
+  trainFeatureNet,
+  loadFeatureNetReference,
+  FEATURE_NET_REFERENCE,
+  FEATURE_NET_KIND,
+  type FeatureNetInfo,
+  type FeatureNetProgress,
+  type TrainFeatureNetOptions,
+} from './feature-net';
+export { writeReferenceVectors, readReferenceVectors } from './reference-vectors';
