@@ -11,6 +11,7 @@ import { DisposedError, GanConfigError } from '../../errors';
 import { checkScalarLoss } from '../../losses/check-scalar-loss';
 import { checkModelIdle, whileSaving } from '../../train/busy';
 import { variableGradsClosingTape } from '../../train/variable-grads';
+import { discriminatorUpdate } from './discriminator-update';
 import type { ImageSource } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
 import { withDropoutSeed } from '../../layers/seeded-dropout';
@@ -295,8 +296,12 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
         // (Tensors kept inside variableGrads survive every tidy: they are disposed here by hand.)
         const kept = [fakeY, fakeX, parts] as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
         try {
-          const dY = this.discriminatorUpdate('discriminatorY', y, this.poolY.query(kept[0], this.rng));
-          const dX = this.discriminatorUpdate('discriminatorX', x, this.poolX.query(kept[1], this.rng));
+          const update = (net: 'discriminatorX' | 'discriminatorY', real: tf.Tensor, fake: tf.Tensor): tf.Scalar => {
+            const own = [this.models[net], this.variables[net], this.optimizers[net]] as const;
+            return discriminatorUpdate(...own, this.adversarial, real, fake);
+          };
+          const dY = update('discriminatorY', y, this.poolY.query(kept[0], this.rng));
+          const dX = update('discriminatorX', x, this.poolX.query(kept[1], this.rng));
           return tf.concat([
             tf.reshape(generatorLoss, [1]),
             kept[2],
@@ -315,25 +320,6 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
     const own: tf.NamedTensorMap = {};
     for (const v of this.variables[net]) if (grads[v.name] !== undefined) own[v.name] = grads[v.name];
     this.optimizers[net].applyGradients(own);
-  }
-
-  /** One update of D_X or D_Y on real images against (pooled) fakes; returns its loss. */
-  private discriminatorUpdate(net: 'discriminatorX' | 'discriminatorY', real: tf.Tensor, fake: tf.Tensor): tf.Scalar {
-    const model = this.models[net];
-    const { value, grads } = variableGradsClosingTape(
-      () =>
-        checkScalarLoss(
-          this.adversarial.discriminatorLoss(
-            model.apply(real, { training: true }) as tf.Tensor,
-            model.apply(fake, { training: true }) as tf.Tensor,
-          ),
-          `adversarial '${this.adversarial.name}'.discriminatorLoss`,
-        ),
-      this.variables[net],
-    );
-    this.optimizers[net].applyGradients(grads);
-    tf.dispose(Object.values(grads));
-    return value;
   }
 
   /**
@@ -395,11 +381,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
     if (this.disposed) throw new DisposedError(operation, 'CycleGAN');
   }
 
-  /**
-   * Frees the models', optimizers' and pools' tensors (a second call does nothing).
-   *
-   * @throws {@link ModelBusyError} while the CycleGAN trains or saves.
-   */
+  /** Frees the models', optimizers' and pools' tensors once (a {@link ModelBusyError} while it trains or saves). */
   dispose(): void {
     if (this.disposed) return;
     checkModelIdle(this.state, 'CycleGan.dispose');
