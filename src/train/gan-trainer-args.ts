@@ -11,6 +11,7 @@ import type { GanLoss } from '../losses/types';
 import type { AuxiliaryTask } from '../losses/auxiliary';
 import type { OutputActivation } from '../nets/common';
 import type { EpochLogs } from './callbacks';
+import { epochSizes, type FitProgress } from './trainable';
 
 /** Arguments of {@link GanTrainer}. */
 export interface GanTrainerArgs {
@@ -202,4 +203,15 @@ export function checkGanTrainerArgs(args: GanTrainerArgs): GanLayout {
       throw new GanConfigError('loss', 'discriminatorPenalty must be a method (or absent)');
   }
   return { codeDim, latentDim, numClasses, discriminatorTakesLabels };
+}
+
+/** A GAN's epoch progress as the loop's (one shuffle stream). @internal */
+export function toFitProgress(p: EpochProgress): FitProgress {
+  return { steps: p.steps, shuffleSeeds: [p.shuffleSeed], totals: [...p.totals], ...epochSizes(p) };
+}
+
+/** The loop's progress as a GAN's checkpoints store it. @internal */
+export function toEpochProgress(p: FitProgress): EpochProgress {
+  const totals = [...p.totals] as EpochProgress['totals'];
+  return { steps: p.steps, shuffleSeed: p.shuffleSeeds[0], totals, ...epochSizes(p) };
 }

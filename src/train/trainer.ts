@@ -19,6 +19,8 @@ import {
   GAN_LOSS_NETS,
   checkGanTrainerArgs,
   checkTrainingData,
+  toEpochProgress,
+  toFitProgress,
   type EpochProgress,
   type GanTrainerArgs,
   type GradientReducer,
@@ -27,7 +29,7 @@ import {
 import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
 import type { EpochLogs, StepLogs, TrainingCallback } from './callbacks';
 import { fit, type FitLoopOptions, type StepRunner } from './fit';
-import { epochSizes, initialTrainingState, type StepData, type Trainable, type TrainingState } from './trainable';
+import { initialTrainingState, type StepData, type Trainable, type TrainingState } from './trainable';
 import type { Sampler } from './sampler';
 
 /**
@@ -158,21 +160,11 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
 
   /** Where training stands inside an unfinished epoch (`null` between epochs), as GAN checkpoints store it. */
   get epochProgress(): EpochProgress | null {
-    const p = this.state.progress;
-    if (p === null) return null;
-    return {
-      steps: p.steps,
-      shuffleSeed: p.shuffleSeeds[0],
-      totals: [...p.totals] as EpochProgress['totals'],
-      ...epochSizes(p),
-    };
+    return this.state.progress === null ? null : toEpochProgress(this.state.progress);
   }
 
   set epochProgress(value: EpochProgress | null) {
-    this.state.progress =
-      value === null
-        ? null
-        : { steps: value.steps, shuffleSeeds: [value.shuffleSeed], totals: [...value.totals], ...epochSizes(value) };
+    this.state.progress = value === null ? null : toFitProgress(value);
   }
 
   /** What G takes and gives, for sampling (see {@link Sampler}). */
