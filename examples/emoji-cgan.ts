@@ -13,45 +13,9 @@
  * images, so later epochs and runs do not decode the PNGs again). `gankit sample <out>/checkpoint`
  * draws from it.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import {
-  GanConfigError,
-  createCGAN,
-  hingeLoss,
-  initBackend,
-  openImageFolder,
-  parseTrainingArgs,
-  runScript,
-  runTraining,
-} from '../src/index';
-
-/** Where the emoji PNGs and their index are: the installed `emoji-datasource-google` package. */
-function emojiPackage(): { images: string; index: string } {
-  let root: string;
-  try {
-    root = path.dirname(
-      createRequire(path.join(process.cwd(), 'noop.js')).resolve('emoji-datasource-google/package.json'),
-    );
-  } catch {
-    throw new GanConfigError(
-      'emoji-datasource-google',
-      'is not installed; run `npm install` in the gankit checkout (it is a devDependency)',
-    );
-  }
-  return { images: path.join(root, 'img', 'google', '64'), index: path.join(root, 'emoji.json') };
-}
-
-/** Each base emoji image's category, by file name (skin-tone variants are left out: they would swell one class). */
-function categories(indexFile: string): Map<string, string> {
-  const emoji = JSON.parse(readFileSync(indexFile, 'utf8')) as Array<{
-    image: string;
-    category: string;
-    has_img_google: boolean;
-  }>;
-  return new Map(emoji.filter((e) => e.has_img_google && e.category !== 'Component').map((e) => [e.image, e.category]));
-}
+import { createCGAN, hingeLoss, initBackend, parseTrainingArgs, runScript, runTraining } from '../src/index';
+import { openEmoji } from './emoji-data';
 
 runScript(async () => {
   const args = parseTrainingArgs(
@@ -60,16 +24,7 @@ runScript(async () => {
     { epochs: 30, batchSize: 32, out: 'out/emoji-cgan', ema: 0.99, evalSamples: 0 },
   );
   await initBackend({ backend: args.backend });
-  const { images, index } = emojiPackage();
-  const categoryOf = categories(index);
-  const data = await openImageFolder(images, {
-    labels: (name) => categoryOf.get(name) ?? null,
-    imageShape: [32, 32, 3],
-    background: [255, 255, 255],
-    resize: 'area',
-    cache: path.join(args.out, 'emoji-32px.cache'),
-    limit: args.limit,
-  });
+  const data = await openEmoji({ side: 32, cache: path.join(args.out, 'emoji-32px.cache'), limit: args.limit });
   console.log(`data: ${data.size} emoji of 32×32×3 in ${data.numClasses} categories: ${data.classNames?.join(', ')}`);
   try {
     await runTraining(args, {

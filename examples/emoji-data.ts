@@ -1,0 +1,53 @@
+/**
+ * The Noto Emoji images of the `emoji-datasource-google` package (Apache-2.0) as a labelled image
+ * set: 1,906 base emoji (64×64 RGBA PNGs) composited on white and resized, one class per category
+ * (the five skin-tone swatches of "Component" and the skin-tone variants are left out). Shared by
+ * the emoji example and the emoji metrics script.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { GanConfigError, openImageFolder, type StreamedImageSource } from '../src/index';
+
+/** Where the emoji PNGs and their index are: the installed `emoji-datasource-google` package. */
+function emojiPackage(): { images: string; index: string } {
+  let root: string;
+  try {
+    const require = createRequire(path.join(process.cwd(), 'noop.js'));
+    root = path.dirname(require.resolve('emoji-datasource-google/package.json'));
+  } catch {
+    throw new GanConfigError(
+      'emoji-datasource-google',
+      'is not installed; run `npm install` in the gankit checkout (it is a devDependency)',
+    );
+  }
+  return { images: path.join(root, 'img', 'google', '64'), index: path.join(root, 'emoji.json') };
+}
+
+/** Each base emoji image's category, by file name. */
+function categories(indexFile: string): Map<string, string> {
+  const emoji = JSON.parse(readFileSync(indexFile, 'utf8')) as Array<{
+    image: string;
+    category: string;
+    has_img_google: boolean;
+  }>;
+  return new Map(emoji.filter((e) => e.has_img_google && e.category !== 'Component').map((e) => [e.image, e.category]));
+}
+
+/** Opens the emoji as `side`×`side` RGB images labelled by category, decoded once into `cache`. */
+export async function openEmoji(options: {
+  side: number;
+  cache: string;
+  limit?: number;
+}): Promise<StreamedImageSource> {
+  const { images, index } = emojiPackage();
+  const categoryOf = categories(index);
+  return openImageFolder(images, {
+    labels: (name) => categoryOf.get(name) ?? null,
+    imageShape: [options.side, options.side, 3],
+    background: [255, 255, 255],
+    resize: 'area',
+    cache: options.cache,
+    limit: options.limit,
+  });
+}
