@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   GanConfigError,
-  GankitError,
+  errorReport,
   ImageDataset,
   createCycleGAN,
   initBackend,
@@ -217,6 +217,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof GankitError ? error.message : error);
+  console.error(errorReport(error));
   process.exit(1);
 });

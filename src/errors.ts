@@ -85,3 +85,60 @@ export class NodeOnlyError extends GankitError {
     this.feature = feature;
   }
 }
+
+/**
+ * An output path of a run (a sample grid, a loss log, a saved model) is not one gankit may write
+ * to: a file where a folder is needed, or an existing file that gankit did not write. Nothing was
+ * written; the message says what to do.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await gan.fit(data, { callbacks: [lossLog({ file: 'notes.txt' })] });
+ * } catch (error) {
+ *   if (error instanceof OutputPathError) console.error(`choose another file than ${error.path}`);
+ * }
+ * ```
+ */
+export class OutputPathError extends GankitError {
+  /** The file or folder at fault. */
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.path = path;
+  }
+}
+
+/**
+ * An operation was called on a model that is busy with another: `fit`, `save`, `restore` or
+ * `dispose` while it trains, or `fit` while it saves. Two such operations at once would corrupt
+ * the model's state or write a checkpoint that mixes two steps. Saving from a training callback
+ * (e.g. {@link checkpoints}) is allowed: the loop waits for it at a step boundary.
+ *
+ * @example
+ * ```ts
+ * const training = gan.fit(data, { epochs: 5 });
+ * await gan.save('out/ckpt'); // ModelBusyError: await training first, or save from a callback
+ * ```
+ */
+export class ModelBusyError extends GankitError {
+  /** What was called, e.g. `"Gan.save"`. */
+  readonly operation: string;
+  /** What the model was busy with, e.g. `"fit"`. */
+  readonly running: string;
+  constructor(operation: string, running: string, instead: string) {
+    super(`${operation}: the model is busy (${running} is running); ${instead}`);
+    this.operation = operation;
+    this.running = running;
+  }
+}
+
+/** A model, dataset or other object was used after its `dispose()`. */
+export class DisposedError extends GankitError {
+  /** What was called, e.g. `"Gan.generate"`. */
+  readonly operation: string;
+  constructor(operation: string, what: string) {
+    super(`${operation}: this ${what} was disposed; create or load a new one`);
+    this.operation = operation;
+  }
+}

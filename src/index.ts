@@ -95,3 +95,12 @@ export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mni
 
 export * from './io/tensorboard/index';
 export { tensorboard, tensorBoardTag, type TensorBoardOptions } from './callbacks/tensorboard';
+
+// Safety (issue 21): what a save may replace, typed refusals, busy models.
+export { OutputPathError, ModelBusyError, DisposedError } from './errors';
+export { isGankitPng } from './image/png';
+export { DEFAULT_MAX_EMBEDDING_DIM } from './conditioning/label-embedding';
+export { MAX_EMBEDDING_BYTES } from './conditioning/label-embedding';
+export { MAX_GENERATE_BYTES, GENERATE_BATCH } from './train/generate';
+export { errorReport } from './core/error-report';
+export { MAX_LAYER_BYTES } from './nets/common';

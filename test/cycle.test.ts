@@ -443,6 +443,9 @@ describe('MNIST ↔ inverted MNIST (a known mapping: G(x) = −x)', () => {
     await fs.rm(path.join(dir, 'generatorYX', 'weights.bin'));
     await expect(loadCycleGAN(dir)).rejects.toThrow(CheckpointError);
     await expect(loadCycleGAN(dir)).rejects.toThrow(/generatorYX.weights\.bin: is missing/);
+    // A checkpoint that no longer verifies is not provably gankit's: save refuses to replace it.
+    await expect(cycle.save(dir)).rejects.toThrow(/not a gankit checkpoint/);
+    await fs.rm(dir, { recursive: true });
     await cycle.save(dir);
     const state = path.join(dir, 'pool-x.bin');
     const bytes = await fs.readFile(state);

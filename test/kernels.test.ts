@@ -239,6 +239,47 @@ test('ResizeNearestNeighborGrad (UpSampling2D gradient) sums each block, on cpu 
   expect(wasm).toEqual(cpu);
 });
 
+// Source pixel of each of the 6 output pixels of a 4 → 6 px resize, by hand: floor(r·4/6) without
+// half-pixel centres; floor((r + ½)·4/6) with them (as PyTorch's nearest-exact and TF's
+// half_pixel_centers); round(r·3/5) with aligned corners.
+test.each([
+  [false, false, [0, 0, 1, 2, 2, 3]],
+  [false, true, [0, 1, 1, 2, 3, 3]],
+  [true, false, [0, 1, 1, 2, 2, 3]],
+] as const)(
+  'ResizeNearestNeighborGrad 4 → 6 px, batch 2 (alignCorners %s, halfPixelCenters %s) equals the hand-computed sums, on cpu and wasm',
+  async (alignCorners, halfPixelCenters, source) => {
+    const dyValues = Array.from({ length: 2 * 6 * 6 * 2 }, (_, i) => ((i * 7) % 23) - 11);
+    const [cpu, wasm] = await onBoth(() => {
+      const x = tf.zeros([2, 4, 4, 2]) as tf.Tensor4D;
+      const dy = tf.tensor4d(dyValues, [2, 6, 6, 2]);
+      const grad = tf.grad((xx: tf.Tensor) =>
+        tf.sum(tf.mul(tf.image.resizeNearestNeighbor(xx as tf.Tensor4D, [6, 6], alignCorners, halfPixelCenters), dy)),
+      )(x);
+      // The forward pass with x = its pixel's index shows the mapping the gradient must follow.
+      const index = tf.tensor4d(
+        Array.from({ length: 2 * 4 * 4 * 2 }, (_, i) => i),
+        [2, 4, 4, 2],
+      );
+      return [grad, tf.image.resizeNearestNeighbor(index, [6, 6], alignCorners, halfPixelCenters)];
+    });
+    const expected = new Array<number>(2 * 4 * 4 * 2).fill(0);
+    const forward: number[] = [];
+    for (let b = 0; b < 2; b++)
+      for (let r = 0; r < 6; r++)
+        for (let c = 0; c < 6; c++)
+          for (let d = 0; d < 2; d++) {
+            const at = ((b * 4 + source[r]) * 4 + source[c]) * 2 + d;
+            expected[at] += dyValues[((b * 6 + r) * 6 + c) * 2 + d];
+            forward.push(at);
+          }
+    expect(cpu[1]).toEqual(forward);
+    expect(wasm[1]).toEqual(forward);
+    expect(cpu[0]).toEqual(expected);
+    expect(wasm[0]).toEqual(expected);
+  },
+);
+
 test.each([
   [[3, 5], [7, 8], false],
   [[4, 4], [6, 10], true],

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { GanConfigError } from '../errors';
+import { CheckpointError, GanConfigError } from '../errors';
+import { checkOutputFolder } from '../io/output-path';
 import type { TrainingCallback } from '../train/callbacks';
 import { saveCheckpoint, type Checkpointable } from '../train/checkpoint';
 
@@ -55,6 +56,7 @@ export function checkpoints(model: Checkpointable, options: CheckpointsOptions):
     options.onSave?.(dir, model.state.epoch);
   };
   return {
+    onTrainBegin: () => checkCheckpointFolder(options.dir, 'checkpoints({ dir })'),
     async onBatchEnd(logs) {
       if (everySteps > 0 && logs.step % everySteps === 0) await save();
     },
@@ -62,6 +64,14 @@ export function checkpoints(model: Checkpointable, options: CheckpointsOptions):
       if (everyEpochs > 0 && (logs.epoch + 1) % everyEpochs === 0) await save();
     },
   };
+}
+
+/**
+ * Refuses a checkpoint folder that cannot be one (a file, or below a file) before training time is spent.
+ * @internal
+ */
+export function checkCheckpointFolder(dir: string, argument: string): Promise<void> {
+  return checkOutputFolder(dir, argument, (p, m) => new CheckpointError(p, m));
 }
 
 /** Options of {@link saveOnInterrupt}. */
@@ -95,7 +105,10 @@ export function saveOnInterrupt(model: Checkpointable, options: SaveOnInterruptO
     stop: () => model.stopTraining(),
   });
   return {
-    onTrainBegin: watch.install,
+    async onTrainBegin() {
+      await checkCheckpointFolder(options.dir, 'saveOnInterrupt({ dir })');
+      watch.install();
+    },
     async onTrainEnd(logs) {
       if (!watch.remove()) return;
       const dir = await saveCheckpoint(model, options.dir, { keep: options.keep ?? 3 });

@@ -6,7 +6,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/file-system';
-import { saveLossPlot } from '../image/png';
+import { checkPngTarget, saveLossPlot } from '../image/png';
+import { checkReplaceableFile } from '../io/output-path';
 import type { StepLogs, TrainingCallback, TrainingEpochLogs, TrainingLogs } from '../train/callbacks';
 import { GAN_LOG_FORMAT, logFormats, type FormattedModel, type NamedLogFormat } from '../train/log-format';
 
@@ -15,7 +16,11 @@ export const LOSS_LOG_HEADER = 'epoch,step,d_loss,g_loss,d_real,d_fake';
 
 /** Options of {@link lossLog}. */
 export interface LossLogOptions {
-  /** The CSV file (its folder is created if missing). */
+  /**
+   * The CSV file (its folder is created if missing). An existing file is kept and extended only
+   * when it is a loss log of the same model's columns; anything else is refused when training
+   * begins (an {@link OutputPathError}).
+   */
   file: string;
   /** Also draw the losses as a PNG chart here, with the equilibrium lines (see {@link lossPlotImage}). */
   plot?: string;
@@ -120,7 +125,10 @@ function formatLossLog(rows: readonly PendingRow[], formats: readonly NamedLogFo
 export function lossLog(options: LossLogOptions): TrainingCallback {
   const rows: PendingRow[] = [];
   let formats: NamedLogFormat[] = [];
+  // False until the output paths were checked: a run refused at its start writes nothing.
+  let checked = false;
   const flush = async (): Promise<void> => {
+    if (!checked) return;
     await fs.mkdir(path.dirname(path.resolve(options.file)), { recursive: true });
     await writeFileAtomic(options.file, formatLossLog(rows, formats));
     if (options.plot !== undefined) {
@@ -134,8 +142,16 @@ export function lossLog(options: LossLogOptions): TrainingCallback {
   };
   return {
     async onTrainBegin(info) {
+      checked = false;
       rows.length = 0;
       formats = logFormats(info.model);
+      // Before any training time is spent: only a loss log of this model's columns is replaced.
+      const header = ['epoch', 'step', ...formats.map((f) => f.column)].join(',');
+      await checkReplaceableFile(options.file, 'lossLog({ file })', `a gankit loss log (header ${header}…)`, (bytes) =>
+        new TextDecoder().decode(bytes.subarray(0, 4096)).startsWith(header),
+      );
+      if (options.plot !== undefined) await checkPngTarget(options.plot, 'lossLog({ plot })');
+      checked = true;
       if (info.model.state.step === 0) return;
       try {
         const text = await fs.readFile(options.file, 'utf8');

@@ -7,13 +7,17 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
-import { saveImageGrid } from '../image/png';
+import { checkPngTarget, saveImageGrid } from '../image/png';
+import { checkOutputFolder } from '../io/output-path';
 import { samplerOf, type Sampler } from '../train/sampler';
 import type { TrainerCallback } from '../train/trainer';
 
 /** Options of {@link sampleGrids}. */
 export interface SampleGridsOptions {
-  /** Folder the PNGs go to (created if missing): `epoch-001.png`, `epoch-002.png`, … */
+  /**
+   * Folder the PNGs go to (created if missing): `epoch-001.png`, `epoch-002.png`, … A file of
+   * those names that gankit did not write is refused when training begins (an {@link OutputPathError}).
+   */
   dir: string;
   /** A grid every this many epochs (default 1). */
   everyEpochs?: number;
@@ -61,7 +65,11 @@ export function sampleGrids(options: SampleGridsOptions): TrainerCallback {
   let z: tf.Tensor2D | null = null;
   let labels: number[] | undefined;
   return {
-    onTrainBegin(info) {
+    async onTrainBegin(info) {
+      // Before any training time is spent: the folder, and every grid file this run will write.
+      await checkOutputFolder(dir, 'sampleGrids({ dir })');
+      for (let epoch = info.initialEpoch + 1; epoch <= info.epochs; epoch++)
+        if (epoch % everyEpochs === 0) await checkPngTarget(gridFile(dir, epoch), 'sampleGrids({ dir })');
       sampler = options.from ?? samplerOf(info.model, 'sampleGrids');
       const { numClasses, latentDim } = sampler.info;
       const count = (numClasses > 0 ? numClasses : rows) * columns;

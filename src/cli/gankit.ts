@@ -8,7 +8,14 @@
 // itself, or reading a checkpoint's ema-generator/ folder would fail as if in a browser.
 import '../node-services';
 import { runGankitCli } from '../eval/eval-command';
+import { errorReport } from '../core/error-report';
 
-void runGankitCli(process.argv).then((code) => {
-  process.exitCode = code;
-});
+runGankitCli(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`gankit: ${errorReport(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -6,7 +6,7 @@
  */
 import { initBackend } from '../backend';
 import { loadMnist } from '../data/mnist';
-import { GanConfigError } from '../errors';
+import { errorReport } from '../core/error-report';
 import type { Gan } from '../gan';
 import type { TrainerCallback } from '../train/trainer';
 import { runTraining, type TrainingResult } from './run-training';
@@ -58,8 +58,9 @@ export async function trainMnistScript(
 }
 
 /**
- * Runs a script's `main`, turning a failure into one line on stderr and exit code 1: a
- * {@link GanConfigError} (a bad flag or option) prints its message alone, anything else its stack.
+ * Runs a script's `main`, turning a failure into exit code 1 and, on stderr, one line for every
+ * gankit error (a bad flag, a refused path, a checkpoint that does not load), the stack for
+ * anything else (see {@link errorReport}).
  *
  * @example
  * ```ts
@@ -68,7 +69,7 @@ export async function trainMnistScript(
  */
 export function runScript(main: () => Promise<unknown>): void {
   main().catch((error: unknown) => {
-    console.error(error instanceof GanConfigError ? error.message : error);
+    console.error(errorReport(error));
     process.exit(1);
   });
 }

@@ -11,6 +11,7 @@ import type { EpochLogs, TrainingCallback } from '../train/callbacks';
 import { runModel, type TrainingOutputs } from './run-model';
 import type { ImageSource } from '../data/image-source';
 import type { Gan } from '../gan';
+import { CheckpointError } from '../errors';
 import { loadGAN } from '../models/gan/load';
 import type { TrainerCallback } from '../train/trainer';
 import type { TrainHistory } from '../train/trainer';
@@ -75,7 +76,16 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
     args,
     {
       build: () => job.build(),
-      load: (dir, onSkip) => loadGAN(dir, { onSkip }),
+      load: async (dir, onSkip) => {
+        const gan = await loadGAN(dir, { onSkip });
+        try {
+          checkSameKind(gan, job, dir);
+        } catch (error) {
+          gan.dispose();
+          throw error;
+        }
+        return gan;
+      },
       prepare: (gan) => {
         ema = gan.averaged;
         if (ema !== null) {
@@ -101,4 +111,43 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
     log,
   );
   return { gan: model, ema, history, outputs };
+}
+
+/** The config fields that make a GAN the model a script trains (not its training settings). */
+const KIND_FIELDS = [
+  'architecture',
+  'latentDim',
+  'imageShape',
+  'numClasses',
+  'outputActivation',
+  'loss',
+  'conditioning',
+  'auxiliary',
+  'discriminatorConditioning',
+] as const;
+
+/**
+ * Refuses a checkpoint of another model than `job` builds (`--resume` on another example's
+ * output folder would go on training that model under this script's name): a new GAN is built
+ * and the config fields of {@link KIND_FIELDS} compared (a loss or task by name only).
+ *
+ * @throws {@link CheckpointError} naming the checkpoint and the first field that differs.
+ */
+function checkSameKind(loaded: Gan, job: TrainingJob, dir: string): void {
+  const expected = job.build();
+  try {
+    for (const field of KIND_FIELDS) {
+      const show = (v: unknown): string =>
+        JSON.stringify(v !== null && typeof v === 'object' && 'name' in v ? (v as { name: unknown }).name : v) ??
+        'none';
+      const [have, want] = [show(loaded.config[field]), show(expected.config[field])];
+      if (have !== want)
+        throw new CheckpointError(
+          dir,
+          `holds another model than this script trains (config.${field} is ${have}, this script's is ${want}); resume it with the script that wrote it, or give this one another --out`,
+        );
+    }
+  } finally {
+    expected.dispose();
+  }
 }

@@ -92,6 +92,70 @@ export function checkOneOf<T extends string>(value: unknown, choices: readonly T
   return value as T;
 }
 
+/** Edit distance (insertions, deletions, substitutions) between `a` and `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** The name of `known` nearest to `name` (case-insensitive edit distance). */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+const warned = new Set<string>();
+
+/**
+ * Warns once (per call site and name) about each option of `options` that `known` does not
+ * list, naming the nearest valid one: a typo such as `learningrate` is otherwise silently
+ * ignored (JavaScript callers get no type check).
+ *
+ * @param options - The options object as given (anything else is left to the other checks).
+ * @param known - Every valid option name.
+ * @param where - The call, for the message, e.g. `createCGAN(options)`.
+ * @param warn - Where the warning goes (default `console.warn`).
+ * @returns the unknown names.
+ */
+export function warnUnknownOptions(
+  options: unknown,
+  known: readonly string[],
+  where: string,
+  warn: (message: string) => void = (m) => console.warn(m),
+): string[] {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return [];
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  for (const name of unknown) {
+    const key = `${where}\0${name}`;
+    if (warned.has(key)) continue;
+    warned.add(key);
+    const nearest = nearestName(name, known);
+    warn(
+      `gankit: ${where}: unknown option '${name}' is ignored${nearest === undefined ? '' : ` (did you mean '${nearest}'?)`}`,
+    );
+  }
+  return unknown;
+}
+
+/** `bytes` in the largest binary unit that keeps it ≥ 1, for messages (e.g. `3.1 GiB`). */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (bytes >= 1024 && i < units.length - 1) [bytes, i] = [bytes / 1024, i + 1];
+  return `${i === 0 ? bytes : bytes.toFixed(1)} ${units[i]}`;
+}
+
 /** Checks that `labels` are integers in [0, numClasses) and returns them as an Int32Array. */
 export function checkLabelValues(labels: ArrayLike<number>, numClasses: number, argument = 'labels'): Int32Array {
   const out = new Int32Array(labels.length);

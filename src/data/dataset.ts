@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataFormatError, GanConfigError } from '../errors';
+import { DataFormatError, DisposedError, GanConfigError } from '../errors';
 import {
   type BatchOptions,
   type DataBatch,
@@ -191,6 +191,7 @@ export class ImageDataset implements ImageSource {
 
   /** The images (and labels) at `indices`, as new tensors owned by the caller. */
   gather(indices: Int32Array | number[]): DataBatch {
+    this.checkUsable('ImageDataset.gather');
     const labelTensor = this.labels === null ? null : this.getLabelTensor();
     const idx = tf.tensor1d(indices instanceof Int32Array ? indices : Int32Array.from(indices), 'int32');
     try {
@@ -204,6 +205,7 @@ export class ImageDataset implements ImageSource {
 
   /** A new dataset holding the first `count` images (and labels). */
   take(count: number): ImageDataset {
+    this.checkUsable('ImageDataset.take');
     if (!Number.isInteger(count) || count <= 0)
       throw new GanConfigError('count', `expected a positive integer, got ${count}`);
     const n = Math.min(count, this.size);
@@ -211,7 +213,17 @@ export class ImageDataset implements ImageSource {
     return new ImageDataset(images, this.labels === null ? null : this.labels.slice(0, n), this.numClasses);
   }
 
-  /** Frees the dataset's tensors. */
+  /** True once {@link ImageDataset.dispose} has freed the images: the dataset cannot be used any more. */
+  get isDisposed(): boolean {
+    return this.images.isDisposed;
+  }
+
+  /** Refuses `operation` on a disposed dataset, with a typed error instead of TensorFlow.js's. */
+  private checkUsable(operation: string): void {
+    if (this.images.isDisposed) throw new DisposedError(operation, 'dataset');
+  }
+
+  /** Frees the dataset's tensors; using it afterwards is a {@link DisposedError}. */
   dispose(): void {
     this.images.dispose();
     this.labelTensor?.dispose();

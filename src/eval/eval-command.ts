@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
+import { errorReport } from '../core/error-report';
 import { GankitError } from '../errors';
 import { loadGAN } from '../models/gan/load';
 import { runSampleCommand, sampleCommand } from '../cli/sample-command';
@@ -255,9 +256,7 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
     failure = error;
   }
   if (failure !== null) {
-    err(
-      `gankit: ${failure instanceof GankitError ? failure.message : failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}\n`,
-    );
+    err(`gankit: ${errorReport(failure)}\n`);
     return 1;
   }
   return 0;

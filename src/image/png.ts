@@ -11,11 +11,85 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { DataFormatError, GanConfigError } from '../errors';
 import { writeFileAtomic } from '../io/file-system';
+import { checkReplaceableFile } from '../io/output-path';
 import type { TrainingLogs } from '../train/callbacks';
 import { checkRgbaImage, describe, imageGrid, type GridOptions, type RgbaImage } from './grid';
 import { lossPlotImage, type LossPlotOptions } from './loss-plot';
 
-async function writePngAtomic(file: string, bytes: Uint8Array): Promise<void> {
+/** The text chunk that marks a PNG as gankit's: keyword `Software`, value `gankit`. */
+const MARK_KEYWORD = 'Software';
+const MARK_VALUE = 'gankit';
+const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** CRC-32 (ISO 3309, as PNG chunks use it) of `bytes`. */
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** `png` with a `tEXt` chunk `Software: gankit` inserted after IHDR (the first chunk, 25 bytes). */
+function withMark(png: Uint8Array): Uint8Array {
+  const text = new TextEncoder().encode(`${MARK_KEYWORD}\0${MARK_VALUE}`);
+  const chunk = new Uint8Array(12 + text.length);
+  const view = new DataView(chunk.buffer);
+  view.setUint32(0, text.length);
+  chunk.set(new TextEncoder().encode('tEXt'), 4);
+  chunk.set(text, 8);
+  view.setUint32(8 + text.length, crc32(chunk.subarray(4, 8 + text.length)));
+  const end = 8 + 25;
+  const out = new Uint8Array(png.length + chunk.length);
+  out.set(png.subarray(0, end));
+  out.set(chunk, end);
+  out.set(png.subarray(end), end + chunk.length);
+  return out;
+}
+
+/**
+ * True when `bytes` are a PNG that gankit wrote (its `tEXt` chunk `Software: gankit`, before the
+ * image data). Sample grids and loss charts overwrite only such files.
+ *
+ * @example
+ * ```ts
+ * isGankitPng(fs.readFileSync('out/samples/epoch-001.png')); // true
+ * ```
+ */
+export function isGankitPng(bytes: Uint8Array): boolean {
+  if (bytes.length < 8 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const expected = `${MARK_KEYWORD}\0${MARK_VALUE}`;
+  for (let at = 8; at + 12 <= bytes.length;) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    if (type === 'IDAT' || type === 'IEND') return false;
+    if (type === 'tEXt' && at + 12 + length <= bytes.length) {
+      if (new TextDecoder().decode(bytes.subarray(at + 8, at + 8 + length)) === expected) return true;
+    }
+    at += 12 + length;
+  }
+  return false;
+}
+
+/**
+ * Refuses a PNG path where gankit may not write: a file there that gankit did not write, a folder,
+ * or a parent that is a file.
+ *
+ * @param file - The PNG file.
+ * @param argument - What messages call it, e.g. `sampleGrids({ dir })`.
+ * @throws {@link OutputPathError} naming the file.
+ */
+export function checkPngTarget(file: string, argument: string): Promise<void> {
+  return checkReplaceableFile(file, argument, 'a PNG that gankit wrote', isGankitPng);
+}
+
+async function writePngAtomic(file: string, bytes: Uint8Array, argument: string): Promise<void> {
+  await checkPngTarget(file, argument);
   await mkdir(nodePath.dirname(nodePath.resolve(file)), { recursive: true });
   await writeFileAtomic(file, bytes);
 }
@@ -37,8 +111,8 @@ export function encodePng(image: RgbaImage): Uint8Array {
   const png = new PNG({ width: image.width, height: image.height });
   png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   const out = PNG.sync.write(png, { colorType: 6, inputColorType: 6, bitDepth: 8, inputHasAlpha: true });
-  // Copy: the Buffer may be a view on Node's shared pool.
-  return new Uint8Array(out);
+  // A copy (the Buffer may be a view on Node's shared pool), marked as gankit's.
+  return withMark(new Uint8Array(out));
 }
 
 /**
@@ -74,10 +148,11 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
  * The tensor is read before the first `await`, so the caller may dispose it as soon as the
  * call returns.
  *
- * @param path - Where to write the PNG file (an existing file is replaced).
+ * @param path - Where to write the PNG file (an existing PNG that gankit wrote is replaced; any other file is refused).
  * @param images - `[n, height, width, channels]` with 1 or 3 channels, values in `inputRange`.
  * @param options - Layout and value range; see {@link GridOptions}.
- * @throws {@link GanConfigError} on invalid arguments (see {@link imageGrid}); file system errors are rethrown as is.
+ * @throws {@link GanConfigError} on invalid arguments (see {@link imageGrid}); {@link OutputPathError} when a file
+ * gankit did not write is at `path` (nothing is written); other file system errors are rethrown as is.
  *
  * @example
  * ```ts
@@ -88,7 +163,7 @@ export async function saveImageGrid(path: string, images: tf.Tensor4D, options?:
   if (typeof path !== 'string' || path.length === 0) {
     throw new GanConfigError('path', `expected a non-empty file path, got ${describe(path)}`);
   }
-  await writePngAtomic(path, encodePng(imageGrid(images, options)));
+  await writePngAtomic(path, encodePng(imageGrid(images, options)), 'saveImageGrid(path)');
 }
 
 /** Draws {@link lossPlotImage} and writes it as a PNG, atomically (temporary file, then rename). */
@@ -97,5 +172,5 @@ export async function saveLossPlot<R extends TrainingLogs>(
   rows: readonly R[],
   options: LossPlotOptions = {},
 ): Promise<void> {
-  await writePngAtomic(file, encodePng(lossPlotImage(rows, options)));
+  await writePngAtomic(file, encodePng(lossPlotImage(rows, options)), 'saveLossPlot(file)');
 }

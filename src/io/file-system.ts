@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError } from '../errors';
+import { CheckpointError, OutputPathError } from '../errors';
+import { checkOutputFolder, checkReplaceableFile } from './output-path';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -55,7 +56,9 @@ function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
 /**
  * A TensorFlow.js `IOHandler` that saves a model to, and loads it from, a directory on the Node
  * file system (`model.json` + `weights.bin`) with no need for `@tensorflow/tfjs-node`'s
- * `file://` handler. Each file is written to a temporary name and renamed into place.
+ * `file://` handler. Each file is written to a temporary name and renamed into place. A save
+ * replaces only a model saved this way: other files of those names are refused with an
+ * {@link OutputPathError}, before anything is written.
  *
  * @example
  * ```ts
@@ -66,6 +69,7 @@ function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
 export function fileSystemHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      await checkModelFolder(dir);
       await fs.mkdir(dir, { recursive: true });
       const weights = toBytes(artifacts.weightData);
       const modelJson = {
@@ -132,6 +136,53 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       };
     },
   };
+}
+
+/** True when `bytes` are a TensorFlow.js model.json whose weights are in `weights.bin`. */
+function isModelJson(bytes: Uint8Array): boolean {
+  try {
+    const json = JSON.parse(new TextDecoder().decode(bytes)) as { modelTopology?: unknown; weightsManifest?: unknown };
+    return (
+      json !== null &&
+      typeof json === 'object' &&
+      json.modelTopology != null &&
+      Array.isArray(json.weightsManifest) &&
+      json.weightsManifest.every(
+        (g: { paths?: unknown }) => Array.isArray(g?.paths) && g.paths.every((p) => p === WEIGHTS_BIN),
+      )
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses a model folder whose files gankit may not replace: `model.json` that is not a
+ * TensorFlow.js model of this layout, or `weights.bin` with no such `model.json` beside it.
+ */
+async function checkModelFolder(dir: string): Promise<void> {
+  const argument = 'fileSystemHandler(dir).save';
+  await checkOutputFolder(dir, argument);
+  const modelJson = path.join(dir, MODEL_JSON);
+  await checkReplaceableFile(
+    modelJson,
+    argument,
+    `a TensorFlow.js model.json with its weights in ${WEIGHTS_BIN}`,
+    isModelJson,
+  );
+  const hasModel = await fs.stat(modelJson).then(
+    () => true,
+    () => false,
+  );
+  const hasWeights = await fs.lstat(path.join(dir, WEIGHTS_BIN)).then(
+    () => true,
+    () => false,
+  );
+  if (hasWeights && !hasModel)
+    throw new OutputPathError(
+      path.join(dir, WEIGHTS_BIN),
+      `${argument}: exists with no ${MODEL_JSON} beside it, so it is not a model gankit saved; choose another folder, or move the file away`,
+    );
 }
 
 /** Bytes one value of a saved weight takes: its quantised size (uint8, uint16, float16) or its dtype's. */

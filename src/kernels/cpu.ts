@@ -3,7 +3,7 @@
  * kernels are tested against):
  *
  * - `ResizeNearestNeighborGrad` (the gradient of `UpSampling2D`): tfjs-backend-cpu 4.22's is
- *   wrong for batches of more than one image; replaced by a correct one.
+ *   wrong for batches of more than one image and ignores `halfPixelCenters`; replaced by a correct one.
  *
  * @packageDocumentation
  */

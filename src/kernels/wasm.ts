@@ -10,6 +10,8 @@
  *   `DepthToSpace`, ~10× faster than wasm's own loop.
  * - `Tile` (batch norm's gradient tiles every step): block copies instead of an element loop.
  * - `UnsortedSegmentSum` (missing on wasm; the gradient of an embedding): a loop on the heap.
+ * - `ResizeNearestNeighborGrad` with `halfPixelCenters`, which wasm's own ignores: the scatter of
+ *   the forward pass's mapping (wasm's own kernel otherwise).
  * - Every other kernel the cpu backend has and wasm lacks is delegated to the cpu implementation.
  *
  * Each is tested against the cpu backend (test/kernels.test.ts).
@@ -25,6 +27,7 @@ import { cpuDelegate } from './cpu-delegate';
 import { tileKernel } from './tile';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 import { replaceKernel } from './replace-kernel';
+import { resizeNearestNeighborGradWasmKernel } from './resize-nearest-neighbor-grad';
 
 let patched = false;
 
@@ -49,6 +52,7 @@ export function patchWasmKernels(): string[] {
   replace('Conv2DBackpropFilter', (original) => conv2dBackpropFilterKernel(original));
   replace('Conv2DBackpropInput', (original) => conv2dBackpropInputKernel(original));
   replace('Tile', (original) => tileKernel(original));
+  replace('ResizeNearestNeighborGrad', (original) => resizeNearestNeighborGradWasmKernel(original));
   replace('UnsortedSegmentSum', (original) => unsortedSegmentSumKernel(original ?? cpuDelegate('UnsortedSegmentSum')));
   for (const kernel of tf.getKernelsForBackend('cpu')) {
     if (!wasmKernels.has(kernel.kernelName) && tf.getKernel(kernel.kernelName, 'wasm') === undefined) {

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
+import { formatBytes } from '../core/checks';
 import { Rng } from '../random';
 import type { BuildContext, Conditioning } from '../conditioning/types';
 import type { ImageShape } from '../data/dataset';
@@ -84,6 +85,28 @@ export function checkImageShape(shape: unknown, argument = 'imageShape'): ImageS
     );
   }
   return shape as ImageShape;
+}
+
+/**
+ * The largest weight matrix of one dense layer gankit builds, in bytes (1 GiB): `inputs × units ×
+ * 4`. A larger one (say `hiddenUnits: [1e6]` after a 784-pixel image: 2.9 GiB) is refused with
+ * its size before anything is allocated.
+ */
+export const MAX_LAYER_BYTES = 2 ** 30;
+
+/**
+ * Refuses a dense layer of `units` on `input` whose weights would pass {@link MAX_LAYER_BYTES}.
+ *
+ * @throws {@link GanConfigError} naming `argument` and the size.
+ */
+export function checkDenseSize(input: SymbolicTensor, units: number, argument: string): void {
+  const inputs = input.shape.slice(1).reduce((a: number, d) => a * (d ?? 1), 1);
+  const bytes = inputs * units * 4;
+  if (bytes > MAX_LAYER_BYTES)
+    throw new GanConfigError(
+      argument,
+      `a dense layer of ${inputs} × ${units} weights take ${formatBytes(bytes)}, more than ${formatBytes(MAX_LAYER_BYTES)} (MAX_LAYER_BYTES)`,
+    );
 }
 
 /** Expands a per-layer option given once or per layer. */

@@ -13,6 +13,7 @@ import {
   applyActivation,
   batchNorm,
   buildContext,
+  checkDenseSize,
   checkImageShape,
   checkPositiveInt,
   discriminatorInputs,
@@ -93,6 +94,7 @@ export function mlpGenerator(args: MlpGeneratorArgs = {}): tfl.LayersModel {
   const norm = generatorNorm(args, args.conditioning, inputs, norms.some(Boolean));
   let x = start;
   hidden.forEach((units, i) => {
+    checkDenseSize(x, units, `hiddenUnits[${i}]`);
     x = tfl.layers.dense({ units, kernelInitializer: kernelInit(context) }).apply(x) as SymbolicTensor;
     if (norms[i]) x = norm(x);
     x = applyActivation(x, args.activation ?? 'relu', alpha);
@@ -102,6 +104,7 @@ export function mlpGenerator(args: MlpGeneratorArgs = {}): tfl.LayersModel {
   if (outputActivation !== 'tanh' && outputActivation !== 'sigmoid') {
     throw new GanConfigError('outputActivation', `expected 'tanh' or 'sigmoid', got '${String(outputActivation)}'`);
   }
+  checkDenseSize(x, size, 'imageShape');
   x = tfl.layers
     .dense({ units: size, kernelInitializer: kernelInit(context), activation: outputActivation })
     .apply(x) as SymbolicTensor;
@@ -137,6 +140,7 @@ export function mlpDiscriminator(args: MlpDiscriminatorArgs = {}): tfl.LayersMod
       : tfl.layers.dense({ units, kernelInitializer: kernelInit(context) });
   let x = start.shape.length > 2 ? (tfl.layers.flatten().apply(start) as SymbolicTensor) : start;
   hidden.forEach((units, i) => {
+    checkDenseSize(x, units, `hiddenUnits[${i}]`);
     x = dense(units).apply(x) as SymbolicTensor;
     if (norms[i]) x = batchNorm(x, args);
     if (drops[i] > 0) x = new SeededDropout({ rate: drops[i] }).apply(x) as SymbolicTensor;

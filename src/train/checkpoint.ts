@@ -1,6 +1,6 @@
 /**
- * Checkpoint directories on disk: the state file's format and its validation, the atomic write
- * (temporary sibling, flushed, manifest with checksums, then renamed into place), and collections
+ * Checkpoint directories on disk: the state file's format and its validation (the atomic write is
+ * src/io/checkpoint-directory.ts), and collections
  * of checkpoints (`step-NNNNNNNNN/` folders, the last K kept) with a loader that picks the newest
  * one that verifies.
  *
@@ -9,10 +9,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, GanConfigError, GankitError } from '../errors';
+import { CheckpointError, GanConfigError } from '../errors';
 import type { GanConfig } from '../gan';
-import { MANIFEST_FILE, verifyManifest, writeManifest } from '../io/checkpoint-manifest';
+import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
+import { isSetAsideOf } from '../io/checkpoint-directory';
+import { checkAveraged, checkProgress, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
 import { syncDirectory } from '../io/file-system';
+import { checkOutputFolder } from '../io/output-path';
 import type { EpochProgress } from './trainer';
 import type { AdamPowers } from './adam-powers';
 import type { EmaOptions } from './ema';
@@ -68,25 +71,7 @@ export interface CheckpointState {
 /** The folder of a checkpoint that holds the averaged generator (a TensorFlow.js model). */
 export const AVERAGED_GENERATOR_DIR = 'ema-generator';
 
-/** Checks the averaged generator's options of a state file (the EmaGenerator checks their values again). */
-function checkAveraged(raw: unknown, file: string): EmaOptions {
-  const ok =
-    isObject(raw) &&
-    typeof raw.decay === 'number' &&
-    isInt(raw.startStep) &&
-    (raw.batchNormStatistics === 'copy' || raw.batchNormStatistics === 'recompute') &&
-    (raw.recomputeOptions === undefined || isObject(raw.recomputeOptions));
-  if (!ok)
-    throw new CheckpointError(
-      file,
-      `averagedGenerator: expected { decay, startStep, batchNormStatistics }, got ${JSON.stringify(raw)?.slice(0, 200)}`,
-    );
-  return raw as EmaOptions;
-}
-
-const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
+/** Checks the GAN config a state file holds. */
 function checkConfig(config: unknown, file: string): GanConfig {
   const fail = (what: string): never => {
     throw new CheckpointError(file, `config.${what}`);
@@ -117,45 +102,6 @@ function checkConfig(config: unknown, file: string): GanConfig {
     fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
   if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
   return c as GanConfig;
-}
-
-function checkProgress(p: unknown, file: string): EpochProgress | null {
-  if (p === null || p === undefined) return null;
-  const ok =
-    isObject(p) &&
-    isInt(p.steps) &&
-    isInt(p.shuffleSeed) &&
-    (p.shuffleSeed as number) < 2 ** 32 &&
-    Array.isArray(p.totals) &&
-    p.totals.length === 4 &&
-    p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
-  if (!ok)
-    throw new CheckpointError(
-      file,
-      `epochProgress: expected { steps, shuffleSeed, totals[4] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`,
-    );
-  const q = p as unknown as EpochProgress;
-  return { steps: q.steps, shuffleSeed: q.shuffleSeed, totals: [...q.totals] as EpochProgress['totals'] };
-}
-
-function checkSpecs(specs: unknown, name: string, file: string): tf.io.WeightsManifestEntry[] {
-  const ok =
-    Array.isArray(specs) &&
-    specs.every(
-      (s) =>
-        isObject(s) &&
-        typeof s.name === 'string' &&
-        (s.dtype === 'float32' || s.dtype === 'int32') &&
-        Array.isArray(s.shape) &&
-        s.shape.length <= 8 &&
-        s.shape.every((d) => isInt(d)),
-    );
-  if (!ok)
-    throw new CheckpointError(
-      file,
-      `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`,
-    );
-  return specs as tf.io.WeightsManifestEntry[];
 }
 
 /**
@@ -246,49 +192,9 @@ const exists = (p: string): Promise<boolean> =>
     () => true,
     () => false,
   );
-const tmpPrefix = (target: string): string => `${path.basename(target)}.tmp-`;
-const oldPrefix = (target: string): string => `${path.basename(target)}.old-`;
 
-/**
- * Writes a checkpoint directory atomically: `fill` writes the files into a temporary sibling,
- * the manifest (sizes and SHA-256 of every file) is written last, everything is flushed, and the
- * sibling is renamed to `target`. An existing `target` is first renamed aside and removed after,
- * so at every moment either the old checkpoint or the new one is complete on disk (a loader finds
- * the aside copy if a crash hits between the two renames). Leftovers of crashed writes are removed.
- */
-export async function writeCheckpointDirectory(target: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  const parent = path.dirname(target);
-  const unique = `${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  const tmp = path.join(parent, `${tmpPrefix(target)}${unique}`);
-  try {
-    await fs.mkdir(tmp, { recursive: true });
-    await fill(tmp);
-    await writeManifest(tmp);
-    for (const sub of ['', 'generator', 'discriminator', AVERAGED_GENERATOR_DIR])
-      if (await exists(path.join(tmp, sub))) await syncDirectory(path.join(tmp, sub));
-    const aside = path.join(parent, `${oldPrefix(target)}${unique}`);
-    const replacing = await exists(target);
-    if (replacing) await fs.rename(target, aside);
-    await fs.rename(tmp, target);
-    await syncDirectory(parent);
-    if (replacing) await fs.rm(aside, { recursive: true, force: true });
-  } catch (error) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    if (error instanceof GankitError) throw error;
-    throw new CheckpointError(target, `could not save (${(error as Error).message})`);
-  }
-  await removeLeftovers(target);
-}
-
-/** Removes temporary and set-aside siblings of `target` that crashed writes left behind. */
-async function removeLeftovers(target: string): Promise<void> {
-  const parent = path.dirname(target);
-  for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
-    if (name.startsWith(tmpPrefix(target)) || name.startsWith(oldPrefix(target))) {
-      await fs.rm(path.join(parent, name), { recursive: true, force: true });
-    }
-  }
-}
+/** The atomic write of a checkpoint directory (re-exported for the CycleGAN checkpoints). */
+export { writeCheckpointDirectory } from '../io/checkpoint-directory';
 
 /** The folder name of the checkpoint at `step` inside a collection: `step-000000123`. */
 export function checkpointName(step: number): string {
@@ -370,7 +276,7 @@ export async function resolveCheckpoint<S = CheckpointState>(
   const candidates = (await listCheckpoints(root)).reverse().map((c) => c.dir);
   const parent = path.dirname(root);
   const aside = (await fs.readdir(parent).catch(() => [] as string[]))
-    .filter((n) => n.startsWith(oldPrefix(root)))
+    .filter((n) => isSetAsideOf(root, n))
     .map((n) => path.join(parent, n));
   candidates.push(...aside);
   const skipped: SkippedCheckpoint[] = [];
@@ -443,6 +349,7 @@ export async function saveIntoCollection(
 ): Promise<string> {
   if (!Number.isInteger(keep) || keep < 1)
     throw new GanConfigError('options.keep', `expected a positive integer, got ${keep}`);
+  await checkOutputFolder(root, 'checkpoint folder', (p, m) => new CheckpointError(p, m));
   await fs.mkdir(root, { recursive: true });
   const dir = path.join(path.resolve(root), checkpointName(step));
   await save(dir);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError, TrainingDivergedError } from '../errors';
-import { checkPositiveInteger } from '../core/checks';
+import { checkPositiveInteger, describeValue } from '../core/checks';
+import { atStepBoundary, claimModel } from './busy';
 import type { FitProgress, StepData, Trainable } from './trainable';
 import {
   endTraining,
@@ -75,7 +76,31 @@ export async function fit<D, B, S extends TrainingLogs, E extends TrainingEpochL
   data: D,
   options: FitLoopOptions<S, E, M> = {},
 ): Promise<E[]> {
-  const { epochs = 1, batchSize = 64, callbacks = [] } = options;
+  // Claimed before the first await, so that a second fit() called at once is refused.
+  const release = claimModel(model.state, 'fit', 'fit');
+  try {
+    return await fitLoop(model, data, options);
+  } finally {
+    release();
+  }
+}
+
+async function fitLoop<D, B, S extends TrainingLogs, E extends TrainingEpochLogs, M extends Trainable<D, B>>(
+  model: M,
+  data: D,
+  options: FitLoopOptions<S, E, M>,
+): Promise<E[]> {
+  const { epochs = 1, batchSize = 64 } = options;
+  const callbacks: ReadonlyArray<TrainingCallback<S, E, M>> = options.callbacks ?? [];
+  if (!Array.isArray(callbacks as unknown))
+    throw new GanConfigError(
+      'callbacks',
+      `expected an array of callbacks, got ${describeValue(callbacks)}; wrap one callback in [ ], e.g. callbacks: [lossLog({ file })]`,
+    );
+  callbacks.forEach((cb: unknown, i) => {
+    if (cb === null || typeof cb !== 'object')
+      throw new GanConfigError(`callbacks[${i}]`, `expected a callback object, got ${describeValue(cb)}`);
+  });
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new GanConfigError('epochs', `expected a non-negative integer, got ${epochs}`);
   checkPositiveInteger(batchSize, 'batchSize');
@@ -86,6 +111,16 @@ export async function fit<D, B, S extends TrainingLogs, E extends TrainingEpochL
   if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0)
     throw new GanConfigError('stepsPerEpoch', `expected a positive integer, got ${options.stepsPerEpoch}`);
   const progress = model.state.progress;
+  if (progress !== null && progress.batchSize !== undefined && progress.batchSize !== batchSize)
+    throw new GanConfigError(
+      'batchSize',
+      `the model stopped ${progress.steps} step(s) into an epoch of batch size ${progress.batchSize}; resume it with batchSize: ${progress.batchSize} (the epoch's remaining batches depend on it)`,
+    );
+  if (progress !== null && progress.stepsPerEpoch !== undefined && progress.stepsPerEpoch !== stepsPerEpoch)
+    throw new GanConfigError(
+      'stepsPerEpoch',
+      `the model stopped ${progress.steps} step(s) into an epoch of ${progress.stepsPerEpoch} step(s), but an epoch here has ${stepsPerEpoch} (other data or stepsPerEpoch than the interrupted run)`,
+    );
   if (progress !== null && progress.steps > stepsPerEpoch) {
     throw new GanConfigError(
       'stepsPerEpoch',
@@ -98,15 +133,18 @@ export async function fit<D, B, S extends TrainingLogs, E extends TrainingEpochL
   const step = (batch: B): tf.Tensor1D => (runner === null ? model.trainStep(batch) : runner.trainStep(batch));
   let failure: unknown;
   try {
-    for (const cb of callbacks) {
-      await cb.onTrainBegin?.({ model, initialEpoch: model.state.epoch, epochs, stepsPerEpoch, batchSize });
-    }
-    const loop = { steps, stepsPerEpoch, readbackEvery, pause: eventLoopYield(yieldEvery), callbacks, step };
+    await atStepBoundary(model.state, async () => {
+      for (const cb of callbacks)
+        await cb.onTrainBegin?.({ model, initialEpoch: model.state.epoch, epochs, stepsPerEpoch, batchSize });
+    });
+    const loop = { steps, stepsPerEpoch, batchSize, readbackEvery, pause: eventLoopYield(yieldEvery), callbacks, step };
     while (model.state.epoch < epochs && !model.state.stopRequested) {
       const logs = await runEpoch(model, loop);
       if (logs === null) break;
       history.push(logs);
-      for (const cb of callbacks) await cb.onEpochEnd?.(logs);
+      await atStepBoundary(model.state, async () => {
+        for (const cb of callbacks) await cb.onEpochEnd?.(logs);
+      });
     }
   } catch (error) {
     failure = error;
@@ -114,10 +152,12 @@ export async function fit<D, B, S extends TrainingLogs, E extends TrainingEpochL
     await runner?.stop();
   }
   const { state } = model;
-  await endTraining(
-    callbacks,
-    { step: state.step, epoch: state.epoch, stopped: state.stopRequested || failure !== undefined },
-    failure,
+  await atStepBoundary(state, () =>
+    endTraining(
+      callbacks,
+      { step: state.step, epoch: state.epoch, stopped: state.stopRequested || failure !== undefined },
+      failure,
+    ),
   );
   return history;
 }
@@ -125,6 +165,7 @@ export async function fit<D, B, S extends TrainingLogs, E extends TrainingEpochL
 interface EpochLoop<B, S extends TrainingLogs, E extends TrainingEpochLogs, M extends TrainingModel> {
   steps: StepData<B>;
   stepsPerEpoch: number;
+  batchSize: number;
   readbackEvery: number;
   pause: (step: number) => Promise<void>;
   callbacks: ReadonlyArray<TrainingCallback<S, E, M>>;
@@ -141,7 +182,13 @@ async function runEpoch<D, B, S extends TrainingLogs, E extends TrainingEpochLog
   // A fresh epoch draws its shuffle seeds; a resumed one continues the saved epoch where it stopped.
   if (state.progress === null) {
     const shuffleSeeds = Array.from({ length: loop.steps.streams }, () => state.rng.nextSeed());
-    state.progress = { steps: 0, shuffleSeeds, totals: logNames.map(() => 0) };
+    state.progress = {
+      steps: 0,
+      shuffleSeeds,
+      totals: logNames.map(() => 0),
+      batchSize: loop.batchSize,
+      stepsPerEpoch: loop.stepsPerEpoch,
+    };
   }
   const progress: FitProgress = state.progress;
   const width = logNames.length;
@@ -166,7 +213,9 @@ async function runEpoch<D, B, S extends TrainingLogs, E extends TrainingEpochLog
       logNames.forEach((name, j) => {
         progress.totals[j] += logs[name];
       });
-      for (const cb of loop.callbacks) await cb.onBatchEnd?.(logs as unknown as S);
+      await atStepBoundary(state, async () => {
+        for (const cb of loop.callbacks) await cb.onBatchEnd?.(logs as unknown as S);
+      });
     }
   };
   const batches = loop.steps.open(progress.shuffleSeeds, progress.steps);

@@ -11,7 +11,7 @@ import type { GanLoss } from '../losses/types';
 import type { AuxiliaryTask } from '../losses/auxiliary';
 import type { OutputActivation } from '../nets/common';
 import type { EpochLogs } from './callbacks';
-import type { LossNets } from './trainable';
+import { epochSizes, type FitProgress, type LossNets } from './trainable';
 
 /** Arguments of {@link GanTrainer}. */
 export interface GanTrainerArgs {
@@ -69,6 +69,10 @@ export interface EpochProgress {
   shuffleSeed: number;
   /** Sums of `[dLoss, gLoss, dRealMean, dFakeMean]` over those steps (for the epoch's means). */
   totals: [number, number, number, number];
+  /** The batch size of this epoch (absent in checkpoints of older runs): a resume must use the same. */
+  batchSize?: number;
+  /** The steps of this epoch (absent in checkpoints of older runs): a resume must have as many. */
+  stepsPerEpoch?: number;
 }
 
 /** What a GAN's step logs, in order. @internal */
@@ -199,4 +203,15 @@ export function checkGanTrainerArgs(args: GanTrainerArgs): GanLayout {
       throw new GanConfigError('loss', 'discriminatorPenalty must be a method (or absent)');
   }
   return { codeDim, latentDim, numClasses, discriminatorTakesLabels };
+}
+
+/** A GAN's epoch progress as the loop's (one shuffle stream). @internal */
+export function toFitProgress(p: EpochProgress): FitProgress {
+  return { steps: p.steps, shuffleSeeds: [p.shuffleSeed], totals: [...p.totals], ...epochSizes(p) };
+}
+
+/** The loop's progress as a GAN's checkpoints store it. @internal */
+export function toEpochProgress(p: FitProgress): EpochProgress {
+  const totals = [...p.totals] as EpochProgress['totals'];
+  return { steps: p.steps, shuffleSeed: p.shuffleSeeds[0], totals, ...epochSizes(p) };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
-import { checkLabelValues } from '../core/checks';
+import { checkLabelValues, formatBytes } from '../core/checks';
 import { tfSeed } from '../random';
 import type { OutputActivation } from '../nets/common';
 import type { AuxiliaryTask, LatentCodes } from '../losses/auxiliary';
@@ -38,6 +38,21 @@ export interface GeneratorInfo {
   auxiliary?: AuxiliaryTask | null;
 }
 
+/**
+ * The largest output `generate()` returns, in bytes (512 MiB): `count × height × width ×
+ * channels × 4`. A larger request is refused with its size, before anything is allocated: the
+ * wasm backend's memory is at most a few GiB, and running out of it breaks the backend for every
+ * later call. Generate in several calls instead (and save or reduce each part).
+ */
+export const MAX_GENERATE_BYTES = 512 * 2 ** 20;
+
+/**
+ * Images `generate()` runs through G at once: larger requests are split into batches of this
+ * many (in inference mode each image depends on its own z and label only, so the images are the
+ * same), so G's activations never need more than a batch's memory.
+ */
+export const GENERATE_BATCH = 256;
+
 /** A 32-bit FNV-1a hash of float32 values' bits: a seed that is a function of the values. */
 function hashValues(values: ArrayLike<number>): number {
   const bits = new Uint32Array(Float32Array.from(values).buffer);
@@ -55,8 +70,12 @@ function hashValues(values: ArrayLike<number>): number {
  * For a GAN whose auxiliary task has codes (InfoGAN), G's first input is `[z ; code]`: `z` stays
  * `[n, latentDim]` and the code comes from `codes` (or is drawn).
  *
+ * Requests of more than {@link GENERATE_BATCH} images run through G in batches; requests whose
+ * output would pass {@link MAX_GENERATE_BYTES} are refused.
+ *
  * @throws {@link GanConfigError} when labels are missing, out of range or not integers, when `z`
- * has the wrong shape, when `count` is not a positive integer, or when `codes` are given to a GAN
+ * has the wrong shape or a value that is not finite, when the output would be larger than
+ * {@link MAX_GENERATE_BYTES} (the message gives the size), when `count` is not a positive integer, or when `codes` are given to a GAN
  * without codes or do not fit.
  *
  * @example
@@ -102,6 +121,22 @@ export function runGenerator(
   ) {
     throw new GanConfigError('z', `expected shape [${n}, ${info.latentDim}], got [${options.z.shape.join(', ')}]`);
   }
+  if (options.z !== undefined) {
+    const values = options.z.dataSync();
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0)
+      throw new GanConfigError(
+        `z[${Math.floor(bad / info.latentDim)}][${bad % info.latentDim}]`,
+        `expected a finite number, got ${values[bad]}`,
+      );
+  }
+  const imageShape = generator.outputs[0].shape.slice(1);
+  const bytes = n * 4 * imageShape.reduce((a: number, d) => a * (d ?? 1), 1);
+  if (bytes > MAX_GENERATE_BYTES)
+    throw new GanConfigError(
+      labels !== null ? 'labels' : 'count',
+      `${n} images of shape [${imageShape.join(', ')}] take ${formatBytes(bytes)}, more than generate() returns at once (${formatBytes(MAX_GENERATE_BYTES)}, MAX_GENERATE_BYTES); generate at most ${Math.floor(MAX_GENERATE_BYTES / (bytes / n))} per call`,
+    );
   const task = info.auxiliary ?? null;
   const codeDim = task?.codeDim ?? 0;
   if (options.codes !== undefined) {
@@ -148,7 +183,17 @@ export function runGenerator(
           : tf.randomUniform([n as number, 1], 0, info.numClasses, 'int32', tfSeed(seed + 1)),
       );
     }
-    const images = generator.apply(inputs, { training }) as tf.Tensor4D;
-    return (info.outputActivation === 'sigmoid' ? tf.sub(tf.mul(images, 2), 1) : images) as tf.Tensor4D;
+    const run = (part: tf.Tensor[]): tf.Tensor4D => {
+      const images = generator.apply(part, { training }) as tf.Tensor4D;
+      return (info.outputActivation === 'sigmoid' ? tf.sub(tf.mul(images, 2), 1) : images) as tf.Tensor4D;
+    };
+    // Training mode normalises over the whole batch, so only inference may be split.
+    if (training || count <= GENERATE_BATCH) return run(inputs);
+    const parts: tf.Tensor4D[] = [];
+    for (let start = 0; start < count; start += GENERATE_BATCH) {
+      const size = Math.min(GENERATE_BATCH, count - start);
+      parts.push(tf.tidy(() => run(inputs.map((t) => tf.slice(t, [start, 0], [size, -1])))));
+    }
+    return tf.concat(parts, 0);
   });
 }

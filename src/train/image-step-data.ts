@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { GanConfigError } from '../errors';
+import { DisposedError, GanConfigError } from '../errors';
 import { checkPositiveInteger } from '../core/checks';
 import type { DataBatch, ImageSource } from '../data/image-source';
 import { Rng } from '../random';
@@ -13,6 +13,7 @@ import type { StepData } from './trainable';
  */
 export function imageStepData(data: ImageSource, batchSize: number, batchesPerStep = 1): StepData<DataBatch[]> {
   checkPositiveInteger(batchSize, 'batchSize');
+  if ((data as { isDisposed?: unknown }).isDisposed === true) throw new DisposedError('fit(data)', 'dataset');
   if (batchSize > data.size)
     throw new GanConfigError('batchSize', `${batchSize} is larger than the dataset (${data.size} images)`);
   const k = batchesPerStep;

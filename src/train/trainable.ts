@@ -14,6 +14,10 @@ export interface FitProgress {
   shuffleSeeds: number[];
   /** Sums of every logged value over those steps, in {@link Trainable.logNames} order (for the epoch's means). */
   totals: number[];
+  /** The batch size of this epoch (absent in checkpoints of older runs): a resume must use the same. */
+  batchSize?: number;
+  /** The steps of this epoch (absent in checkpoints of older runs): a resume must have as many. */
+  stepsPerEpoch?: number;
 }
 
 /**
@@ -31,6 +35,17 @@ export interface TrainingState {
   readonly rng: Rng;
   /** Set by `stopTraining()`: the loop stops after the current step. */
   stopRequested: boolean;
+}
+
+/** The epoch sizes a progress record holds, when it holds them (for copies of the record). */
+export function epochSizes(p: { batchSize?: number; stepsPerEpoch?: number }): {
+  batchSize?: number;
+  stepsPerEpoch?: number;
+} {
+  return {
+    ...(p.batchSize === undefined ? {} : { batchSize: p.batchSize }),
+    ...(p.stepsPerEpoch === undefined ? {} : { stepsPerEpoch: p.stepsPerEpoch }),
+  };
 }
 
 /** Creates the state of a model that has not trained yet. */

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkScalarLoss } from '../losses/check-scalar-loss';
+import { variableGradsClosingTape } from './variable-grads';
 import { GanConfigError } from '../errors';
 import { checkPositiveInteger } from '../core/checks';
 import type { DataBatch, ImageSource } from '../data/image-source';
@@ -17,6 +19,8 @@ import {
   GAN_LOSS_NETS,
   checkGanTrainerArgs,
   checkTrainingData,
+  toEpochProgress,
+  toFitProgress,
   type EpochProgress,
   type GanTrainerArgs,
   type GradientReducer,
@@ -158,15 +162,12 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
 
   /** Where training stands inside an unfinished epoch (`null` between epochs), as GAN checkpoints store it. */
   get epochProgress(): EpochProgress | null {
-    const p = this.state.progress;
-    if (p === null) return null;
-    return { steps: p.steps, shuffleSeed: p.shuffleSeeds[0], totals: [...p.totals] as EpochProgress['totals'] };
+    return this.state.progress === null ? null : toEpochProgress(this.state.progress);
   }
 
   /** Sets the position inside an unfinished epoch (restoring a checkpoint). */
   set epochProgress(value: EpochProgress | null) {
-    this.state.progress =
-      value === null ? null : { steps: value.steps, shuffleSeeds: [value.shuffleSeed], totals: [...value.totals] };
+    this.state.progress = value === null ? null : toFitProgress(value);
   }
 
   /** What G takes and gives, for sampling (see {@link Sampler}). */
@@ -272,30 +273,45 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
     const labels = this.numClasses === 0 ? null : batch.labels;
     const fakeLabels = fake.labels === null ? null : tf.reshape(fake.labels, [-1]);
     let means: tf.Tensor | null = null;
-    const cost = this.update('discriminator', () => {
-      const real = this.discriminate(realInputs);
-      const fakes = this.discriminate(fakeInputs);
-      means = tf.keep(tf.stack([tf.mean(tf.sigmoid(real.logits)), tf.mean(tf.sigmoid(fakes.logits))]));
-      let loss = this.loss.discriminatorLoss(real.logits, fakes.logits);
-      if (this.auxiliary !== null) {
-        // Inside the same variableGrads: the task's gradient reaches D's weights (its head and the body under it).
-        const realBatch: AuxiliaryBatch = { outputs: real.outputs, labels, codes: null };
-        const fakeBatch: AuxiliaryBatch = { outputs: fakes.outputs, labels: fakeLabels, codes: fake.codes };
-        loss = tf.add(loss, this.auxiliary.discriminatorLoss(realBatch, fakeBatch)) as tf.Scalar;
-      }
-      if (this.loss.discriminatorPenalty === undefined) return loss;
-      const context: PenaltyContext = {
-        real: realImages,
-        fake: fakeImages,
-        labels,
-        seed: penaltySeed,
-        fakeLabels,
-        discriminate: (images, imageLabels = labels) =>
-          this.discriminate(this.conditionInputs(images, imageLabels)).logits,
-      };
-      // Inside the same variableGrads: the penalty's gradient (second order for a gradient penalty) reaches D's weights.
-      return tf.add(loss, this.loss.discriminatorPenalty(context)) as tf.Scalar;
-    });
+    const update = (): tf.Scalar =>
+      this.update('discriminator', () => {
+        const real = this.discriminate(realInputs);
+        const fakes = this.discriminate(fakeInputs);
+        means = tf.keep(tf.stack([tf.mean(tf.sigmoid(real.logits)), tf.mean(tf.sigmoid(fakes.logits))]));
+        const name = `loss '${this.loss.name}'`;
+        let loss = checkScalarLoss(this.loss.discriminatorLoss(real.logits, fakes.logits), `${name}.discriminatorLoss`);
+        if (this.auxiliary !== null) {
+          // Inside the same variableGrads: the task's gradient reaches D's weights (its head and the body under it).
+          const realBatch: AuxiliaryBatch = { outputs: real.outputs, labels, codes: null };
+          const fakeBatch: AuxiliaryBatch = { outputs: fakes.outputs, labels: fakeLabels, codes: fake.codes };
+          const task = this.auxiliary.discriminatorLoss(realBatch, fakeBatch);
+          loss = tf.add(
+            loss,
+            checkScalarLoss(task, `auxiliary '${this.auxiliary.name}'.discriminatorLoss`),
+          ) as tf.Scalar;
+        }
+        if (this.loss.discriminatorPenalty === undefined) return loss;
+        const context: PenaltyContext = {
+          real: realImages,
+          fake: fakeImages,
+          labels,
+          seed: penaltySeed,
+          fakeLabels,
+          discriminate: (images, imageLabels = labels) =>
+            this.discriminate(this.conditionInputs(images, imageLabels)).logits,
+        };
+        // Inside the same variableGrads: the penalty's gradient (second order for a gradient penalty) reaches D's weights.
+        const penalty = checkScalarLoss(this.loss.discriminatorPenalty(context), `${name}.discriminatorPenalty`);
+        return tf.add(loss, penalty) as tf.Scalar;
+      });
+    let cost: tf.Scalar;
+    try {
+      cost = update();
+    } catch (error) {
+      // `means` is kept out of the step's tidy: freed here when the update fails.
+      (means as tf.Tensor | null)?.dispose();
+      throw error;
+    }
     const kept = means as unknown as tf.Tensor;
     const out = tf.concat([tf.reshape(cost, [1]), kept]) as tf.Tensor1D;
     kept.dispose();
@@ -309,13 +325,11 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
     return this.update('generator', () => {
       const images = this.generator.apply(fake.inputs, { training: true }) as tf.Tensor;
       const { logits, outputs } = this.discriminate(this.conditionInputs(images, fake.labels));
-      const loss = this.loss.generatorLoss(logits);
+      const loss = checkScalarLoss(this.loss.generatorLoss(logits), `loss '${this.loss.name}'.generatorLoss`);
       if (this.auxiliary === null) return loss;
       // Through D's auxiliary output to G's weights (only G's variables are updated here).
-      return tf.add(
-        loss,
-        this.auxiliary.generatorLoss({ outputs, labels: fakeLabels, codes: fake.codes }),
-      ) as tf.Scalar;
+      const task = this.auxiliary.generatorLoss({ outputs, labels: fakeLabels, codes: fake.codes });
+      return tf.add(loss, checkScalarLoss(task, `auxiliary '${this.auxiliary.name}'.generatorLoss`)) as tf.Scalar;
     });
   }
 
@@ -326,7 +340,7 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
   private update(net: 'generator' | 'discriminator', lossFn: () => tf.Scalar): tf.Scalar {
     const variables = net === 'generator' ? this.generatorVariables : this.discriminatorVariables;
     const optimizer = net === 'generator' ? this.generatorOptimizer : this.discriminatorOptimizer;
-    const { value, grads } = tf.variableGrads(lossFn, variables);
+    const { value, grads } = variableGradsClosingTape(lossFn, variables);
     const reduced = this.gradientReducer === null ? grads : this.gradientReducer.reduce(net, variables, grads);
     optimizer.applyGradients(reduced);
     tf.dispose([grads, reduced === grads ? {} : reduced]);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFormatError, GanConfigError } from '../../src/errors';
@@ -220,9 +220,11 @@ describe('saveImageGrid', () => {
     expect(await readdir(outDir)).toEqual(['grid.png']);
   });
 
-  test('replaces an existing file atomically and leaves no temp file', async () => {
+  test('replaces an existing grid it wrote atomically and leaves no temp file', async () => {
     const file = join(dir, 'replace.png');
-    await writeFile(file, 'old contents');
+    const earlier = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
+    await saveImageGrid(file, earlier, { columns: 1 });
+    earlier.dispose();
     const images = blackWhite();
     await saveImageGrid(file, images, { columns: 1 });
     const expected = imageGrid(images, { columns: 1 });

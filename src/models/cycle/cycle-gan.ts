@@ -7,7 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { GanConfigError } from '../../errors';
+import { DisposedError, GanConfigError } from '../../errors';
+import { checkScalarLoss } from '../../losses/check-scalar-loss';
+import { checkModelIdle, whileSaving } from '../../train/busy';
+import { variableGradsClosingTape } from '../../train/variable-grads';
+import { discriminatorUpdate } from './discriminator-update';
 import type { ImageSource } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
 import { withDropoutSeed } from '../../layers/seeded-dropout';
@@ -131,6 +135,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
   /** How the shared callbacks show the six values. */
   readonly logFormat = CYCLE_LOG_FORMAT;
   private readonly variables: Record<CycleNet, tf.Variable[]>;
+  private disposed = false;
 
   /** Prefer {@link createCycleGAN} / {@link loadCycleGAN}; this wires already-built parts together. */
   constructor(models: CycleGanModels, adversarial: GanLoss, config: CycleGanConfig) {
@@ -216,6 +221,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    * ```
    */
   translate(images: tf.Tensor, direction: TranslationDirection): tf.Tensor4D {
+    this.checkUsable('CycleGan.translate');
     if (direction !== 'xToY' && direction !== 'yToX')
       throw new GanConfigError('direction', `expected 'xToY' or 'yToX', got '${String(direction)}'`);
     const model = direction === 'xToY' ? this.generatorXY : this.generatorYX;
@@ -245,12 +251,17 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
         let fakeY: tf.Tensor | null = null;
         let fakeX: tf.Tensor | null = null;
         const generatorVariables = [...this.variables.generatorXY, ...this.variables.generatorYX];
-        const { value: generatorLoss, grads } = tf.variableGrads(() => {
+        const { value: generatorLoss, grads } = variableGradsClosingTape(() => {
           const gx = G.apply(x, { training: true }) as tf.Tensor;
           const fy = F.apply(y, { training: true }) as tf.Tensor;
+          const generatorLossOf = (logits: tf.Tensor): tf.Scalar =>
+            checkScalarLoss(
+              this.adversarial.generatorLoss(logits),
+              `adversarial '${this.adversarial.name}'.generatorLoss`,
+            );
           const adversarial = tf.add(
-            this.adversarial.generatorLoss(DY.apply(gx, { training: true }) as tf.Tensor),
-            this.adversarial.generatorLoss(DX.apply(fy, { training: true }) as tf.Tensor),
+            generatorLossOf(DY.apply(gx, { training: true }) as tf.Tensor),
+            generatorLossOf(DX.apply(fy, { training: true }) as tf.Tensor),
           );
           const cycle =
             lambdaCycle === 0
@@ -288,8 +299,12 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
         // (Tensors kept inside variableGrads survive every tidy: they are disposed here by hand.)
         const kept = [fakeY, fakeX, parts] as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
         try {
-          const dY = this.discriminatorUpdate('discriminatorY', y, this.poolY.query(kept[0], this.rng));
-          const dX = this.discriminatorUpdate('discriminatorX', x, this.poolX.query(kept[1], this.rng));
+          const update = (net: 'discriminatorX' | 'discriminatorY', real: tf.Tensor, fake: tf.Tensor): tf.Scalar => {
+            const own = [this.models[net], this.variables[net], this.optimizers[net]] as const;
+            return discriminatorUpdate(...own, this.adversarial, real, fake);
+          };
+          const dY = update('discriminatorY', y, this.poolY.query(kept[0], this.rng));
+          const dX = update('discriminatorX', x, this.poolX.query(kept[1], this.rng));
           return tf.concat([
             tf.reshape(generatorLoss, [1]),
             kept[2],
@@ -308,22 +323,6 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
     const own: tf.NamedTensorMap = {};
     for (const v of this.variables[net]) if (grads[v.name] !== undefined) own[v.name] = grads[v.name];
     this.optimizers[net].applyGradients(own);
-  }
-
-  /** One update of D_X or D_Y on real images against (pooled) fakes; returns its loss. */
-  private discriminatorUpdate(net: 'discriminatorX' | 'discriminatorY', real: tf.Tensor, fake: tf.Tensor): tf.Scalar {
-    const model = this.models[net];
-    const { value, grads } = tf.variableGrads(
-      () =>
-        this.adversarial.discriminatorLoss(
-          model.apply(real, { training: true }) as tf.Tensor,
-          model.apply(fake, { training: true }) as tf.Tensor,
-        ),
-      this.variables[net],
-    );
-    this.optimizers[net].applyGradients(grads);
-    tf.dispose(Object.values(grads));
-    return value;
   }
 
   /**
@@ -351,6 +350,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    * {@link TrainingDivergedError} when a loss becomes NaN or infinite.
    */
   async fit(dataX: ImageSource, dataY: ImageSource, options: CycleGanFitOptions = {}): Promise<CycleGanEpochLogs[]> {
+    this.checkUsable('CycleGan.fit');
     return fit<CycleGanData, CycleGanBatch, CycleGanStepLogs, CycleGanEpochLogs, CycleGan>(this, [dataX, dataY], {
       ...options,
       batchSize: options.batchSize ?? 1,
@@ -375,11 +375,20 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    * written), or when writing fails.
    */
   async save(dir: string): Promise<void> {
-    await writeCycleGanCheckpoint(this, dir);
+    this.checkUsable('CycleGan.save');
+    await whileSaving(this.state, 'CycleGan.save', () => writeCycleGanCheckpoint(this, dir));
   }
 
-  /** Frees the models', optimizers' and pools' tensors. */
+  /** Refuses `operation` on a disposed CycleGAN, whose tensors are gone. */
+  private checkUsable(operation: string): void {
+    if (this.disposed) throw new DisposedError(operation, 'CycleGAN');
+  }
+
+  /** Frees the models', optimizers' and pools' tensors once (a {@link ModelBusyError} while it trains or saves). */
   dispose(): void {
+    if (this.disposed) return;
+    checkModelIdle(this.state, 'CycleGan.dispose');
+    this.disposed = true;
     for (const name of CYCLE_NETS) {
       this.models[name].dispose();
       this.optimizers[name].dispose();

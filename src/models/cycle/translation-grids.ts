@@ -4,10 +4,11 @@
  *
  * @packageDocumentation
  */
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../../errors';
-import { saveImageGrid } from '../../image/png';
+import { checkPngTarget, saveImageGrid } from '../../image/png';
+import { gridFile } from '../../callbacks/sample-grids';
+import { checkOutputFolder } from '../../io/output-path';
 import type { CycleGan, CycleGanCallback } from './cycle-gan';
 
 /**
@@ -85,14 +86,18 @@ export function translationGrids(options: TranslationGridsOptions): CycleGanCall
   const y = tf.keep(options.y.clone());
   let cycleGan: CycleGan | null = null;
   return {
-    onTrainBegin(info) {
+    async onTrainBegin(info) {
+      // Before any training time is spent: the folder, and every grid file this run will write.
+      await checkOutputFolder(dir, 'translationGrids({ dir })');
+      for (let epoch = info.initialEpoch + 1; epoch <= info.epochs; epoch++)
+        if (epoch % everyEpochs === 0) await checkPngTarget(gridFile(dir, epoch), 'translationGrids({ dir })');
       cycleGan = info.model;
     },
     async onEpochEnd(logs) {
       if (cycleGan === null || x.isDisposed || (logs.epoch + 1) % everyEpochs !== 0) return;
       const rows = translationGridImages(cycleGan, x, y);
       try {
-        await saveImageGrid(path.join(dir, `epoch-${String(logs.epoch + 1).padStart(3, '0')}.png`), rows, {
+        await saveImageGrid(gridFile(dir, logs.epoch + 1), rows, {
           columns: x.shape[0],
           scale,
         });

@@ -23,6 +23,7 @@ import {
 import { checkImageShape, checkPositiveInt, type OutputActivation } from '../../nets/common';
 import type { AdamOptions } from '../../train/trainer';
 import { Rng } from '../../random';
+import { checkPositiveInteger, checkSeed, warnUnknownOptions } from '../../core/checks';
 import type { PerNet } from '../../core/types';
 import type { GanConfig } from './config';
 import { Gan } from './gan';
@@ -71,6 +72,28 @@ export interface CreateCganOptions extends CreateGanOptions {
   discriminatorConditioning?: 'input' | 'projection';
 }
 
+/** Every option of {@link createGAN}, for the unknown-option warning. */
+const GAN_OPTION_NAMES = [
+  'architecture',
+  'latentDim',
+  'imageShape',
+  'loss',
+  'optimizer',
+  'discriminatorSteps',
+  'seed',
+  'generator',
+  'discriminator',
+  'readbackEvery',
+  'auxiliary',
+] as const satisfies readonly (keyof CreateGanOptions)[];
+/** Every option of {@link createCGAN}. */
+const CGAN_OPTION_NAMES = [
+  ...GAN_OPTION_NAMES,
+  'numClasses',
+  'conditioning',
+  'discriminatorConditioning',
+] as const satisfies readonly (keyof CreateCganOptions)[];
+
 function splitOptimizer(optimizer: CreateGanOptions['optimizer']): GanConfig['optimizer'] {
   if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
     const o = optimizer as { generator?: AdamOptions; discriminator?: AdamOptions };
@@ -115,7 +138,9 @@ export function buildGan(
     options.latentDim ?? layout.latentDim ?? (architecture === 'mlp' && !conditional ? 128 : 100),
     'latentDim',
   );
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  // What a checkpoint's loader accepts, so that every GAN built here can be saved and loaded again.
+  const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : checkSeed(options.seed, 'seed');
+  if (options.discriminatorSteps !== undefined) checkPositiveInteger(options.discriminatorSteps, 'discriminatorSteps');
   const seeds = new Rng(seed);
   const loss = options.loss ?? nonSaturatingLoss();
   const gOverrides = isModel(options.generator) ? undefined : options.generator;
@@ -214,6 +239,7 @@ export function buildGan(
  * ```
  */
 export function createGAN(options: CreateGanOptions = {}): Gan {
+  warnUnknownOptions(options, GAN_OPTION_NAMES, 'createGAN(options)');
   return buildGan(options, undefined);
 }
 
@@ -233,6 +259,7 @@ export function createGAN(options: CreateGanOptions = {}): Gan {
  * @throws {@link GanConfigError} when `numClasses` disagrees with the conditioning's.
  */
 export function createCGAN(options: CreateCganOptions = {}): Gan {
+  warnUnknownOptions(options, CGAN_OPTION_NAMES, 'createCGAN(options)');
   const architecture = options.architecture ?? 'mlp';
   const numClasses = checkPositiveInt(options.numClasses ?? options.conditioning?.numClasses ?? 10, 'numClasses');
   const conditioning =

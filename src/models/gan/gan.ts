@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CheckpointError, GanConfigError, TrainingDivergedError } from '../../errors';
+import { CheckpointError, DisposedError, GanConfigError, TrainingDivergedError } from '../../errors';
+import { checkModelIdle, claimModel, whileSaving } from '../../train/busy';
+import { warnUnknownOptions } from '../../core/checks';
 import type { DataBatch, ImageSource } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
 import type { AuxiliaryTask } from '../../losses/auxiliary';
@@ -48,6 +50,19 @@ export interface RollbackOptions {
   onRollback?(info: RollbackInfo): void;
 }
 
+/** Every option of {@link Gan.fit}, for the unknown-option warning. */
+const FIT_OPTION_NAMES = [
+  'epochs',
+  'batchSize',
+  'callbacks',
+  'stepsPerEpoch',
+  'readbackEvery',
+  'yieldEvery',
+  'workers',
+  'startWorkers',
+  'onDivergence',
+] as const satisfies readonly (keyof GanFitOptions)[];
+
 /** Options of {@link Gan.fit}: the trainer's, plus what to do when training diverges. */
 export interface GanFitOptions extends FitOptions {
   /** `stop` (default): throw a {@link TrainingDivergedError}; or roll back and lower the learning rate. */
@@ -92,6 +107,12 @@ export class Gan implements Sampler {
   /** The GAN's description (stored in checkpoints). */
   readonly config: GanConfig;
   private averagedGenerator: EmaGenerator | null = null;
+  private disposed = false;
+
+  /** Refuses `operation` on a disposed GAN, whose tensors are gone. */
+  private checkUsable(operation: string): void {
+    if (this.disposed) throw new DisposedError(operation, 'GAN');
+  }
 
   /** Prefer {@link createGAN} / {@link createCGAN} / {@link createACGAN} / {@link createInfoGAN}; this wires already-built parts together. */
   constructor(
@@ -172,6 +193,18 @@ export class Gan implements Sampler {
    * ```
    */
   async fit(data: ImageSource, options: GanFitOptions = {}): Promise<TrainHistory> {
+    this.checkUsable('Gan.fit');
+    warnUnknownOptions(options, FIT_OPTION_NAMES, 'Gan.fit(data, options)');
+    // Held through the rollbacks too, so nothing else runs between a rollback and the next loop.
+    const release = claimModel(this.trainer.state, 'Gan.fit', 'fit', { holdsFit: true });
+    try {
+      return await this.fitWithRollbacks(data, options);
+    } finally {
+      release();
+    }
+  }
+
+  private async fitWithRollbacks(data: ImageSource, options: GanFitOptions): Promise<TrainHistory> {
     const policy = options.onDivergence ?? 'stop';
     if (policy !== 'stop') checkRollback(policy);
     const history: TrainHistory = [];
@@ -194,7 +227,7 @@ export class Gan implements Sampler {
       } catch (error) {
         if (!(error instanceof TrainingDivergedError) || policy === 'stop' || rollbacks >= (policy.maxRollbacks ?? 3))
           throw error;
-        const restoredStep = await this.restore(policy.rollbackTo);
+        const restoredStep = await this.restoreState(policy.rollbackTo);
         const factor = policy.learningRateFactor ?? 0.5;
         for (const [name, opt] of namedOptimizers(this.trainer)) {
           const settings = this.config.optimizer[name as 'generator' | 'discriminator'];
@@ -220,6 +253,17 @@ export class Gan implements Sampler {
    * @throws {@link CheckpointError} when the checkpoint does not load or was saved from other nets.
    */
   async restore(dir: string): Promise<number> {
+    this.checkUsable('Gan.restore');
+    const release = claimModel(this.trainer.state, 'Gan.restore', 'restore');
+    try {
+      return await this.restoreState(dir);
+    } finally {
+      release();
+    }
+  }
+
+  /** The work of {@link Gan.restore}, also done by a rollback inside `fit`. */
+  private async restoreState(dir: string): Promise<number> {
     const saved = await nodeService('loadGan', 'Gan.restore')(dir, { loss: this.trainer.loss });
     try {
       for (const [mine, theirs, name] of [
@@ -263,6 +307,7 @@ export class Gan implements Sampler {
    * ```
    */
   generate(options: GenerateOptions): tf.Tensor4D {
+    this.checkUsable('Gan.generate');
     return (this.averagedGenerator ?? this.trainer).generate(options);
   }
 
@@ -314,15 +359,24 @@ export class Gan implements Sampler {
    * old checkpoint or the new one, never a broken one. For a folder that keeps the last K
    * checkpoints, see {@link saveCheckpoint}.
    *
+   * What is at `dir` is replaced only when it is a gankit checkpoint (its manifest verifies and
+   * lists every file there), an empty folder, or a folder of `step-NNNNNNNNN` checkpoints; anything
+   * else, an empty path and root-like paths (`/`, the home or the current folder) are refused.
+   *
    * @throws {@link CheckpointError} when a weight or optimizer value is NaN or infinite (nothing is
-   * written: a diverged model never replaces a good checkpoint) or when writing fails.
+   * written: a diverged model never replaces a good checkpoint), when `dir` holds anything but a
+   * gankit checkpoint (nothing is written or removed), or when writing fails.
    */
   async save(dir: string): Promise<void> {
-    await nodeService('saveGan', 'Gan.save')(this, dir);
+    this.checkUsable('Gan.save');
+    await whileSaving(this.trainer.state, 'Gan.save', () => nodeService('saveGan', 'Gan.save')(this, dir));
   }
 
   /** Frees the models' and optimizers' tensors (and the averaged generator's). */
   dispose(): void {
+    if (this.disposed) return;
+    checkModelIdle(this.trainer.state, 'Gan.dispose');
+    this.disposed = true;
     this.averagedGenerator?.dispose();
     this.averagedGenerator = null;
     this.generator.dispose();

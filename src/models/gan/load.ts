@@ -14,6 +14,7 @@ import type { GanLoss } from '../../losses/types';
 import type { AuxiliaryTask } from '../../losses/auxiliary';
 import { auxiliaryFromConfig, lossFromConfig } from '../../losses/registry';
 import { fileSystemHandler, writeFileAtomic } from '../../io/file-system';
+import { checkSaveTarget } from '../../io/replace-guard';
 import {
   AVERAGED_GENERATOR_DIR,
   CHECKPOINT_FORMAT_VERSION,
@@ -29,7 +30,7 @@ import { VERSION } from '../../version';
 
 /** Writes `gan`'s checkpoint folder: the work behind {@link Gan.save} (see there). */
 export async function saveGan(gan: Gan, dir: string): Promise<void> {
-  const target = path.resolve(dir);
+  const target = checkSaveTarget(dir, 'Gan.save(dir)');
   await writeCheckpointDirectory(target, async (tmp) => {
     const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
     const adamPowers: Record<string, AdamPowers> = {};
@@ -104,6 +105,14 @@ export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promis
       throw new CheckpointError(
         path.join(root, 'discriminator'),
         `takes images of shape [${imageShape}] but the config says [${config.imageShape}]`,
+      );
+    }
+    const zWidth = generator.inputs[0].shape[1];
+    const codeDim = auxiliary?.codeDim ?? 0;
+    if (zWidth !== config.latentDim + codeDim) {
+      throw new CheckpointError(
+        path.join(root, STATE_FILE),
+        `config.latentDim is ${config.latentDim}${codeDim > 0 ? ` (plus ${codeDim} code values)` : ''}, but the saved generator takes z of width ${zWidth}`,
       );
     }
     gan = new Gan(generator, discriminator, loss ?? unknownLoss(config.loss.name), config, undefined, auxiliary);

@@ -1,0 +1,82 @@
+/**
+ * The field checks of a GAN checkpoint's state file (`gankit.json`) that need no GAN type (the
+ * config's are in src/train/checkpoint.ts): each throws a {@link CheckpointError} naming the file
+ * and the field.
+ *
+ * @packageDocumentation
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError } from '../errors';
+import type { EpochProgress } from './trainer';
+import type { EmaOptions } from './ema';
+
+/** Checks the averaged generator's options of a state file (the EmaGenerator checks their values again). */
+export function checkAveraged(raw: unknown, file: string): EmaOptions {
+  const ok =
+    isObject(raw) &&
+    typeof raw.decay === 'number' &&
+    isInt(raw.startStep) &&
+    (raw.batchNormStatistics === 'copy' || raw.batchNormStatistics === 'recompute') &&
+    (raw.recomputeOptions === undefined || isObject(raw.recomputeOptions));
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `averagedGenerator: expected { decay, startStep, batchNormStatistics }, got ${JSON.stringify(raw)?.slice(0, 200)}`,
+    );
+  return raw as EmaOptions;
+}
+
+/** True for a safe integer of at least `min`. */
+export const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+/** True for a plain object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks the position inside an epoch a state file holds (`null` at an epoch boundary). */
+export function checkProgress(p: unknown, file: string): EpochProgress | null {
+  if (p === null || p === undefined) return null;
+  const ok =
+    isObject(p) &&
+    isInt(p.steps) &&
+    isInt(p.shuffleSeed) &&
+    (p.shuffleSeed as number) < 2 ** 32 &&
+    Array.isArray(p.totals) &&
+    p.totals.length === 4 &&
+    p.totals.every((t) => typeof t === 'number' && Number.isFinite(t)) &&
+    (p.batchSize === undefined || isInt(p.batchSize, 1)) &&
+    (p.stepsPerEpoch === undefined || isInt(p.stepsPerEpoch, 1));
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `epochProgress: expected { steps, shuffleSeed, totals[4] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`,
+    );
+  const q = p as unknown as EpochProgress;
+  return {
+    steps: q.steps,
+    shuffleSeed: q.shuffleSeed,
+    totals: [...q.totals] as EpochProgress['totals'],
+    ...(q.batchSize === undefined ? {} : { batchSize: q.batchSize }),
+    ...(q.stepsPerEpoch === undefined ? {} : { stepsPerEpoch: q.stepsPerEpoch }),
+  };
+}
+
+/** Checks one optimizer's weight specs. */
+export function checkSpecs(specs: unknown, name: string, file: string): tf.io.WeightsManifestEntry[] {
+  const ok =
+    Array.isArray(specs) &&
+    specs.every(
+      (s) =>
+        isObject(s) &&
+        typeof s.name === 'string' &&
+        (s.dtype === 'float32' || s.dtype === 'int32') &&
+        Array.isArray(s.shape) &&
+        s.shape.length <= 8 &&
+        s.shape.every((d) => isInt(d)),
+    );
+  if (!ok)
+    throw new CheckpointError(
+      file,
+      `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`,
+    );
+  return specs as tf.io.WeightsManifestEntry[];
+}
