@@ -174,7 +174,7 @@ describe('gankit train and sample on a folder of images', () => {
       'cpu',
     );
     expect(run.code).toBe(1);
-    expect(run.err).toBe("gankit: --labels: class 5 is not one of the GAN's 2 classes (0–1)\n");
+    expect(run.err).toBe("gankit: GanConfigError: --labels: class 5 is not one of the GAN's 2 classes (0–1)\n");
     await expect(readFile(file)).rejects.toThrow(/ENOENT/);
   });
 });
@@ -186,7 +186,7 @@ describe('gankit train refuses what cannot work before training', () => {
     const out = path.join(tmp(), 'flat-run');
     const run = await gankit('train', '--data', data, '--conditional', '--epochs', '1', '--out', out, ...common);
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/^gankit: --conditional: .* has no class labels/);
+    expect(run.err).toMatch(/^gankit: GanConfigError: --conditional: .* has no class labels/);
     expect(run.err.split('\n').filter(Boolean)).toHaveLength(1);
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
