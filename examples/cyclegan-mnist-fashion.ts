@@ -14,7 +14,7 @@
  * cycle errors on each epoch's last row) and checkpoint/ (--resume continues it exactly).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import {
   GanConfigError,
   errorReport,
@@ -24,6 +24,8 @@ import {
   loadCycleGAN,
   loadFashionMnist,
   loadMnist,
+  nonNegativeIntegerFlag,
+  positiveIntegerFlag,
   runModel,
   translationGrids,
   type BackendName,
@@ -44,21 +46,12 @@ interface Args {
   seed: number;
 }
 
-function positiveInt(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
-    return n;
-  };
-}
-
 function parseArgs(argv: readonly string[]): Args {
   const program = new Command('cyclegan-mnist-fashion')
     .description('CycleGAN on unpaired MNIST ↔ Fashion-MNIST (or MNIST ↔ inverted MNIST).')
-    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveInt('--epochs'), 2)
-    .option('--batch-size <n>', 'images of each domain per step', positiveInt('--batch-size'), 8)
-    .option('--limit <n>', 'training images of each domain', positiveInt('--limit'), 3000)
+    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveIntegerFlag('--epochs'), 2)
+    .option('--batch-size <n>', 'images of each domain per step', positiveIntegerFlag('--batch-size'), 8)
+    .option('--limit <n>', 'training images of each domain', positiveIntegerFlag('--limit'), 3000)
     .addOption(
       new Option(
         '--pairing <name>',
@@ -79,12 +72,7 @@ function parseArgs(argv: readonly string[]): Args {
     .option(
       '--seed <n>',
       'seed of the weights, the shuffles and the history buffers',
-      (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0)
-          throw new InvalidArgumentError(`--seed must be a non-negative integer, got '${v}'.`);
-        return n;
-      },
+      nonNegativeIntegerFlag('--seed'),
       1,
     )
     .showHelpAfterError()

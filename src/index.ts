@@ -74,6 +74,8 @@ export {
   parseTrainingArgs,
   addTrainingOptions,
   trainingArgsFrom,
+  positiveIntegerFlag,
+  nonNegativeIntegerFlag,
   type TrainingArgs,
   type TrainingDefaults,
 } from './cli/training-args';

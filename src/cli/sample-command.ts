@@ -13,6 +13,7 @@ import { saveImageGrid } from '../image/png';
 import { interpolateLatents } from '../latent/interpolate';
 import { loadGAN } from '../models/gan/load';
 import { Rng } from '../random';
+import { positiveIntegerFlag } from './training-args';
 
 /** What `gankit sample` was asked for. */
 export interface SampleCommandArgs {
@@ -46,15 +47,6 @@ export interface SampleCommandResult {
   count: number;
   /** `averaged` when the samples come from the averaged G, else `raw`. */
   generator: 'averaged' | 'raw';
-}
-
-function positiveInt(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
-    return n;
-  };
 }
 
 function labelList(value: string): number[] {
@@ -132,11 +124,11 @@ export function sampleCommand(onArgs: (args: SampleCommandArgs) => Promise<void>
     .argument('<checkpoint>', 'a checkpoint folder (e.g. out/gankit-train/checkpoint)')
     .option('--out <file>', 'the PNG to write', 'samples.png')
     .option('--labels <list>', 'classes to draw, one row each, e.g. 0,3,7 (default: every class)', labelList)
-    .option('--columns <n>', 'images per row', positiveInt('--columns'), 10)
-    .option('--rows <n>', 'rows of an unconditional GAN', positiveInt('--rows'), 10)
-    .option('--seed <n>', 'seed of z', positiveInt('--seed'), 1)
+    .option('--columns <n>', 'images per row', positiveIntegerFlag('--columns'), 10)
+    .option('--rows <n>', 'rows of an unconditional GAN', positiveIntegerFlag('--rows'), 10)
+    .option('--seed <n>', 'seed of z', positiveIntegerFlag('--seed'), 1)
     .option('--interpolate', 'each row walks from one z to another (spherical interpolation)', false)
-    .option('--scale <n>', 'pixel scale of the PNG', positiveInt('--scale'), 2)
+    .option('--scale <n>', 'pixel scale of the PNG', positiveIntegerFlag('--scale'), 2)
     .option('--raw', 'sample the trained G even when the checkpoint holds an averaged one', false)
     .addOption(
       new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices([

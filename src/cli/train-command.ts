@@ -24,7 +24,7 @@ import { nonSaturatingLoss } from '../losses/non-saturating';
 import { wassersteinLoss } from '../losses/wasserstein';
 import { dcganPreset } from '../nets/dcgan';
 import { runTraining, type TrainingResult } from './run-training';
-import { addTrainingOptions, trainingArgsFrom, type TrainingArgs } from './training-args';
+import { addTrainingOptions, positiveIntegerFlag, trainingArgsFrom, type TrainingArgs } from './training-args';
 
 /** The losses `--loss` names. */
 export const TRAIN_LOSSES = ['non-saturating', 'hinge', 'least-squares', 'wgan-gp'] as const;
@@ -55,15 +55,6 @@ export interface TrainCommandArgs extends TrainingArgs {
 
 const BUNDLED = ['mnist', 'fashion-mnist'] as const;
 
-function positiveInt(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
-    return n;
-  };
-}
-
 function channelCount(value: string): 1 | 3 {
   if (value !== '1' && value !== '3') throw new InvalidArgumentError(`--channels must be 1 or 3, got '${value}'.`);
   return Number(value) as 1 | 3;
@@ -82,7 +73,7 @@ export function addTrainCommandOptions(program: Command): Command {
     .option(
       '--image-size <px>',
       'side of the square images the GAN makes (default: 28 for mnist, else 32)',
-      positiveInt('--image-size'),
+      positiveIntegerFlag('--image-size'),
     )
     .addOption(
       new Option('--channels <n>', '1 (gray) or 3 (RGB) (default: 3; the bundled sets are gray)').argParser(
@@ -95,7 +86,7 @@ export function addTrainCommandOptions(program: Command): Command {
         .default('dcgan'),
     )
     .option('--conditional', 'a conditional GAN on the labels (class sub-folders, HDF5 labels)', false)
-    .option('--latent-dim <n>', 'size of z', positiveInt('--latent-dim'), 100)
+    .option('--latent-dim <n>', 'size of z', positiveIntegerFlag('--latent-dim'), 100)
     .addOption(new Option('--loss <name>', 'adversarial loss').choices([...TRAIN_LOSSES]).default('non-saturating'))
     .option('--cache', 'keep the decoded images in one file in --out (later epochs and runs skip decoding)', false)
     .option(

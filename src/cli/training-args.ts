@@ -64,7 +64,16 @@ export interface TrainingArgs {
   emaBatchNorm?: 'copy' | 'recompute';
 }
 
-function positiveInt(name: string): (value: string) => number {
+/**
+ * A commander argument parser for a positive integer flag: `--epochs 0` fails with
+ * "--epochs must be a positive integer, got '0'.".
+ *
+ * @example
+ * ```ts
+ * program.option('--columns <n>', 'images per row', positiveIntegerFlag('--columns'), 10);
+ * ```
+ */
+export function positiveIntegerFlag(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1)
@@ -73,7 +82,15 @@ function positiveInt(name: string): (value: string) => number {
   };
 }
 
-function nonNegativeInt(name: string): (value: string) => number {
+/**
+ * A commander argument parser for a non-negative integer flag (see {@link positiveIntegerFlag}).
+ *
+ * @example
+ * ```ts
+ * program.option('--warmup <n>', 'steps before averaging', nonNegativeIntegerFlag('--warmup'), 0);
+ * ```
+ */
+export function nonNegativeIntegerFlag(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0)
@@ -110,8 +127,13 @@ function integer(value: string): number {
  */
 export function addTrainingOptions(program: Command, defaults: TrainingDefaults): Command {
   return program
-    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveInt('--epochs'), defaults.epochs)
-    .option('--batch-size <n>', 'images per batch', positiveInt('--batch-size'), defaults.batchSize)
+    .option(
+      '--epochs <n>',
+      'epochs to reach (absolute when resuming)',
+      positiveIntegerFlag('--epochs'),
+      defaults.epochs,
+    )
+    .option('--batch-size <n>', 'images per batch', positiveIntegerFlag('--batch-size'), defaults.batchSize)
     .option('--out <dir>', 'output folder: sample grids, losses.csv, losses.png, checkpoint/', defaults.out)
     .addOption(
       new Option('--backend <name>', 'TensorFlow.js backend (default: the fastest installed)').choices([
@@ -124,15 +146,20 @@ export function addTrainingOptions(program: Command, defaults: TrainingDefaults)
     .option(
       '--workers <n>',
       'data-parallel threads (one per core pays on convolutional nets)',
-      positiveInt('--workers'),
+      positiveIntegerFlag('--workers'),
       defaults.workers ?? 1,
     )
     .option('--resume', 'continue from <out>/checkpoint when it exists', false)
-    .option('--limit <n>', 'train on the first n images only (quick runs)', positiveInt('--limit'), defaults.limit)
+    .option(
+      '--limit <n>',
+      'train on the first n images only (quick runs)',
+      positiveIntegerFlag('--limit'),
+      defaults.limit,
+    )
     .option(
       '--eval-samples <n>',
       'measure this many samples with the MNIST classifier after each epoch (0: skip)',
-      nonNegativeInt('--eval-samples'),
+      nonNegativeIntegerFlag('--eval-samples'),
       defaults.evalSamples ?? 1000,
     )
     .option(
@@ -144,7 +171,7 @@ export function addTrainingOptions(program: Command, defaults: TrainingDefaults)
     .option(
       '--ema-start <step>',
       'first step that averages (before it the average copies G)',
-      nonNegativeInt('--ema-start'),
+      nonNegativeIntegerFlag('--ema-start'),
       defaults.emaStart ?? 0,
     )
     .addOption(
