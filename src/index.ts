@@ -93,6 +93,7 @@ export {
   type ModelRunResult,
   type RunnableModel,
 } from './cli/run-model';
+export { runGankitCli, type CliOutput } from './cli/gankit-cli';
 export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mnist-example';
 
 export * from './io/tensorboard/index';

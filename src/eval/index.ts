@@ -41,7 +41,6 @@ export {
 } from './evaluate';
 export { metricsRecord, formatMetricsLine, formatMetricsTable, METRIC_COLUMNS, type MetricColumn } from './format';
 export { evaluation, type EvaluationOptions } from './evaluation-callback';
-export { runGankitCli, type CliOutput } from './eval-command';
 export { toFeatureMatrix, type FeatureSet, type FeatureMatrix } from './feature-matrix';
 export {
   kernelInceptionDistance,

@@ -1,22 +1,19 @@
 /**
- * `gankit eval <checkpoint>`: the command line behind the package's `gankit` binary
- * (`src/cli/gankit.ts`), parsed with commander.
+ * `gankit eval <checkpoint>`: the measuring subcommand of the package's `gankit` binary (composed
+ * with `train` and `sample` in `src/cli/gankit-cli.ts`), parsed with commander.
  *
  * @packageDocumentation
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
-import { errorReport } from '../core/error-report';
 import { GankitError } from '../errors';
 import { loadGAN } from '../models/gan/load';
-import { runSampleCommand, sampleCommand } from '../cli/sample-command';
-import { runTrainCommand, trainCommand } from '../cli/train-command';
 import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
-import { loadMnistClassifier, type MnistClassifier } from './classifier';
-import { evaluateGan, type BaselineMetrics } from './evaluate';
-import { loadMnistReference, type MnistReference } from './real-reference';
-import { formatMetricsTable, METRIC_COLUMNS, metricsRecord, SAMPLE_SET_COLUMNS, sampleSetRecord } from './format';
+import { loadMnistClassifier, type MnistClassifier } from '../eval/classifier';
+import { evaluateGan, type BaselineMetrics } from '../eval/evaluate';
+import { loadMnistReference, type MnistReference } from '../eval/real-reference';
+import { formatMetricsTable, METRIC_COLUMNS, metricsRecord, SAMPLE_SET_COLUMNS, sampleSetRecord } from '../eval/format';
 
 /** The classifier's own metrics (the first table); the vector-by-vector ones get a table with their baseline. */
 const CLASSIFIER_COLUMNS = METRIC_COLUMNS;
@@ -24,14 +21,6 @@ const FD_COLUMN = METRIC_COLUMNS.filter((c) => c.key === 'fd')[0];
 
 function baselineRecord(baseline: BaselineMetrics): Record<string, number> {
   return { fd: baseline.frechetDistance, ...sampleSetRecord(baseline.sampleSet) };
-}
-
-/** Where {@link runGankitCli} writes (default: the process's stdout and stderr). */
-export interface CliOutput {
-  /** Normal output (the table, or JSON). */
-  out?: (text: string) => void;
-  /** Messages and errors. */
-  err?: (text: string) => void;
 }
 
 function positiveInt(name: string): (value: string) => number {
@@ -49,7 +38,8 @@ function integer(value: string): number {
   return n;
 }
 
-interface EvalFlags {
+/** What `gankit eval` was asked for (its flags). */
+export interface EvalCommandFlags {
   samples: number;
   seed: number;
   backend?: BackendName;
@@ -60,9 +50,15 @@ interface EvalFlags {
   real: boolean;
 }
 
-async function evalCommand(
+/**
+ * Runs `gankit eval` on parsed flags: loads the checkpoint with {@link loadGAN} (its averaged G
+ * unless `--raw`), measures it with {@link evaluateGan} and writes the tables (or JSON) to `out`,
+ * messages to `err`.
+ * @internal
+ */
+export async function runEvalCommand(
   checkpoint: string,
-  flags: EvalFlags,
+  flags: EvalCommandFlags,
   out: (t: string) => void,
   err: (t: string) => void,
 ): Promise<void> {
@@ -160,7 +156,7 @@ async function evalCommand(
 }
 
 /**
- * Runs the `gankit` command line: `gankit eval <checkpoint-dir> [--samples n] [--seed n]
+ * The `eval` subcommand of the `gankit` binary: `gankit eval <checkpoint-dir> [--samples n] [--seed n]
  * [--backend wasm|cpu|tensorflow] [--batch-size n] [--classifier dir] [--json] [--raw] [--no-real]`,
  * which loads the checkpoint with {@link loadGAN}, measures it with {@link evaluateGan} and prints a
  * table beside the values of real training images; then (unless `--no-real`) a second table of the
@@ -169,25 +165,10 @@ async function evalCommand(
  * (`ema-generator/`, written by a training run with `--ema`), that is the one measured, unless
  * `--raw`.
  *
- * @param argv - as `process.argv` (node, script, arguments).
- * @returns the exit code: 0 on success, 1 on an error (printed to `err`), 0 for `--help`.
- *
- * @example
- * ```ts
- * const code = await runGankitCli(['node', 'gankit', 'eval', 'out/cgan-mnist/checkpoint', '--samples', '2000']);
- * ```
+ * @internal
  */
-export async function runGankitCli(argv: readonly string[], output: CliOutput = {}): Promise<number> {
-  const out = output.out ?? ((t: string) => void process.stdout.write(t));
-  const err = output.err ?? ((t: string) => void process.stderr.write(t));
-  let failure: unknown = null;
-  const program = new Command('gankit')
-    .description('gankit command line')
-    .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err })
-    .showHelpAfterError();
-  program
-    .command('eval')
+export function evalCommand(onRun: (checkpoint: string, flags: EvalCommandFlags) => Promise<void>): Command {
+  const command = new Command('eval')
     .description(
       'measure the samples of a GAN checkpoint with the bundled MNIST classifier: label accuracy, coverage, entropy, diversity, classifier score, Fréchet distance',
     )
@@ -217,47 +198,7 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
       '--raw',
       'measure the trained G even when the checkpoint holds a moving average of it (ema-generator/)',
       false,
-    )
-    .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err })
-    .action(async (checkpoint: string, flags: EvalFlags) => {
-      try {
-        await evalCommand(checkpoint, flags, out, err);
-      } catch (error) {
-        failure = error;
-      }
-    });
-  const subcommand = (command: Command): void => {
-    program.addCommand(command.exitOverride().configureOutput({ writeOut: out, writeErr: err }).showHelpAfterError());
-  };
-  subcommand(
-    trainCommand(async (args) => {
-      try {
-        await runTrainCommand(args, (message) => out(`${message}\n`));
-      } catch (error) {
-        failure = error;
-      }
-    }),
-  );
-  subcommand(
-    sampleCommand(async (args) => {
-      try {
-        const result = await runSampleCommand(args);
-        out(`${result.file}: ${result.count} samples from the ${result.generator} generator\n`);
-      } catch (error) {
-        failure = error;
-      }
-    }),
-  );
-  try {
-    await program.parseAsync([...argv]);
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    failure = error;
-  }
-  if (failure !== null) {
-    err(`gankit: ${errorReport(failure)}\n`);
-    return 1;
-  }
-  return 0;
+    );
+  command.action(async (checkpoint: string, flags: EvalCommandFlags) => onRun(checkpoint, flags));
+  return command;
 }
