@@ -14,7 +14,7 @@
  *   the forward pass's mapping (wasm's own kernel otherwise).
  * - Every other kernel the cpu backend has and wasm lacks is delegated to the cpu implementation.
  *
- * Each is tested against the cpu backend (test/kernels.test.ts).
+ * Each is tested against the cpu backend (test/kernels/kernels.test.ts).
  *
  * @packageDocumentation
  */

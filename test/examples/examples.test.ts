@@ -1,0 +1,311 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { decodePng, loadGAN, parseLossLog } from '../../src/index';
+import { useDefaultBackend, useTempDir } from '../helpers';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '..', '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+const tempDir = useTempDir('examples');
+beforeAll(async () => {
+  await useDefaultBackend();
+});
+
+/** Runs an example as the README does, on a small slice of MNIST, and checks what it wrote. */
+async function runExample(
+  name: string,
+  flags: string[],
+  expect_: { epochs: number; steps: number; gridRows: number },
+): Promise<string> {
+  const out = path.join(tempDir(), name);
+  // A small per-epoch evaluation keeps the test quick and still proves the metrics reach the CSV.
+  const { stdout } = await run(
+    tsx,
+    [path.join(root, 'examples', `${name}.ts`), '--out', out, '--eval-samples', '100', ...flags],
+    { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } },
+  );
+  const files = (await fs.readdir(out)).sort();
+  expect(files).toEqual(['checkpoint', 'losses.csv', 'losses.png', 'samples']);
+  const grids = (await fs.readdir(path.join(out, 'samples'))).sort();
+  expect(grids).toEqual(
+    Array.from({ length: expect_.epochs }, (_, i) => `epoch-${String(i + 1).padStart(3, '0')}.png`),
+  );
+  const grid = decodePng(await fs.readFile(path.join(out, 'samples', grids[grids.length - 1])));
+  expect(grid.height).toBe(expect_.gridRows * 28 * 2 + (expect_.gridRows + 1) * 2);
+  const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
+  expect(rows).toHaveLength(expect_.steps);
+  expect(rows.every((r) => Number.isFinite(r.dLoss) && Number.isFinite(r.gLoss))).toBe(true);
+  const measured = rows.at(-1)?.metrics ?? {};
+  expect(Object.keys(measured)).toEqual(expect.arrayContaining(['coverage', 'classifier_score', 'fd']));
+  expect(measured.coverage).toBeGreaterThanOrEqual(1);
+  expect(stdout).toMatch(/cov \d+ .*FD \d/);
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect([gan.trainer.epoch, gan.trainer.step]).toEqual([expect_.epochs, expect_.steps]);
+  gan.dispose();
+  expect(stdout).toMatch(/samples: .*epoch-00\d\.png/);
+  return out;
+}
+
+test('gan-mnist runs end to end on a slice of MNIST', async () => {
+  await runExample('gan-mnist', ['--epochs', '2', '--limit', '300'], { epochs: 2, steps: 6, gridRows: 10 });
+});
+
+test('cgan-mnist runs, and --resume continues from its checkpoint exactly as an uninterrupted run', async () => {
+  const out = await runExample('cgan-mnist', ['--epochs', '1', '--limit', '256'], {
+    epochs: 1,
+    steps: 4,
+    gridRows: 10,
+  });
+  const { stdout } = await run(
+    tsx,
+    [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', out, '--epochs', '2', '--limit', '256', '--resume'],
+    { cwd: root },
+  );
+  expect(stdout).toMatch(/resuming from .*checkpoint: 1 epoch\(s\) done, step 4/);
+  const resumed = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
+  expect(resumed.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  const straight = path.join(tempDir(), 'cgan-mnist-straight');
+  await run(tsx, [path.join(root, 'examples', 'cgan-mnist.ts'), '--out', straight, '--epochs', '2', '--limit', '256'], {
+    cwd: root,
+  });
+  const reference = parseLossLog(await fs.readFile(path.join(straight, 'losses.csv'), 'utf8'));
+  for (const [i, row] of resumed.entries()) {
+    expect(Math.abs(row.dLoss - reference[i].dLoss)).toBeLessThan(1e-4);
+    expect(Math.abs(row.gLoss - reference[i].gLoss)).toBeLessThan(1e-4);
+  }
+  // latent-walk reads that checkpoint: a 10 × 4 interpolation grid and a 10 × 4 arithmetic grid.
+  const walk = path.join(tempDir(), 'latent-walk');
+  const walked = await run(
+    tsx,
+    [
+      path.join(root, 'examples', 'latent-walk.ts'),
+      '--checkpoint',
+      path.join(out, 'checkpoint'),
+      '--out',
+      walk,
+      '--steps',
+      '4',
+    ],
+    { cwd: root },
+  );
+  expect(walked.stdout).toContain('ema-generator/'); // cgan-mnist saves an averaged G, and the walk draws from it
+  for (const name of ['interpolation.png', 'arithmetic.png']) {
+    const png = decodePng(await fs.readFile(path.join(walk, name)));
+    expect([png.width, png.height]).toEqual([4 * 56 + 5 * 2, 10 * 56 + 11 * 2]);
+  }
+});
+
+test('cgan-dcgan-mnist runs data-parallel on two threads', async () => {
+  await runExample('cgan-dcgan-mnist', ['--epochs', '1', '--limit', '128'], { epochs: 1, steps: 4, gridRows: 10 }); // batch 32
+});
+
+test('a bad flag is a clear error, not a stack trace', async () => {
+  await expect(
+    run(tsx, [path.join(root, 'examples', 'gan-mnist.ts'), '--epochs', 'two'], { cwd: root }),
+  ).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('--epochs must be a positive integer'),
+  });
+});
+
+test('wgan-gp-mnist trains WGAN-GP (5 critic updates per generator update) on a slice of MNIST', async () => {
+  const out = await runExample('wgan-gp-mnist', ['--epochs', '1', '--limit', '320'], {
+    epochs: 1,
+    steps: 2,
+    gridRows: 10,
+  }); // 10 batches of 32
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect(gan.config.loss).toEqual({
+    name: 'wasserstein',
+    className: 'WassersteinLoss',
+    config: { gradientPenalty: 10 },
+  });
+  expect([gan.config.discriminatorSteps, gan.config.optimizer.discriminator]).toEqual([
+    5,
+    { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 },
+  ]);
+  const [iterations] = await gan.trainer.discriminatorOptimizer.getWeights();
+  expect(iterations.tensor.dataSync()[0]).toBe(10); // 2 steps × 5 critic updates
+  iterations.tensor.dispose();
+  gan.dispose();
+});
+
+test('acgan-mnist trains an ACGAN (D takes the image alone and classifies it) on a slice of MNIST', async () => {
+  const out = await runExample('acgan-mnist', ['--epochs', '1', '--limit', '256'], {
+    epochs: 1,
+    steps: 4,
+    gridRows: 10,
+  });
+  const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
+  expect(Object.keys(rows.at(-1)?.metrics ?? {})).toContain('label_accuracy'); // conditional: measured per label
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect(gan.config.auxiliary).toEqual({
+    name: 'acgan',
+    className: 'AcganTask',
+    config: { numClasses: 10, weight: 1, generatorWeight: 1 },
+  });
+  expect(gan.discriminator.inputs).toHaveLength(1);
+  expect(gan.discriminator.outputs.map((o) => o.shape)).toEqual([
+    [null, 1],
+    [null, 10],
+  ]);
+  gan.dispose();
+});
+
+test('infogan-mnist trains an InfoGAN and writes one row per categorical code, the sweeps and the code report', async () => {
+  const out = path.join(tempDir(), 'infogan-mnist');
+  const { stdout } = await run(
+    tsx,
+    [
+      path.join(root, 'examples', 'infogan-mnist.ts'),
+      '--out',
+      out,
+      '--eval-samples',
+      '100',
+      '--epochs',
+      '1',
+      '--limit',
+      '256',
+    ],
+    { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } },
+  );
+  expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'codes', 'losses.csv', 'losses.png', 'samples']);
+  expect((await fs.readdir(path.join(out, 'codes'))).sort()).toEqual([
+    'continuous-1.png',
+    'continuous-2.png',
+    'epoch-001.png',
+    'report.json',
+  ]);
+  for (const name of ['epoch-001.png', 'continuous-1.png']) {
+    const grid = decodePng(await fs.readFile(path.join(out, 'codes', name)));
+    expect([grid.width, grid.height]).toEqual([10 * 56 + 11 * 2, 10 * 56 + 11 * 2]); // 10 code values × 10 columns
+  }
+  const report = JSON.parse(await fs.readFile(path.join(out, 'codes', 'report.json'), 'utf8')) as {
+    codes: Array<{ share: number; histogram: number[] }>;
+    distinctDigits: number;
+    step: number;
+  };
+  expect(report.codes).toHaveLength(10);
+  expect(report.codes.every((c) => c.histogram.reduce((a, b) => a + b, 0) === 500 && c.share > 0 && c.share <= 1)).toBe(
+    true,
+  );
+  expect(report.distinctDigits).toBeGreaterThanOrEqual(1);
+  expect(report.step).toBe(4);
+  expect(stdout).toMatch(/codes → digits: 0→\d \d\.\d\d .*distinct digits/);
+  const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
+  expect(rows).toHaveLength(4);
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect(gan.config.auxiliary).toMatchObject({ name: 'infogan', config: { categorical: 10, continuous: 2 } });
+  expect(gan.generator.inputs[0].shape).toEqual([null, 62 + 12]);
+  gan.dispose();
+});
+
+test('emoji-cgan trains a conditional DCGAN on the Noto Emoji PNGs (a slice), caching the decoded images', async () => {
+  const out = path.join(tempDir(), 'emoji-cgan');
+  const flags = ['--out', out, '--limit', '64', '--epochs', '1', '--batch-size', '32'];
+  const { stdout } = await run(tsx, [path.join(root, 'examples', 'emoji-cgan.ts'), ...flags], {
+    cwd: root,
+    env: { ...process.env, GANKIT_QUIET: '1' },
+  });
+  const [, count, classes] = /data: (\d+) emoji of 32×32×3 in (\d+) categories/.exec(stdout) ?? [];
+  expect(Number(count)).toBe(64);
+  expect(Number(classes)).toBeGreaterThanOrEqual(2);
+  expect((await fs.readdir(out)).sort()).toEqual([
+    'checkpoint',
+    'emoji-32px.cache',
+    'losses.csv',
+    'losses.png',
+    'samples',
+  ]);
+  // One row of 32×32 images (scale 2) per category in the slice.
+  const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
+  expect(grid.height).toBe(Number(classes) * 64 + (Number(classes) + 1) * 2);
+  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  expect([gan.config.imageShape, gan.config.numClasses, gan.trainer.step]).toEqual([[32, 32, 3], Number(classes), 2]);
+  expect(gan.averaged).not.toBeNull();
+  gan.dispose();
+});
+
+test('face-gan-celeba trains the seed-003 face GAN and the 64 px DCGAN from an HDF5 file in the seed layout', async () => {
+  // Eight 218×178×3 "faces" in the seed's layout: a group of one uint8 dataset per image, 0.jpg … 7.jpg.
+  const { loadH5wasm } = await import('../../src/data/hdf5');
+  const h5 = await loadH5wasm();
+  const file = path.join(tempDir(), 'celeba-like.h5');
+  const h5file = new h5.File(file, 'w') as unknown as {
+    create_group(name: string): { create_dataset(args: object): unknown };
+    close(): void;
+  };
+  const group = h5file.create_group('img_align_celeba');
+  for (let i = 0; i < 8; i++) {
+    const face = Uint8Array.from({ length: 218 * 178 * 3 }, (_, p) => (p * 7 + i * 31) % 256);
+    group.create_dataset({ name: `${i}.jpg`, data: face, shape: [218, 178, 3], dtype: '<B' });
+  }
+  h5file.close();
+  const example = path.join(root, 'examples', 'face-gan-celeba.ts');
+  const common = ['--data', file, '--epochs', '1', '--batch-size', '4'];
+  const env = { ...process.env, GANKIT_QUIET: '1' };
+  // The seed's fully connected nets, at a quarter of the stored size to keep the test's checkpoint small.
+  const seedOut = path.join(tempDir(), 'face-seed');
+  const seedRun = await run(tsx, [example, ...common, '--image-size', '54x44', '--out', seedOut], { cwd: root, env });
+  expect(seedRun.stdout).toMatch(/8 faces, trained at 54×44×3/);
+  const seedGan = await loadGAN(path.join(seedOut, 'checkpoint'));
+  expect(seedGan.trainer.step).toBe(2);
+  // G: z 100 → 300 → 54·44·3; D: 54·44·3 → 300 → 1 (weights and biases).
+  const pixels = 54 * 44 * 3;
+  expect(seedGan.generator.countParams()).toBe(100 * 300 + 300 + 300 * pixels + pixels);
+  expect(seedGan.discriminator.countParams()).toBe(pixels * 300 + 300 + 300 + 1);
+  seedGan.dispose();
+  const dcganOut = path.join(tempDir(), 'face-dcgan');
+  await run(tsx, [example, ...common, '--arch', 'dcgan', '--out', dcganOut], { cwd: root, env });
+  const dcgan = await loadGAN(path.join(dcganOut, 'checkpoint'));
+  expect([dcgan.config.imageShape, dcgan.trainer.step]).toEqual([[64, 64, 3], 2]);
+  dcgan.dispose();
+});
+
+test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST pairing, which needs no Fashion-MNIST) and writes its grid, CSV and checkpoint', async () => {
+  const out = path.join(tempDir(), 'cyclegan-mnist-fashion');
+  const { stdout } = await run(
+    tsx,
+    [
+      path.join(root, 'examples', 'cyclegan-mnist-fashion.ts'),
+      '--out',
+      out,
+      '--pairing',
+      'inverted',
+      '--limit',
+      '16',
+      '--batch-size',
+      '8',
+      '--epochs',
+      '1',
+    ],
+    { cwd: root, env: { ...process.env, GANKIT_QUIET: '1' } },
+  );
+  expect(stdout).toMatch(/Y: 16 inverted MNIST digits/);
+  expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'losses.csv', 'losses.png', 'samples']);
+  const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
+  expect([grid.width, grid.height]).toEqual([10 * 56 + 11 * 2, 6 * 56 + 7 * 2]); // rows x, G(x), F(G(x)), y, F(y), G(F(y))
+  // The shared loss log: one row a step, the held-out metrics on the row that ends the epoch.
+  const [header, ...rows] = (await fs.readFile(path.join(out, 'losses.csv'), 'utf8')).trim().split('\n');
+  const columns = header.split(',');
+  expect(columns).toEqual(
+    expect.arrayContaining([
+      'epoch',
+      'step',
+      'cycle_loss',
+      'discriminator_x_loss',
+      'heldout_cycle_x',
+      'heldout_translation_x',
+    ]),
+  );
+  expect(rows.map((row) => Number(row.split(',')[columns.indexOf('step')]))).toEqual([1, 2]);
+  expect(rows[1].split(',').map(Number).every(Number.isFinite)).toBe(true);
+  expect(rows[0].split(',')[columns.indexOf('heldout_cycle_x')]).toBe('');
+  const { loadCycleGAN } = await import('../../src/index');
+  const cycle = await loadCycleGAN(path.join(out, 'checkpoint'));
+  expect([cycle.step, cycle.epoch]).toEqual([2, 1]);
+  cycle.dispose();
+});
