@@ -58,6 +58,14 @@ export interface SerializedObject {
  */
 export class UnregisteredClassError extends GanConfigError {}
 
+/**
+ * A deep copy through JSON: configs are JSON by contract (they go into a checkpoint's state file),
+ * and `structuredClone` is missing from some of the contexts the browser build runs in.
+ */
+function jsonCopy(config: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+}
+
 const registries = new Map<SerializableKind, Map<string, SerializableClass<unknown>>>();
 
 function registry(kind: SerializableKind): Map<string, SerializableClass<unknown>> {
@@ -116,7 +124,7 @@ export function serializeObject(kind: SerializableKind, object: unknown): Serial
   return {
     ...(typeof name === 'string' ? { name } : {}),
     className,
-    config: structuredClone(getConfig.call(object)),
+    config: jsonCopy(getConfig.call(object)),
   };
 }
 
@@ -139,7 +147,7 @@ export function deserializeObject<T>(kind: SerializableKind, stored: SerializedO
   const cls = registry(kind).get(stored.className);
   if (cls === undefined) return null;
   try {
-    return cls.fromConfig(structuredClone(stored.config)) as T;
+    return cls.fromConfig(jsonCopy(stored.config)) as T;
   } catch (error) {
     if (error instanceof UnregisteredClassError) return null;
     throw error;
