@@ -9,6 +9,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors';
 import type { EpochProgress } from './trainer';
 import type { EmaOptions } from './ema';
+import type { AdamPowers } from './adam-powers';
 
 /** Checks the averaged generator's options of a state file (the EmaGenerator checks their values again). */
 export function checkAveraged(raw: unknown, file: string): EmaOptions {
@@ -79,4 +80,15 @@ export function checkSpecs(specs: unknown, name: string, file: string): tf.io.We
       `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`,
     );
   return specs as tf.io.WeightsManifestEntry[];
+}
+
+/** Checks one optimizer's saved Adam powers `{ accBeta1, accBeta2 }`, each in [0, 1]. */
+export function checkAdamPowers(p: unknown, name: string, file: string): AdamPowers {
+  const inUnit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
+  if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2))
+    throw new CheckpointError(
+      file,
+      `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`,
+    );
+  return { accBeta1: p.accBeta1 as number, accBeta2: p.accBeta2 as number };
 }

@@ -13,7 +13,7 @@ import { CheckpointError, GanConfigError } from '../errors';
 import type { GanConfig } from '../gan';
 import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
 import { isSetAsideOf } from '../io/checkpoint-directory';
-import { checkAveraged, checkProgress, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
+import { checkAdamPowers, checkAveraged, checkProgress, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
 import { syncDirectory } from '../io/file-system';
 import { checkOutputFolder } from '../io/output-path';
 import type { EpochProgress } from './trainer';
@@ -160,15 +160,7 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
   if (raw.adamPowers !== undefined) {
     if (!isObject(raw.adamPowers))
       throw new CheckpointError(file, 'adamPowers: expected an object of { accBeta1, accBeta2 } per optimizer');
-    for (const [name, p] of Object.entries(raw.adamPowers)) {
-      const inUnit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
-      if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2))
-        throw new CheckpointError(
-          file,
-          `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`,
-        );
-      adamPowers[name] = { accBeta1: p.accBeta1 as number, accBeta2: p.accBeta2 as number };
-    }
+    for (const [name, p] of Object.entries(raw.adamPowers)) adamPowers[name] = checkAdamPowers(p, name, file);
   }
   return {
     format: FORMAT,

@@ -19,6 +19,7 @@ import {
   writeCheckpointDirectory,
   STATE_FILE as GAN_STATE_FILE,
 } from '../../train/checkpoint';
+import { checkAdamPowers, checkSpecs } from '../../train/checkpoint-state-checks';
 import { saveNetState } from '../../train/net-state';
 import type { AdamPowers } from '../../train/adam-powers';
 import { VERSION } from '../../version';
@@ -250,35 +251,9 @@ export async function readCycleCheckpointState(dir: string): Promise<CycleCheckp
   const savedPowers = isObject(raw.adamPowers) ? raw.adamPowers : {};
   for (const name of CYCLE_NETS) {
     const specs = savedOptimizers[name];
-    if (specs !== undefined) {
-      const ok =
-        Array.isArray(specs) &&
-        specs.every(
-          (s) =>
-            isObject(s) &&
-            typeof s.name === 'string' &&
-            (s.dtype === 'float32' || s.dtype === 'int32') &&
-            Array.isArray(s.shape) &&
-            s.shape.length <= 8 &&
-            s.shape.every((d) => isInt(d)),
-        );
-      if (!ok)
-        throw new CheckpointError(
-          file,
-          `optimizers.${name}: expected a list of float32 or int32 weight specs { name, shape, dtype }`,
-        );
-      optimizers[name] = specs as tf.io.WeightsManifestEntry[];
-    }
+    if (specs !== undefined) optimizers[name] = checkSpecs(specs, name, file);
     const p = savedPowers[name];
-    if (p !== undefined) {
-      const inUnit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
-      if (!isObject(p) || !inUnit(p.accBeta1) || !inUnit(p.accBeta2))
-        throw new CheckpointError(
-          file,
-          `adamPowers.${name}: expected { accBeta1, accBeta2 } in [0, 1], got ${JSON.stringify(p)?.slice(0, 200)}`,
-        );
-      adamPowers[name] = { accBeta1: p.accBeta1 as number, accBeta2: p.accBeta2 as number };
-    }
+    if (p !== undefined) adamPowers[name] = checkAdamPowers(p, name, file);
   }
   return {
     format: FORMAT,
