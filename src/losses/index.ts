@@ -19,3 +19,11 @@ export {
   type CycleImages,
   type IdentityImages,
 } from './cycle';
+export {
+  meanAbsoluteError,
+  meanSquaredError,
+  featureLoss,
+  featureExtractor,
+  type FeatureFunction,
+  type FeatureLossOptions,
+} from './content';
