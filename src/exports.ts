@@ -105,6 +105,7 @@ export {
   type ResizeMethod,
   type ImageTransformOptions,
 } from './data/transforms';
+export { resizeBicubic, type ResizeBicubicOptions } from './data/resize-bicubic';
 
 export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
 export { Canvas, type Rgb } from './image/canvas';
