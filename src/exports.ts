@@ -106,6 +106,7 @@ export {
   type ImageTransformOptions,
 } from './data/transforms';
 export { resizeBicubic, type ResizeBicubicOptions } from './data/resize-bicubic';
+export { sobelEdges, type SobelEdgesOptions } from './data/edges';
 
 export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
 export { Canvas, type Rgb } from './image/canvas';
