@@ -114,6 +114,15 @@ export { lossPlotImage, type LossPlotOptions, type LossPlotSeries } from './imag
 
 export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';
 
+// Full-reference image quality: pure tensor code, so in the browser entry too (the rest of eval/ is Node's).
+export {
+  peakSignalToNoiseRatio,
+  structuralSimilarity,
+  imageQuality,
+  type ImageQualityOptions,
+  type ImageQualitySummary,
+} from './eval/image-quality';
+
 export type { AuxiliaryTask, AuxiliaryBatch, LatentCodes } from './losses/auxiliary';
 export { AcganTask, acganTask, softmaxCrossEntropy, type AcganTaskOptions } from './losses/acgan';
 export { InfoGanTask, infoGanTask, type InfoGanTaskOptions, type ContinuousCodeLoss } from './losses/infogan';

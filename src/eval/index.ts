@@ -79,3 +79,10 @@ export {
   type TrainFeatureNetOptions,
 } from './feature-net';
 export { writeReferenceVectors, readReferenceVectors } from './reference-vectors';
+export {
+  peakSignalToNoiseRatio,
+  structuralSimilarity,
+  imageQuality,
+  type ImageQualityOptions,
+  type ImageQualitySummary,
+} from './image-quality';
