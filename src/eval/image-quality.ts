@@ -92,7 +92,8 @@ function gaussianTaps(): Float32Array {
  * implementation's convention, and scikit-image's `structural_similarity(…, gaussian_weights=True,
  * sigma=1.5, use_sample_covariance=False, data_range=L, channel_axis=-1)`. 1 for identical images;
  * symmetric; at most 1, and below 0 for anti-correlated ones. The variances are the window's
- * biased moments, `E[a²] − μ_a²`.
+ * biased moments, `E[a²] − μ_a²`. Images are measured at their own scale: there is no automatic
+ * downsampling (which the authors' later `ssim.m` applies to images larger than 256 pixels).
  *
  * @param a - images `[n, h, w, c]`, h and w at least 11 (the window).
  * @param b - images of the same shape; the measure is symmetric.

@@ -77,6 +77,21 @@ describe('peakSignalToNoiseRatio', () => {
     tf.dispose([target, output]);
   });
 
+  test('matches a float64 loop on seeded random images', () => {
+    const rng = new Rng(30);
+    const shape: Shape = [3, 5, 6, 3];
+    const a = randomValues(rng, shape);
+    const b = Float32Array.from(a, (v, i) => v + 0.1 * (1 + Math.floor(i / 90)) * (2 * rng.nextFloat() - 1));
+    const tensors = [tf.tensor4d(a, shape), tf.tensor4d(b, shape)];
+    const psnr = peakSignalToNoiseRatio(tensors[0], tensors[1], { range: 2.5 });
+    for (let image = 0; image < 3; image++) {
+      let squared = 0;
+      for (let i = image * 90; i < (image + 1) * 90; i++) squared += (a[i] - b[i]) ** 2;
+      expect(psnr[image]).toBeCloseTo(10 * Math.log10(2.5 ** 2 / (squared / 90)), 3);
+    }
+    tf.dispose(tensors);
+  });
+
   test('refuses bad arguments, naming them', () => {
     const a = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
     const b = tf.zeros([1, 2, 2, 3]) as tf.Tensor4D;
