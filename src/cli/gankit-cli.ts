@@ -21,8 +21,8 @@ export interface CliOutput {
 /**
  * Runs the `gankit` command line on `argv`:
  *
- * - `gankit train --data <folder | file.h5 | mnist | fashion-mnist> [...]`: trains a GAN (see {@link runTrainCommand});
- * - `gankit sample <checkpoint> [...]`: draws a grid from it (see {@link runSampleCommand});
+ * - `gankit train --data <folder | file.h5 | mnist | fashion-mnist> [...]`: trains a GAN (see `runTrainCommand` in cli/train-command.ts);
+ * - `gankit sample <checkpoint> [...]`: draws a grid from it (see `runSampleCommand` in cli/sample-command.ts);
  * - `gankit eval <checkpoint> [...]`: measures its samples (see {@link evaluateGan}).
  *
  * `gankit <command> --help` lists each one's flags.
