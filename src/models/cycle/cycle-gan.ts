@@ -11,7 +11,7 @@ import { DisposedError, GanConfigError } from '../../errors';
 import { checkScalarLoss } from '../../losses/check-scalar-loss';
 import { checkModelIdle, whileSaving } from '../../train/busy';
 import { variableGradsClosingTape } from '../../train/variable-grads';
-import { discriminatorUpdate } from './discriminator-update';
+import { discriminatorUpdate } from '../../train/discriminator-update';
 import type { ImageSource } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
 import { withDropoutSeed } from '../../layers/seeded-dropout';

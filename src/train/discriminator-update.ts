@@ -1,14 +1,14 @@
 /**
- * One update of a CycleGAN's discriminator (D_X or D_Y): its adversarial loss on real images
+ * One update of a discriminator (a CycleGAN's D_X or D_Y, an image-to-image GAN's D): its adversarial loss on real images
  * against (pooled) fakes, checked to be a scalar, and one optimizer step.
  *
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { GanLoss } from '../../losses/types';
-import { checkScalarLoss } from '../../losses/check-scalar-loss';
-import { variableGradsClosingTape } from '../../train/variable-grads';
+import type { GanLoss } from '../losses/types';
+import { checkScalarLoss } from '../losses/check-scalar-loss';
+import { variableGradsClosingTape } from './variable-grads';
 
 /**
  * Updates `model` (its `variables`, with `optimizer`) on `loss.discriminatorLoss` of its logits on
