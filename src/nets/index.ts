@@ -18,3 +18,4 @@ export { spectralNorm } from './spectral-norm';
 export { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
 export { patchDiscriminator, type PatchDiscriminatorArgs } from './patch-discriminator';
 export type { CycleNormalization } from './conv-blocks';
+export { unetGenerator, type UnetGeneratorArgs } from './unet-generator';
