@@ -15,4 +15,5 @@ export { ConditionalBatchNorm, type ConditionalBatchNormArgs } from './condition
 export { DiffAugment, type DiffAugmentArgs, type DiffAugmentPolicy } from './diff-augment';
 export { InstanceNormalization, type InstanceNormalizationArgs } from './instance-norm';
 export { ReflectionPadding2D, type ReflectionPadding2DArgs } from './reflection-padding';
+export { DepthToSpace, type DepthToSpaceArgs } from './depth-to-space';
 export { OneHot, type OneHotArgs } from './one-hot';

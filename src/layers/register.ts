@@ -8,6 +8,7 @@ import { ConditionalBatchNorm } from './conditional-batch-norm';
 import { DiffAugment } from './diff-augment';
 import { InstanceNormalization } from './instance-norm';
 import { ReflectionPadding2D } from './reflection-padding';
+import { DepthToSpace } from './depth-to-space';
 
 /** gankit's own tfjs-layers classes, which a saved model may name in its topology. */
 export const GANKIT_LAYER_CLASSES = [
@@ -20,12 +21,13 @@ export const GANKIT_LAYER_CLASSES = [
   DiffAugment,
   InstanceNormalization,
   ReflectionPadding2D,
+  DepthToSpace,
 ] as const;
 
 /**
  * Registers gankit's layer classes ({@link OneHot}, {@link SeededDropout}, {@link SpectralDense},
  * {@link SpectralConv2D}, {@link ClassProjection}, {@link ConditionalBatchNorm}, {@link DiffAugment},
- * {@link InstanceNormalization}, {@link ReflectionPadding2D}) with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
+ * {@link InstanceNormalization}, {@link ReflectionPadding2D}, {@link DepthToSpace}) with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
  * models that use them. Each module also registers its class when it is loaded, but a bundler that
  * trusts `"sideEffects": false` may drop a module nothing references; {@link loadGAN} and the
  * data-parallel worker call this to be sure. Calling it again is harmless.

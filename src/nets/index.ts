@@ -18,3 +18,10 @@ export { spectralNorm } from './spectral-norm';
 export { resnetGenerator, type ResnetGeneratorArgs } from './resnet-generator';
 export { patchDiscriminator, type PatchDiscriminatorArgs } from './patch-discriminator';
 export type { CycleNormalization } from './conv-blocks';
+export { unetGenerator, type UnetGeneratorArgs } from './unet-generator';
+export {
+  superResolutionGenerator,
+  type SuperResolutionGeneratorArgs,
+  type SuperResolutionScale,
+  type SuperResolutionNormalization,
+} from './super-resolution-generator';
