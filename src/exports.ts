@@ -77,6 +77,7 @@ export {
   type NamedConfig,
   type PerNet,
 } from './gan';
+export * from './models/image-to-image/index';
 export { EmaGenerator, emaGenerator, type EmaOptions, type AveragedSource } from './train/ema';
 export { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './train/batch-norm-statistics';
 

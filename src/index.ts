@@ -17,7 +17,8 @@ export { initBackend, backendChoice, type BackendName, type BackendChoice, type 
 export { loadGAN } from './models/gan/load';
 export type { LoadGanOptions } from './gan';
 export * from './models/cycle/index';
-export * from './models/image-to-image/index';
+export { loadImageToImageGAN, type LoadImageToImageOptions } from './models/image-to-image/load';
+export { pairGrids, pairGridImages, type PairGridsOptions } from './models/image-to-image/pair-grids';
 
 export { openImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './data/image-folder';
 export { openHdf5Images, type Hdf5SourceOptions } from './data/hdf5-source';

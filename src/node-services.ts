@@ -10,10 +10,12 @@ import { loadGAN, saveGan } from './models/gan/load';
 import { fileSystemHandler } from './io/file-system';
 import { DataParallelSession } from './parallel/data-parallel';
 import { installNodeServices } from './platform';
+import { writeNetsCheckpoint } from './train/nets-checkpoint';
 
 installNodeServices({
   fileHandler: (dir) => fileSystemHandler(path.resolve(dir)),
   saveGan,
+  saveNetsCheckpoint: writeNetsCheckpoint,
   loadGan: loadGAN,
   startDataParallel: (trainer, replicas, maxBatch) => DataParallelSession.start(trainer, replicas, maxBatch),
 });

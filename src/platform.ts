@@ -36,6 +36,7 @@ export function installNodeServices(installed: NodeServices & FileHandlerService
 const INSTEAD: Partial<Record<string, string>> = {
   fileHandler:
     "in a web page, pass a tfjs IO handler or URL instead of a folder (e.g. 'indexeddb://name', 'downloads://name')",
+  saveNetsCheckpoint: "in a web page, save the nets with tfjs IO: model.generator.save('indexeddb://my-generator')",
   saveGan: "in a web page, save the nets with tfjs IO: gan.generator.save('indexeddb://my-generator')",
   loadGan: 'in a web page, load the generator with tf.loadLayersModel(url) and sample it with generateImages',
   startDataParallel:

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
+import type { PerNet } from '../core/types';
 
 /** Adam settings (the optimizer GANs are usually trained with). */
 export interface AdamOptions {
@@ -29,4 +30,27 @@ export function createAdam(options: AdamOptions = {}): tf.AdamOptimizer {
     }
   }
   return tf.train.adam(learningRate, beta1, beta2, epsilon);
+}
+
+/**
+ * Adam settings for every net of a model, or apart for its generators and its discriminators,
+ * as one `{ generator, discriminator }` pair over `defaults` (the `optimizer` option of the
+ * CycleGAN and image-to-image factories).
+ *
+ * @example
+ * ```ts
+ * perNetAdam({ learningRate: 1e-4 }); // both nets at 1e-4
+ * perNetAdam({ discriminator: { learningRate: 4e-4 } }); // D at 4e-4, G at the defaults
+ * ```
+ */
+export function perNetAdam(
+  optimizer: AdamOptions | Partial<PerNet<AdamOptions>> | undefined,
+  defaults: AdamOptions = {},
+): PerNet<AdamOptions> {
+  if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
+    const o = optimizer as Partial<PerNet<AdamOptions>>;
+    return { generator: { ...defaults, ...o.generator }, discriminator: { ...defaults, ...o.discriminator } };
+  }
+  const both = optimizer as AdamOptions | undefined;
+  return { generator: { ...defaults, ...both }, discriminator: { ...defaults, ...both } };
 }

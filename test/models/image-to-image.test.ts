@@ -9,6 +9,8 @@ import {
   ImageToImageGan,
   LeastSquaresLoss,
   SeededDropout,
+  createPix2Pix,
+  createSuperResolutionGAN,
   derivePairs,
   loadImageToImageGAN,
   pairImageSets,
@@ -326,5 +328,110 @@ describe('ImageToImageGan', () => {
     expect(refused).toBeInstanceOf(CheckpointError);
     expect(refused.message).toMatch(/'cycle' checkpoint, not an? image-to-image GAN/);
     model.dispose();
+  });
+});
+
+describe('recipes', () => {
+  test("createPix2Pix: a U-Net G of the input's size, a conditional PatchGAN D on input + image, λ = 100", () => {
+    const pix2pix = createPix2Pix({
+      inputShape: [16, 16, 1],
+      targetShape: [16, 16, 3],
+      generator: { filters: 4 },
+      discriminator: { filters: [4, 8] },
+      seed: 3,
+    });
+    expect(pix2pix.generator.outputs[0].shape).toEqual([null, 16, 16, 3]);
+    expect(pix2pix.discriminator.inputs[0].shape).toEqual([null, 16, 16, 4]);
+    expect(pix2pix.config).toMatchObject({
+      family: 'pix2pix',
+      pixelLoss: 'l1',
+      pixelWeight: 100,
+      adversarialWeight: 1,
+      conditionalDiscriminator: true,
+      adversarial: { name: 'non-saturating' },
+      optimizer: { generator: {}, discriminator: {} },
+    });
+    expect(pix2pix.generator.layers.some((l) => l instanceof SeededDropout)).toBe(true);
+    const again = createPix2Pix({
+      inputShape: [16, 16, 1],
+      targetShape: [16, 16, 3],
+      generator: { filters: 4 },
+      discriminator: { filters: [4, 8] },
+      seed: 3,
+    });
+    const probe = tf.randomUniform([2, 16, 16, 1], -1, 1, 'float32', 1) as tf.Tensor4D;
+    expect(values(again.translate(probe))).toEqual(values(pix2pix.translate(probe))); // seeded weights
+    const error = thrownBy(() => createPix2Pix({ inputShape: [16, 16, 1], targetShape: [32, 32, 3] })) as Error;
+    expect(error).toBeInstanceOf(GanConfigError);
+    expect(error.message).toMatch(/^targetShape/);
+    tf.dispose(probe);
+    pix2pix.dispose();
+    again.dispose();
+  });
+
+  test('createSuperResolutionGAN: ×4 SRResNet G, plain D on the large image, MSE + 10⁻³ adversarial, Adam 1e-4 β1 0.9', async () => {
+    const upscaler = createSuperResolutionGAN({
+      inputShape: [8, 8, 3],
+      scale: 4,
+      generator: { filters: 4, residualBlocks: 1 },
+      discriminator: { filters: [4, 8] },
+      seed: 2,
+    });
+    expect(upscaler.config).toMatchObject({
+      family: 'super-resolution',
+      targetShape: [32, 32, 3],
+      pixelLoss: 'l2',
+      adversarialWeight: 1e-3,
+      conditionalDiscriminator: false,
+      optimizer: { generator: { learningRate: 1e-4, beta1: 0.9 } },
+    });
+    expect(upscaler.discriminator.inputs[0].shape).toEqual([null, 32, 32, 3]);
+    const { targets } = pairs(4);
+    const small = derivePairs(targets, (y) => tf.image.resizeBilinear(y, [8, 8]) as tf.Tensor4D);
+    const history = await upscaler.fit(small, { epochs: 1, batchSize: 8 });
+    expect(history[0].steps).toBe(4);
+    expect(Number.isFinite(history[0].generatorLoss)).toBe(true);
+    const dir = path.join(tempDir(), 'upscaler');
+    await upscaler.save(dir);
+    const loaded = await loadImageToImageGAN(dir);
+    expect(loaded.config).toEqual(upscaler.config);
+    loaded.dispose();
+    expect(thrownBy(() => createSuperResolutionGAN({ scale: 3 as 4 }))).toBeInstanceOf(GanConfigError);
+    upscaler.dispose();
+    targets.dispose();
+  });
+
+  test('a feature (perceptual) term is trained against and its frozen net saved and restored', async () => {
+    const input = tfl.input({ shape: [16, 16, 3] });
+    const conv = tfl.layers.conv2d({
+      filters: 2,
+      kernelSize: 3,
+      name: 'features_conv',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 4 }),
+    });
+    const featureNet = tfl.model({ inputs: input, outputs: conv.apply(input) as tfl.SymbolicTensor });
+    featureNet.trainable = false;
+    const before = values(featureNet.getWeights()[0].clone());
+    const upscaler = createSuperResolutionGAN({
+      inputShape: [8, 8, 3],
+      scale: 2,
+      generator: { filters: 4, residualBlocks: 1 },
+      discriminator: { filters: [4] },
+      content: { model: featureNet, layers: ['features_conv'], weight: 0.5 },
+      seed: 5,
+    });
+    const { targets } = pairs(2);
+    const small = derivePairs(targets, (y) => tf.image.resizeBilinear(y, [8, 8]) as tf.Tensor4D);
+    const history = await upscaler.fit(small, { epochs: 1, batchSize: 8 });
+    expect(history[0].featureLoss).toBeGreaterThan(0);
+    expect(values(featureNet.getWeights()[0].clone())).toEqual(before); // frozen
+    const dir = path.join(tempDir(), 'perceptual');
+    await upscaler.save(dir);
+    const loaded = await loadImageToImageGAN(dir);
+    expect(loaded.content?.layers).toEqual(['features_conv']);
+    expect(values(loaded.content!.model.getWeights()[0].clone())).toEqual(before);
+    loaded.dispose();
+    upscaler.dispose();
+    targets.dispose();
   });
 });

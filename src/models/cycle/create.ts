@@ -11,7 +11,7 @@ import { lossConfig } from '../../losses/registry';
 import type { PerNet } from '../../core/types';
 import { checkImageShape } from '../../nets/common';
 import { Rng } from '../../random';
-import type { AdamOptions } from '../../train/adam';
+import { perNetAdam, type AdamOptions } from '../../train/adam';
 import type { CycleGanConfig, CycleGanModels } from './config';
 import { CycleGan } from './cycle-gan';
 import { CycleLeastSquaresLoss } from '../../losses/cycle';
@@ -48,14 +48,6 @@ export interface CreateCycleGanOptions {
   optimizer?: AdamOptions | Partial<PerNet<AdamOptions>>;
   /** Seed of the weights, the shuffles and the history buffers (default: random). */
   seed?: number;
-}
-
-function splitOptimizer(optimizer: CreateCycleGanOptions['optimizer']): PerNet<AdamOptions> {
-  if (optimizer !== undefined && ('generator' in optimizer || 'discriminator' in optimizer)) {
-    const o = optimizer as Partial<PerNet<AdamOptions>>;
-    return { generator: { ...o.generator }, discriminator: { ...o.discriminator } };
-  }
-  return { generator: { ...(optimizer as AdamOptions) }, discriminator: { ...(optimizer as AdamOptions) } };
 }
 
 /**
@@ -108,7 +100,7 @@ export function createCycleGAN(options: CreateCycleGanOptions = {}): CycleGan {
     lambdaCycle,
     lambdaIdentity,
     poolSize,
-    optimizer: splitOptimizer(options.optimizer),
+    optimizer: perNetAdam(options.optimizer),
     seed,
   };
   return new CycleGan(models, adversarial, config);

@@ -17,7 +17,8 @@ import { checkModelIdle, whileSaving } from '../../train/busy';
 import type { TrainingCallback } from '../../train/callbacks';
 import { discriminatorUpdate } from '../../train/discriminator-update';
 import { fit, type FitLoopOptions } from '../../train/fit';
-import { writeNetsCheckpoint, type CheckpointNet } from '../../train/nets-checkpoint';
+import type { CheckpointNet, NetsCheckpointContents } from '../../train/nets-checkpoint';
+import { nodeService } from '../../platform';
 import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../../train/trainable';
 import { variableGradsClosingTape } from '../../train/variable-grads';
 import { checkImageToImageParts } from './check-parts';
@@ -37,6 +38,13 @@ import {
   type ImageToImageStepLogs,
 } from './logs';
 import { pairedStepData } from './step-data';
+
+declare module '../../platform' {
+  interface NodeServices {
+    /** Writes a named-nets checkpoint folder (see `ImageToImageGan.save`). */
+    saveNetsCheckpoint(contents: NetsCheckpointContents<unknown>, dir: string): Promise<void>;
+  }
+}
 
 /** The family name image-to-image checkpoints carry. @internal */
 export const IMAGE_TO_IMAGE_FAMILY = 'image-to-image';
@@ -313,11 +321,9 @@ export class ImageToImageGan implements Trainable<ImageToImageData, ImageToImage
    */
   async save(dir: string): Promise<void> {
     this.checkUsable('ImageToImageGan.save');
+    const write = nodeService('saveNetsCheckpoint', 'ImageToImageGan.save');
     await whileSaving(this.state, 'ImageToImageGan.save', () =>
-      writeNetsCheckpoint(
-        { family: IMAGE_TO_IMAGE_FAMILY, config: this.config, state: this.state, nets: this.nets },
-        dir,
-      ),
+      write({ family: IMAGE_TO_IMAGE_FAMILY, config: this.config, state: this.state, nets: this.nets }, dir),
     );
   }
 

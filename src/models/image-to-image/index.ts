@@ -1,3 +1,8 @@
+/**
+ * The image-to-image family as both entries export it (loading and the pair-grid files are Node's: src/index.ts).
+ *
+ * @packageDocumentation
+ */
 export { ImageToImageGan, type ImageToImageFitOptions, type ImageToImageCallback } from './image-to-image-gan';
 export type {
   ImageToImageModels,
@@ -7,7 +12,6 @@ export type {
   ImageToImageOptimizers,
   ContentFeatures,
 } from './config';
-export { loadImageToImageGAN, type LoadImageToImageOptions } from './load';
 export {
   IMAGE_TO_IMAGE_LOG_NAMES,
   IMAGE_TO_IMAGE_LOSS_NETS,
@@ -15,3 +19,5 @@ export {
   type ImageToImageStepLogs,
   type ImageToImageEpochLogs,
 } from './logs';
+export { createPix2Pix, type CreatePix2PixOptions } from './create-pix2pix';
+export { createSuperResolutionGAN, type CreateSuperResolutionOptions } from './create-super-resolution';

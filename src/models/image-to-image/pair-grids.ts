@@ -17,7 +17,8 @@ function asTargetTiles(images: tf.Tensor4D, [h, w, c]: readonly number[]): tf.Te
     let out: tf.Tensor4D =
       images.shape[1] === h && images.shape[2] === w ? images : tf.image.resizeNearestNeighbor(images, [h, w]);
     const channels = out.shape[3];
-    if (channels !== c) out = channels === 1 ? (tf.tile(out, [1, 1, 1, c]) as tf.Tensor4D) : (tf.mean(out, 3, true) as tf.Tensor4D);
+    if (channels !== c)
+      out = channels === 1 ? (tf.tile(out, [1, 1, 1, c]) as tf.Tensor4D) : (tf.mean(out, 3, true) as tf.Tensor4D);
     return out;
   });
 }
@@ -38,10 +39,17 @@ function asTargetTiles(images: tf.Tensor4D, [h, w, c]: readonly number[]): tf.Te
  */
 export function pairGridImages(model: ImageToImageGan, inputs: tf.Tensor4D, targets: tf.Tensor4D): tf.Tensor4D {
   if (inputs.shape[0] !== targets.shape[0])
-    throw new GanConfigError('targets', `expected as many images as inputs (${inputs.shape[0]}), got ${targets.shape[0]}`);
+    throw new GanConfigError(
+      'targets',
+      `expected as many images as inputs (${inputs.shape[0]}), got ${targets.shape[0]}`,
+    );
   return tf.tidy(() => {
     const shape = model.config.targetShape;
-    return tf.concat([asTargetTiles(inputs, shape), model.translate(inputs), asTargetTiles(targets, shape)]) as tf.Tensor4D;
+    return tf.concat([
+      asTargetTiles(inputs, shape),
+      model.translate(inputs),
+      asTargetTiles(targets, shape),
+    ]) as tf.Tensor4D;
   });
 }
 
@@ -84,7 +92,8 @@ export function pairGrids(options: PairGridsOptions): ImageToImageCallback {
     ['everyEpochs', everyEpochs],
     ['scale', scale],
   ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
   }
   if (!(options.inputs instanceof tf.Tensor) || !(options.targets instanceof tf.Tensor))
     throw new GanConfigError('options.inputs', 'expected inputs and targets as [n, height, width, channels] tensors');

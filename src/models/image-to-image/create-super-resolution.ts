@@ -1,0 +1,122 @@
+/**
+ * {@link createSuperResolutionGAN}: an SRGAN-style upscaler, a residual generator with sub-pixel
+ * upsampling against a PatchGAN discriminator, trained on a content loss plus a small
+ * adversarial term.
+ *
+ * @packageDocumentation
+ */
+import type { ImageShape } from '../../data/image-source';
+import type { PerNet } from '../../core/types';
+import { GanConfigError } from '../../errors';
+import { lossConfig } from '../../losses/registry';
+import { NonSaturatingLoss } from '../../losses/non-saturating';
+import type { GanLoss } from '../../losses/types';
+import { checkImageShape } from '../../nets/common';
+import { patchDiscriminator, type PatchDiscriminatorArgs } from '../../nets/patch-discriminator';
+import {
+  superResolutionGenerator,
+  type SuperResolutionGeneratorArgs,
+  type SuperResolutionScale,
+} from '../../nets/super-resolution-generator';
+import { Rng } from '../../random';
+import { perNetAdam, type AdamOptions } from '../../train/adam';
+import { judgedShape } from './check-parts';
+import type { ContentFeatures, ImageToImageConfig, ImageToImageModels } from './config';
+import { checkSeed, contentConfig } from './create-common';
+import { ImageToImageGan } from './image-to-image-gan';
+
+/**
+ * Options of {@link createSuperResolutionGAN}.
+ *
+ * @example
+ * ```ts
+ * const options: CreateSuperResolutionOptions = { inputShape: [16, 16, 3], scale: 4, generator: { filters: 32, residualBlocks: 4 }, seed: 1 };
+ * const upscaler = createSuperResolutionGAN(options);
+ * ```
+ */
+export interface CreateSuperResolutionOptions {
+  /** Shape of one low-resolution input (default [16, 16, 3]). */
+  inputShape?: ImageShape;
+  /** Upscaling factor: 2, 4 (default, the paper's) or 8. */
+  scale?: SuperResolutionScale;
+  /** Arguments of G's {@link superResolutionGenerator} (defaults: its own, the paper's 16 blocks of 64 filters). */
+  generator?: Omit<SuperResolutionGeneratorArgs, 'inputShape' | 'scale' | 'seed' | 'name'>;
+  /** Arguments of D's {@link patchDiscriminator} (defaults: its own, with batch norm as SRGAN's D). */
+  discriminator?: Omit<PatchDiscriminatorArgs, 'imageShape' | 'seed' | 'name'>;
+  /** Your own G and D instead of the built ones. */
+  models?: ImageToImageModels;
+  /** The adversarial loss (default {@link NonSaturatingLoss}, SRGAN's). */
+  adversarial?: GanLoss;
+  /** Weight of the adversarial term (default 10⁻³, the paper's; 0 trains the SRResNet content loss alone). */
+  adversarialWeight?: number;
+  /** Pixel distance of the content loss (default `l2`, SRResNet's MSE). */
+  pixelLoss?: 'l1' | 'l2';
+  /** Weight of the pixel term (default 1). */
+  pixelWeight?: number;
+  /** A feature (perceptual) term: SRGAN's VGG loss, in a feature net of yours (no pretrained VGG ships). */
+  content?: ContentFeatures;
+  /** Whether D also sees the (upscaled) input beside the image (default false: SRGAN's D sees the image alone). */
+  conditionalDiscriminator?: boolean;
+  /** Adam settings of both nets, or of G and D apart (default lr 1e-4, β1 0.9, the paper's). */
+  optimizer?: AdamOptions | Partial<PerNet<AdamOptions>>;
+  /** Seed of the weights and the shuffles (default: random). */
+  seed?: number;
+}
+
+/**
+ * Creates an SRGAN-style upscaler (Ledig et al. 2017, "Photo-Realistic Single Image
+ * Super-Resolution Using a Generative Adversarial Network"): G a {@link superResolutionGenerator}
+ * (SRResNet: residual blocks, sub-pixel upsampling), D a {@link patchDiscriminator} on the
+ * high-resolution image (SRGAN's D ends in dense layers on one size; a patch map works at any
+ * size for the same role), G's loss `pixelWeight·MSE + content·features + 10⁻³·L_adv`, Adam
+ * (1e-4, β1 0.9) for both. Train it on pairs of a downsampled image and the image
+ * (e.g. {@link derivePairs} with a resize).
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * const upscaler = createSuperResolutionGAN({ inputShape: [16, 16, 3], scale: 4, generator: { filters: 32, residualBlocks: 4 }, seed: 1 });
+ * await upscaler.fit(derivePairs(images, (y) => tf.image.resizeBilinear(y, [16, 16])), { epochs: 5, batchSize: 16 });
+ * ```
+ * @throws {@link GanConfigError} for a bad option.
+ */
+export function createSuperResolutionGAN(options: CreateSuperResolutionOptions = {}): ImageToImageGan {
+  const inputShape = checkImageShape(options.inputShape ?? [16, 16, 3], 'inputShape');
+  const scale = options.scale ?? 4;
+  if (scale !== 2 && scale !== 4 && scale !== 8)
+    throw new GanConfigError('scale', `expected 2, 4 or 8, got ${JSON.stringify(scale)}`);
+  const targetShape: ImageShape = [inputShape[0] * scale, inputShape[1] * scale, inputShape[2]];
+  const seed = checkSeed(options.seed);
+  const adversarial = options.adversarial ?? new NonSaturatingLoss();
+  const custom = options.models !== undefined;
+  const gArgs = { ...options.generator };
+  const dArgs = { normalization: 'batch' as const, ...options.discriminator };
+  const seeds = new Rng(seed);
+  const config: ImageToImageConfig = {
+    family: 'super-resolution',
+    inputShape,
+    targetShape,
+    architecture: custom ? 'custom' : 'srresnet-patchgan',
+    ...(custom
+      ? {}
+      : { generator: { ...gArgs, scale } as Record<string, unknown>, discriminator: dArgs as Record<string, unknown> }),
+    adversarial: lossConfig(adversarial),
+    adversarialWeight: options.adversarialWeight ?? 1e-3,
+    conditionalDiscriminator: options.conditionalDiscriminator ?? false,
+    pixelLoss: options.pixelLoss ?? 'l2',
+    pixelWeight: options.pixelWeight ?? 1,
+    ...contentConfig(options.content),
+    optimizer: perNetAdam(options.optimizer, { learningRate: 1e-4, beta1: 0.9 }),
+    seed,
+  };
+  const models: ImageToImageModels = options.models ?? {
+    generator: superResolutionGenerator({ ...gArgs, inputShape, scale, seed: seeds.nextSeed(), name: 'generator' }),
+    discriminator: patchDiscriminator({
+      ...dArgs,
+      imageShape: judgedShape(config),
+      seed: seeds.nextSeed(),
+      name: 'discriminator',
+    }),
+  };
+  return new ImageToImageGan(models, adversarial, config, options.content ?? null);
+}
