@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { GanConfigError, openImageFolder, type StreamedImageSource } from '../src/index';
+import * as tf from '@tensorflow/tfjs-core';
+import { GanConfigError, ImageDataset, Rng, openImageFolder, type StreamedImageSource } from '../src/index';
 
 /** Where the emoji PNGs and their index are: the installed `emoji-datasource-google` package. */
 function emojiPackage(): { images: string; index: string } {
@@ -50,4 +51,29 @@ export async function openEmoji(options: {
     cache: options.cache,
     limit: options.limit,
   });
+}
+
+/**
+ * The emoji in memory, in one seeded order, cut into a training set and a held-out set of
+ * `heldOut` images (the paired examples measure on pairs they never trained on). Labels are kept.
+ */
+export async function emojiSplit(options: {
+  side: number;
+  cache: string;
+  heldOut: number;
+  seed: number;
+  limit?: number;
+}): Promise<{ train: ImageDataset; test: ImageDataset; numClasses: number }> {
+  const source = await openEmoji({ side: options.side, cache: options.cache, limit: options.limit });
+  const [batch] = [...source.batches(source.size, { rng: new Rng(options.seed), dropRemainder: false })];
+  source.close();
+  const heldOut = Math.min(options.heldOut, Math.floor(source.size / 2));
+  const labels = Int32Array.from(await (batch.labels as tf.Tensor).data());
+  const part = (from: number, to: number): ImageDataset =>
+    ImageDataset.fromTensor(tf.slice(batch.images, [from, 0, 0, 0], [to - from, -1, -1, -1]), labels.slice(from, to), {
+      numClasses: source.numClasses,
+    });
+  const split = { train: part(heldOut, source.size), test: part(0, heldOut), numClasses: source.numClasses };
+  tf.dispose([batch.images, batch.labels ?? []]);
+  return split;
 }
