@@ -74,6 +74,7 @@ export * from './eval/index';
 
 export {
   parseTrainingArgs,
+  parseProgram,
   addTrainingOptions,
   trainingArgsFrom,
   positiveIntegerFlag,

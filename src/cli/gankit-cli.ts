@@ -9,6 +9,7 @@ import { errorReport } from '../core/error-report';
 import { evalCommand, runEvalCommand } from './eval-command';
 import { runSampleCommand, sampleCommand } from './sample-command';
 import { runTrainCommand, trainCommand } from './train-command';
+import { runTranslateCommand, translateCommand } from './translate-command';
 
 /** Where {@link runGankitCli} writes (default: the process's stdout and stderr). */
 export interface CliOutput {
@@ -23,7 +24,8 @@ export interface CliOutput {
  *
  * - `gankit train --data <folder | file.h5 | mnist | fashion-mnist> [...]`: trains a GAN (see `runTrainCommand` in cli/train-command.ts);
  * - `gankit sample <checkpoint> [...]`: draws a grid from it (see `runSampleCommand` in cli/sample-command.ts);
- * - `gankit eval <checkpoint> [...]`: measures its samples (see {@link evaluateGan}).
+ * - `gankit eval <checkpoint> [...]`: measures its samples (see {@link evaluateGan});
+ * - `gankit translate <checkpoint> <images> [...]`: runs an image-to-image GAN over a folder of images (see `runTranslateCommand` in cli/translate-command.ts).
  *
  * `gankit <command> --help` lists each one's flags.
  *
@@ -51,7 +53,9 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
       }
     };
   const program = new Command('gankit')
-    .description('gankit command line: train a GAN on your images, sample it, measure it')
+    .description(
+      'gankit command line: train a GAN on your images, sample it, measure it, translate images with pix2pix or super-resolution',
+    )
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
     .showHelpAfterError();
@@ -64,6 +68,14 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
       }),
     ),
     evalCommand(caught((checkpoint, flags) => runEvalCommand(checkpoint, flags, out, err))),
+    translateCommand(
+      caught(async (args) => {
+        const result = await runTranslateCommand(args);
+        out(
+          `${args.out}: ${result.files.length} image(s) translated${result.grid === null ? '' : `; grid ${result.grid}`}\n`,
+        );
+      }),
+    ),
   ];
   for (const command of commands)
     program.addCommand(command.exitOverride().configureOutput({ writeOut: out, writeErr: err }).showHelpAfterError());

@@ -240,7 +240,25 @@ export function parseTrainingArgs(
   defaults: TrainingDefaults,
   argv: readonly string[] = process.argv,
 ): TrainingArgs {
-  const program = addTrainingOptions(new Command(name).description(description), defaults)
+  const program = addTrainingOptions(new Command(name).description(description), defaults);
+  parseProgram(program, argv);
+  return trainingArgsFrom(program);
+}
+
+/**
+ * Parses `argv` (as `process.argv`: node, script, arguments) with a script's `program`: `--help`
+ * prints the usage and exits; a bad flag prints the usage and throws. Returns the program.
+ *
+ * @throws {@link GanConfigError} naming the flag and what it expected.
+ *
+ * @example
+ * ```ts
+ * const program = new Command('pix2pix-emoji').option('--lambda-l1 <x>', 'L1 weight', Number, 100);
+ * const { lambdaL1 } = parseProgram(program).opts<{ lambdaL1: number }>();
+ * ```
+ */
+export function parseProgram(program: Command, argv: readonly string[] = process.argv): Command {
+  program
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
@@ -255,5 +273,5 @@ export function parseTrainingArgs(
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
     throw new GanConfigError('argv', message);
   }
-  return trainingArgsFrom(program);
+  return program;
 }

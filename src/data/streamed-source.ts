@@ -115,6 +115,16 @@ export class StreamedImageSource implements ImageSource {
     return this.reader.count;
   }
 
+  /**
+   * Where image `index` comes from, as its reader names it (an image folder: the file's path,
+   * plus the cache it is read from when there is one; an HDF5 file: the dataset and row).
+   */
+  describeImage(index: number): string {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size)
+      throw new GanConfigError('index', `expected an image index in [0, ${this.size}), got ${index}`);
+    return this.reader.describe(index);
+  }
+
   /** Number of batches {@link StreamedImageSource.batches} yields for `batchSize`. */
   batchCount(batchSize: number, dropRemainder = true): number {
     return countBatches(this.size, batchSize, dropRemainder);

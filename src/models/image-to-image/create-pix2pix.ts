@@ -44,6 +44,8 @@ export interface CreatePix2PixOptions {
   adversarial?: GanLoss;
   /** λ, the weight of the L1 term (default 100, the paper's; 0 trains the cGAN term alone). */
   lambdaL1?: number;
+  /** Weight of the cGAN term (default 1; 0 trains the U-Net on L1 alone, the paper's baseline). */
+  adversarialWeight?: number;
   /** Whether D sees the input beside the image (default true, the paper's conditional D). */
   conditionalDiscriminator?: boolean;
   /** A perceptual term on top (not in the paper; off by default). */
@@ -92,7 +94,7 @@ export function createPix2Pix(options: CreatePix2PixOptions = {}): ImageToImageG
     architecture: custom ? 'custom' : 'unet-patchgan',
     ...(custom ? {} : { generator: gArgs as Record<string, unknown>, discriminator: dArgs as Record<string, unknown> }),
     adversarial: lossConfig(adversarial),
-    adversarialWeight: 1,
+    adversarialWeight: options.adversarialWeight ?? 1,
     conditionalDiscriminator,
     pixelLoss: 'l1',
     pixelWeight: options.lambdaL1 ?? 100,

@@ -4,7 +4,9 @@
  *
  * @packageDocumentation
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { STATE_FILE } from '../../train/checkpoint';
 import { CheckpointError, GanConfigError } from '../../errors';
 import type { GanLoss } from '../../losses/types';
 import { lossFromConfig } from '../../losses/registry';
@@ -94,6 +96,26 @@ const KIND: NetsCheckpointKind<ImageToImageConfig> = {
   checkConfig,
 };
 
+/** The error for a folder holding another kind of gankit checkpoint (saying which loader reads it), or `null`. */
+async function otherKind(dir: string): Promise<CheckpointError | null> {
+  const has = (file: string): Promise<boolean> =>
+    fs.stat(path.join(dir, file)).then(
+      () => true,
+      () => false,
+    );
+  if (await has(STATE_FILE))
+    return new CheckpointError(
+      dir,
+      `holds a GAN checkpoint (${STATE_FILE}), not an image-to-image one; load it with loadGAN() (gankit sample draws it)`,
+    );
+  if (await has('cyclegan.json'))
+    return new CheckpointError(
+      dir,
+      'holds a CycleGAN checkpoint (cyclegan.json), not an image-to-image one; load it with loadCycleGAN()',
+    );
+  return null;
+}
+
 /** A stand-in for a user-written adversarial loss: translating works, training says what to do. */
 function unknownLoss(name: string): GanLoss {
   const fail = (): never => {
@@ -126,7 +148,9 @@ export async function loadImageToImageGAN(
   dir: string,
   options: LoadImageToImageOptions = {},
 ): Promise<ImageToImageGan> {
-  const { dir: root, state } = await resolveNetsCheckpoint(dir, KIND, options.onSkip);
+  const { dir: root, state } = await resolveNetsCheckpoint(dir, KIND, options.onSkip).catch(async (error: unknown) => {
+    throw (await otherKind(dir)) ?? error;
+  });
   const config = state.config;
   const stateFile = path.join(root, NETS_STATE_FILE);
   if ((config.content === undefined) === 'features' in state.nets)
