@@ -17,6 +17,7 @@ export { initBackend, backendChoice, type BackendName, type BackendChoice, type 
 export { loadGAN } from './models/gan/load';
 export type { LoadGanOptions } from './gan';
 export * from './models/cycle/index';
+export { openPairedImageFolders, type PairedImageFoldersOptions } from './data/paired-folders';
 export { loadImageToImageGAN, type LoadImageToImageOptions } from './models/image-to-image/load';
 export { pairGrids, pairGridImages, type PairGridsOptions } from './models/image-to-image/pair-grids';
 

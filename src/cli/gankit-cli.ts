@@ -10,6 +10,8 @@ import { evalCommand, runEvalCommand } from './eval-command';
 import { runSampleCommand, sampleCommand } from './sample-command';
 import { runTrainCommand, trainCommand } from './train-command';
 import { runTranslateCommand, translateCommand } from './translate-command';
+import { runTranslationTraining } from './train-translation';
+import { GanConfigError } from '../errors';
 
 /** Where {@link runGankitCli} writes (default: the process's stdout and stderr). */
 export interface CliOutput {
@@ -60,7 +62,17 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
     .configureOutput({ writeOut: out, writeErr: err })
     .showHelpAfterError();
   const commands = [
-    trainCommand(caught((args) => runTrainCommand(args, (message) => out(`${message}\n`)))),
+    trainCommand(
+      caught((args) => {
+        const log = (message: string): void => out(`${message}\n`);
+        if (args.family === 'gan') return runTrainCommand(args, log);
+        if (args.conditional)
+          throw new GanConfigError('--conditional', `is for GANs; ${args.family} learns from pairs, not labels`);
+        if (/\.(h5|hdf5)$/i.test(args.data) || args.data === 'mnist' || args.data === 'fashion-mnist')
+          throw new GanConfigError('--data', `${args.family} trains on a folder of images; got ${args.data}`);
+        return runTranslationTraining({ ...args, family: args.family }, log);
+      }),
+    ),
     sampleCommand(
       caught(async (args) => {
         const result = await runSampleCommand(args);

@@ -31,6 +31,12 @@ export const TRAIN_LOSSES = ['non-saturating', 'hinge', 'least-squares', 'wgan-g
 
 /** What `gankit train` was asked for: the common training flags plus the data and the model. */
 export interface TrainCommandArgs extends TrainingArgs {
+  /** `gan` (default), or an image-to-image family trained on pairs made from the images (see `runTranslationTraining`). */
+  family: 'gan' | 'pix2pix' | 'super-resolution';
+  /** pix2pix: a folder of input images matched to `--data`'s by name (default: their Sobel edges). */
+  inputs?: string;
+  /** Super-resolution: the upscaling factor, 2, 4 or 8 (default 4). */
+  scale: 2 | 4 | 8;
   /** A folder of images, an `.h5`/`.hdf5` file, `mnist` or `fashion-mnist`. */
   data: string;
   /** Side of the square images the GAN makes (default: 28 for the bundled sets, 32 for others). */
@@ -54,6 +60,12 @@ export interface TrainCommandArgs extends TrainingArgs {
 }
 
 const BUNDLED = ['mnist', 'fashion-mnist'] as const;
+
+function scaleFactor(value: string): 2 | 4 | 8 {
+  if (value !== '2' && value !== '4' && value !== '8')
+    throw new InvalidArgumentError(`--scale must be 2, 4 or 8, got '${value}'.`);
+  return Number(value) as 2 | 4 | 8;
+}
 
 function channelCount(value: string): 1 | 3 {
   if (value !== '1' && value !== '3') throw new InvalidArgumentError(`--channels must be 1 or 3, got '${value}'.`);
@@ -94,7 +106,19 @@ export function addTrainCommandOptions(program: Command): Command {
       'images inside an HDF5 file: a dataset [n,h,w(,c)] or a group of per-image datasets',
       'img_align_celeba',
     )
-    .option('--h5-labels <path>', 'class labels inside an HDF5 file');
+    .option('--h5-labels <path>', 'class labels inside an HDF5 file')
+    .addOption(
+      new Option(
+        '--family <name>',
+        'gan; pix2pix (--data images from their edges, or from --inputs images of the same names); super-resolution (from the images shrunk --scale times)',
+      )
+        .choices(['gan', 'pix2pix', 'super-resolution'])
+        .default('gan'),
+    )
+    .option('--inputs <folder>', 'pix2pix: input images matched to --data images by name')
+    .addOption(
+      new Option('--scale <n>', 'super-resolution: upscaling factor, 2, 4 or 8').argParser(scaleFactor).default(4),
+    );
 }
 
 /**
@@ -113,6 +137,9 @@ export function trainCommandArgsFrom(program: Command): TrainCommandArgs {
     cache: boolean;
     h5Images: string;
     h5Labels?: string;
+    family: TrainCommandArgs['family'];
+    inputs?: string;
+    scale: TrainCommandArgs['scale'];
   }>();
   return { ...trainingArgsFrom(program), ...o };
 }
@@ -256,7 +283,7 @@ export const TRAIN_COMMAND_DEFAULTS = { epochs: 5, batchSize: 64, out: 'out/gank
  */
 export function trainCommand(onArgs: (args: TrainCommandArgs) => Promise<void>): Command {
   const command = new Command('train').description(
-    'train a GAN on your images (a folder, an HDF5 file) or MNIST, writing sample grids, losses and a checkpoint to --out',
+    'train a GAN on your images (a folder, an HDF5 file) or MNIST, or pix2pix / super-resolution on a folder (--family), writing grids, losses and a checkpoint to --out',
   );
   addTrainCommandOptions(addTrainingOptions(command, TRAIN_COMMAND_DEFAULTS));
   command.action(async () => onArgs(trainCommandArgsFrom(command)));

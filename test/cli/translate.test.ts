@@ -7,7 +7,14 @@ import { PNG } from 'pngjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { createPix2Pix, createSuperResolutionGAN, createGAN, decodePng, runGankitCli } from '../../src/index';
+import {
+  createPix2Pix,
+  createSuperResolutionGAN,
+  createGAN,
+  decodePng,
+  loadImageToImageGAN,
+  runGankitCli,
+} from '../../src/index';
 import { useDefaultBackend, useTempDir } from '../helpers';
 
 const tmp = useTempDir('cli-translate');
@@ -119,4 +126,129 @@ test('mistakes are one line each, before anything is written', async () => {
   expect(wrongKind.code).toBe(1);
   expect(wrongKind.err.trim().split('\n')).toHaveLength(1);
   expect(wrongKind.err).toMatch(/holds a GAN checkpoint.*gankit sample/);
+});
+
+describe('gankit train --family', () => {
+  test('super-resolution: trains on the images and their shrunk copies; translate then upscales', async () => {
+    const out = path.join(tmp(), 'train-sr');
+    const run = await gankit(
+      'train',
+      '--family',
+      'super-resolution',
+      '--data',
+      path.join(tmp(), 'photos'),
+      '--image-size',
+      '16',
+      '--scale',
+      '4',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '2',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+    );
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('6 pairs, [4,4,3] → [16,16,3] (super-resolution)');
+    const model = await loadImageToImageGAN(path.join(out, 'checkpoint'));
+    expect([model.config.family, model.step]).toEqual(['super-resolution', 3]);
+    model.dispose();
+    // Pair grids of the first six pairs: three rows of 16×16 tiles at scale 2.
+    expect(await sizeOf(path.join(out, 'samples', 'epoch-001.png'))).toEqual([6 * 32 + 7 * 2, 3 * 32 + 4 * 2]);
+    const bad = await gankit(
+      'train',
+      '--family',
+      'super-resolution',
+      '--data',
+      path.join(tmp(), 'photos'),
+      '--image-size',
+      '18',
+      '--out',
+      out,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--image-size: 18 px does not shrink 4 times/);
+    const made = path.join(tmp(), 'train-sr-made');
+    const translated = await gankit(
+      'translate',
+      path.join(out, 'checkpoint'),
+      path.join(tmp(), 'photos'),
+      '--inputs',
+      'downsample',
+      '--out',
+      made,
+    );
+    expect(translated.code).toBe(0);
+    expect(await sizeOf(path.join(made, 'nested', 'n-3.png'))).toEqual([16, 16]);
+  });
+
+  test('pix2pix: pairs two folders by name; an image without a partner is named', async () => {
+    // Sketches: each photo's name, a grey image of its own (the pairing is by name, not content).
+    const sketches = path.join(tmp(), 'sketches');
+    for (const name of ['top-0', 'top-1', 'nested/n-2', 'nested/n-3', 'nested/n-4', 'nested/n-5']) {
+      const png = new PNG({ width: 16, height: 16 });
+      png.data.fill(name.length * 20);
+      await mkdir(path.dirname(path.join(sketches, name)), { recursive: true });
+      await writeFile(path.join(sketches, `${name}.png`), PNG.sync.write(png));
+    }
+    const out = path.join(tmp(), 'train-p2p');
+    const args = [
+      'train',
+      '--family',
+      'pix2pix',
+      '--data',
+      path.join(tmp(), 'photos'),
+      '--inputs',
+      sketches,
+      '--image-size',
+      '16',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '3',
+      '--backend',
+      'cpu',
+    ];
+    const run = await gankit(...args, '--out', out);
+    expect(run.err).toBe('');
+    expect(run.out).toContain('6 pairs, [16,16,3] → [16,16,3] (pix2pix)');
+    const model = await loadImageToImageGAN(path.join(out, 'checkpoint'));
+    expect([model.config.family, model.config.conditionalDiscriminator, model.step]).toEqual(['pix2pix', true, 2]);
+    model.dispose();
+    await writeFile(path.join(sketches, 'extra.png'), PNG.sync.write(new PNG({ width: 4, height: 4 })));
+    const unpaired = await gankit(...args, '--out', path.join(tmp(), 'train-p2p-2'));
+    expect(unpaired.code).toBe(1);
+    expect(unpaired.err).toMatch(/has no image named 'extra'/);
+  });
+});
+
+test('openPairedImageFolders pairs by name across nested folders, and shuffles the pairs together', async () => {
+  const { Rng, openPairedImageFolders } = await import('../../src/index');
+  const a = path.join(tmp(), 'pair-a');
+  const b = path.join(tmp(), 'pair-b');
+  // Image i is grey level 40i + 10 in one folder and 250 − 40i in the other, under the same name, in nested folders.
+  for (const [i, name] of ['x', 'a/y', 'b', 'c/d/e'].entries()) {
+    for (const [dir, level] of [
+      [a, 40 * i + 10],
+      [b, 250 - 40 * i],
+    ] as const) {
+      const png = new PNG({ width: 4, height: 4 });
+      for (let p = 0; p < 16; p++) png.data.set([level, level, level, 255], p * 4);
+      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await writeFile(path.join(dir, `${name}.png`), PNG.sync.write(png));
+    }
+  }
+  const pairs = await openPairedImageFolders(a, b, { inputShape: [4, 4, 1], targetShape: [4, 4, 1] });
+  expect(pairs.size).toBe(4);
+  for (const batch of pairs.batches(2, { rng: new Rng(3) })) {
+    const x = Array.from(batch.inputs.dataSync());
+    const y = Array.from(batch.targets.dataSync());
+    // input level 40i+10 ↔ target level 250−40i: (x+1)·127.5 + (y+1)·127.5 = 260 for every pixel.
+    x.forEach((v, k) => expect((v + 1) * 127.5 + (y[k] + 1) * 127.5).toBeCloseTo(260, 3));
+    tf.dispose([batch.inputs, batch.targets]);
+  }
+  pairs.close();
 });
