@@ -116,14 +116,8 @@ export { lossPlotImage, type LossPlotOptions, type LossPlotSeries } from './imag
 
 export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';
 
-// Full-reference image quality: pure tensor code, so in the browser entry too (the rest of eval/ is Node's).
-export {
-  peakSignalToNoiseRatio,
-  structuralSimilarity,
-  imageQuality,
-  type ImageQualityOptions,
-  type ImageQualitySummary,
-} from './eval/image-quality';
+// Metrics on feature vectors and images: pure code, so in the browser entry too (the rest of eval/ is Node's).
+export * from './eval/metrics';
 
 export type { AuxiliaryTask, AuxiliaryBatch, LatentCodes } from './losses/auxiliary';
 export { AcganTask, acganTask, softmaxCrossEntropy, type AcganTaskOptions } from './losses/acgan';

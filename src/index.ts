@@ -19,7 +19,7 @@ export type { LoadGanOptions } from './gan';
 export * from './models/cycle/index';
 export { openPairedImageFolders, type PairedImageFoldersOptions } from './data/paired-folders';
 export { loadImageToImageGAN, type LoadImageToImageOptions } from './models/image-to-image/load';
-export { pairGrids, pairGridImages, type PairGridsOptions } from './models/image-to-image/pair-grids';
+export { pairGrids, type PairGridsOptions } from './models/image-to-image/pair-grids';
 
 export { openImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './data/image-folder';
 export { openHdf5Images, type Hdf5SourceOptions } from './data/hdf5-source';

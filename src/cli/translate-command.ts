@@ -16,7 +16,7 @@ import { GanConfigError } from '../errors';
 import { checkPngTarget, saveImageGrid } from '../image/png';
 import { checkOutputFolder } from '../io/output-path';
 import { loadImageToImageGAN } from '../models/image-to-image/load';
-import { pairGridImages } from '../models/image-to-image/pair-grids';
+import { pairGridImages } from '../models/image-to-image/pair-grid-images';
 import { positiveIntegerFlag } from './training-args';
 
 /** How `gankit translate` makes a model's inputs from the images given. */

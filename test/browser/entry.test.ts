@@ -42,7 +42,27 @@ const NODE_ONLY_SOURCES = [
 ];
 
 /** Node-only folders' modules that are pure tensor code, and so in the browser entry too. */
-const BROWSER_SAFE_SOURCES = ['src/eval/image-quality.ts'];
+const BROWSER_SAFE_SOURCES = [
+  'src/eval/metrics.ts',
+  ...[
+    'feature-statistics',
+    'matrix-sqrt',
+    'frechet-distance',
+    'class-histogram',
+    'label-accuracy',
+    'classifier-score',
+    'mode-collapse',
+    'feature-matrix',
+    'kernel-inception-distance',
+    'precision-recall',
+    'density-coverage',
+    'per-class-metrics',
+    'sample-set-metrics',
+    'image-quality',
+    'pairwise-distances',
+    'manifold-metrics',
+  ].map((m) => `src/eval/${m}.ts`),
+];
 
 const tiny = (): Gan =>
   createCGAN({
@@ -88,6 +108,8 @@ describe('browser entry', () => {
     expect(sources).toContain('src/gan.ts');
     expect(sources).toContain('src/train/trainer.ts');
     expect(sources).toContain('src/eval/image-quality.ts');
+    expect(sources).toContain('src/eval/kernel-inception-distance.ts');
+    expect(sources).toContain('src/models/image-to-image/create-pix2pix.ts');
     expect(
       sources.filter(
         (file) =>

@@ -21,3 +21,4 @@ export {
 } from './logs';
 export { createPix2Pix, type CreatePix2PixOptions } from './create-pix2pix';
 export { createSuperResolutionGAN, type CreateSuperResolutionOptions } from './create-super-resolution';
+export { pairGridImages } from './pair-grid-images';
