@@ -2,7 +2,15 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { decodePng, loadGAN, parseLossLog } from '../../src/index';
+import {
+  IMAGE_TO_IMAGE_LOG_FORMAT,
+  IMAGE_TO_IMAGE_LOG_NAMES,
+  IMAGE_TO_IMAGE_LOSS_NETS,
+  decodePng,
+  loadGAN,
+  loadImageToImageGAN,
+  parseLossLog,
+} from '../../src/index';
 import { useDefaultBackend, useTempDir } from '../helpers';
 
 const run = promisify(execFile);
@@ -308,4 +316,36 @@ test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST
   const cycle = await loadCycleGAN(path.join(out, 'checkpoint'));
   expect([cycle.step, cycle.epoch]).toEqual([2, 1]);
   cycle.dispose();
+});
+
+test('pix2pix-emoji-edges trains a U-Net from edges to emoji and measures it on held-out pairs; --resume continues it', async () => {
+  const out = path.join(tempDir(), 'pix2pix');
+  const flags = ['--out', out, '--limit', '52', '--epochs', '1', '--batch-size', '8', '--filters', '4'];
+  const script = path.join(root, 'examples', 'pix2pix-emoji-edges.ts');
+  const env = { ...process.env, GANKIT_QUIET: '1' };
+  const { stdout } = await run(tsx, [script, ...flags], { cwd: root, env });
+  expect(stdout).toContain('data: 26 training pairs and 26 held-out pairs of 32×32 edges → 32×32×3 emoji');
+  const [, l1, psnr] = /held out \(26 emoji\): L1 ([\d.]+), PSNR ([\d.]+) dB/.exec(stdout) ?? [];
+  expect(Number(l1)).toBeGreaterThan(0);
+  expect(Number(psnr)).toBeGreaterThan(0);
+  // Rows: edges, G's emoji, the real emoji, for 10 held-out emoji (32 px at scale 3, padding 2).
+  const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
+  expect([grid.width, grid.height]).toEqual([10 * 96 + 11 * 2, 3 * 96 + 4 * 2]);
+  const format = {
+    logNames: IMAGE_TO_IMAGE_LOG_NAMES,
+    lossNets: IMAGE_TO_IMAGE_LOSS_NETS,
+    logFormat: IMAGE_TO_IMAGE_LOG_FORMAT,
+  };
+  const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'), format);
+  expect(rows).toHaveLength(3);
+  expect(rows[2].metrics?.heldout_psnr).toBeCloseTo(Number(psnr), 1);
+  await run(tsx, [script, ...flags, '--epochs', '2', '--resume'], { cwd: root, env });
+  const model = await loadImageToImageGAN(path.join(out, 'checkpoint'));
+  expect([model.config.family, model.config.targetShape, model.step, model.epoch]).toEqual([
+    'pix2pix',
+    [32, 32, 3],
+    6,
+    2,
+  ]);
+  model.dispose();
 });
