@@ -28,8 +28,14 @@ export interface PairedImageFoldersOptions extends Omit<ImageFolderOptions, 'ima
   targetShape: ImageShape;
 }
 
+/** Pairs read from two folders: a {@link PairedImageSource} holding files open until `close()`. */
+export interface PairedImageFolders extends PairedImageSource {
+  /** Closes both folders' readers (and caches). */
+  close(): void;
+}
+
 /** A paired source over two opened folders, with the target index of each input. */
-class PairedFolders implements PairedImageSource {
+class PairedFolders implements PairedImageFolders {
   readonly inputShape: ImageShape;
   readonly targetShape: ImageShape;
 
@@ -95,7 +101,7 @@ export async function openPairedImageFolders(
   inputDir: string,
   targetDir: string,
   options: PairedImageFoldersOptions,
-): Promise<PairedImageSource & { close(): void }> {
+): Promise<PairedImageFolders> {
   const { inputShape, targetShape, ...shared } = options;
   const inputs = await openImageFolder(inputDir, { ...shared, labels: 'none', imageShape: inputShape });
   let targets: StreamedImageSource;

@@ -53,6 +53,23 @@ export interface ContentFeatures {
 }
 
 /**
+ * How a checkpoint describes the content loss's feature term (its net is saved as `features/`).
+ *
+ * @example
+ * ```ts
+ * const content: ContentConfig | undefined = upscaler.config.content; // { layers: ['conv2'], weight: 0.1, distance: 'l2' }
+ * ```
+ */
+export interface ContentConfig {
+  /** The names of the feature net's layers whose outputs are compared. */
+  layers: string[];
+  /** The weight of the feature term in G's loss. */
+  weight: number;
+  /** Distance between feature maps. */
+  distance: 'l1' | 'l2';
+}
+
+/**
  * The JSON-serialisable description of an image-to-image GAN, stored in every checkpoint.
  *
  * @example
@@ -88,7 +105,7 @@ export interface ImageToImageConfig {
   /** Weight of the pixel term in G's loss (pix2pix's λ = 100; 0 turns it off). */
   pixelWeight: number;
   /** The feature term of the content loss, when there is one (its net is saved beside G and D). */
-  content?: { layers: string[]; weight: number; distance: 'l1' | 'l2' };
+  content?: ContentConfig;
   /** Adam settings of G (`generator`) and D (`discriminator`). */
   optimizer: PerNet<AdamOptions>;
   /** Seed the model was created with. */

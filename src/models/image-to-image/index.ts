@@ -11,6 +11,7 @@ export type {
   ImageToImageBatch,
   ImageToImageOptimizers,
   ContentFeatures,
+  ContentConfig,
 } from './config';
 export {
   IMAGE_TO_IMAGE_LOG_NAMES,
