@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   await initBackend();
   const { train, test } = await emojiSplit({
     side: 32,
-    cache: path.join(opts.out, 'emoji-32px.cache'),
+    cache: path.join(path.dirname(opts.out), 'emoji-32px.cache'), // beside the net: its folder holds the net alone
     heldOut: 190,
     seed: opts.seed,
   });
@@ -65,12 +65,12 @@ async function main(): Promise<void> {
     labels: null,
   };
   const labels = Int32Array.from(test.labels ?? []);
-  const row = async (name: string, images: tf.Tensor4D): Promise<string> => {
+  const row = async (name: string, images: tf.Tensor4D, classes: Int32Array = labels): Promise<string> => {
     const out = await net.classify(images);
     const set = sampleSetMetrics(reference, out.features, null, { seed: 0 });
     const fd = frechetDistanceOfFeatures(real.features, out.features, real.featureDim);
     const predicted = argmaxRows(out.probabilities, out.numClasses);
-    const accuracy = predicted.filter((p, i) => p === labels[i]).length / labels.length;
+    const accuracy = predicted.filter((p, i) => p === classes[i]).length / classes.length;
     const q = imageQuality(images, test.images);
     const cells = [
       q.l1.toFixed(4),
@@ -92,7 +92,11 @@ async function main(): Promise<void> {
   ];
   rows.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const realTrain = tf.slice(train.images, [0, 0, 0, 0], [test.size, -1, -1, -1]) as tf.Tensor4D;
-  const realRow = await row(`real: ${test.size} training emoji (not their pairs)`, realTrain);
+  const realRow = await row(
+    `real: ${test.size} training emoji (not their pairs)`,
+    realTrain,
+    Int32Array.from(train.labels ?? []).slice(0, test.size),
+  );
   realTrain.dispose();
   const edges = sobelEdges(test.images, { invert: true });
   for (const dir of opts.checkpoint) {
