@@ -14,6 +14,7 @@ import { resolveCheckpoint, saveIntoCollection } from '../../train/checkpoint';
 import {
   NETS_STATE_FILE,
   readNetsCheckpointState,
+  writeNetsCheckpoint,
   type NetsCheckpointContents,
   type NetsCheckpointKind,
   type NetsCheckpointState,
@@ -64,6 +65,11 @@ export function cycleCheckpointContents(gan: CycleCheckpointSource): NetsCheckpo
     blobs: { [CYCLE_POOL_BLOBS.x]: bytes(gan.poolX), [CYCLE_POOL_BLOBS.y]: bytes(gan.poolY) },
     extra: { pools: { x: gan.poolX.size, y: gan.poolY.size } },
   };
+}
+
+/** Writes `gan` into the checkpoint directory `dir` atomically (see `CycleGan.save`). @internal */
+export function writeCycleCheckpoint(gan: CycleCheckpointSource, dir: string): Promise<void> {
+  return writeNetsCheckpoint(cycleCheckpointContents(gan), dir);
 }
 
 /** A CycleGAN checkpoint read (of either format): its state in the named-nets form, and how full each image pool was. @internal */

@@ -21,8 +21,7 @@ import type { TrainingCallback } from '../../train/callbacks';
 import { fit, type FitLoopOptions } from '../../train/fit';
 import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../../train/trainable';
 import { checkCycleGanParts } from './check-parts';
-import { writeNetsCheckpoint } from '../../train/nets-checkpoint';
-import { cycleCheckpointContents } from './checkpoint';
+import { writeCycleCheckpoint } from './checkpoint';
 import {
   CYCLE_NETS,
   type CycleEpochProgress,
@@ -378,7 +377,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    */
   async save(dir: string): Promise<void> {
     this.checkUsable('CycleGan.save');
-    await whileSaving(this.state, 'CycleGan.save', () => writeNetsCheckpoint(cycleCheckpointContents(this), dir));
+    await whileSaving(this.state, 'CycleGan.save', () => writeCycleCheckpoint(this, dir));
   }
 
   /** Refuses `operation` on a disposed CycleGAN, whose tensors are gone. */
