@@ -24,6 +24,7 @@ import { checkAdamPowers, checkSpecs, isInt, isObject } from './checkpoint-state
 import { loaderHint } from './checkpoint-loaders';
 import { readCheckpointBytes, restoreOptimizerState, saveNetState } from './net-state';
 import type { FitProgress, TrainingState } from './trainable';
+import type { CheckpointNet } from './checkpoint-net';
 
 /** The state file of a named-nets checkpoint. */
 export const NETS_STATE_FILE = 'state.json';
@@ -71,13 +72,7 @@ export interface NetsCheckpointState<C> {
   extra: Record<string, unknown>;
 }
 
-/** One net of a model to checkpoint: the model, and its optimizer (`null` for a frozen net). */
-export interface CheckpointNet {
-  /** The net. */
-  readonly model: tfl.LayersModel;
-  /** Its optimizer, or `null` when the net is not trained. */
-  readonly optimizer: tf.Optimizer | null;
-}
+export type { CheckpointNet } from './checkpoint-net';
 
 /** What a named-nets checkpoint is written from. */
 export interface NetsCheckpointContents<C> {

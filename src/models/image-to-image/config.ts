@@ -88,7 +88,14 @@ export interface ImageToImageConfig {
   /** Weight of the pixel term in G's loss (pix2pix's λ = 100; 0 turns it off). */
   pixelWeight: number;
   /** The feature term of the content loss, when there is one (its net is saved beside G and D). */
-  content?: { layers: string[]; weight: number; distance: 'l1' | 'l2' };
+  content?: {
+    /** The feature net's layers whose outputs are compared. */
+    layers: string[];
+    /** The weight of the feature term in G's loss. */
+    weight: number;
+    /** How the features are compared. */
+    distance: 'l1' | 'l2';
+  };
   /** Adam settings of G (`generator`) and D (`discriminator`). */
   optimizer: PerNet<AdamOptions>;
   /** Seed the model was created with. */
