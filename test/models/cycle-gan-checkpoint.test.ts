@@ -134,9 +134,11 @@ test('a pool blob that does not have the length state.json records is a Checkpoi
   const pool = path.join(dir, 'pool-y.bin');
   await fs.writeFile(pool, (await fs.readFile(pool)).subarray(0, 256));
   await writeManifest(dir);
+  const before = tf.memory().numTensors;
   const error = (await loadCycleGAN(dir).catch((e: unknown) => e)) as Error;
   expect(error).toBeInstanceOf(CheckpointError);
   expect(error.message).toBe(`${pool}: holds 256 bytes; the state file records 512`);
+  expect(tf.memory().numTensors).toBe(before); // what it had built is disposed
 });
 
 describe('a loader given another family’s checkpoint names the loader to use', () => {
