@@ -24,7 +24,7 @@ import { checkAdamPowers, checkSpecs, isInt, isObject } from './checkpoint-state
 import { loaderHint } from './checkpoint-loaders';
 import { readCheckpointBytes, restoreOptimizerState, saveNetState } from './net-state';
 import type { FitProgress, TrainingState } from './trainable';
-import type { CheckpointNet } from './checkpoint-net';
+import type { CheckpointNet, NetsCheckpointContents } from './checkpoint-net';
 
 /** The state file of a named-nets checkpoint. */
 export const NETS_STATE_FILE = 'state.json';
@@ -72,23 +72,7 @@ export interface NetsCheckpointState<C> {
   extra: Record<string, unknown>;
 }
 
-export type { CheckpointNet } from './checkpoint-net';
-
-/** What a named-nets checkpoint is written from. */
-export interface NetsCheckpointContents<C> {
-  /** The model's family (see {@link NetsCheckpointState.family}). */
-  readonly family: string;
-  /** Its JSON-serialisable config. */
-  readonly config: C;
-  /** Counters, epoch position and random stream. */
-  readonly state: TrainingState;
-  /** The nets by name. */
-  readonly nets: Readonly<Record<string, CheckpointNet>>;
-  /** Extra binary state by name (e.g. an image pool's buffer), each written as `<name>.bin`. */
-  readonly blobs?: Readonly<Record<string, Uint8Array>>;
-  /** The family's own JSON-serialisable state, stored as `extra` in `state.json`. */
-  readonly extra?: Readonly<Record<string, unknown>>;
-}
+export type { CheckpointNet, NetsCheckpointContents } from './checkpoint-net';
 
 /** A blob's name: a file name of its own (`<name>.bin`) that no optimizer state file can take. */
 const BLOB_NAME = /^(?!optimizer-)[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;

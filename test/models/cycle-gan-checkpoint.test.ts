@@ -141,6 +141,24 @@ test('a pool blob that does not have the length state.json records is a Checkpoi
   expect(tf.memory().numTensors).toBe(before); // what it had built is disposed
 });
 
+test('a pool blob missing from the manifest, or from state.json, is a CheckpointError naming the file', async () => {
+  const cycle = await loadCycleGAN(FIXTURE);
+  const gone = path.join(tempDir(), 'pool-gone');
+  await cycle.save(gone);
+  const unlisted = path.join(tempDir(), 'pool-unlisted');
+  await cycle.save(unlisted);
+  cycle.dispose();
+  await fs.rm(path.join(gone, 'pool-x.bin'));
+  await writeManifest(gone); // a manifest that verifies, without the pool
+  await expect(loadCycleGAN(gone)).rejects.toThrow(`${path.join(gone, 'pool-x.bin')}: is missing from the manifest`);
+  const stateFile = path.join(unlisted, 'state.json');
+  const state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { blobs: Record<string, number> };
+  delete state.blobs['pool-y'];
+  await fs.writeFile(stateFile, JSON.stringify(state));
+  await writeManifest(unlisted);
+  await expect(loadCycleGAN(unlisted)).rejects.toThrow(`${stateFile}: blobs.pool-y: missing`);
+});
+
 describe('a loader given another family’s checkpoint names the loader to use', () => {
   let dirs: { gan: string; cycle: string; pix2pix: string; ganCollection: string };
   beforeAll(async () => {
