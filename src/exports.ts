@@ -54,6 +54,7 @@ export type {
 } from './train/callbacks';
 export { fit, type FitLoopOptions, type StepRunner, type YieldEvery } from './train/fit';
 export type { Trainable, TrainingState, FitProgress, StepData, EpochBatches, LossNets } from './train/trainable';
+export type { CheckpointNet } from './train/checkpoint-net';
 export { logFormats, type LogFormat, type FormattedModel, type NamedLogFormat } from './train/log-format';
 export { initialTrainingState } from './train/trainable';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';

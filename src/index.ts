@@ -18,7 +18,6 @@ export { loadGAN } from './models/gan/load';
 export type { LoadGanOptions } from './gan';
 export * from './models/cycle/index';
 export { openPairedImageFolders, type PairedImageFoldersOptions, type PairedImageFolders } from './data/paired-folders';
-export type { CheckpointNet } from './train/nets-checkpoint';
 export { loadImageToImageGAN, type LoadImageToImageOptions } from './models/image-to-image/load';
 export { pairGrids, type PairGridsOptions } from './models/image-to-image/pair-grids';
 

@@ -16,6 +16,7 @@ import { isSetAsideOf } from '../io/checkpoint-directory';
 import { checkAdamPowers, checkAveraged, checkProgress, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
 import { syncDirectory } from '../io/file-system';
 import { checkOutputFolder } from '../io/output-path';
+import { otherKindOfCheckpoint } from './checkpoint-loaders';
 import type { EpochProgress } from './trainer';
 import type { AdamPowers } from './adam-powers';
 import type { EmaOptions } from './ema';
@@ -241,6 +242,8 @@ export interface ResolvedCheckpoint<S = CheckpointState> {
 export interface CheckpointKind<S> {
   /** The state file that marks a checkpoint directory. */
   stateFile: string;
+  /** State files of older formats of this kind that its `read` still reads. */
+  olderStateFiles?: readonly string[];
   /** Reads and verifies a checkpoint directory's state. */
   read(dir: string): Promise<S>;
   /** A word for messages, e.g. `CycleGAN`. */
@@ -264,7 +267,17 @@ export async function resolveCheckpoint<S = CheckpointState>(
 ): Promise<ResolvedCheckpoint<S>> {
   const root = path.resolve(dir);
   const label = kind.label === undefined ? '' : `${kind.label} `;
-  if (await exists(path.join(root, kind.stateFile))) return { dir: root, state: await kind.read(root), skipped: [] };
+  const stateFiles = [kind.stateFile, ...(kind.olderStateFiles ?? [])];
+  // Another family's checkpoint is refused with the loader that reads it.
+  const read = async (d: string): Promise<S> => {
+    const other = await otherKindOfCheckpoint(d, stateFiles, kind.label ?? 'GAN');
+    if (other !== null) throw other;
+    return kind.read(d);
+  };
+  for (const file of stateFiles)
+    if (await exists(path.join(root, file))) return { dir: root, state: await kind.read(root), skipped: [] };
+  const other = await otherKindOfCheckpoint(root, stateFiles, kind.label ?? 'GAN');
+  if (other !== null) throw other;
   const candidates = (await listCheckpoints(root)).reverse().map((c) => c.dir);
   const parent = path.dirname(root);
   const aside = (await fs.readdir(parent).catch(() => [] as string[]))
@@ -274,7 +287,7 @@ export async function resolveCheckpoint<S = CheckpointState>(
   const skipped: SkippedCheckpoint[] = [];
   for (const candidate of candidates) {
     try {
-      return { dir: candidate, state: await kind.read(candidate), skipped };
+      return { dir: candidate, state: await read(candidate), skipped };
     } catch (error) {
       if (!(error instanceof CheckpointError)) throw error;
       skipped.push({ dir: candidate, error });

@@ -43,7 +43,8 @@ export class ImagePool {
       throw new GanConfigError('poolSize', `expected a non-negative integer, got ${capacity}`);
     this.capacity = capacity;
     this.imageShape = [...imageShape];
-    this.buffer = capacity === 0 ? null : tf.variable(tf.zeros([capacity, ...imageShape]), false);
+    // Inside tidy: the zeros the variable starts from would otherwise outlive it.
+    this.buffer = capacity === 0 ? null : tf.tidy(() => tf.variable(tf.zeros([capacity, ...imageShape]), false));
   }
 
   /**

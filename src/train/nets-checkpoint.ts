@@ -1,9 +1,11 @@
 /**
  * The checkpoint of any model of named nets: each net's folder (`<name>/model.json`,
  * `<name>/weights.bin`) and optimizer state (`optimizer-<name>.bin`, absent for a frozen net such
- * as a content loss's feature net), and one state file, `state.json`, with the model's family,
- * config, counters, position inside the epoch and random stream. Written atomically with a
- * checksummed manifest like every gankit checkpoint; the image-to-image families use it.
+ * as a content loss's feature net), the model's extra blobs (`<name>.bin`, e.g. CycleGAN's image
+ * pools), and one state file, `state.json`, with the model's family, config, counters, position
+ * inside the epoch, random stream and the blobs' lengths. Written atomically with a checksummed
+ * manifest (every file in it) like every gankit checkpoint; CycleGAN and the image-to-image
+ * families use it.
  *
  * @packageDocumentation
  */
@@ -19,8 +21,10 @@ import { VERSION } from '../version';
 import type { AdamPowers } from './adam-powers';
 import { resolveCheckpoint, writeCheckpointDirectory } from './checkpoint';
 import { checkAdamPowers, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
-import { restoreOptimizerState, saveNetState } from './net-state';
+import { loaderHint } from './checkpoint-loaders';
+import { readCheckpointBytes, restoreOptimizerState, saveNetState } from './net-state';
 import type { FitProgress, TrainingState } from './trainable';
+import type { CheckpointNet, NetsCheckpointContents } from './checkpoint-net';
 
 /** The state file of a named-nets checkpoint. */
 export const NETS_STATE_FILE = 'state.json';
@@ -62,27 +66,17 @@ export interface NetsCheckpointState<C> {
   rngState: number;
   /** Each net's optimizer, by net name. */
   nets: Record<string, SavedNet>;
+  /** The extra blobs beside the nets (`<name>.bin`), by name, with their lengths in bytes (read them with {@link readNetsCheckpointBlob}). */
+  blobs: Record<string, number>;
+  /** The family's own JSON state beside the counters (CycleGAN: how full each image pool is); `{}` when none. */
+  extra: Record<string, unknown>;
 }
 
-/** One net of a model to checkpoint: the model, and its optimizer (`null` for a frozen net). */
-export interface CheckpointNet {
-  /** The net. */
-  readonly model: tfl.LayersModel;
-  /** Its optimizer, or `null` when the net is not trained. */
-  readonly optimizer: tf.Optimizer | null;
-}
+export type { CheckpointNet, NetsCheckpointContents } from './checkpoint-net';
 
-/** What a named-nets checkpoint is written from. */
-export interface NetsCheckpointContents<C> {
-  /** The model's family (see {@link NetsCheckpointState.family}). */
-  readonly family: string;
-  /** Its JSON-serialisable config. */
-  readonly config: C;
-  /** Counters, epoch position and random stream. */
-  readonly state: TrainingState;
-  /** The nets by name. */
-  readonly nets: Readonly<Record<string, CheckpointNet>>;
-}
+/** A blob's name: a file name of its own (`<name>.bin`) that no optimizer state file can take. */
+const BLOB_NAME = /^(?!optimizer-)[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+const blobFile = (name: string): string => `${name}.bin`;
 
 /**
  * Writes `contents` into the checkpoint directory `dir` atomically (temporary sibling, manifest
@@ -92,6 +86,13 @@ export interface NetsCheckpointContents<C> {
 export async function writeNetsCheckpoint<C>(contents: NetsCheckpointContents<C>, dir: string): Promise<void> {
   const target = path.resolve(dir);
   const { state } = contents;
+  const blobEntries = Object.entries(contents.blobs ?? {});
+  for (const [name] of blobEntries)
+    if (!BLOB_NAME.test(name) || name in contents.nets)
+      throw new CheckpointError(
+        path.join(target, blobFile(name)),
+        `blob '${name}': expected a name of letters, digits, '-' and '_', not a net's and not starting 'optimizer-'`,
+      );
   await writeCheckpointDirectory(target, async (tmp) => {
     const nets: Record<string, SavedNet> = {};
     for (const [name, net] of Object.entries(contents.nets)) {
@@ -103,6 +104,11 @@ export async function writeNetsCheckpoint<C>(contents: NetsCheckpointContents<C>
         nets[name] = { optimizer: saved.specs, ...(saved.powers === null ? {} : { adamPowers: saved.powers }) };
       }
       await syncDirectory(path.join(tmp, name));
+    }
+    const blobs: Record<string, number> = {};
+    for (const [name, bytes] of blobEntries) {
+      await writeFileAtomic(path.join(tmp, blobFile(name)), bytes);
+      blobs[name] = bytes.byteLength;
     }
     const file: NetsCheckpointState<C> = {
       format: FORMAT,
@@ -117,6 +123,8 @@ export async function writeNetsCheckpoint<C>(contents: NetsCheckpointContents<C>
       progress: state.progress === null ? null : { ...state.progress, totals: [...state.progress.totals] },
       rngState: state.rng.getState(),
       nets,
+      blobs,
+      extra: { ...contents.extra },
     };
     await writeFileAtomic(path.join(tmp, NETS_STATE_FILE), JSON.stringify(file, null, 2));
   });
@@ -130,6 +138,8 @@ export interface NetsCheckpointKind<C> {
   label: string;
   /** The nets it must hold (it may hold more, e.g. a feature net: each one its state file lists is read). */
   netNames: readonly string[];
+  /** The blobs it must hold (every one its state file lists must be in the manifest). */
+  blobNames?: readonly string[];
   /** Values each step logs (the length of `progress.totals`). */
   logCount: number;
   /** Shuffle streams of an epoch (the length of `progress.shuffleSeeds`). */
@@ -185,9 +195,8 @@ export async function readNetsCheckpointState<C>(
   if (!(await exists(path.join(dir, MANIFEST_FILE))))
     throw new CheckpointError(path.join(dir, MANIFEST_FILE), `is missing; every ${kind.label} checkpoint has one`);
   const netFiles = (n: string): string[] => [`${n}/model.json`, `${n}/weights.bin`];
-  const listed = new Set(
-    (await verifyManifest(dir, [NETS_STATE_FILE, ...kind.netNames.flatMap(netFiles)])).map((e) => e.path),
-  );
+  // The nets' files are looked for once the family is known: another family's nets are not missing files.
+  const listed = new Set((await verifyManifest(dir, [NETS_STATE_FILE])).map((e) => e.path));
   let raw: unknown;
   try {
     raw = JSON.parse(await fs.readFile(file, 'utf8'));
@@ -203,7 +212,7 @@ export async function readNetsCheckpointState<C>(
   if (raw.family !== kind.family)
     throw new CheckpointError(
       file,
-      `holds a '${String(raw.family)}' checkpoint, not a ${kind.label} ('${kind.family}') one`,
+      `holds a '${String(raw.family)}' checkpoint, not a ${kind.label} ('${kind.family}') one${loaderHint(String(raw.family))}`,
     );
   for (const key of ['step', 'epoch', 'rngState'] as const)
     if (!isInt(raw[key]))
@@ -220,6 +229,12 @@ export async function readNetsCheckpointState<C>(
       ...(net.adamPowers === undefined ? {} : { adamPowers: checkAdamPowers(net.adamPowers, name, file) }),
     };
   }
+  const blobs = checkBlobs(raw.blobs, kind.blobNames ?? [], file);
+  for (const name of Object.keys(blobs))
+    if (!listed.has(blobFile(name)))
+      throw new CheckpointError(path.join(dir, blobFile(name)), 'is missing from the manifest');
+  if (raw.extra !== undefined && !isObject(raw.extra))
+    throw new CheckpointError(file, `extra: expected an object, got ${JSON.stringify(raw.extra)?.slice(0, 200)}`);
   return {
     format: FORMAT,
     formatVersion: raw.formatVersion,
@@ -233,7 +248,44 @@ export async function readNetsCheckpointState<C>(
     progress: checkProgress(raw.progress, kind.logCount, kind.streams, file),
     rngState: raw.rngState as number,
     nets,
+    blobs,
+    extra: { ...raw.extra },
   };
+}
+
+/** The `blobs` of a state file: `{ name: byteLength }`, the `required` ones among them (absent in checkpoints that hold none). */
+function checkBlobs(raw: unknown, required: readonly string[], file: string): Record<string, number> {
+  if (raw !== undefined && !isObject(raw))
+    throw new CheckpointError(file, `blobs: expected { name: byteLength }, got ${JSON.stringify(raw)?.slice(0, 200)}`);
+  const blobs: Record<string, number> = {};
+  for (const [name, length] of Object.entries(raw ?? {})) {
+    if (!BLOB_NAME.test(name) || !isInt(length))
+      throw new CheckpointError(file, `blobs.${name}: expected a byte length, got ${JSON.stringify(length)}`);
+    blobs[name] = length;
+  }
+  for (const name of required) if (!(name in blobs)) throw new CheckpointError(file, `blobs.${name}: missing`);
+  return blobs;
+}
+
+/**
+ * The bytes of the blob `name` of the checkpoint `root` whose state is `saved`, checked against
+ * the length its state file records (the manifest's checksum was checked when the state was read).
+ * @throws {@link CheckpointError} naming the blob's file, or the state file when it lists no such blob.
+ * @internal
+ */
+export async function readNetsCheckpointBlob(
+  root: string,
+  saved: Pick<NetsCheckpointState<unknown>, 'blobs'>,
+  name: string,
+): Promise<Uint8Array> {
+  const expected = saved.blobs[name];
+  if (expected === undefined)
+    throw new CheckpointError(path.join(root, NETS_STATE_FILE), `lists no blob '${name}' (blobs: expected ${name})`);
+  const file = path.join(root, blobFile(name));
+  const bytes = new Uint8Array(await readCheckpointBytes(file, `blob '${name}'`));
+  if (bytes.byteLength !== expected)
+    throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; the state file records ${expected}`);
+  return bytes;
 }
 
 /**

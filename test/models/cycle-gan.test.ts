@@ -246,7 +246,9 @@ describe('ImagePool', () => {
   };
 
   test('fills first, then returns a mix of new and stored images, losing or duplicating none; read/write round-trips', () => {
+    const start = tf.memory().numTensors;
     const pool = new ImagePool(3, [2, 2, 1]);
+    expect(tf.memory().numTensors).toBe(start + 1); // its buffer, nothing else
     const rng = new Rng(5);
     const first = images([1, 2, 3]);
     expect(ids(pool.query(first, rng))).toEqual([1, 2, 3]); // not full yet: the new images, stored
@@ -271,6 +273,7 @@ describe('ImagePool', () => {
     first.dispose();
     pool.dispose();
     copy.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 });
 

@@ -1,127 +1,124 @@
 /**
- * CycleGAN checkpoints: gankit's checkpoint directory (written atomically by
- * `writeCheckpointDirectory`, listed with checksums in `manifest.json`, `step-NNNNNNNNN/` folders
- * in a collection) holding four models, four optimizer states, two image pools and a state file,
- * `cyclegan.json`, beside them.
+ * CycleGAN checkpoints: named-nets checkpoints (src/train/nets-checkpoint.ts) of the family
+ * `cycle-gan`, holding the four nets, their optimizer states, the two image pools as blobs
+ * `pool-x`, `pool-y` and how full each pool is; a folder of `step-NNNNNNNNN/` checkpoints is a
+ * collection. Checkpoints of the older CycleGAN format (`cyclegan.json`) are still read.
  *
  * @packageDocumentation
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError } from '../../errors';
-import { syncDirectory, writeFileAtomic } from '../../io/file-system';
-import { MANIFEST_FILE, verifyManifest } from '../../io/checkpoint-manifest';
-import type { Rng } from '../../random';
+import { isInt, isObject } from '../../train/checkpoint-state-checks';
+import { resolveCheckpoint, saveIntoCollection } from '../../train/checkpoint';
 import {
-  resolveCheckpoint,
-  saveIntoCollection,
-  writeCheckpointDirectory,
-  STATE_FILE as GAN_STATE_FILE,
-} from '../../train/checkpoint';
-import { checkAdamPowers, checkSpecs } from '../../train/checkpoint-state-checks';
-import { saveNetState } from '../../train/net-state';
-import type { AdamPowers } from '../../train/adam-powers';
-import { VERSION } from '../../version';
-import {
-  CYCLE_NETS,
-  type CycleEpochProgress,
-  type CycleGanConfig,
-  type CycleGanModels,
-  type CycleGanOptimizers,
-  type CycleNet,
-} from './config';
+  NETS_STATE_FILE,
+  readNetsCheckpointState,
+  writeNetsCheckpoint,
+  type NetsCheckpointContents,
+  type NetsCheckpointKind,
+  type NetsCheckpointState,
+} from '../../train/nets-checkpoint';
+import type { TrainingState } from '../../train/trainable';
 import type { ImagePool } from '../../train/image-pool';
+import { checkCycleGanConfig } from './check-config';
+import { CYCLE_NETS, type CycleGanConfig, type CycleGanModels, type CycleGanOptimizers } from './config';
+import { CYCLE_LOG_NAMES } from './logs';
+import { CYCLE_STATE_FILE, readLegacyCycleCheckpoint } from './legacy-checkpoint';
 
-/** The state file of a CycleGAN checkpoint directory. */
-export const CYCLE_STATE_FILE = 'cyclegan.json';
-const FORMAT = 'gankit-cyclegan-checkpoint';
-/** The CycleGAN checkpoint format this gankit writes and reads. */
-export const CYCLE_CHECKPOINT_FORMAT_VERSION = 1;
+/** The family a CycleGAN's named-nets checkpoint records. */
+export const CYCLE_FAMILY = 'cycle-gan';
+/** The blobs holding the image pools of D_X (`pool-x`) and D_Y (`pool-y`). */
+export const CYCLE_POOL_BLOBS = { x: 'pool-x', y: 'pool-y' } as const;
 
-/** Files every CycleGAN checkpoint holds (besides the manifest). */
-const REQUIRED_FILES = [CYCLE_STATE_FILE, ...CYCLE_NETS.flatMap((n) => [`${n}/model.json`, `${n}/weights.bin`])];
+const KIND: NetsCheckpointKind<CycleGanConfig> = {
+  family: CYCLE_FAMILY,
+  label: 'CycleGAN',
+  netNames: CYCLE_NETS,
+  blobNames: Object.values(CYCLE_POOL_BLOBS),
+  logCount: CYCLE_LOG_NAMES.length,
+  streams: 2,
+  checkConfig: checkCycleGanConfig,
+};
 
-/** What `cyclegan.json` holds: everything but the weights, optimizer states and pools beside it. */
-export interface CycleCheckpointState {
-  format: string;
-  formatVersion: number;
-  gankitVersion?: string;
-  tfjsVersion?: string;
-  savedAt?: string;
-  config: CycleGanConfig;
-  step: number;
-  epoch: number;
-  epochProgress: CycleEpochProgress | null;
-  rngState: number;
-  optimizers: Partial<Record<CycleNet, tf.io.WeightsManifestEntry[]>>;
-  adamPowers: Partial<Record<CycleNet, AdamPowers>>;
-  pools: { x: number; y: number };
-}
-
-const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const exists = (p: string): Promise<boolean> =>
-  fs.stat(p).then(
-    () => true,
-    () => false,
-  );
-
-/**
- * What a CycleGAN checkpoint holds, as {@link CycleGan} exposes it (so that saving needs only this
- * view of the model).
- * @internal
- */
-export interface CycleCheckpointContents {
+/** What a CycleGAN checkpoint holds, as {@link CycleGan} exposes it. @internal */
+export interface CycleCheckpointSource {
   readonly config: CycleGanConfig;
-  readonly step: number;
-  readonly epoch: number;
-  readonly epochProgress: CycleEpochProgress | null;
-  readonly rng: Rng;
+  readonly state: TrainingState;
   readonly models: CycleGanModels;
   readonly optimizers: CycleGanOptimizers;
   readonly poolX: ImagePool;
   readonly poolY: ImagePool;
 }
 
+/** What `CycleGan.save` writes: the four nets with their optimizers, the pools as blobs, their sizes as `extra.pools`. @internal */
+export function cycleCheckpointContents(gan: CycleCheckpointSource): NetsCheckpointContents<CycleGanConfig> {
+  const nets = Object.fromEntries(
+    CYCLE_NETS.map((name) => [name, { model: gan.models[name], optimizer: gan.optimizers[name] }]),
+  );
+  const bytes = (pool: ImagePool): Uint8Array => new Uint8Array(pool.read().buffer);
+  return {
+    family: CYCLE_FAMILY,
+    config: gan.config,
+    state: gan.state,
+    nets,
+    blobs: { [CYCLE_POOL_BLOBS.x]: bytes(gan.poolX), [CYCLE_POOL_BLOBS.y]: bytes(gan.poolY) },
+    extra: { pools: { x: gan.poolX.size, y: gan.poolY.size } },
+  };
+}
+
+/** Writes `gan` into the checkpoint directory `dir` atomically (see `CycleGan.save`). @internal */
+export function writeCycleCheckpoint(gan: CycleCheckpointSource, dir: string): Promise<void> {
+  return writeNetsCheckpoint(cycleCheckpointContents(gan), dir);
+}
+
+/** A CycleGAN checkpoint read (of either format): its state in the named-nets form, and how full each image pool was. @internal */
+export interface CycleCheckpoint {
+  /** The state (a `cyclegan.json` one put into the named-nets form). */
+  state: NetsCheckpointState<CycleGanConfig>;
+  /** Images each pool held. */
+  pools: { x: number; y: number };
+}
+
+/** Reads the CycleGAN checkpoint `dir`: a named-nets one, or one of format 1 (`cyclegan.json`). */
+async function readCycleCheckpoint(dir: string): Promise<CycleCheckpoint> {
+  const hasNetsState = await fs.stat(path.join(dir, NETS_STATE_FILE)).then(
+    () => true,
+    () => false,
+  );
+  if (!hasNetsState && (await fs.stat(path.join(dir, CYCLE_STATE_FILE)).catch(() => null)) !== null)
+    return readLegacyCycleCheckpoint(dir);
+  const state = await readNetsCheckpointState(dir, KIND);
+  const file = path.join(dir, NETS_STATE_FILE);
+  const pools = state.extra.pools;
+  const poolSize = state.config.poolSize;
+  if (!isObject(pools) || !isInt(pools.x) || !isInt(pools.y) || pools.x > poolSize || pools.y > poolSize)
+    throw new CheckpointError(
+      file,
+      `extra.pools: expected { x, y } sizes in [0, ${poolSize}], got ${JSON.stringify(pools)}`,
+    );
+  return { state, pools: { x: pools.x, y: pools.y } };
+}
+
 /**
- * Writes `gan` into the checkpoint directory `dir` atomically (see `CycleGan.save`).
+ * The CycleGAN checkpoint to load from `dir`: `dir` itself when it holds a state file, else the
+ * newest `step-*` checkpoint inside it that verifies (a damaged newest one never hides an older
+ * good one), else a copy that a crashed replacement left aside. Calls `onSkip` for each newer one
+ * passed over. Another family's checkpoint is refused with the loader to use.
  * @internal
  */
-export async function writeCycleGanCheckpoint(gan: CycleCheckpointContents, dir: string): Promise<void> {
-  const target = path.resolve(dir);
-  await writeCheckpointDirectory(target, async (tmp) => {
-    const optimizers: CycleCheckpointState['optimizers'] = {};
-    const adamPowers: CycleCheckpointState['adamPowers'] = {};
-    for (const name of CYCLE_NETS) {
-      const saved = await saveNetState(tmp, target, gan.step, name, gan.models[name], gan.optimizers[name]);
-      await syncDirectory(path.join(tmp, name));
-      optimizers[name] = saved.specs;
-      if (saved.powers !== null) adamPowers[name] = saved.powers;
-    }
-    for (const [key, pool] of [
-      ['x', gan.poolX],
-      ['y', gan.poolY],
-    ] as const) {
-      await writeFileAtomic(path.join(tmp, `pool-${key}.bin`), new Uint8Array(pool.read().buffer));
-    }
-    const state: CycleCheckpointState = {
-      format: FORMAT,
-      formatVersion: CYCLE_CHECKPOINT_FORMAT_VERSION,
-      gankitVersion: VERSION,
-      tfjsVersion: tf.version_core,
-      savedAt: new Date().toISOString(),
-      config: gan.config,
-      step: gan.step,
-      epoch: gan.epoch,
-      epochProgress: gan.epochProgress,
-      rngState: gan.rng.getState(),
-      optimizers,
-      adamPowers,
-      pools: { x: gan.poolX.size, y: gan.poolY.size },
-    };
-    await writeFileAtomic(path.join(tmp, CYCLE_STATE_FILE), JSON.stringify(state, null, 2));
+export async function resolveCycleCheckpoint(
+  dir: string,
+  onSkip?: (dir: string, error: CheckpointError) => void,
+): Promise<{ dir: string } & CycleCheckpoint> {
+  const resolved = await resolveCheckpoint(path.resolve(dir), {
+    stateFile: NETS_STATE_FILE,
+    olderStateFiles: [CYCLE_STATE_FILE],
+    read: readCycleCheckpoint,
+    label: 'CycleGAN',
   });
+  for (const s of resolved.skipped) onSkip?.(s.dir, s.error);
+  return { dir: resolved.dir, ...resolved.state };
 }
 
 /**
@@ -143,166 +140,4 @@ export async function saveCycleCheckpoint(
   options: { keep?: number } = {},
 ): Promise<string> {
   return saveIntoCollection(root, cycleGan.step, (dir) => cycleGan.save(dir), options.keep);
-}
-
-function checkConfig(c: unknown, file: string): CycleGanConfig {
-  const fail = (what: string): never => {
-    throw new CheckpointError(file, `config.${what}`);
-  };
-  if (!isObject(c)) return fail('is missing or not an object');
-  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1)))
-    fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
-  if (c.architecture !== 'resnet-patchgan' && c.architecture !== 'custom')
-    fail(`architecture: expected 'resnet-patchgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
-  if (!isObject(c.adversarial) || typeof c.adversarial.name !== 'string')
-    fail(`adversarial: expected { name, ...options }, got ${JSON.stringify(c.adversarial)}`);
-  for (const key of ['lambdaCycle', 'lambdaIdentity'] as const) {
-    const v = c[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      fail(`${key}: expected a non-negative number, got ${JSON.stringify(v)}`);
-  }
-  if (!isInt(c.poolSize)) fail(`poolSize: expected a non-negative integer, got ${JSON.stringify(c.poolSize)}`);
-  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
-    fail('optimizer: expected { generator, discriminator } Adam settings');
-  for (const net of ['generator', 'discriminator'] as const) {
-    for (const [key, value] of Object.entries((c.optimizer as Record<string, Record<string, unknown>>)[net])) {
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
-    }
-  }
-  if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
-  return c as unknown as CycleGanConfig;
-}
-
-function checkProgress(p: unknown, file: string): CycleEpochProgress | null {
-  if (p === null || p === undefined) return null;
-  const seed = (v: unknown): boolean => isInt(v) && (v as number) <= 2 ** 32;
-  const ok =
-    isObject(p) &&
-    isInt(p.steps) &&
-    seed(p.shuffleSeedX) &&
-    seed(p.shuffleSeedY) &&
-    Array.isArray(p.totals) &&
-    p.totals.length === 6 &&
-    p.totals.every((t) => typeof t === 'number' && Number.isFinite(t));
-  if (!ok)
-    throw new CheckpointError(
-      file,
-      `epochProgress: expected { steps, shuffleSeedX, shuffleSeedY, totals[6] } or null, got ${JSON.stringify(p)?.slice(0, 200)}`,
-    );
-  const q = p as unknown as CycleEpochProgress;
-  return { steps: q.steps, shuffleSeedX: q.shuffleSeedX, shuffleSeedY: q.shuffleSeedY, totals: [...q.totals] };
-}
-
-/**
- * Verifies the manifest of the CycleGAN checkpoint `dir` and reads its state file.
- * @internal
- */
-export async function readCycleCheckpointState(dir: string): Promise<CycleCheckpointState> {
-  const file = path.join(dir, CYCLE_STATE_FILE);
-  if (!(await exists(file)) && (await exists(path.join(dir, GAN_STATE_FILE)))) {
-    throw new CheckpointError(
-      dir,
-      `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`,
-    );
-  }
-  if (!(await exists(path.join(dir, MANIFEST_FILE))))
-    throw new CheckpointError(path.join(dir, MANIFEST_FILE), 'is missing; every CycleGAN checkpoint has one');
-  await verifyManifest(dir, REQUIRED_FILES);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (error) {
-    throw new CheckpointError(file, `cannot read or parse (${(error as Error).message})`);
-  }
-  if (!isObject(raw) || raw.format !== FORMAT) throw new CheckpointError(file, `expected a ${FORMAT} file`);
-  const version = raw.formatVersion;
-  if (!isInt(version, 1) || version > CYCLE_CHECKPOINT_FORMAT_VERSION) {
-    throw new CheckpointError(
-      file,
-      `has format version ${JSON.stringify(version)}; this gankit reads version ${CYCLE_CHECKPOINT_FORMAT_VERSION} (a newer gankit wrote it: upgrade gankit)`,
-    );
-  }
-  const config = checkConfig(raw.config, file);
-  for (const key of ['step', 'epoch'] as const)
-    if (!isInt(raw[key]))
-      throw new CheckpointError(file, `${key}: expected a non-negative integer, got ${JSON.stringify(raw[key])}`);
-  if (!isInt(raw.rngState) || raw.rngState >= 2 ** 32)
-    throw new CheckpointError(
-      file,
-      `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(raw.rngState)}`,
-    );
-  const pools = raw.pools;
-  if (
-    !isObject(pools) ||
-    !isInt(pools.x) ||
-    !isInt(pools.y) ||
-    pools.x > config.poolSize ||
-    pools.y > config.poolSize
-  ) {
-    throw new CheckpointError(
-      file,
-      `pools: expected { x, y } sizes in [0, ${config.poolSize}], got ${JSON.stringify(pools)}`,
-    );
-  }
-  const optimizers: CycleCheckpointState['optimizers'] = {};
-  const adamPowers: CycleCheckpointState['adamPowers'] = {};
-  const savedOptimizers = isObject(raw.optimizers) ? raw.optimizers : {};
-  const savedPowers = isObject(raw.adamPowers) ? raw.adamPowers : {};
-  for (const name of CYCLE_NETS) {
-    const specs = savedOptimizers[name];
-    if (specs !== undefined) optimizers[name] = checkSpecs(specs, name, file);
-    const p = savedPowers[name];
-    if (p !== undefined) adamPowers[name] = checkAdamPowers(p, name, file);
-  }
-  return {
-    format: FORMAT,
-    formatVersion: version,
-    config,
-    step: raw.step as number,
-    epoch: raw.epoch as number,
-    epochProgress: checkProgress(raw.epochProgress, file),
-    rngState: raw.rngState,
-    optimizers,
-    adamPowers,
-    pools: { x: pools.x, y: pools.y },
-    gankitVersion: typeof raw.gankitVersion === 'string' ? raw.gankitVersion : undefined,
-    tfjsVersion: typeof raw.tfjsVersion === 'string' ? raw.tfjsVersion : undefined,
-    savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : undefined,
-  };
-}
-
-/**
- * The CycleGAN checkpoint to load from `dir`: `dir` itself when it holds `cyclegan.json`, else the
- * newest `step-*` checkpoint inside it that verifies (a damaged newest one never hides an older
- * good one), else a copy that a crashed replacement left aside. Calls `onSkip` for each newer one
- * passed over.
- * @internal
- */
-export async function resolveCycleCheckpoint(
-  dir: string,
-  onSkip?: (dir: string, error: CheckpointError) => void,
-): Promise<{ dir: string; state: CycleCheckpointState }> {
-  const root = path.resolve(dir);
-  try {
-    const resolved = await resolveCheckpoint(root, {
-      stateFile: CYCLE_STATE_FILE,
-      read: readCycleCheckpointState,
-      label: 'CycleGAN',
-    });
-    for (const s of resolved.skipped) onSkip?.(s.dir, s.error);
-    return resolved;
-  } catch (error) {
-    if (
-      error instanceof CheckpointError &&
-      !(await exists(path.join(root, CYCLE_STATE_FILE))) &&
-      (await exists(path.join(root, GAN_STATE_FILE)))
-    ) {
-      throw new CheckpointError(
-        root,
-        `holds a GAN checkpoint (${GAN_STATE_FILE}), not a CycleGAN one; load it with loadGAN()`,
-      );
-    }
-    throw error;
-  }
 }

@@ -21,7 +21,7 @@ import type { TrainingCallback } from '../../train/callbacks';
 import { fit, type FitLoopOptions } from '../../train/fit';
 import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../../train/trainable';
 import { checkCycleGanParts } from './check-parts';
-import { writeCycleGanCheckpoint } from './checkpoint';
+import { writeCycleCheckpoint } from './checkpoint';
 import {
   CYCLE_NETS,
   type CycleEpochProgress,
@@ -360,8 +360,9 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
   /**
    * Saves the whole training state into the checkpoint directory `dir`: the four models
    * (`generatorXY/`, `generatorYX/`, `discriminatorX/`, `discriminatorY/`), the four optimizers'
-   * state, both image pools, step, epoch, position inside the epoch, random stream and config
-   * (`cyclegan.json`). As for a GAN's checkpoints, everything is written into a temporary
+   * state, both image pools (`pool-x.bin`, `pool-y.bin`), step, epoch, position inside the epoch,
+   * random stream and config (`state.json`, a named-nets checkpoint of the family `cycle-gan`).
+   * As for a GAN's checkpoints, everything is written into a temporary
    * sibling, flushed, listed with SHA-256 checksums in `manifest.json` and renamed into place, so
    * a crash leaves the old checkpoint or the new one. For a folder that keeps the last K, see
    * {@link saveCycleCheckpoint}.
@@ -376,7 +377,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    */
   async save(dir: string): Promise<void> {
     this.checkUsable('CycleGan.save');
-    await whileSaving(this.state, 'CycleGan.save', () => writeCycleGanCheckpoint(this, dir));
+    await whileSaving(this.state, 'CycleGan.save', () => writeCycleCheckpoint(this, dir));
   }
 
   /** Refuses `operation` on a disposed CycleGAN, whose tensors are gone. */

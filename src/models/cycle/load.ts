@@ -4,15 +4,17 @@
  *
  * @packageDocumentation
  */
-import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
 import { CheckpointError, GanConfigError } from '../../errors';
 import type { GanLoss } from '../../losses/types';
 import { lossFromConfig } from '../../losses/registry';
-import { fileSystemHandler } from '../../io/file-system';
-import { registerGankitLayers } from '../../layers/register';
-import { readCheckpointBytes, restoreOptimizerState } from '../../train/net-state';
-import { CYCLE_STATE_FILE, resolveCycleCheckpoint } from './checkpoint';
+import {
+  NETS_STATE_FILE,
+  loadCheckpointNets,
+  readNetsCheckpointBlob,
+  restoreNetsTraining,
+} from '../../train/nets-checkpoint';
+import { CYCLE_POOL_BLOBS, resolveCycleCheckpoint } from './checkpoint';
 import { CYCLE_NETS, type CycleGanModels } from './config';
 import { CycleGan } from './cycle-gan';
 import { CycleLeastSquaresLoss } from '../../losses/cycle';
@@ -48,7 +50,8 @@ function unknownLoss(name: string): GanLoss {
  * models, the four optimizers' state, both image pools, step, epoch, position inside the epoch,
  * random stream and config, ready to `translate()` or to continue `fit()` exactly where it
  * stopped. `dir` may be one checkpoint, or a folder of `step-*` checkpoints, of which the newest
- * that passes its checksums is loaded.
+ * that passes its checksums is loaded. Checkpoints of the older CycleGAN format (`cyclegan.json`,
+ * without the batch size and epoch length of the run) load too.
  *
  * @example
  * ```ts
@@ -61,24 +64,11 @@ function unknownLoss(name: string): GanLoss {
  * version, or when a weight, an optimizer value or a pool does not fit the models.
  */
 export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {}): Promise<CycleGan> {
-  registerGankitLayers();
-  const { dir: root, state } = await resolveCycleCheckpoint(dir, options.onSkip);
+  const { dir: root, state, pools } = await resolveCycleCheckpoint(dir, options.onSkip);
   const config = state.config;
-  const stateFile = path.join(root, CYCLE_STATE_FILE);
-  const loaded: Partial<CycleGanModels> = {};
-  const disposeModels = (): void => {
-    for (const model of Object.values(loaded)) model?.dispose();
-  };
+  const nets = await loadCheckpointNets(root, CYCLE_NETS);
   let gan: CycleGan;
   try {
-    for (const name of CYCLE_NETS) {
-      try {
-        loaded[name] = await tfl.loadLayersModel(fileSystemHandler(path.join(root, name)));
-      } catch (error) {
-        if (error instanceof CheckpointError) throw error;
-        throw new CheckpointError(path.join(root, name), `cannot rebuild ${name} (${(error as Error).message})`);
-      }
-    }
     let adversarial = options.adversarial;
     if (adversarial === undefined) {
       const saved = config.adversarial;
@@ -89,37 +79,35 @@ export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {
           : (lossFromConfig(saved) ?? unknownLoss(saved.name));
     }
     try {
-      gan = new CycleGan(loaded as CycleGanModels, adversarial, config);
+      gan = new CycleGan(nets as unknown as CycleGanModels, adversarial, config);
     } catch (error) {
-      throw new CheckpointError(stateFile, `does not fit the saved models (${(error as Error).message})`);
+      throw new CheckpointError(
+        path.join(root, NETS_STATE_FILE),
+        `does not fit the saved models (${(error as Error).message})`,
+      );
     }
   } catch (error) {
-    disposeModels();
+    for (const model of Object.values(nets)) model.dispose();
     throw error;
   }
   try {
-    gan.step = state.step;
-    gan.epoch = state.epoch;
-    gan.epochProgress = state.epochProgress;
-    gan.rng.setState(state.rngState);
-    for (const name of CYCLE_NETS) {
-      const specs = state.optimizers[name];
-      if (specs !== undefined)
-        await restoreOptimizerState(root, name, gan.models[name], gan.optimizers[name], specs, state.adamPowers[name]);
-    }
-    for (const [key, pool, size] of [
-      ['x', gan.poolX, state.pools.x],
-      ['y', gan.poolY, state.pools.y],
+    const trained = Object.fromEntries(
+      CYCLE_NETS.map((name) => [name, { model: gan.models[name], optimizer: gan.optimizers[name] }]),
+    );
+    await restoreNetsTraining(root, state, gan.state, trained);
+    const expected = config.poolSize * config.imageShape.reduce((a, b) => a * b, 1) * 4;
+    for (const [key, pool] of [
+      ['x', gan.poolX],
+      ['y', gan.poolY],
     ] as const) {
-      const file = path.join(root, `pool-${key}.bin`);
-      const bytes = await readCheckpointBytes(file, 'image pool');
-      const expected = config.poolSize * config.imageShape.reduce((a, b) => a * b, 1) * 4;
-      if (bytes.byteLength !== expected)
+      const blob = CYCLE_POOL_BLOBS[key];
+      if (state.blobs[blob] !== expected)
         throw new CheckpointError(
-          file,
-          `holds ${bytes.byteLength} bytes; a pool of ${config.poolSize} images of [${config.imageShape}] needs ${expected}`,
+          path.join(root, `${blob}.bin`),
+          `holds ${state.blobs[blob]} bytes; a pool of ${config.poolSize} images of [${config.imageShape}] needs ${expected}`,
         );
-      pool.write(new Float32Array(bytes), size);
+      const bytes = await readNetsCheckpointBlob(root, state, blob);
+      pool.write(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), pools[key]);
     }
   } catch (error) {
     gan.dispose();

@@ -17,7 +17,7 @@ import { checkModelIdle, whileSaving } from '../../train/busy';
 import type { TrainingCallback } from '../../train/callbacks';
 import { discriminatorUpdate } from '../../train/discriminator-update';
 import { fit, type FitLoopOptions } from '../../train/fit';
-import type { CheckpointNet, NetsCheckpointContents } from '../../train/nets-checkpoint';
+import type { CheckpointNet, NetsCheckpointContents } from '../../train/checkpoint-net';
 import { nodeService } from '../../platform';
 import { initialTrainingState, type StepData, type Trainable, type TrainingState } from '../../train/trainable';
 import { variableGradsClosingTape } from '../../train/variable-grads';
