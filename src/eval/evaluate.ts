@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { Rng } from '../random';
-import type { Gan } from '../gan';
+import type { Sampler } from '../train/sampler';
 import { argmaxRows, loadMnistClassifier, type ClassifierOutputs, type MnistClassifier } from './classifier';
 import { checkClassIndices } from './class-histogram';
 import { classifierScore } from './classifier-score';
@@ -120,6 +120,19 @@ export async function evaluateImages(images: tf.Tensor, options: MetricsOptions)
   return computeMetrics(await options.classifier.classify(images), options);
 }
 
+/**
+ * The shape of one image `sampler` makes: its info's, or (a sampler of your own that does not say)
+ * that of one image drawn from it.
+ * @internal
+ */
+export function samplerImageShape(sampler: Sampler): readonly number[] {
+  if (sampler.info.imageShape !== undefined) return sampler.info.imageShape;
+  const probe = sampler.generate(sampler.info.numClasses > 0 ? { labels: [0], seed: 1 } : { count: 1, seed: 1 });
+  const shape = probe.shape.slice(1);
+  probe.dispose();
+  return shape;
+}
+
 /** Options of {@link evaluateGan}. */
 export interface EvaluateGanOptions {
   /** The classifier to measure with (default: {@link loadMnistClassifier}() for this call, disposed after). */
@@ -190,10 +203,12 @@ export interface GanEvaluation extends GanMetrics {
 }
 
 /**
- * Draws `samples` images from a GAN (for a conditional GAN, equally many of each class) with a
- * fixed seed, and measures them: label accuracy (conditional only), class histogram, coverage,
+ * Draws `samples` images from a GAN, or any {@link Sampler} (for a conditional one, equally many
+ * of each class), with a fixed seed, and measures them: label accuracy (conditional only), class histogram, coverage,
  * entropy, largest class share, within-class diversity, classifier score and Fréchet distance.
- * The GAN must make 28×28×1 images; a conditional one must have as many classes as the classifier.
+ * The images must have the classifier's input shape (28×28×1 for the bundled one); a conditional
+ * sampler must have as many classes as the classifier. A GAN that averages G samples from the
+ * average; pass `gan.raw` to measure G itself.
  *
  * @throws {@link GanConfigError} for an image shape or class count the classifier cannot measure,
  * or a bad option.
@@ -206,7 +221,7 @@ export interface GanEvaluation extends GanMetrics {
  * console.log(m.labelAccuracy, m.classifierScore, m.frechetDistance, m.modeCollapse.coverage);
  * ```
  */
-export async function evaluateGan(gan: Gan, options: EvaluateGanOptions = {}): Promise<GanEvaluation> {
+export async function evaluateGan(gan: Sampler, options: EvaluateGanOptions = {}): Promise<GanEvaluation> {
   const samples = options.samples ?? 10000;
   const seed = options.seed ?? 0;
   const batchSize = options.batchSize ?? 500;
@@ -218,23 +233,23 @@ export async function evaluateGan(gan: Gan, options: EvaluateGanOptions = {}): P
   const classifier = options.classifier ?? (await loadMnistClassifier());
   try {
     const { inputShape, numClasses, featureDim } = classifier.info;
-    const shape = gan.config.imageShape;
+    const shape = samplerImageShape(gan);
     if (shape.length !== 3 || shape.some((d, i) => d !== inputShape[i])) {
       throw new GanConfigError(
         'gan',
         `makes [${shape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`,
       );
     }
-    const conditional = gan.numClasses > 0;
-    if (conditional && gan.numClasses !== numClasses)
-      throw new GanConfigError('gan', `has ${gan.numClasses} classes; the classifier knows ${numClasses}`);
+    const conditional = gan.info.numClasses > 0;
+    if (conditional && gan.info.numClasses !== numClasses)
+      throw new GanConfigError('gan', `has ${gan.info.numClasses} classes; the classifier knows ${numClasses}`);
     const labels = conditional ? Int32Array.from({ length: samples }, (_, i) => i % numClasses) : null;
     const features = new Float32Array(samples * featureDim);
     const probabilities = new Float32Array(samples * numClasses);
     // One z for all samples, sliced per batch: the samples do not depend on the batch size. The
     // seed goes through Rng because TensorFlow.js takes a seed of 0 as "no seed" (Math.random).
     const z = tf.randomNormal(
-      [samples, gan.config.latentDim],
+      [samples, gan.info.latentDim],
       0,
       1,
       'float32',

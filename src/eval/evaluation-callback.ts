@@ -4,10 +4,10 @@
  * @packageDocumentation
  */
 import { GanConfigError } from '../errors';
-import type { Gan } from '../gan';
+import type { Sampler } from '../train/sampler';
 import type { TrainerCallback } from '../train/trainer';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
-import { evaluateGan, type GanEvaluation } from './evaluate';
+import { evaluateGan, samplerImageShape, type GanEvaluation } from './evaluate';
 import { formatMetricsLine, metricsRecord } from './format';
 import { loadMnistReference, type MnistReference } from './real-reference';
 import type { RealFeatures } from './sample-set-metrics';
@@ -55,7 +55,7 @@ export interface EvaluationOptions {
  * // epoch 2: acc 0.912  cov 10  max 0.108  H 2.301  div 0.88  CS 8.74  FD 6.12
  * ```
  */
-export function evaluation(gan: Gan, options: EvaluationOptions = {}): TrainerCallback {
+export function evaluation(gan: Sampler, options: EvaluationOptions = {}): TrainerCallback {
   const everyEpochs = options.everyEpochs ?? 1;
   const samples = options.samples ?? 1000;
   if (!Number.isInteger(everyEpochs) || everyEpochs < 1)
@@ -74,10 +74,12 @@ export function evaluation(gan: Gan, options: EvaluationOptions = {}): TrainerCa
       }
       const { inputShape, numClasses } = classifier.info;
       let problem: string | null = null;
-      if (gan.config.imageShape.some((d, i) => d !== inputShape[i]))
-        problem = `makes [${gan.config.imageShape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`;
-      else if (gan.numClasses > 0 && gan.numClasses !== numClasses)
-        problem = `has ${gan.numClasses} classes; the classifier knows ${numClasses}`;
+      const shape = samplerImageShape(gan);
+      const { numClasses: classes } = gan.info;
+      if (shape.length !== inputShape.length || shape.some((d, i) => d !== inputShape[i]))
+        problem = `makes [${shape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`;
+      else if (classes > 0 && classes !== numClasses)
+        problem = `has ${classes} classes; the classifier knows ${numClasses}`;
       if (problem !== null) {
         if (owned) {
           classifier.dispose();

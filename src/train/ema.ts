@@ -10,7 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError, GanConfigError } from '../errors';
 import type { StepLogs } from './callbacks';
 import type { TrainerCallback } from './trainer';
-import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
+import { generateImages, generatedImageShape, type GenerateOptions, type GeneratorInfo } from './generate';
 import { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './batch-norm-statistics';
 import { modelHandler } from '../platform';
 
@@ -120,6 +120,7 @@ export class EmaGenerator implements TrainerCallback {
       numClasses: info.numClasses,
       outputActivation: info.outputActivation,
       auxiliary: info.auxiliary ?? null,
+      imageShape: generatedImageShape(generator),
     };
     this.decay = decay;
     this.startStep = startStep;

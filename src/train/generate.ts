@@ -36,6 +36,13 @@ export interface GeneratorInfo {
   outputActivation: OutputActivation;
   /** The auxiliary task, when it gives G latent codes appended to z (InfoGAN); default none. */
   auxiliary?: AuxiliaryTask | null;
+  /** Shape of one image G makes, `[height, width, channels]`, when known (what a metric checks before sampling). */
+  imageShape?: readonly number[];
+}
+
+/** The shape of one image `generator` makes (its output's shape without the batch axis). */
+export function generatedImageShape(generator: tfl.LayersModel): number[] {
+  return generator.outputs[0].shape.slice(1) as number[];
 }
 
 /**

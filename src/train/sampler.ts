@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanConfigError } from '../errors';
-import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
+import { generateImages, generatedImageShape, type GenerateOptions, type GeneratorInfo } from './generate';
 
 /**
  * Anything that draws images: what sample grids, metrics, the latent walk and `gankit eval` take.
@@ -23,7 +23,7 @@ export interface Sampler {
 
 /** A {@link Sampler} over a generator model: G in inference mode through {@link generateImages}. */
 export function generatorSampler(generator: tfl.LayersModel, info: GeneratorInfo): Sampler {
-  const frozen: GeneratorInfo = { ...info };
+  const frozen: GeneratorInfo = { ...info, imageShape: info.imageShape ?? generatedImageShape(generator) };
   return {
     info: frozen,
     generate: (options) => generateImages(generator, frozen, options),

@@ -26,7 +26,7 @@ import {
   type GradientReducer,
   type TrainHistory,
 } from './gan-trainer-args';
-import { generateImages, type GenerateOptions, type GeneratorInfo } from './generate';
+import { generateImages, generatedImageShape, type GenerateOptions, type GeneratorInfo } from './generate';
 import type { EpochLogs, StepLogs, TrainingCallback } from './callbacks';
 import { fit, type FitLoopOptions, type StepRunner } from './fit';
 import { initialTrainingState, type StepData, type Trainable, type TrainingState } from './trainable';
@@ -177,6 +177,7 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
       numClasses: this.numClasses,
       outputActivation: this.outputActivation,
       auxiliary: this.auxiliary,
+      imageShape: generatedImageShape(this.generator),
     };
   }
 
