@@ -17,7 +17,7 @@ const LAYERS = [
   { name: 'parts', path: '^src/(nets/|conditioning/|losses/|latent/)' },
   { name: 'training', path: '^src/(train/|parallel/)' },
   { name: 'outputs', path: '^src/(callbacks/|eval/|image/)' },
-  { name: 'models', path: '^src/(models/|gan\\.ts$)' },
+  { name: 'models', path: '^src/models/' },
   { name: 'cli', path: '^src/cli/(?!gankit\\.ts$)' },
   { name: 'entries', path: '^src/(index|browser|exports|node-services|cli/gankit)\\.ts$' },
 ];

@@ -60,24 +60,16 @@ export { initialTrainingState } from './train/trainable';
 export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 export { generatorSampler, type Sampler } from './train/sampler';
 
+export { Gan, type GanFitOptions, type RollbackOptions, type RollbackInfo } from './models/gan/gan';
+export { createGAN, createCGAN, type CreateGanOptions, type CreateCganOptions } from './models/gan/create';
 export {
-  Gan,
-  createGAN,
-  createCGAN,
   createACGAN,
   createInfoGAN,
-  type GanConfig,
-  type CreateGanOptions,
-  type CreateCganOptions,
   type CreateAcganOptions,
   type CreateInfoGanOptions,
-  type Architecture,
-  type GanFitOptions,
-  type RollbackOptions,
-  type RollbackInfo,
-  type NamedConfig,
-  type PerNet,
-} from './gan';
+} from './models/gan/create-auxiliary';
+export { type GanConfig, type Architecture } from './models/gan/config';
+export { type NamedConfig, type PerNet } from './core/types';
 export * from './models/image-to-image/index';
 export { EmaGenerator, emaGenerator, type EmaOptions, type AveragedSource } from './train/ema';
 export { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './train/batch-norm-statistics';

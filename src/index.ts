@@ -15,7 +15,7 @@ export * from './exports';
 export { initBackend, backendChoice, type BackendName, type BackendChoice, type InitBackendOptions } from './backend';
 
 export { loadGAN } from './models/gan/load';
-export type { LoadGanOptions } from './gan';
+export type { LoadGanOptions } from './models/gan/config';
 export * from './models/cycle/index';
 export { openPairedImageFolders, type PairedImageFoldersOptions, type PairedImageFolders } from './data/paired-folders';
 export { loadImageToImageGAN, type LoadImageToImageOptions } from './models/image-to-image/load';

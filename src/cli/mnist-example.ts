@@ -7,7 +7,7 @@
 import { initBackend } from '../backend';
 import { loadMnist } from '../data/mnist';
 import { errorReport } from '../core/error-report';
-import type { Gan } from '../gan';
+import type { Gan } from '../models/gan/gan';
 import type { TrainerCallback } from '../train/trainer';
 import { runTraining, type TrainingResult } from './run-training';
 import { parseTrainingArgs, type TrainingArgs, type TrainingDefaults } from './training-args';

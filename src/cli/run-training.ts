@@ -10,7 +10,7 @@ import { sampleGrids } from '../callbacks/sample-grids';
 import type { EpochLogs, TrainingCallback } from '../train/callbacks';
 import { runModel, type TrainingOutputs } from './run-model';
 import type { ImageSource } from '../data/image-source';
-import type { Gan } from '../gan';
+import type { Gan } from '../models/gan/gan';
 import { CheckpointError } from '../errors';
 import { loadGAN } from '../models/gan/load';
 import type { TrainerCallback } from '../train/trainer';

@@ -15,7 +15,7 @@ import { openImageFolder } from '../data/image-folder';
 import { openHdf5Images } from '../data/hdf5-source';
 import { loadFashionMnist, loadMnist } from '../data/mnist';
 import { GanConfigError } from '../errors';
-import type { Gan } from '../gan';
+import type { Gan } from '../models/gan/gan';
 import { createCGAN, createGAN } from '../models/gan/create';
 import type { GanLoss } from '../losses/types';
 import { hingeLoss } from '../losses/hinge';

@@ -10,7 +10,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, GanConfigError } from '../errors';
-import type { GanConfig } from '../gan';
+import type { GanConfig } from '../models/gan/config';
 import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
 import { isSetAsideOf } from '../io/checkpoint-directory';
 import { checkAdamPowers, checkAveraged, checkProgress, checkSpecs, isInt, isObject } from './checkpoint-state-checks';

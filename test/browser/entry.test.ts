@@ -105,7 +105,7 @@ describe('browser entry', () => {
     });
     expect(result.errors).toEqual([]);
     const sources = Object.keys(result.metafile.inputs).filter((file) => file.startsWith('src/'));
-    expect(sources).toContain('src/gan.ts');
+    expect(sources).toContain('src/models/gan/gan.ts');
     expect(sources).toContain('src/train/trainer.ts');
     expect(sources).toContain('src/eval/image-quality.ts');
     expect(sources).toContain('src/eval/kernel-inception-distance.ts');
