@@ -55,13 +55,15 @@ export {
   type SaveOnInterruptOptions,
 } from './callbacks/checkpoints';
 export {
-  saveCheckpoint,
-  listCheckpoints,
   resolveCheckpoint,
   readCheckpointState,
-  checkpointName,
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointState,
+} from './models/gan/checkpoint-state';
+export {
+  saveCheckpoint,
+  listCheckpoints,
+  checkpointName,
   type Checkpointable,
   type CheckpointEntry,
   type CheckpointKind,

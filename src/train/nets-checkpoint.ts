@@ -19,7 +19,7 @@ import { MANIFEST_FILE, verifyManifest } from '../io/checkpoint-manifest';
 import { registerGankitLayers } from '../layers/register';
 import { VERSION } from '../version';
 import type { AdamPowers } from './adam-powers';
-import { resolveCheckpoint, writeCheckpointDirectory } from './checkpoint';
+import { resolveCheckpointOf, writeCheckpointDirectory } from './checkpoint';
 import { checkAdamPowers, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
 import { loaderHint } from './checkpoint-loaders';
 import { readCheckpointBytes, restoreOptimizerState, saveNetState } from './net-state';
@@ -298,7 +298,7 @@ export async function resolveNetsCheckpoint<C>(
   kind: NetsCheckpointKind<C>,
   onSkip?: (dir: string, error: CheckpointError) => void,
 ): Promise<{ dir: string; state: NetsCheckpointState<C> }> {
-  const resolved = await resolveCheckpoint(dir, {
+  const resolved = await resolveCheckpointOf(dir, {
     stateFile: NETS_STATE_FILE,
     read: (d) => readNetsCheckpointState(d, kind),
     label: kind.label,

@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError } from '../../errors';
 import { isInt, isObject } from '../../train/checkpoint-state-checks';
-import { resolveCheckpoint, saveIntoCollection } from '../../train/checkpoint';
+import { resolveCheckpointOf, saveIntoCollection } from '../../train/checkpoint';
 import {
   NETS_STATE_FILE,
   readNetsCheckpointState,
@@ -111,7 +111,7 @@ export async function resolveCycleCheckpoint(
   dir: string,
   onSkip?: (dir: string, error: CheckpointError) => void,
 ): Promise<{ dir: string } & CycleCheckpoint> {
-  const resolved = await resolveCheckpoint(path.resolve(dir), {
+  const resolved = await resolveCheckpointOf(path.resolve(dir), {
     stateFile: NETS_STATE_FILE,
     olderStateFiles: [CYCLE_STATE_FILE],
     read: readCycleCheckpoint,

@@ -17,14 +17,8 @@ import type { AuxiliaryTask } from '../../losses/auxiliary';
 import { auxiliaryFromConfig, lossFromConfig } from '../../losses/registry';
 import { fileSystemHandler, writeFileAtomic } from '../../io/file-system';
 import { checkSaveTarget } from '../../io/replace-guard';
-import {
-  AVERAGED_GENERATOR_DIR,
-  CHECKPOINT_FORMAT_VERSION,
-  STATE_FILE,
-  resolveCheckpoint,
-  writeCheckpointDirectory,
-  type CheckpointState,
-} from '../../train/checkpoint';
+import { AVERAGED_GENERATOR_DIR, STATE_FILE, writeCheckpointDirectory } from '../../train/checkpoint';
+import { CHECKPOINT_FORMAT_VERSION, resolveCheckpoint, type CheckpointState } from './checkpoint-state';
 import { restoreOptimizerState, saveNetState } from '../../train/net-state';
 import type { AdamPowers } from '../../train/adam-powers';
 import { registerGankitLayers } from '../../layers/register';
