@@ -69,7 +69,7 @@ export interface SkippedCheckpoint {
   error: CheckpointError;
 }
 
-/** What {@link resolveCheckpointOf} found. */
+/** What {@link resolveCheckpoint} found. */
 export interface ResolvedCheckpoint<S> {
   /** The checkpoint directory to load. */
   dir: string;
