@@ -92,3 +92,18 @@ export function checkAdamPowers(p: unknown, name: string, file: string): AdamPow
     );
   return { accBeta1: p.accBeta1 as number, accBeta2: p.accBeta2 as number };
 }
+
+/**
+ * Checks a config's `optimizer` field, `{ generator, discriminator }` Adam settings of finite
+ * numbers; `fail` throws with the field's path and what was expected.
+ */
+export function checkPerNetAdamConfig(optimizer: unknown, fail: (what: string) => never): void {
+  if (!isObject(optimizer) || !isObject(optimizer.generator) || !isObject(optimizer.discriminator))
+    fail('optimizer: expected { generator, discriminator } Adam settings');
+  for (const net of ['generator', 'discriminator'] as const) {
+    for (const [key, value] of Object.entries((optimizer as Record<string, Record<string, unknown>>)[net])) {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
+    }
+  }
+}

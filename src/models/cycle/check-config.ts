@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { CheckpointError } from '../../errors';
-import { isInt, isObject } from '../../train/checkpoint-state-checks';
+import { checkPerNetAdamConfig, isInt, isObject } from '../../train/checkpoint-state-checks';
 import type { CycleGanConfig } from './config';
 
 /**
@@ -29,14 +29,7 @@ export function checkCycleGanConfig(c: unknown, file: string): CycleGanConfig {
       fail(`${key}: expected a non-negative number, got ${JSON.stringify(v)}`);
   }
   if (!isInt(c.poolSize)) fail(`poolSize: expected a non-negative integer, got ${JSON.stringify(c.poolSize)}`);
-  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
-    fail('optimizer: expected { generator, discriminator } Adam settings');
-  for (const net of ['generator', 'discriminator'] as const) {
-    for (const [key, value] of Object.entries((c.optimizer as Record<string, Record<string, unknown>>)[net])) {
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
-    }
-  }
+  checkPerNetAdamConfig(c.optimizer, fail);
   if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
   return c as unknown as CycleGanConfig;
 }

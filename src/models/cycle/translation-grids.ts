@@ -6,9 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../../errors';
-import { checkPngTarget, saveImageGrid } from '../../image/png';
-import { gridFile } from '../../callbacks/sample-grids';
-import { checkOutputFolder } from '../../io/output-path';
+import { epochGrids } from '../../callbacks/epoch-grids';
 import type { CycleGan, CycleGanCallback } from './cycle-gan';
 
 /**
@@ -69,14 +67,6 @@ export interface TranslationGridsOptions {
  * ```
  */
 export function translationGrids(options: TranslationGridsOptions): CycleGanCallback {
-  const { dir, everyEpochs = 1, scale = 2 } = options;
-  for (const [name, v] of [
-    ['everyEpochs', everyEpochs],
-    ['scale', scale],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1)
-      throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
-  }
   if (options.x.shape[0] !== options.y.shape[0])
     throw new GanConfigError(
       'options.y',
@@ -84,30 +74,16 @@ export function translationGrids(options: TranslationGridsOptions): CycleGanCall
     );
   const x = tf.keep(options.x.clone());
   const y = tf.keep(options.y.clone());
-  let cycleGan: CycleGan | null = null;
-  return {
-    async onTrainBegin(info) {
-      // Before any training time is spent: the folder, and every grid file this run will write.
-      await checkOutputFolder(dir, 'translationGrids({ dir })');
-      for (let epoch = info.initialEpoch + 1; epoch <= info.epochs; epoch++)
-        if (epoch % everyEpochs === 0) await checkPngTarget(gridFile(dir, epoch), 'translationGrids({ dir })');
-      cycleGan = info.model;
-    },
-    async onEpochEnd(logs) {
-      if (cycleGan === null || x.isDisposed || (logs.epoch + 1) % everyEpochs !== 0) return;
-      const rows = translationGridImages(cycleGan, x, y);
-      try {
-        await saveImageGrid(gridFile(dir, logs.epoch + 1), rows, {
-          columns: x.shape[0],
-          scale,
-        });
-      } finally {
-        rows.dispose();
-      }
-    },
-    onTrainEnd() {
-      x.dispose();
-      y.dispose();
-    },
-  };
+  try {
+    return epochGrids({
+      ...options,
+      argument: 'translationGrids({ dir })',
+      columns: x.shape[0],
+      draw: (cycleGan: CycleGan) => translationGridImages(cycleGan, x, y),
+      release: () => tf.dispose([x, y]),
+    });
+  } catch (error) {
+    tf.dispose([x, y]);
+    throw error;
+  }
 }

@@ -14,6 +14,7 @@ import { STATE_FILE, resolveCheckpointOf, type CheckpointKind, type ResolvedChec
 import {
   checkAdamPowers,
   checkAveraged,
+  checkPerNetAdamConfig,
   checkProgress,
   checkSpecs,
   isInt,
@@ -87,14 +88,7 @@ function checkConfig(config: unknown, file: string): GanConfig {
     fail(`loss: expected { name, ...options }, got ${JSON.stringify(c.loss)}`);
   if (c.conditioning !== undefined && (!isObject(c.conditioning) || typeof c.conditioning.name !== 'string'))
     fail(`conditioning: expected { name, ...options }, got ${JSON.stringify(c.conditioning)}`);
-  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
-    fail('optimizer: expected { generator, discriminator } Adam settings');
-  for (const net of ['generator', 'discriminator'] as const) {
-    for (const [key, value] of Object.entries((c.optimizer as GanConfig['optimizer'])[net])) {
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
-    }
-  }
+  checkPerNetAdamConfig(c.optimizer, fail);
   if (!isInt(c.discriminatorSteps, 1))
     fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
   if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);

@@ -10,7 +10,7 @@ import { STATE_FILE } from '../../train/checkpoint';
 import { CheckpointError, GanConfigError } from '../../errors';
 import type { GanLoss } from '../../losses/types';
 import { lossFromConfig } from '../../losses/registry';
-import { isInt, isObject } from '../../train/checkpoint-state-checks';
+import { checkPerNetAdamConfig, isInt, isObject } from '../../train/checkpoint-state-checks';
 import {
   NETS_STATE_FILE,
   loadCheckpointNets,
@@ -75,14 +75,7 @@ function checkConfig(c: unknown, file: string): ImageToImageConfig {
       (k.distance === 'l1' || k.distance === 'l2');
     if (!ok) fail(`content: expected { layers, weight, distance }, got ${JSON.stringify(k)?.slice(0, 200)}`);
   }
-  if (!isObject(c.optimizer) || !isObject(c.optimizer.generator) || !isObject(c.optimizer.discriminator))
-    fail('optimizer: expected { generator, discriminator } Adam settings');
-  for (const net of ['generator', 'discriminator'] as const) {
-    for (const [key, value] of Object.entries((c.optimizer as Record<string, Record<string, unknown>>)[net])) {
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        fail(`optimizer.${net}.${key}: expected a finite number, got ${JSON.stringify(value)}`);
-    }
-  }
+  checkPerNetAdamConfig(c.optimizer, fail);
   if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
   return c as unknown as ImageToImageConfig;
 }

@@ -5,9 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../../errors';
-import { checkPngTarget, saveImageGrid } from '../../image/png';
-import { gridFile } from '../../callbacks/sample-grids';
-import { checkOutputFolder } from '../../io/output-path';
+import { epochGrids } from '../../callbacks/epoch-grids';
 import type { ImageToImageCallback, ImageToImageGan } from './image-to-image-gan';
 import { pairGridImages } from './pair-grid-images';
 
@@ -45,14 +43,6 @@ export interface PairGridsOptions {
  * @throws {@link GanConfigError} for a bad option.
  */
 export function pairGrids(options: PairGridsOptions): ImageToImageCallback {
-  const { dir, everyEpochs = 1, scale = 2 } = options;
-  for (const [name, v] of [
-    ['everyEpochs', everyEpochs],
-    ['scale', scale],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1)
-      throw new GanConfigError(`options.${name}`, `expected a positive integer, got ${v}`);
-  }
   if (!(options.inputs instanceof tf.Tensor) || !(options.targets instanceof tf.Tensor))
     throw new GanConfigError('options.inputs', 'expected inputs and targets as [n, height, width, channels] tensors');
   if (options.inputs.shape[0] !== options.targets.shape[0])
@@ -62,27 +52,16 @@ export function pairGrids(options: PairGridsOptions): ImageToImageCallback {
     );
   const inputs = tf.keep(options.inputs.clone());
   const targets = tf.keep(options.targets.clone());
-  let model: ImageToImageGan | null = null;
-  return {
-    async onTrainBegin(info) {
-      // Before any training time is spent: the folder, and every grid file this run will write.
-      await checkOutputFolder(dir, 'pairGrids({ dir })');
-      for (let epoch = info.initialEpoch + 1; epoch <= info.epochs; epoch++)
-        if (epoch % everyEpochs === 0) await checkPngTarget(gridFile(dir, epoch), 'pairGrids({ dir })');
-      model = info.model;
-    },
-    async onEpochEnd(logs) {
-      if (model === null || inputs.isDisposed || (logs.epoch + 1) % everyEpochs !== 0) return;
-      const rows = pairGridImages(model, inputs, targets);
-      try {
-        await saveImageGrid(gridFile(dir, logs.epoch + 1), rows, { columns: inputs.shape[0], scale });
-      } finally {
-        rows.dispose();
-      }
-    },
-    onTrainEnd() {
-      inputs.dispose();
-      targets.dispose();
-    },
-  };
+  try {
+    return epochGrids({
+      ...options,
+      argument: 'pairGrids({ dir })',
+      columns: inputs.shape[0],
+      draw: (model: ImageToImageGan) => pairGridImages(model, inputs, targets),
+      release: () => tf.dispose([inputs, targets]),
+    });
+  } catch (error) {
+    tf.dispose([inputs, targets]);
+    throw error;
+  }
 }
