@@ -1,13 +1,20 @@
 /**
  * SRGAN-style 4× super-resolution (Ledig et al. 2017) on real images: the Noto Emoji (npm
  * `emoji-datasource-google`, Apache-2.0) at 64×64 RGB on white are the targets, and their 16×16
- * versions the inputs. G is SRResNet (residual blocks, sub-pixel upsampling), D a PatchGAN on the
- * 64×64 image. The recipe, its cost and what it gives are in docs/examples.md.
+ * versions the inputs. G is SRResNet (residual blocks, sub-pixel upsampling) added to the
+ * bilinearly upscaled input, D a PatchGAN on the 64×64 image; G's loss is MSE + 10⁻³·adversarial.
+ * The recipe, its cost and what it gives are in docs/examples.md.
  *
- *   npx tsx examples/super-resolution-emoji.ts [--epochs 8] [--batch-size 16] [--limit 1906]
- *        [--filters 32] [--residual-blocks 4] [--learning-rate 1e-3] [--adversarial-weight 0]
- *        [--feature-weight 0] [--feature-steps 300] [--held-out 190]
- *        [--out out/super-resolution-emoji] [--resume] [--backend wasm|cpu|tensorflow] [--seed 1]
+ *   npx tsx examples/super-resolution-emoji.ts [--epochs 3] [--batch-size 16] [--limit 1906]
+ *        [--filters 32] [--residual-blocks 4] [--normalization none|batch] [--skip bilinear|none]
+ *        [--learning-rate 1e-3] [--adversarial-weight 1e-3] [--feature-weight 0] [--feature-steps 300]
+ *        [--held-out 190] [--out out/super-resolution-emoji] [--resume] [--backend wasm|cpu|tensorflow]
+ *        [--seed 1]
+ *
+ * Why the skip and no batch norm: in one epoch (107 steps) SRResNet as the paper builds it
+ * (batch norm, no skip) reaches 17.6 dB held-out PSNR, without batch norm 18.6 dB, both below
+ * bicubic's 20.5 dB; learning only the residual over bilinear upscaling (VDSR's global skip,
+ * Kim et al. 2016) starts G near interpolation and passes bicubic within that epoch (21.7 dB).
  *
  * The inputs are 4×4 area averages of the targets (`tf.avgPool`): the standard degradation model
  * of a camera's larger pixels, and one that does not favour the baseline (inputs made by bicubic
@@ -100,7 +107,7 @@ function positiveNumberFlag(name: string): (value: string) => number {
 function parseArgs(argv: readonly string[]): Args {
   const program = new Command('super-resolution-emoji')
     .description('SRGAN-style 4× super-resolution (16 → 64 px) of the Noto Emoji.')
-    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveIntegerFlag('--epochs'), 8)
+    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveIntegerFlag('--epochs'), 3)
     .option('--batch-size <n>', 'pairs per step', positiveIntegerFlag('--batch-size'), 16)
     .option('--limit <n>', 'emoji to read (default: all 1,906), held-out ones included', positiveIntegerFlag('--limit'))
     .option('--filters <n>', "width of G's convolutions", positiveIntegerFlag('--filters'), 32)
@@ -108,7 +115,7 @@ function parseArgs(argv: readonly string[]): Args {
     .addOption(
       new Option('--normalization <name>', "G's trunk: batch (SRResNet's) or none (ESRGAN's)")
         .choices(['batch', 'none'])
-        .default('batch'),
+        .default('none'),
     )
     .addOption(
       new Option(
@@ -116,14 +123,14 @@ function parseArgs(argv: readonly string[]): Args {
         "bilinear: G's output is added to the bilinearly upscaled input (G learns the residual); none: SRResNet as is",
       )
         .choices(['bilinear', 'none'])
-        .default('none'),
+        .default('bilinear'),
     )
     .option('--learning-rate <x>', "Adam's learning rate, G and D", positiveNumberFlag('--learning-rate'), 1e-3)
     .option(
       '--adversarial-weight <x>',
       "weight of the adversarial term in G's loss (SRGAN: 1e-3; 0: SRResNet, MSE alone)",
       nonNegativeNumberFlag('--adversarial-weight'),
-      0,
+      1e-3,
     )
     .option(
       '--feature-weight <x>',
