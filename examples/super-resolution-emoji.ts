@@ -5,7 +5,7 @@
  * bilinearly upscaled input, D a PatchGAN on the 64×64 image; G's loss is MSE + 10⁻³·adversarial.
  * The recipe, its cost and what it gives are in docs/examples.md.
  *
- *   npx tsx examples/super-resolution-emoji.ts [--epochs 3] [--batch-size 16] [--limit 1906]
+ *   npx tsx examples/super-resolution-emoji.ts [--epochs 4] [--batch-size 16] [--limit 1906]
  *        [--filters 32] [--residual-blocks 4] [--normalization none|batch] [--skip bilinear|none]
  *        [--learning-rate 1e-3] [--adversarial-weight 1e-3] [--feature-weight 0] [--feature-steps 300]
  *        [--held-out 190] [--out out/super-resolution-emoji] [--resume] [--backend wasm|cpu|tensorflow]
@@ -107,7 +107,7 @@ function positiveNumberFlag(name: string): (value: string) => number {
 function parseArgs(argv: readonly string[]): Args {
   const program = new Command('super-resolution-emoji')
     .description('SRGAN-style 4× super-resolution (16 → 64 px) of the Noto Emoji.')
-    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveIntegerFlag('--epochs'), 3)
+    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveIntegerFlag('--epochs'), 4)
     .option('--batch-size <n>', 'pairs per step', positiveIntegerFlag('--batch-size'), 16)
     .option('--limit <n>', 'emoji to read (default: all 1,906), held-out ones included', positiveIntegerFlag('--limit'))
     .option('--filters <n>', "width of G's convolutions", positiveIntegerFlag('--filters'), 32)
