@@ -14,9 +14,10 @@
  * cycle errors on each epoch's last row) and checkpoint/ (--resume continues it exactly).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   GanConfigError,
+  parseProgram,
   errorReport,
   ImageDataset,
   createCycleGAN,
@@ -74,21 +75,8 @@ function parseArgs(argv: readonly string[]): Args {
       'seed of the weights, the shuffles and the history buffers',
       nonNegativeIntegerFlag('--seed'),
       1,
-    )
-    .showHelpAfterError()
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
-  try {
-    program.parse([...argv]);
-  } catch (error) {
-    if (
-      error instanceof CommanderError &&
-      (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
-    )
-      process.exit(0);
-    throw new GanConfigError('argv', error instanceof Error ? error.message.replace(/^error: /, '') : String(error));
-  }
-  return program.opts<Args>();
+    );
+  return parseProgram(program, argv).opts<Args>();
 }
 
 /** The two domains' training sets and ten held-out images of each, as `--pairing` asks and the data allows. */

@@ -34,9 +34,10 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   GanConfigError,
+  parseProgram,
   createSuperResolutionGAN,
   derivePairs,
   errorReport,
@@ -153,21 +154,8 @@ function parseArgs(argv: readonly string[]): Args {
         'cpu',
       ]),
     )
-    .option('--seed <n>', 'seed of the split, the weights and the shuffles', nonNegativeIntegerFlag('--seed'), 1)
-    .showHelpAfterError()
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
-  try {
-    program.parse([...argv]);
-  } catch (error) {
-    if (
-      error instanceof CommanderError &&
-      (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
-    )
-      process.exit(0);
-    throw new GanConfigError('argv', error instanceof Error ? error.message.replace(/^error: /, '') : String(error));
-  }
-  return program.opts<Args>();
+    .option('--seed <n>', 'seed of the split, the weights and the shuffles', nonNegativeIntegerFlag('--seed'), 1);
+  return parseProgram(program, argv).opts<Args>();
 }
 
 /** The degradation: each 4×4 block of the target averaged into one input pixel. */
