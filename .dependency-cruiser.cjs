@@ -19,7 +19,7 @@ const LAYERS = [
   { name: 'outputs', path: '^src/(callbacks/|eval/|image/)' },
   { name: 'models', path: '^src/models/' },
   { name: 'cli', path: '^src/cli/(?!gankit\\.ts$)' },
-  { name: 'entries', path: '^src/(index|browser|exports|node-services|cli/gankit)\\.ts$' },
+  { name: 'entries', path: '^src/(api/|(index|browser|exports|node-services|cli/gankit)\\.ts$)' },
 ];
 
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({

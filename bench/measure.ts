@@ -4,7 +4,7 @@
  * MNIST's shape. Each iteration reads its losses back, so the time includes the whole step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataBatch } from '../src/index';
+import { datasets } from '../src/index';
 import { DataParallelSession } from '../src/parallel/data-parallel';
 import { iterationFlops } from './flops';
 import { BENCH_NETS, type BenchNet } from './nets';
@@ -37,7 +37,7 @@ export interface Measurement {
   tensorGrowth: number | null;
 }
 
-function randomBatch(batch: number, numClasses: number, seed: number): DataBatch {
+function randomBatch(batch: number, numClasses: number, seed: number): datasets.DataBatch {
   return {
     images: tf.randomUniform([batch, 28, 28, 1], -1, 1, 'float32', seed) as tf.Tensor4D,
     labels: numClasses > 0 ? (tf.randomUniform([batch], 0, numClasses, 'int32', seed + 1) as tf.Tensor1D) : null,

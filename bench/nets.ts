@@ -1,5 +1,5 @@
 /** The three seed nets the bench times, built through gankit's public API exactly as the examples build them. */
-import { createCGAN, createGAN, type Gan } from '../src/index';
+import { createCgan, createGan, type Gan } from '../src/index';
 
 export type BenchNet = 'gan' | 'cgan' | 'dcgan';
 
@@ -11,17 +11,17 @@ export interface BenchNetSpec {
 }
 
 export const BENCH_NETS: Record<BenchNet, BenchNetSpec> = {
-  gan: { name: 'gan', title: 'seed 001 MLP GAN', batchSize: 100, build: (seed) => createGAN({ seed }) },
+  gan: { name: 'gan', title: 'seed 001 MLP GAN', batchSize: 100, build: (seed) => createGan({ seed }) },
   cgan: {
     name: 'cgan',
     title: 'seed 002 MLP CGAN',
     batchSize: 64,
-    build: (seed) => createCGAN({ seed, architecture: 'mlp' }),
+    build: (seed) => createCgan({ seed, architecture: 'mlp' }),
   },
   dcgan: {
     name: 'dcgan',
     title: 'seed 000 DCGAN CGAN',
     batchSize: 64,
-    build: (seed) => createCGAN({ seed, architecture: 'dcgan' }),
+    build: (seed) => createCgan({ seed, architecture: 'dcgan' }),
   },
 };

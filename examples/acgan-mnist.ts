@@ -25,19 +25,19 @@
  * losses.csv (the D and G losses include the class loss), losses.png and checkpoint/. Ctrl-C saves
  * the checkpoint; --resume continues it.
  */
-import { createACGAN, labelEmbedding, runScript, trainMnistScript } from '../src/index';
+import { createAcgan, cli, conditioning } from '../src/index';
 
-runScript(() =>
-  trainMnistScript({
+cli.runScript(() =>
+  cli.trainMnistScript({
     name: 'acgan-mnist',
     description: 'Auxiliary-classifier GAN (ACGAN: D classifies the digits too) on MNIST, MLP nets.',
     defaults: { epochs: 4, batchSize: 64, out: 'out/acgan-mnist' },
     build: (args) =>
-      createACGAN({
+      createAcgan({
         architecture: 'mlp',
         numClasses: 10,
         latentDim: 100,
-        conditioning: labelEmbedding({ dim: 10 }),
+        conditioning: conditioning.labelEmbedding({ dim: 10 }),
         classWeight: 1,
         seed: args.seed,
         optimizer: { learningRate: 2e-4, beta1: 0.5 },

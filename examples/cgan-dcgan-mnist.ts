@@ -30,10 +30,10 @@
  * Writes samples/epoch-NNN.png (one row per digit), losses.csv, losses.png and checkpoint/ (with
  * the averaged G in each checkpoint's ema-generator/).
  */
-import { createCGAN, runScript, trainMnistScript } from '../src/index';
+import { createCgan, cli } from '../src/index';
 
-runScript(() =>
-  trainMnistScript({
+cli.runScript(() =>
+  cli.trainMnistScript({
     name: 'cgan-dcgan-mnist',
     description:
       'The seed-000 convolutional conditional GAN on MNIST, with a projection discriminator and an averaged G.',
@@ -47,7 +47,7 @@ runScript(() =>
       emaBatchNorm: 'recompute',
     },
     build: (args) =>
-      createCGAN({
+      createCgan({
         architecture: 'dcgan',
         discriminatorConditioning: 'projection',
         seed: args.seed,

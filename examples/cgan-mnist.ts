@@ -29,22 +29,22 @@
  * losses.csv, losses.png and checkpoint/ (with the averaged G in each checkpoint's
  * ema-generator/). Ctrl-C saves the checkpoint; --resume continues it.
  */
-import { createCGAN, hingeLoss, labelEmbedding, runScript, trainMnistScript } from '../src/index';
+import { createCgan, cli, conditioning, losses } from '../src/index';
 
-runScript(() =>
-  trainMnistScript({
+cli.runScript(() =>
+  cli.trainMnistScript({
     name: 'cgan-mnist',
     description:
       'The seed-002 conditional GAN (MLP, label embedding in G, projection D, hinge loss, averaged G) on MNIST.',
     defaults: { epochs: 5, batchSize: 64, out: 'out/cgan-mnist', ema: 0.999, emaStart: 937, emaBatchNorm: 'recompute' },
     build: (args) =>
-      createCGAN({
+      createCgan({
         architecture: 'mlp',
         numClasses: 10,
         latentDim: 100,
-        conditioning: labelEmbedding({ dim: 10 }),
+        conditioning: conditioning.labelEmbedding({ dim: 10 }),
         discriminatorConditioning: 'projection',
-        loss: hingeLoss(),
+        loss: losses.hingeLoss(),
         seed: args.seed,
         optimizer: { learningRate: 4e-4, beta1: 0 },
       }),

@@ -17,23 +17,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
 import {
   GanConfigError,
-  parseProgram,
-  errorReport,
-  ImageDataset,
-  createCycleGAN,
+  createCycleGan,
   initBackend,
-  loadCycleGAN,
-  loadFashionMnist,
-  loadMnist,
-  nonNegativeIntegerFlag,
-  positiveIntegerFlag,
-  runModel,
-  translationGrids,
+  loadCycleGan,
   type BackendName,
   type CycleGan,
   type CycleGanEpochLogs,
   type CycleGanStepLogs,
   type TrainingCallback,
+  callbacks,
+  cli,
+  datasets,
 } from '../src/index';
 
 interface Args {
@@ -50,9 +44,9 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   const program = new Command('cyclegan-mnist-fashion')
     .description('CycleGAN on unpaired MNIST ↔ Fashion-MNIST (or MNIST ↔ inverted MNIST).')
-    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveIntegerFlag('--epochs'), 2)
-    .option('--batch-size <n>', 'images of each domain per step', positiveIntegerFlag('--batch-size'), 8)
-    .option('--limit <n>', 'training images of each domain', positiveIntegerFlag('--limit'), 3000)
+    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', cli.positiveIntegerFlag('--epochs'), 2)
+    .option('--batch-size <n>', 'images of each domain per step', cli.positiveIntegerFlag('--batch-size'), 8)
+    .option('--limit <n>', 'training images of each domain', cli.positiveIntegerFlag('--limit'), 3000)
     .addOption(
       new Option(
         '--pairing <name>',
@@ -73,26 +67,26 @@ function parseArgs(argv: readonly string[]): Args {
     .option(
       '--seed <n>',
       'seed of the weights, the shuffles and the history buffers',
-      nonNegativeIntegerFlag('--seed'),
+      cli.nonNegativeIntegerFlag('--seed'),
       1,
     );
-  return parseProgram(program, argv).opts<Args>();
+  return cli.parseProgram(program, argv).opts<Args>();
 }
 
 /** The two domains' training sets and ten held-out images of each, as `--pairing` asks and the data allows. */
 async function loadDomains(args: Args): Promise<{
-  dataX: ImageDataset;
-  dataY: ImageDataset;
+  dataX: datasets.ImageDataset;
+  dataY: datasets.ImageDataset;
   testX: tf.Tensor4D;
   testY: tf.Tensor4D;
   pairing: Args['pairing'];
 }> {
-  const mnistTest = await loadMnist({ split: 'test', limit: 266 });
+  const mnistTest = await datasets.loadMnist({ split: 'test', limit: 266 });
   if (args.pairing === 'fashion') {
     try {
-      const dataY = await loadFashionMnist({ split: 'train', limit: args.limit });
-      const fashionTest = await loadFashionMnist({ split: 'test', limit: 256 });
-      const dataX = await loadMnist({ split: 'train', limit: args.limit });
+      const dataY = await datasets.loadFashionMnist({ split: 'train', limit: args.limit });
+      const fashionTest = await datasets.loadFashionMnist({ split: 'test', limit: 256 });
+      const dataX = await datasets.loadMnist({ split: 'train', limit: args.limit });
       const testX = tf.slice(mnistTest.images, [0, 0, 0, 0], [256, -1, -1, -1]) as tf.Tensor4D;
       const testY = fashionTest.images.clone();
       mnistTest.dispose();
@@ -105,7 +99,7 @@ async function loadDomains(args: Args): Promise<{
     }
   }
   // X: the first `limit` digits; Y: the next `limit` digits, inverted. No digit appears on both sides.
-  const mnist = await loadMnist({ split: 'train', limit: 2 * args.limit });
+  const mnist = await datasets.loadMnist({ split: 'train', limit: 2 * args.limit });
   if (mnist.size < 2 * args.limit)
     throw new GanConfigError(
       '--limit',
@@ -113,7 +107,7 @@ async function loadDomains(args: Args): Promise<{
     );
   const dataX = mnist.take(args.limit);
   const inverted = tf.tidy(() => tf.neg(tf.slice(mnist.images, [args.limit, 0, 0, 0], [args.limit, -1, -1, -1])));
-  const dataY = ImageDataset.fromTensor(inverted, null, { source: 'inverted MNIST' });
+  const dataY = datasets.ImageDataset.fromTensor(inverted, null, { source: 'inverted MNIST' });
   inverted.dispose();
   mnist.dispose();
   // Held out: test digits 0-255 for X, test digits 10-265 inverted for Y (the grid's two halves show different digits).
@@ -169,9 +163,9 @@ async function main(): Promise<void> {
   );
   const gridX = tf.slice(testX, [0, 0, 0, 0], [10, -1, -1, -1]) as tf.Tensor4D;
   const gridY = tf.slice(testY, [0, 0, 0, 0], [10, -1, -1, -1]) as tf.Tensor4D;
-  const { model } = await runModel(args, {
+  const { model } = await cli.runModel(args, {
     build: () =>
-      createCycleGAN({
+      createCycleGan({
         imageShape: [28, 28, 1],
         generator: { filters: 16, residualBlocks: 3 },
         discriminator: { filters: [32, 64, 128] },
@@ -181,10 +175,10 @@ async function main(): Promise<void> {
         optimizer: { learningRate: 2e-4, beta1: 0.5 },
         seed: args.seed,
       }),
-    load: (dir, onSkip) => loadCycleGAN(dir, { onSkip }),
+    load: (dir, onSkip) => loadCycleGan(dir, { onSkip }),
     fit: (cycle, options) => cycle.fit(dataX, dataY, options),
     measure: (cycle) => [heldOutMetrics(cycle, testX, testY, inverted)],
-    pictures: (_cycle, dir) => translationGrids({ dir, x: gridX, y: gridY, scale: 2 }),
+    pictures: (_cycle, dir) => callbacks.translationGrids({ dir, x: gridX, y: gridY, scale: 2 }),
   });
   tf.dispose([gridX, gridY, testX, testY]);
   dataX.dispose();
@@ -193,6 +187,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(errorReport(error));
+  console.error(cli.errorReport(error));
   process.exit(1);
 });

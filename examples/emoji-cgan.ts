@@ -14,11 +14,11 @@
  * draws from it.
  */
 import * as path from 'node:path';
-import { createCGAN, hingeLoss, initBackend, parseTrainingArgs, runScript, runTraining } from '../src/index';
+import { createCgan, initBackend, cli, losses } from '../src/index';
 import { openEmoji } from './emoji-data';
 
-runScript(async () => {
-  const args = parseTrainingArgs(
+cli.runScript(async () => {
+  const args = cli.parseTrainingArgs(
     'emoji-cgan',
     'A conditional DCGAN on the Noto Emoji images (32×32 RGB, one class per category).',
     { epochs: 30, batchSize: 32, out: 'out/emoji-cgan', ema: 0.99, evalSamples: 0 },
@@ -27,10 +27,10 @@ runScript(async () => {
   const data = await openEmoji({ side: 32, cache: path.join(args.out, 'emoji-32px.cache'), limit: args.limit });
   console.log(`data: ${data.size} emoji of 32×32×3 in ${data.numClasses} categories: ${data.classNames?.join(', ')}`);
   try {
-    await runTraining(args, {
+    await cli.runTraining(args, {
       data,
       build: () =>
-        createCGAN({
+        createCgan({
           architecture: 'dcgan',
           imageShape: [32, 32, 3],
           numClasses: data.numClasses,
@@ -38,7 +38,7 @@ runScript(async () => {
           generator: { width: 32 },
           discriminator: { width: 32 },
           discriminatorConditioning: 'projection',
-          loss: hingeLoss(),
+          loss: losses.hingeLoss(),
           optimizer: { learningRate: 2e-4, beta1: 0 },
           seed: args.seed,
         }),

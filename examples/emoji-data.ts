@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { GanConfigError, ImageDataset, Rng, openImageFolder, type StreamedImageSource } from '../src/index';
+import { GanConfigError, Rng, datasets } from '../src/index';
 
 /** Where the emoji PNGs and their index are: the installed `emoji-datasource-google` package. */
 function emojiPackage(): { images: string; index: string } {
@@ -40,10 +40,10 @@ export async function openEmoji(options: {
   side: number;
   cache: string;
   limit?: number;
-}): Promise<StreamedImageSource> {
+}): Promise<datasets.StreamedImageSource> {
   const { images, index } = emojiPackage();
   const categoryOf = categories(index);
-  return openImageFolder(images, {
+  return datasets.openImageFolder(images, {
     labels: (name) => categoryOf.get(name) ?? null,
     imageShape: [options.side, options.side, 3],
     background: [255, 255, 255],
@@ -63,16 +63,20 @@ export async function emojiSplit(options: {
   heldOut: number;
   seed: number;
   limit?: number;
-}): Promise<{ train: ImageDataset; test: ImageDataset; numClasses: number }> {
+}): Promise<{ train: datasets.ImageDataset; test: datasets.ImageDataset; numClasses: number }> {
   const source = await openEmoji({ side: options.side, cache: options.cache, limit: options.limit });
   const [batch] = [...source.batches(source.size, { rng: new Rng(options.seed), dropRemainder: false })];
   source.close();
   const heldOut = Math.min(options.heldOut, Math.floor(source.size / 2));
   const labels = Int32Array.from(await (batch.labels as tf.Tensor).data());
-  const part = (from: number, to: number): ImageDataset =>
-    ImageDataset.fromTensor(tf.slice(batch.images, [from, 0, 0, 0], [to - from, -1, -1, -1]), labels.slice(from, to), {
-      numClasses: source.numClasses,
-    });
+  const part = (from: number, to: number): datasets.ImageDataset =>
+    datasets.ImageDataset.fromTensor(
+      tf.slice(batch.images, [from, 0, 0, 0], [to - from, -1, -1, -1]),
+      labels.slice(from, to),
+      {
+        numClasses: source.numClasses,
+      },
+    );
   const split = { train: part(heldOut, source.size), test: part(0, heldOut), numClasses: source.numClasses };
   tf.dispose([batch.images, batch.labels ?? []]);
   return split;

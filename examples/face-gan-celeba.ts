@@ -17,16 +17,7 @@
  * Writes into --out: samples/epoch-NNN.png, losses.csv, losses.png and checkpoint/.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import {
-  addTrainingOptions,
-  createGAN,
-  initBackend,
-  openHdf5Images,
-  runScript,
-  runTraining,
-  trainingArgsFrom,
-  type ImageShape,
-} from '../src/index';
+import { createGan, initBackend, cli, datasets } from '../src/index';
 
 function imageSize(value: string): [number, number] {
   const match = /^(\d+)x(\d+)$/.exec(value);
@@ -37,13 +28,14 @@ function imageSize(value: string): [number, number] {
   return [Number(match[1]), Number(match[2])];
 }
 
-runScript(async () => {
-  const program = addTrainingOptions(
-    new Command('face-gan-celeba').description(
-      'The seed-003 face GAN (or a 64 px DCGAN) on CelebA in the seed HDF5 layout.',
-    ),
-    { epochs: 1, batchSize: 64, out: 'out/face-gan', evalSamples: 0 },
-  )
+cli.runScript(async () => {
+  const program = cli
+    .addTrainingOptions(
+      new Command('face-gan-celeba').description(
+        'The seed-003 face GAN (or a 64 px DCGAN) on CelebA in the seed HDF5 layout.',
+      ),
+      { epochs: 1, batchSize: 64, out: 'out/face-gan', evalSamples: 0 },
+    )
     .requiredOption(
       '--data <file.h5>',
       "an HDF5 file in the seed's layout (group img_align_celeba, one dataset per image)",
@@ -55,24 +47,24 @@ runScript(async () => {
     )
     .option('--image-size <hxw>', 'the size the seed nets work at (default: the stored 218x178)', imageSize)
     .parse();
-  const args = trainingArgsFrom(program);
+  const args = cli.trainingArgsFrom(program);
   const {
     data: file,
     arch,
     imageSize: size,
   } = program.opts<{ data: string; arch: 'seed' | 'dcgan'; imageSize?: [number, number] }>();
-  const imageShape: ImageShape = arch === 'dcgan' ? [64, 64, 3] : [...(size ?? [218, 178]), 3];
+  const imageShape: datasets.ImageShape = arch === 'dcgan' ? [64, 64, 3] : [...(size ?? [218, 178]), 3];
   await initBackend({ backend: args.backend });
-  const faces = await openHdf5Images(file, { images: 'img_align_celeba', imageShape, limit: args.limit });
+  const faces = await datasets.openHdf5Images(file, { images: 'img_align_celeba', imageShape, limit: args.limit });
   console.log(`data: ${file}: ${faces.size} faces, trained at ${imageShape.join('×')}`);
   try {
-    await runTraining(args, {
+    await cli.runTraining(args, {
       data: faces,
       gridColumns: 8,
       build: () =>
         arch === 'dcgan'
-          ? createGAN({ architecture: 'dcgan', imageShape, seed: args.seed })
-          : createGAN({
+          ? createGan({ architecture: 'dcgan', imageShape, seed: args.seed })
+          : createGan({
               architecture: 'mlp',
               imageShape,
               latentDim: 100,

@@ -11,13 +11,13 @@
  * trains 100). Writes samples/epoch-NNN.png (10×10, the same z every epoch), losses.csv,
  * losses.png and checkpoint/ into --out. Ctrl-C saves the checkpoint; --resume continues it.
  */
-import { createGAN, runScript, trainMnistScript } from '../src/index';
+import { createGan, cli } from '../src/index';
 
-runScript(() =>
-  trainMnistScript({
+cli.runScript(() =>
+  cli.trainMnistScript({
     name: 'gan-mnist',
     description: 'The seed-001 GAN (MLP, unconditional) on MNIST.',
     defaults: { epochs: 20, batchSize: 100, out: 'out/gan-mnist' },
-    build: (args) => createGAN({ seed: args.seed, optimizer: { learningRate: 2e-4 } }),
+    build: (args) => createGan({ seed: args.seed, optimizer: { learningRate: 2e-4 } }),
   }),
 );

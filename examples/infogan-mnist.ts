@@ -33,17 +33,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  argmaxRows,
-  createInfoGAN,
-  loadMnistClassifier,
-  runScript,
-  saveImageGrid,
-  trainMnistScript,
-  type GanTrainer,
-  type MnistClassifier,
-  type TrainerCallback,
-} from '../src/index';
+import { createInfoGan, cli, pictures, quality, training } from '../src/index';
 
 const CATEGORIES = 10;
 const PER_CODE = 500;
@@ -58,7 +48,7 @@ interface CodeReport {
   meanShare: number;
 }
 
-async function codeReport(trainer: GanTrainer, classifier: MnistClassifier): Promise<CodeReport> {
+async function codeReport(trainer: training.GanTrainer, classifier: quality.MnistClassifier): Promise<CodeReport> {
   const codes: CodeReport['codes'] = [];
   for (let code = 0; code < CATEGORIES; code++) {
     const images = trainer.generate({
@@ -69,7 +59,7 @@ async function codeReport(trainer: GanTrainer, classifier: MnistClassifier): Pro
     try {
       const { probabilities, numClasses } = await classifier.classify(images);
       const histogram = new Array<number>(numClasses).fill(0);
-      for (const k of argmaxRows(probabilities, numClasses)) histogram[k]++;
+      for (const k of quality.argmaxRows(probabilities, numClasses)) histogram[k]++;
       const digit = histogram.indexOf(Math.max(...histogram));
       codes.push({ code, digit, share: histogram[digit] / PER_CODE, histogram });
     } finally {
@@ -88,7 +78,7 @@ async function codeReport(trainer: GanTrainer, classifier: MnistClassifier): Pro
  * same in every row), continuous codes 0; `sweep` j: one z everywhere, continuous code j going
  * from −1 to 1 along the columns (the other 0).
  */
-function codeGrid(trainer: GanTrainer, z: tf.Tensor2D, sweep: number | null): tf.Tensor4D {
+function codeGrid(trainer: training.GanTrainer, z: tf.Tensor2D, sweep: number | null): tf.Tensor4D {
   const n = CATEGORIES * 10;
   const categorical = Array.from({ length: n }, (_, i) => Math.floor(i / 10));
   const continuous = Array.from({ length: n }, (_, i) => {
@@ -106,16 +96,16 @@ function codeGrid(trainer: GanTrainer, z: tf.Tensor2D, sweep: number | null): tf
 }
 
 /** Code grids after every epoch, the report printed, and the sweeps and report.json at the end. */
-function codeCallbacks(out: string, log: (m: string) => void): TrainerCallback {
-  let trainer: GanTrainer | null = null;
-  let classifier: MnistClassifier | null = null;
+function codeCallbacks(out: string, log: (m: string) => void): training.TrainerCallback {
+  let trainer: training.GanTrainer | null = null;
+  let classifier: quality.MnistClassifier | null = null;
   let z: tf.Tensor2D | null = null;
   let last: CodeReport | null = null;
   const dir = path.join(out, 'codes');
   return {
     async onTrainBegin(info) {
       trainer = info.model;
-      classifier = await loadMnistClassifier();
+      classifier = await quality.loadMnistClassifier();
       // Ten z, repeated in every row: columns differ by z, rows by the categorical code only.
       z = tf.tidy(
         () =>
@@ -125,10 +115,12 @@ function codeCallbacks(out: string, log: (m: string) => void): TrainerCallback {
     async onEpochEnd(logs) {
       if (trainer === null || classifier === null || z === null) return;
       const grid = codeGrid(trainer, z, null);
-      await saveImageGrid(path.join(dir, `epoch-${String(logs.epoch + 1).padStart(3, '0')}.png`), grid, {
-        columns: 10,
-        scale: 2,
-      }).finally(() => grid.dispose());
+      await pictures
+        .saveImageGrid(path.join(dir, `epoch-${String(logs.epoch + 1).padStart(3, '0')}.png`), grid, {
+          columns: 10,
+          scale: 2,
+        })
+        .finally(() => grid.dispose());
       last = await codeReport(trainer, classifier);
       log(
         `codes → digits: ${last.codes.map((c) => `${c.code}→${c.digit} ${c.share.toFixed(2)}`).join('  ')}; ${last.distinctDigits} distinct digits, mean share ${last.meanShare.toFixed(3)}`,
@@ -139,9 +131,9 @@ function codeCallbacks(out: string, log: (m: string) => void): TrainerCallback {
         if (trainer !== null && z !== null && last !== null) {
           for (const sweep of [0, 1]) {
             const grid = codeGrid(trainer, z, sweep);
-            await saveImageGrid(path.join(dir, `continuous-${sweep + 1}.png`), grid, { columns: 10, scale: 2 }).finally(
-              () => grid.dispose(),
-            );
+            await pictures
+              .saveImageGrid(path.join(dir, `continuous-${sweep + 1}.png`), grid, { columns: 10, scale: 2 })
+              .finally(() => grid.dispose());
           }
           await fs.writeFile(
             path.join(dir, 'report.json'),
@@ -158,15 +150,15 @@ function codeCallbacks(out: string, log: (m: string) => void): TrainerCallback {
   };
 }
 
-runScript(() =>
-  trainMnistScript({
+cli.runScript(() =>
+  cli.trainMnistScript({
     name: 'infogan-mnist',
     description:
       'InfoGAN (a 10-way categorical and 2 continuous latent codes, recovered by a Q head) on MNIST, MLP nets.',
     defaults: { epochs: 4, batchSize: 64, out: 'out/infogan-mnist' },
     callbacks: (args, log) => [codeCallbacks(args.out, log)],
     build: (args) =>
-      createInfoGAN({
+      createInfoGan({
         architecture: 'mlp',
         latentDim: 62,
         categorical: CATEGORIES,

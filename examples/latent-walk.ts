@@ -16,15 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
 import * as path from 'node:path';
-import {
-  initBackend,
-  interpolateLatents,
-  latentArithmetic,
-  loadGAN,
-  runScript,
-  saveImageGrid,
-  type BackendName,
-} from '../src/index';
+import { initBackend, loadGan, type BackendName, cli, latent, pictures } from '../src/index';
 
 async function main(): Promise<void> {
   const program = new Command('latent-walk')
@@ -50,7 +42,7 @@ async function main(): Promise<void> {
   }>();
   await initBackend({ backend: o.backend });
   // A run with --ema (cgan-mnist's default) saved the averaged G beside G: its grids show that one, and so does this walk.
-  const gan = await loadGAN(o.checkpoint, { averagedGenerator: !o.raw });
+  const gan = await loadGan(o.checkpoint, { averagedGenerator: !o.raw });
   console.log(
     `drawing from ${gan.averaged === null ? 'the trained G (generator/)' : "the moving average of G's weights (ema-generator/; --raw for G)"}`,
   );
@@ -59,22 +51,22 @@ async function main(): Promise<void> {
   const latentDim = gan.config.latentDim;
   const [za, zb, zc] = [0, 1, 2].map((i) => tf.randomNormal([latentDim], 0, 1, 'float32', o.seed * 10 + i));
 
-  const path_ = interpolateLatents(za, zb, o.steps);
+  const path_ = latent.interpolateLatents(za, zb, o.steps);
   const zRows = tf.tile(path_, [classes, 1]) as tf.Tensor2D;
   const rowLabels = Array.from({ length: classes * o.steps }, (_, i) => Math.floor(i / o.steps));
   const strip = gan.generate({ z: zRows, labels: rowLabels });
-  await saveImageGrid(path.join(o.out, 'interpolation.png'), strip, { columns: o.steps, scale: 2 });
+  await pictures.saveImageGrid(path.join(o.out, 'interpolation.png'), strip, { columns: o.steps, scale: 2 });
 
-  const sum = latentArithmetic(za, zb, zc);
+  const sum = latent.latentArithmetic(za, zb, zc);
   const quad = tf.concat([tf.stack([za, zb, zc]), sum]) as tf.Tensor2D;
   const zArith = tf.tile(quad, [classes, 1]) as tf.Tensor2D;
   const arithLabels = Array.from({ length: classes * 4 }, (_, i) => Math.floor(i / 4));
   const arith = gan.generate({ z: zArith, labels: arithLabels });
-  await saveImageGrid(path.join(o.out, 'arithmetic.png'), arith, { columns: 4, scale: 2 });
+  await pictures.saveImageGrid(path.join(o.out, 'arithmetic.png'), arith, { columns: 4, scale: 2 });
   tf.dispose([za, zb, zc, path_, zRows, strip, sum, quad, zArith, arith]);
 
   gan.dispose();
   console.log(`wrote ${path.join(o.out, 'interpolation.png')} and ${path.join(o.out, 'arithmetic.png')}`);
 }
 
-runScript(main);
+cli.runScript(main);

@@ -19,22 +19,17 @@ import { Command, Option } from 'commander';
 import * as path from 'node:path';
 import {
   createPix2Pix,
-  derivePairs,
-  imageQuality,
   initBackend,
-  loadImageToImageGAN,
-  nonNegativeIntegerFlag,
-  pairGrids,
-  parseProgram,
-  positiveIntegerFlag,
-  runModel,
-  runScript,
-  sobelEdges,
+  loadImageToImageGan,
   type BackendName,
   type ImageToImageEpochLogs,
   type ImageToImageGan,
   type ImageToImageStepLogs,
   type TrainingCallback,
+  callbacks,
+  cli,
+  datasets,
+  quality,
 } from '../src/index';
 import { emojiSplit } from './emoji-data';
 
@@ -62,8 +57,8 @@ const nonNegativeNumber =
 function parseArgs(): Args {
   const program = new Command('pix2pix-emoji-edges')
     .description('pix2pix on the Noto Emoji: Sobel edges → emoji, 32×32 RGB.')
-    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveIntegerFlag('--epochs'), 12)
-    .option('--batch-size <n>', 'pairs per step', positiveIntegerFlag('--batch-size'), 16)
+    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', cli.positiveIntegerFlag('--epochs'), 12)
+    .option('--batch-size <n>', 'pairs per step', cli.positiveIntegerFlag('--batch-size'), 16)
     .option('--lambda-l1 <x>', 'weight of the L1 term (the paper: 100)', nonNegativeNumber('--lambda-l1'), 100)
     .option(
       '--adversarial-weight <x>',
@@ -71,33 +66,33 @@ function parseArgs(): Args {
       nonNegativeNumber('--adversarial-weight'),
       1,
     )
-    .option('--filters <n>', "width of G's first layer (the paper: 64)", positiveIntegerFlag('--filters'), 32)
-    .option('--limit <n>', 'use the first n emoji only (quick runs)', positiveIntegerFlag('--limit'))
+    .option('--filters <n>', "width of G's first layer (the paper: 64)", cli.positiveIntegerFlag('--filters'), 32)
+    .option('--limit <n>', 'use the first n emoji only (quick runs)', cli.positiveIntegerFlag('--limit'))
     .option('--out <dir>', 'output folder: samples/, losses.csv, checkpoint/', 'out/pix2pix-emoji-edges')
     .option('--resume', 'continue from <out>/checkpoint when it exists', false)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['tensorflow', 'wasm', 'cpu']))
     .option(
       '--seed <n>',
       'seed of the split, the weights, the shuffles and the dropout',
-      nonNegativeIntegerFlag('--seed'),
+      cli.nonNegativeIntegerFlag('--seed'),
       1,
     );
-  return parseProgram(program).opts<Args>();
+  return cli.parseProgram(program).opts<Args>();
 }
 
 /** The input of a pair: the emoji's Sobel edges, dark lines on white as a sketch. */
-const edgesOf = (images: tf.Tensor4D): tf.Tensor4D => sobelEdges(images, { invert: true });
+const edgesOf = (images: tf.Tensor4D): tf.Tensor4D => datasets.sobelEdges(images, { invert: true });
 
 /** Mean Sobel edge magnitude, a measure of how sharp images are (blurred outputs have less). */
 function edgeEnergy(images: tf.Tensor4D): number {
-  return tf.tidy(() => tf.mean(tf.add(sobelEdges(images, { invert: false }), 1)).dataSync()[0] / 2);
+  return tf.tidy(() => tf.mean(tf.add(datasets.sobelEdges(images, { invert: false }), 1)).dataSync()[0] / 2);
 }
 
 /** Held-out L1, PSNR, SSIM of G's outputs against the real emoji, and edge energy relative to the real ones. */
 function heldOut(model: ImageToImageGan, inputs: tf.Tensor4D, targets: tf.Tensor4D): Record<string, number> {
   const outputs = model.translate(inputs);
   try {
-    const q = imageQuality(outputs, targets);
+    const q = quality.imageQuality(outputs, targets);
     return {
       heldout_l1: q.l1,
       heldout_psnr: q.psnr,
@@ -127,7 +122,7 @@ function heldOutMetrics(
   };
 }
 
-runScript(async () => {
+cli.runScript(async () => {
   const args = parseArgs();
   await initBackend({ backend: args.backend });
   const { train, test } = await emojiSplit({
@@ -137,13 +132,13 @@ runScript(async () => {
     seed: args.seed,
     limit: args.limit,
   });
-  const pairs = derivePairs(train, edgesOf);
+  const pairs = datasets.derivePairs(train, edgesOf);
   const testTargets = test.images;
   const testInputs = edgesOf(testTargets);
   console.log(`data: ${train.size} training pairs and ${test.size} held-out pairs of 32×32 edges → 32×32×3 emoji`);
   const gridInputs = tf.slice(testInputs, [0, 0, 0, 0], [Math.min(10, test.size), -1, -1, -1]) as tf.Tensor4D;
   const gridTargets = tf.slice(testTargets, [0, 0, 0, 0], [Math.min(10, test.size), -1, -1, -1]) as tf.Tensor4D;
-  const { model } = await runModel(args, {
+  const { model } = await cli.runModel(args, {
     build: () =>
       createPix2Pix({
         inputShape: [32, 32, 1],
@@ -154,10 +149,10 @@ runScript(async () => {
         adversarialWeight: args.adversarialWeight,
         seed: args.seed,
       }),
-    load: (dir, onSkip) => loadImageToImageGAN(dir, { onSkip }),
+    load: (dir, onSkip) => loadImageToImageGan(dir, { onSkip }),
     fit: (gan, options) => gan.fit(pairs, options),
     measure: (gan) => [heldOutMetrics(gan, testInputs, testTargets)],
-    pictures: (_gan, dir) => pairGrids({ dir, inputs: gridInputs, targets: gridTargets, scale: 3 }),
+    pictures: (_gan, dir) => callbacks.pairGrids({ dir, inputs: gridInputs, targets: gridTargets, scale: 3 }),
   });
   const final = heldOut(model, testInputs, testTargets);
   console.log(

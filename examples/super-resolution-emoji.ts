@@ -37,26 +37,18 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Command, Option } from 'commander';
 import {
   GanConfigError,
-  parseProgram,
-  createSuperResolutionGAN,
-  derivePairs,
-  errorReport,
-  imageQuality,
+  createSuperResolutionGan,
   initBackend,
-  loadImageToImageGAN,
-  nonNegativeIntegerFlag,
-  pairGrids,
-  patchDiscriminator,
-  positiveIntegerFlag,
-  resizeBicubic,
-  runModel,
-  superResolutionGenerator,
-  trainFeatureNet,
+  loadImageToImageGan,
   type BackendName,
   type ContentFeatures,
-  type ImageQualitySummary,
   type ImageToImageCallback,
   type ImageToImageGan,
+  callbacks,
+  cli,
+  datasets,
+  nets,
+  quality,
 } from '../src/index';
 import { emojiSplit } from './emoji-data';
 
@@ -108,11 +100,15 @@ function positiveNumberFlag(name: string): (value: string) => number {
 function parseArgs(argv: readonly string[]): Args {
   const program = new Command('super-resolution-emoji')
     .description('SRGAN-style 4× super-resolution (16 → 64 px) of the Noto Emoji.')
-    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', positiveIntegerFlag('--epochs'), 4)
-    .option('--batch-size <n>', 'pairs per step', positiveIntegerFlag('--batch-size'), 16)
-    .option('--limit <n>', 'emoji to read (default: all 1,906), held-out ones included', positiveIntegerFlag('--limit'))
-    .option('--filters <n>', "width of G's convolutions", positiveIntegerFlag('--filters'), 32)
-    .option('--residual-blocks <n>', "G's residual blocks", nonNegativeIntegerFlag('--residual-blocks'), 4)
+    .option('--epochs <n>', 'epochs to reach (absolute when resuming)', cli.positiveIntegerFlag('--epochs'), 4)
+    .option('--batch-size <n>', 'pairs per step', cli.positiveIntegerFlag('--batch-size'), 16)
+    .option(
+      '--limit <n>',
+      'emoji to read (default: all 1,906), held-out ones included',
+      cli.positiveIntegerFlag('--limit'),
+    )
+    .option('--filters <n>', "width of G's convolutions", cli.positiveIntegerFlag('--filters'), 32)
+    .option('--residual-blocks <n>', "G's residual blocks", cli.nonNegativeIntegerFlag('--residual-blocks'), 4)
     .addOption(
       new Option('--normalization <name>', "G's trunk: batch (SRResNet's) or none (ESRGAN's)")
         .choices(['batch', 'none'])
@@ -139,8 +135,13 @@ function parseArgs(argv: readonly string[]): Args {
       nonNegativeNumberFlag('--feature-weight'),
       0,
     )
-    .option('--feature-steps <n>', 'training steps of that classifier', positiveIntegerFlag('--feature-steps'), 300)
-    .option('--held-out <n>', 'emoji kept out of training, measured each epoch', positiveIntegerFlag('--held-out'), 190)
+    .option('--feature-steps <n>', 'training steps of that classifier', cli.positiveIntegerFlag('--feature-steps'), 300)
+    .option(
+      '--held-out <n>',
+      'emoji kept out of training, measured each epoch',
+      cli.positiveIntegerFlag('--held-out'),
+      190,
+    )
     .option(
       '--out <dir>',
       'output folder: samples/, losses.csv, checkpoint/, the image cache',
@@ -154,8 +155,8 @@ function parseArgs(argv: readonly string[]): Args {
         'cpu',
       ]),
     )
-    .option('--seed <n>', 'seed of the split, the weights and the shuffles', nonNegativeIntegerFlag('--seed'), 1);
-  return parseProgram(program, argv).opts<Args>();
+    .option('--seed <n>', 'seed of the split, the weights and the shuffles', cli.nonNegativeIntegerFlag('--seed'), 1);
+  return cli.parseProgram(program, argv).opts<Args>();
 }
 
 /** The degradation: each 4×4 block of the target averaged into one input pixel. */
@@ -164,19 +165,19 @@ const downsample = (images: tf.Tensor4D): tf.Tensor4D => tf.avgPool(images, SCAL
 /** Upscalers measured on the held-out pairs, outputs clipped to [-1, 1] as an image would be. */
 type Upscaler = (inputs: tf.Tensor4D) => tf.Tensor4D;
 
-function quality(upscale: Upscaler, inputs: tf.Tensor4D, targets: tf.Tensor4D): ImageQualitySummary {
+function upscaleQuality(upscale: Upscaler, inputs: tf.Tensor4D, targets: tf.Tensor4D): quality.ImageQualitySummary {
   const outputs = tf.tidy(() => tf.clipByValue(upscale(inputs), -1, 1) as tf.Tensor4D);
   try {
-    return imageQuality(outputs, targets);
+    return quality.imageQuality(outputs, targets);
   } finally {
     outputs.dispose();
   }
 }
 
 const nearest: Upscaler = (x) => tf.image.resizeNearestNeighbor(x, [SIDE, SIDE]);
-const bicubic: Upscaler = (x) => resizeBicubic(x, [SIDE, SIDE]);
+const bicubic: Upscaler = (x) => datasets.resizeBicubic(x, [SIDE, SIDE]);
 
-const show = (q: ImageQualitySummary): string =>
+const show = (q: quality.ImageQualitySummary): string =>
   `L1 ${q.l1.toFixed(4)}  PSNR ${q.psnr.toFixed(2)} dB  SSIM ${q.ssim.toFixed(4)}`;
 
 /** G's held-out L1, PSNR and SSIM after each epoch, into losses.csv (logs.metrics) and stdout. */
@@ -184,8 +185,8 @@ function heldOutMetrics(
   model: ImageToImageGan,
   inputs: tf.Tensor4D,
   targets: tf.Tensor4D,
-  baselines: Record<'nearest' | 'bicubic', ImageQualitySummary>,
-  last: { g: ImageQualitySummary | null },
+  baselines: Record<'nearest' | 'bicubic', quality.ImageQualitySummary>,
+  last: { g: quality.ImageQualitySummary | null },
 ): ImageToImageCallback {
   return {
     onTrainBegin() {
@@ -193,7 +194,7 @@ function heldOutMetrics(
       console.log(`held out (${inputs.shape[0]} emoji): bicubic ${show(baselines.bicubic)}`);
     },
     onEpochEnd(logs) {
-      const g = quality((x) => model.translate(x), inputs, targets);
+      const g = upscaleQuality((x) => model.translate(x), inputs, targets);
       last.g = g;
       // The baselines, measured once, on every epoch's row too: each row of the CSV compares by itself.
       const metrics: Record<string, number> = { heldout_l1: g.l1, heldout_psnr: g.psnr, heldout_ssim: g.ssim };
@@ -212,10 +213,10 @@ function heldOutMetrics(
 /** Trains the emoji-category classifier whose first two convolutions give the feature term. */
 async function emojiFeatures(
   args: Args,
-  train: Parameters<typeof trainFeatureNet>[0],
-  test: Parameters<typeof trainFeatureNet>[0],
+  train: Parameters<typeof quality.trainFeatureNet>[0],
+  test: Parameters<typeof quality.trainFeatureNet>[0],
 ): Promise<ContentFeatures> {
-  const net = await trainFeatureNet(train, {
+  const net = await quality.trainFeatureNet(train, {
     dir: path.join(args.out, 'feature-net'),
     steps: args.featureSteps,
     batchSize: Math.min(64, train.size),
@@ -240,7 +241,7 @@ async function emojiFeatures(
  */
 function generatorWithSkip(args: Args): tfl.LayersModel {
   const shape: [number, number, number] = [SIDE / SCALE, SIDE / SCALE, 3];
-  const residual = superResolutionGenerator({
+  const residual = nets.superResolutionGenerator({
     inputShape: shape,
     scale: SCALE,
     filters: args.filters,
@@ -268,22 +269,22 @@ async function main(): Promise<void> {
   console.log(
     `data: ${train.size} training emoji, ${test.size} held out; targets ${SIDE}×${SIDE}×3, inputs ${SIDE / SCALE}×${SIDE / SCALE}×3 (4×4 area average)`,
   );
-  const pairs = derivePairs(train, downsample);
+  const pairs = datasets.derivePairs(train, downsample);
   const testTargets = test.images;
   const testInputs = downsample(testTargets);
   const baselines = {
-    nearest: quality(nearest, testInputs, testTargets),
-    bicubic: quality(bicubic, testInputs, testTargets),
+    nearest: upscaleQuality(nearest, testInputs, testTargets),
+    bicubic: upscaleQuality(bicubic, testInputs, testTargets),
   };
   const gridCount = Math.min(GRID, test.size);
   const gridInputs = tf.slice(testInputs, [0, 0, 0, 0], [gridCount, -1, -1, -1]) as tf.Tensor4D;
   const gridTargets = tf.slice(testTargets, [0, 0, 0, 0], [gridCount, -1, -1, -1]) as tf.Tensor4D;
   const resuming = args.resume && (await import('node:fs')).existsSync(path.join(args.out, 'checkpoint'));
   const content = args.featureWeight > 0 && !resuming ? await emojiFeatures(args, train, test) : undefined;
-  const last: { g: ImageQualitySummary | null } = { g: null };
-  const { model } = await runModel(args, {
+  const last: { g: quality.ImageQualitySummary | null } = { g: null };
+  const { model } = await cli.runModel(args, {
     build: () =>
-      createSuperResolutionGAN({
+      createSuperResolutionGan({
         inputShape: [SIDE / SCALE, SIDE / SCALE, 3],
         scale: SCALE,
         generator: { filters: args.filters, residualBlocks: args.residualBlocks, normalization: args.normalization },
@@ -292,7 +293,7 @@ async function main(): Promise<void> {
           ? {
               models: {
                 generator: generatorWithSkip(args),
-                discriminator: patchDiscriminator({
+                discriminator: nets.patchDiscriminator({
                   imageShape: [SIDE, SIDE, 3],
                   filters: DISCRIMINATOR_FILTERS,
                   normalization: 'batch',
@@ -307,13 +308,13 @@ async function main(): Promise<void> {
         optimizer: { learningRate: args.learningRate, beta1: 0.9 },
         seed: args.seed,
       }),
-    load: (dir, onSkip) => loadImageToImageGAN(dir, { onSkip }),
+    load: (dir, onSkip) => loadImageToImageGan(dir, { onSkip }),
     fit: (gan, options) => gan.fit(pairs, options),
     measure: (gan) => [heldOutMetrics(gan, testInputs, testTargets, baselines, last)],
-    pictures: (_gan, dir) => pairGrids({ dir, inputs: gridInputs, targets: gridTargets, scale: 2 }),
+    pictures: (_gan, dir) => callbacks.pairGrids({ dir, inputs: gridInputs, targets: gridTargets, scale: 2 }),
   });
-  const g = last.g ?? quality((x) => model.translate(x), testInputs, testTargets);
-  const row = (name: string, q: ImageQualitySummary): string =>
+  const g = last.g ?? upscaleQuality((x) => model.translate(x), testInputs, testTargets);
+  const row = (name: string, q: quality.ImageQualitySummary): string =>
     `${name.padEnd(10)} ${q.l1.toFixed(4).padStart(7)} ${q.psnr.toFixed(2).padStart(9)} ${q.ssim.toFixed(4).padStart(7)}`;
   console.log(`\nheld out, ${test.size} emoji, 16 → 64 px (step ${model.step}):`);
   console.log(`${'upscaler'.padEnd(10)} ${'L1'.padStart(7)} ${'PSNR (dB)'.padStart(9)} ${'SSIM'.padStart(7)}`);
@@ -327,6 +328,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(errorReport(error));
+  console.error(cli.errorReport(error));
   process.exit(1);
 });

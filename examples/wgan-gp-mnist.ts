@@ -29,18 +29,18 @@
  * logs' D(x) and D(G(z)) are sigmoids of the critic's scores, not probabilities). Ctrl-C saves the
  * checkpoint; --resume continues it.
  */
-import { createGAN, runScript, trainMnistScript, wassersteinLoss } from '../src/index';
+import { createGan, cli, losses } from '../src/index';
 
-runScript(() =>
-  trainMnistScript({
+cli.runScript(() =>
+  cli.trainMnistScript({
     name: 'wgan-gp-mnist',
     description: 'WGAN-GP (Wasserstein loss, gradient penalty 10, 5 critic updates per G update) on MNIST.',
     defaults: { epochs: 8, batchSize: 32, out: 'out/wgan-gp-mnist' },
     build: (args) =>
-      createGAN({
+      createGan({
         architecture: 'mlp',
         latentDim: 100,
-        loss: wassersteinLoss({ gradientPenalty: 10 }),
+        loss: losses.wassersteinLoss({ gradientPenalty: 10 }),
         discriminatorSteps: 5,
         optimizer: { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 },
         generator: {

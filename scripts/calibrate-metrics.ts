@@ -11,17 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
-import {
-  evaluateImages,
-  initBackend,
-  loadMnist,
-  loadMnistClassifier,
-  metricsRecord,
-  METRIC_COLUMNS,
-  Rng,
-  type BackendName,
-  type GanMetrics,
-} from '../src/index';
+import { initBackend, Rng, type BackendName, datasets, quality } from '../src/index';
 
 const opts = new Command('calibrate-metrics')
   .description('Print the calibration table of docs/metrics.md.')
@@ -33,21 +23,21 @@ const opts = new Command('calibrate-metrics')
 
 interface Row {
   name: string;
-  metrics: GanMetrics;
+  metrics: quality.GanMetrics;
 }
 
 async function main(): Promise<void> {
   await initBackend({ backend: opts.backend });
   const started = Date.now();
-  const classifier = await loadMnistClassifier();
-  const train = await loadMnist({ split: 'train', limit: opts.samples });
-  const test = await loadMnist({ split: 'test', limit: opts.samples });
+  const classifier = await quality.loadMnistClassifier();
+  const train = await datasets.loadMnist({ split: 'train', limit: opts.samples });
+  const test = await datasets.loadMnist({ split: 'test', limit: opts.samples });
   const n = train.size;
   const labels = train.labels as Int32Array;
   const rng = new Rng(opts.seed);
   const rows: Row[] = [];
   const measure = async (name: string, images: tf.Tensor, imageLabels: ArrayLike<number>): Promise<void> => {
-    rows.push({ name, metrics: await evaluateImages(images, { classifier, labels: imageLabels }) });
+    rows.push({ name, metrics: await quality.evaluateImages(images, { classifier, labels: imageLabels }) });
     console.error(`measured: ${name}`);
   };
 
@@ -87,12 +77,12 @@ async function main(): Promise<void> {
   await measure(`real train images + Gaussian noise σ = 0.3, true labels (${n})`, noisy, labels);
   noisy.dispose();
 
-  const header = ['input', ...METRIC_COLUMNS.map((c) => c.title)];
+  const header = ['input', ...quality.METRIC_COLUMNS.map((c) => c.title)];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const { name, metrics } of rows) {
-    const r = metricsRecord(metrics);
+    const r = quality.metricsRecord(metrics);
     lines.push(
-      `| ${name} | ${METRIC_COLUMNS.map((c) => (r[c.key] === undefined ? '–' : r[c.key].toFixed(c.digits))).join(' | ')} |`,
+      `| ${name} | ${quality.METRIC_COLUMNS.map((c) => (r[c.key] === undefined ? '–' : r[c.key].toFixed(c.digits))).join(' | ')} |`,
     );
   }
   console.log(lines.join('\n'));

@@ -14,16 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
-import {
-  evaluateImages,
-  initBackend,
-  loadMnist,
-  loadMnistClassifier,
-  loadMnistReference,
-  Rng,
-  type BackendName,
-  type ImageDataset,
-} from '../src/index';
+import { initBackend, Rng, type BackendName, datasets, quality } from '../src/index';
 
 const opts = new Command('calibrate-sample-set-metrics')
   .description('Print the calibration table of the vector-by-vector metrics (docs/metrics.md).')
@@ -34,7 +25,7 @@ const opts = new Command('calibrate-sample-set-metrics')
   .opts<{ sizes: number[]; seed: number; backend?: BackendName }>();
 
 /** `n` train images (seeded choice) among those whose label passes `keep`. */
-function pick(train: ImageDataset, n: number, rng: Rng, keep: (label: number) => boolean): tf.Tensor4D {
+function pick(train: datasets.ImageDataset, n: number, rng: Rng, keep: (label: number) => boolean): tf.Tensor4D {
   const labels = train.labels as Int32Array;
   const candidates = rng.shuffle(Int32Array.from(labels.keys()).filter((i) => keep(labels[i])));
   if (candidates.length < n) throw new Error(`only ${candidates.length} train images pass the filter; ${n} wanted`);
@@ -46,17 +37,17 @@ function pick(train: ImageDataset, n: number, rng: Rng, keep: (label: number) =>
 async function main(): Promise<void> {
   await initBackend({ backend: opts.backend });
   const started = Date.now();
-  const classifier = await loadMnistClassifier();
-  const train = await loadMnist({ split: 'train' });
+  const classifier = await quality.loadMnistClassifier();
+  const train = await datasets.loadMnist({ split: 'train' });
   const lines = [
     '| n | input | FD | KID ± std | precision | recall | density | coverage |',
     '|---:|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const n of opts.sizes) {
-    const { reference } = await loadMnistReference(classifier, n, opts.seed);
+    const { reference } = await quality.loadMnistReference(classifier, n, opts.seed);
     const rng = new Rng(opts.seed + 1);
     const row = async (name: string, images: tf.Tensor4D): Promise<void> => {
-      const m = await evaluateImages(images, { classifier, real: reference, sampleSet: { seed: opts.seed } });
+      const m = await quality.evaluateImages(images, { classifier, real: reference, sampleSet: { seed: opts.seed } });
       images.dispose();
       const s = m.sampleSet;
       if (s === undefined) throw new Error('no sample-set metrics');

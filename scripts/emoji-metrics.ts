@@ -10,17 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import * as path from 'node:path';
-import {
-  ImageDataset,
-  argmaxRows,
-  Rng,
-  evaluateGan,
-  initBackend,
-  loadFeatureNetReference,
-  loadGAN,
-  trainFeatureNet,
-  type GanEvaluation,
-} from '../src/index';
+import { Rng, initBackend, loadGan, datasets, quality } from '../src/index';
 import { openEmoji } from '../examples/emoji-data';
 
 const opts = new Command('emoji-metrics')
@@ -35,17 +25,25 @@ const opts = new Command('emoji-metrics')
   .opts<{ checkpoint: string; steps: number; seed: number; out: string }>();
 
 /** The whole set in memory, in a seeded order, as two halves. */
-async function halves(): Promise<[ImageDataset, ImageDataset, number]> {
+async function halves(): Promise<[datasets.ImageDataset, datasets.ImageDataset, number]> {
   const source = await openEmoji({ side: 32, cache: path.join(opts.out, '..', 'emoji-cgan', 'emoji-32px.cache') });
   const [batch] = [...source.batches(source.size, { rng: new Rng(opts.seed), dropRemainder: false })];
   source.close();
   const labels = Int32Array.from(await (batch.labels as tf.Tensor).data());
   const half = Math.floor(source.size / 2);
-  const part = (from: number, to: number): ImageDataset =>
-    ImageDataset.fromTensor(tf.slice(batch.images, [from, 0, 0, 0], [to - from, -1, -1, -1]), labels.slice(from, to), {
-      numClasses: source.numClasses,
-    });
-  const result: [ImageDataset, ImageDataset, number] = [part(0, half), part(half, 2 * half), source.numClasses];
+  const part = (from: number, to: number): datasets.ImageDataset =>
+    datasets.ImageDataset.fromTensor(
+      tf.slice(batch.images, [from, 0, 0, 0], [to - from, -1, -1, -1]),
+      labels.slice(from, to),
+      {
+        numClasses: source.numClasses,
+      },
+    );
+  const result: [datasets.ImageDataset, datasets.ImageDataset, number] = [
+    part(0, half),
+    part(half, 2 * half),
+    source.numClasses,
+  ];
   tf.dispose([batch.images, batch.labels ?? []]);
   return result;
 }
@@ -71,13 +69,13 @@ function row(
 async function main(): Promise<void> {
   await initBackend();
   const [a, b, numClasses] = await halves();
-  const all = ImageDataset.fromTensor(
+  const all = datasets.ImageDataset.fromTensor(
     tf.concat([a.images, b.images]),
     Int32Array.from([...(a.labels ?? []), ...(b.labels ?? [])]),
     { numClasses },
   );
   const started = Date.now();
-  const net = await trainFeatureNet(all, {
+  const net = await quality.trainFeatureNet(all, {
     dir: opts.out,
     steps: opts.steps,
     seed: opts.seed,
@@ -91,7 +89,7 @@ async function main(): Promise<void> {
   console.error(
     `feature net: ${opts.steps} steps in ${((Date.now() - started) / 1000).toFixed(0)} s, saved to ${net.dir}`,
   );
-  const reference = await loadFeatureNetReference(net);
+  const reference = await quality.loadFeatureNetReference(net);
   const baselineOut = await net.classify(b.images);
   const baseline = {
     source: `emoji half B: ${b.size} images`,
@@ -99,10 +97,10 @@ async function main(): Promise<void> {
     featureDim: baselineOut.featureDim,
     labels: Int32Array.from(b.labels ?? []),
   };
-  const measure = async (raw: boolean): Promise<GanEvaluation> => {
-    const gan = await loadGAN(opts.checkpoint, { averagedGenerator: !raw });
+  const measure = async (raw: boolean): Promise<quality.GanEvaluation> => {
+    const gan = await loadGan(opts.checkpoint, { averagedGenerator: !raw });
     try {
-      return await evaluateGan(gan, {
+      return await quality.evaluateGan(gan, {
         classifier: net,
         samples: a.size,
         seed: opts.seed,
@@ -122,7 +120,7 @@ async function main(): Promise<void> {
     console.log(row('averaged G', averaged.sampleSet, averaged.frechetDistance, averaged.labelAccuracy ?? undefined));
   if (raw.sampleSet) console.log(row('raw G', raw.sampleSet, raw.frechetDistance, raw.labelAccuracy ?? undefined));
   // The feature net was trained on half B too: its accuracy there is an upper bound, not a held-out figure.
-  const predicted = argmaxRows(baselineOut.probabilities, baselineOut.numClasses);
+  const predicted = quality.argmaxRows(baselineOut.probabilities, baselineOut.numClasses);
   const hits = predicted.filter((label, k) => label === baseline.labels[k]).length;
   if (base?.sampleSet)
     console.log(row(`real, half B (${b.size})`, base.sampleSet, base.frechetDistance, hits / b.size));

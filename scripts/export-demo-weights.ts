@@ -24,17 +24,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  generateImages,
-  initBackend,
-  labelAccuracy,
-  loadGAN,
-  loadMnistClassifier,
-  registerGankitLayers,
-  runScript,
-  type GeneratorInfo,
-  type MnistClassifier,
-} from '../src/index';
+import { initBackend, loadGan, type GeneratorInfo, cli, layers, quality, training } from '../src/index';
 
 type Format = 'uint8' | 'uint16' | 'float16';
 const FORMATS: Format[] = ['uint8', 'uint16', 'float16'];
@@ -162,17 +152,17 @@ async function generatorArtifacts(generator: tfl.LayersModel): Promise<Artifacts
 async function accuracyOf(
   generator: tfl.LayersModel,
   info: GeneratorInfo,
-  classifier: MnistClassifier,
+  classifier: quality.MnistClassifier,
   count: number,
   seed: number,
   reference?: tfl.LayersModel,
 ): Promise<{ accuracy: number; pixelDiff: number }> {
   const labels = Array.from({ length: count }, (_, i) => i % info.numClasses);
   const z = tf.randomNormal([count, info.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
-  const images = generateImages(generator, info, { labels, z });
-  const others = reference === undefined ? null : generateImages(reference, info, { labels, z });
+  const images = training.generateImages(generator, info, { labels, z });
+  const others = reference === undefined ? null : training.generateImages(reference, info, { labels, z });
   try {
-    const accuracy = labelAccuracy(await classifier.predictClasses(images), labels, info.numClasses);
+    const accuracy = quality.labelAccuracy(await classifier.predictClasses(images), labels, info.numClasses);
     const pixelDiff = others === null ? 0 : tf.tidy(() => tf.mean(tf.abs(tf.sub(images, others))).dataSync()[0]);
     return { accuracy, pixelDiff };
   } finally {
@@ -207,8 +197,8 @@ async function main(): Promise<void> {
     seed: number;
   }>();
   await initBackend({ log: null });
-  registerGankitLayers();
-  const gan = await loadGAN(o.checkpoint);
+  layers.registerGankitLayers();
+  const gan = await loadGan(o.checkpoint);
   if (gan.numClasses === 0) throw new Error(`${o.checkpoint} holds an unconditional GAN; the demo needs a CGAN`);
   const info: GeneratorInfo = {
     latentDim: gan.config.latentDim,
@@ -216,7 +206,7 @@ async function main(): Promise<void> {
     outputActivation: gan.config.outputActivation,
   };
   const float = await generatorArtifacts(gan.generator);
-  const classifier = await loadMnistClassifier();
+  const classifier = await quality.loadMnistClassifier();
 
   const floatAccuracy = (await accuracyOf(gan.generator, info, classifier, o.samples, o.seed)).accuracy;
   console.log(
@@ -293,4 +283,4 @@ async function main(): Promise<void> {
   gan.dispose();
 }
 
-runScript(main);
+cli.runScript(main);

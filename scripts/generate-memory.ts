@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { GENERATE_BATCH, MAX_GENERATE_BYTES, createCGAN, initBackend } from '../src/index';
+import { createCgan, initBackend, training } from '../src/index';
 
 const { values } = parseArgs({
   options: { count: { type: 'string', default: '100000' }, backend: { type: 'string' } },
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     log: null,
     ...(values.backend === undefined ? {} : { backend: values.backend as 'cpu' | 'wasm' }),
   });
-  const gan = createCGAN({ seed: 1 });
+  const gan = createCgan({ seed: 1 });
   const labels = Array.from({ length: count }, (_, i) => i % 10);
   const started = Date.now();
   let images: tf.Tensor4D | null = null;
@@ -41,17 +41,17 @@ async function main(): Promise<void> {
   const result = {
     backend: backend.name,
     count,
-    batch: GENERATE_BATCH,
+    batch: training.GENERATE_BATCH,
     seconds,
     outputBytes: output.size * 4,
     peakBytes: profile.peakBytes,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    limitBytes: MAX_GENERATE_BYTES,
+    limitBytes: training.MAX_GENERATE_BYTES,
   };
   output.dispose();
   gan.dispose();
   console.log(
-    `${count} images on ${result.backend} in ${seconds.toFixed(1)} s: output ${mib(result.outputBytes)}, tf peak ${mib(result.peakBytes)}, process peak RSS ${mib(result.peakRssBytes)} (generate refuses outputs over ${mib(MAX_GENERATE_BYTES)})`,
+    `${count} images on ${result.backend} in ${seconds.toFixed(1)} s: output ${mib(result.outputBytes)}, tf peak ${mib(result.peakBytes)}, process peak RSS ${mib(result.peakRssBytes)} (generate refuses outputs over ${mib(training.MAX_GENERATE_BYTES)})`,
   );
   console.log(JSON.stringify(result));
 }

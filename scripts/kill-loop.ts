@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { Rng, checkpoints, createCGAN, initBackend, loadGAN, loadMnist, type Gan } from '../src/index';
+import { Rng, createCgan, initBackend, loadGan, type Gan, callbacks, datasets } from '../src/index';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -29,20 +29,20 @@ function positiveInt(value: string): number {
 /** The child: resume from `dir` if it holds a checkpoint, then train forever, checkpointing every step. */
 async function child(dir: string): Promise<void> {
   await initBackend({ log: null });
-  const data = await loadMnist({ split: 'train', limit: 512 });
+  const data = await datasets.loadMnist({ split: 'train', limit: 512 });
   let gan: Gan;
   try {
-    gan = await loadGAN(dir);
+    gan = await loadGan(dir);
     process.stdout.write(`resumed ${gan.trainer.step}\n`);
   } catch {
-    gan = createCGAN({ seed: 7, generator: { hiddenUnits: [64, 128] }, discriminator: { hiddenUnits: [128, 64] } });
+    gan = createCgan({ seed: 7, generator: { hiddenUnits: [64, 128] }, discriminator: { hiddenUnits: [128, 64] } });
     process.stdout.write('fresh 0\n');
   }
   await gan.fit(data, {
     epochs: gan.trainer.epoch + 10_000,
     batchSize: 32,
     callbacks: [
-      checkpoints(gan, {
+      callbacks.checkpoints(gan, {
         dir,
         everySteps: 1,
         everyEpochs: 0,
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     const leftovers = (await fs.readdir(dir)).filter((n) => n.includes('.tmp-')).length;
     let loadedStep = -1;
     try {
-      const gan = await loadGAN(dir);
+      const gan = await loadGan(dir);
       loadedStep = gan.trainer.step;
       gan.dispose();
     } catch (error) {

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ImageDataset, VERSION, createCycleGAN, initBackend, type CycleGan } from '../src/index';
+import { VERSION, createCycleGan, initBackend, type CycleGan, datasets } from '../src/index';
 
 const program = new Command().option('--out <dir>', 'folder of the fixtures', 'test/fixtures').parse(process.argv);
 const out = path.resolve(program.opts<{ out: string }>().out);
@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   const data = { x: pattern(IMAGES, 0), y: pattern(IMAGES, 2), input: pattern(2, 4) };
   const tensor = (values: number[]): tf.Tensor4D => tf.tensor4d(values, [values.length / 64, ...SHAPE]);
   const [x, y, input] = [tensor(data.x), tensor(data.y), tensor(data.input)];
-  const [dataX, dataY] = [ImageDataset.fromTensor(x), ImageDataset.fromTensor(y)];
-  const cycle: CycleGan = createCycleGAN({
+  const [dataX, dataY] = [datasets.ImageDataset.fromTensor(x), datasets.ImageDataset.fromTensor(y)];
+  const cycle: CycleGan = createCycleGan({
     imageShape: [...SHAPE],
     generator: { filters: 2, residualBlocks: 1 },
     discriminator: { filters: [2] },

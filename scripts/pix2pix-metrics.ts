@@ -18,17 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import * as path from 'node:path';
-import {
-  argmaxRows,
-  frechetDistanceOfFeatures,
-  imageQuality,
-  initBackend,
-  loadImageToImageGAN,
-  sampleSetMetrics,
-  sobelEdges,
-  trainFeatureNet,
-  type MnistClassifier,
-} from '../src/index';
+import { initBackend, loadImageToImageGan, datasets, quality } from '../src/index';
 import { emojiSplit } from '../examples/emoji-data';
 
 const opts = new Command('pix2pix-metrics')
@@ -41,7 +31,7 @@ const opts = new Command('pix2pix-metrics')
   .opts<{ checkpoint: string[]; seed: number; steps: number; out: string }>();
 
 const edgeEnergy = (images: tf.Tensor4D): number =>
-  tf.tidy(() => tf.mean(tf.add(sobelEdges(images), 1)).dataSync()[0] / 2);
+  tf.tidy(() => tf.mean(tf.add(datasets.sobelEdges(images), 1)).dataSync()[0] / 2);
 
 async function main(): Promise<void> {
   await initBackend();
@@ -51,7 +41,7 @@ async function main(): Promise<void> {
     heldOut: 190,
     seed: opts.seed,
   });
-  const net: MnistClassifier = await trainFeatureNet(train, {
+  const net: quality.MnistClassifier = await quality.trainFeatureNet(train, {
     dir: opts.out,
     steps: opts.steps,
     seed: opts.seed,
@@ -67,11 +57,11 @@ async function main(): Promise<void> {
   const labels = Int32Array.from(test.labels ?? []);
   const row = async (name: string, images: tf.Tensor4D, classes: Int32Array = labels): Promise<string> => {
     const out = await net.classify(images);
-    const set = sampleSetMetrics(reference, out.features, null, { seed: 0 });
-    const fd = frechetDistanceOfFeatures(real.features, out.features, real.featureDim);
-    const predicted = argmaxRows(out.probabilities, out.numClasses);
+    const set = quality.sampleSetMetrics(reference, out.features, null, { seed: 0 });
+    const fd = quality.frechetDistanceOfFeatures(real.features, out.features, real.featureDim);
+    const predicted = quality.argmaxRows(out.probabilities, out.numClasses);
     const accuracy = predicted.filter((p, i) => p === classes[i]).length / classes.length;
-    const q = imageQuality(images, test.images);
+    const q = quality.imageQuality(images, test.images);
     const cells = [
       q.l1.toFixed(4),
       q.psnr.toFixed(2),
@@ -98,9 +88,9 @@ async function main(): Promise<void> {
     Int32Array.from(train.labels ?? []).slice(0, test.size),
   );
   realTrain.dispose();
-  const edges = sobelEdges(test.images, { invert: true });
+  const edges = datasets.sobelEdges(test.images, { invert: true });
   for (const dir of opts.checkpoint) {
-    const model = await loadImageToImageGAN(dir);
+    const model = await loadImageToImageGan(dir);
     const outputs = model.translate(edges);
     rows.push(await row(`${dir} (adversarial weight ${model.config.adversarialWeight}, step ${model.step})`, outputs));
     outputs.dispose();

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { createCGAN, ImageDataset, initBackend, loadMnist, type BackendName, type Gan } from '../src/index';
+import { createCgan, initBackend, type BackendName, type Gan, datasets } from '../src/index';
 import { Rng } from '../src/random';
 
 /** The script's options, from the command line. */
@@ -91,15 +91,15 @@ function parseOptions(argv: string[]): SoakOptions {
 }
 
 /** The first `count` MNIST training images, or seeded random images (with a note saying so). */
-async function loadData(count: number, seed: number): Promise<{ data: ImageDataset; source: string }> {
+async function loadData(count: number, seed: number): Promise<{ data: datasets.ImageDataset; source: string }> {
   try {
-    const data = await loadMnist({ split: 'train', limit: count, download: false });
+    const data = await datasets.loadMnist({ split: 'train', limit: count, download: false });
     return { data, source: `MNIST, first ${data.size} training images` };
   } catch (error) {
     const rng = new Rng(seed);
     const pixels = Uint8Array.from({ length: count * 28 * 28 }, () => rng.nextInt(256));
     const labels = Array.from({ length: count }, (_, i) => i % 10);
-    const data = ImageDataset.fromPixels(pixels, [count, 28, 28, 1], labels, {
+    const data = datasets.ImageDataset.fromPixels(pixels, [count, 28, 28, 1], labels, {
       numClasses: 10,
       source: 'random pixels',
     });
@@ -109,7 +109,7 @@ async function loadData(count: number, seed: number): Promise<{ data: ImageDatas
 
 /** A small MLP CGAN on 28×28×1 images (label embedding), much smaller than the seed-002 net. */
 function smallCgan(seed: number): Gan {
-  return createCGAN({
+  return createCgan({
     numClasses: 10,
     latentDim: 32,
     seed,

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initBackend, openHdf5Images, Rng } from '../src/index';
+import { initBackend, Rng, datasets } from '../src/index';
 import { loadH5wasm } from '../src/data/hdf5';
 
 const HEIGHT = 218;
@@ -98,7 +98,7 @@ async function stream(o: Options, cache: boolean): Promise<void> {
   const cacheFile = path.join(path.dirname(o.file), `cache-${o.side}.pixels`);
   const cacheExisted = cache && existsSync(cacheFile);
   const opened = Date.now();
-  const source = await openHdf5Images(o.file, {
+  const source = await datasets.openHdf5Images(o.file, {
     images: GROUP,
     imageShape: [o.side, o.side, CHANNELS],
     cache: cache ? cacheFile : false,

@@ -18,23 +18,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  classDiversity,
-  evaluateImages,
-  featureStatistics,
-  fileSystemHandler,
-  formatMetricsTable,
-  initBackend,
-  loadMnist,
-  loadMnistClassifier,
-  metricsRecord,
-  MnistClassifier,
-  Rng,
-  writeFileAtomic,
-  writeReferenceStatistics,
-  type BackendName,
-  type MnistClassifierInfo,
-} from '../src/index';
+import { initBackend, Rng, type BackendName, datasets, io, quality } from '../src/index';
 
 const program = new Command('train-classifier')
   .description(
@@ -109,7 +93,7 @@ async function accuracy(model: tfl.LayersModel, images: tf.Tensor4D, labels: Int
   return hits / labels.length;
 }
 
-async function train(model: tfl.Sequential, trainSet: Awaited<ReturnType<typeof loadMnist>>): Promise<number> {
+async function train(model: tfl.Sequential, trainSet: Awaited<ReturnType<typeof datasets.loadMnist>>): Promise<number> {
   const optimizer = tf.train.adam(BASE_LR);
   model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const rng = new Rng(opts.seed + 1);
@@ -141,21 +125,24 @@ async function train(model: tfl.Sequential, trainSet: Awaited<ReturnType<typeof 
 async function main(): Promise<void> {
   const backend = await initBackend({ backend: opts.backend });
   const out = path.resolve(opts.out);
-  const [trainSet, testSet] = await Promise.all([loadMnist({ split: 'train' }), loadMnist({ split: 'test' })]);
+  const [trainSet, testSet] = await Promise.all([
+    datasets.loadMnist({ split: 'train' }),
+    datasets.loadMnist({ split: 'test' }),
+  ]);
   const testLabels = testSet.labels as Int32Array;
 
   let model: tfl.LayersModel;
-  let info: MnistClassifierInfo;
+  let info: quality.MnistClassifierInfo;
   if (opts.statsOnly) {
-    model = await tfl.loadLayersModel(fileSystemHandler(out));
-    info = JSON.parse(await fs.readFile(path.join(out, 'info.json'), 'utf8')) as MnistClassifierInfo;
+    model = await tfl.loadLayersModel(io.fileSystemHandler(out));
+    info = JSON.parse(await fs.readFile(path.join(out, 'info.json'), 'utf8')) as quality.MnistClassifierInfo;
   } else {
     const sequential = buildModel(opts.seed);
     sequential.summary(undefined, undefined, (line: string) => console.log(line));
     const seconds = await train(sequential, trainSet);
     model = sequential;
     await fs.mkdir(out, { recursive: true });
-    await model.save(fileSystemHandler(out));
+    await model.save(io.fileSystemHandler(out));
     const weightsBytes = (await fs.stat(path.join(out, 'weights.bin'))).size;
     info = {
       testAccuracy: NaN,
@@ -181,23 +168,23 @@ async function main(): Promise<void> {
   );
 
   // The real test set's statistics, through the same feature extractor the metrics use.
-  const extractor = new MnistClassifier(model, info, null, out);
+  const extractor = new quality.MnistClassifier(model, info, null, out);
   const outputs = await extractor.classify(testSet.images);
-  await writeReferenceStatistics(out, REFERENCE, {
+  await quality.writeReferenceStatistics(out, REFERENCE, {
     source: `MNIST test set (${outputs.count} images)`,
-    statistics: featureStatistics(outputs.features, outputs.featureDim),
-    classDiversity: classDiversity(outputs.features, outputs.featureDim, testLabels, info.numClasses),
+    statistics: quality.featureStatistics(outputs.features, outputs.featureDim),
+    classDiversity: quality.classDiversity(outputs.features, outputs.featureDim, testLabels, info.numClasses),
   });
   delete info.realTrainMetrics;
-  await writeFileAtomic(path.join(out, 'info.json'), JSON.stringify(info, null, 2) + '\n');
+  await io.writeFileAtomic(path.join(out, 'info.json'), JSON.stringify(info, null, 2) + '\n');
 
   // The noise floor: 10,000 real training images (not seen by the reference statistics).
-  const classifier = await loadMnistClassifier({ dir: out });
+  const classifier = await quality.loadMnistClassifier({ dir: out });
   const real = trainSet.take(10000);
-  const metrics = await evaluateImages(real.images, { classifier, labels: real.labels });
-  info.realTrainMetrics = metricsRecord(metrics);
-  await writeFileAtomic(path.join(out, 'info.json'), JSON.stringify(info, null, 2) + '\n');
-  console.log(formatMetricsTable({ 'real train (10k)': metrics }));
+  const metrics = await quality.evaluateImages(real.images, { classifier, labels: real.labels });
+  info.realTrainMetrics = quality.metricsRecord(metrics);
+  await io.writeFileAtomic(path.join(out, 'info.json'), JSON.stringify(info, null, 2) + '\n');
+  console.log(quality.formatMetricsTable({ 'real train (10k)': metrics }));
   const sizes = await Promise.all(
     ['model.json', 'weights.bin', 'info.json', `${REFERENCE}.json`, `${REFERENCE}.bin`].map(
       async (f) => `${f} ${((await fs.stat(path.join(out, f))).size / 1024).toFixed(1)} kB`,

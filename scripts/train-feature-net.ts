@@ -7,17 +7,7 @@
  *   npx tsx scripts/train-feature-net.ts [--dataset mnist|fashion] [--steps 500] [--train 10000] [--out out/feature-net]
  */
 import { Command, Option } from 'commander';
-import {
-  computeMetrics,
-  initBackend,
-  loadFashionMnist,
-  loadFeatureNetReference,
-  loadMnist,
-  ImageDataset,
-  Rng,
-  trainFeatureNet,
-  type BackendName,
-} from '../src/index';
+import { initBackend, Rng, type BackendName, datasets, quality } from '../src/index';
 
 const opts = new Command('train-feature-net')
   .description('Train a feature net on MNIST or Fashion-MNIST and print its accuracy and real-vs-real metrics.')
@@ -46,20 +36,20 @@ const opts = new Command('train-feature-net')
 
 async function main(): Promise<void> {
   await initBackend({ backend: opts.backend });
-  const load = opts.dataset === 'fashion' ? loadFashionMnist : loadMnist;
+  const load = opts.dataset === 'fashion' ? datasets.loadFashionMnist : datasets.loadMnist;
   const train = await load({ split: 'train', limit: opts.train });
   const test = await load({ split: 'test' });
   const rng = new Rng(opts.seed);
-  const pick = async (data: ImageDataset, from: number, n: number): Promise<ImageDataset> => {
+  const pick = async (data: datasets.ImageDataset, from: number, n: number): Promise<datasets.ImageDataset> => {
     const order = rng.shuffle(Int32Array.from({ length: data.size - from }, (_, i) => from + i));
     const batch = data.gather(order.slice(0, n).sort());
     const labels = Int32Array.from(await (batch.labels ?? batch.images).data());
     batch.labels?.dispose();
-    return ImageDataset.fromTensor(batch.images, labels, { numClasses: data.numClasses });
+    return datasets.ImageDataset.fromTensor(batch.images, labels, { numClasses: data.numClasses });
   };
   const reference = await pick(test, 0, opts.samples);
   const started = Date.now();
-  const net = await trainFeatureNet(train, {
+  const net = await quality.trainFeatureNet(train, {
     dir: opts.out,
     steps: opts.steps,
     seed: opts.seed,
@@ -76,10 +66,10 @@ async function main(): Promise<void> {
   const unseen = await pick(all, opts.train, opts.samples);
   all.dispose();
   const outputs = await net.classify(unseen.images);
-  const m = computeMetrics(outputs, {
+  const m = quality.computeMetrics(outputs, {
     classifier: net,
     labels: unseen.labels,
-    real: await loadFeatureNetReference(net),
+    real: await quality.loadFeatureNetReference(net),
     sampleSet: { seed: opts.seed },
   });
   console.log(

@@ -1,12 +1,20 @@
 /**
- * The exports both entries share: everything that builds, trains and samples GANs on any
- * platform. `index.ts` (Node) adds the backend chooser for Node and what needs the file system,
- * worker threads or the CLI; `browser.ts` adds the browser's backend chooser and canvas output.
+ * The top level both entries share: the model factories and classes, {@link fit}, the training
+ * interfaces, the sampler, errors and serialization, and the namespaces that are the same on every
+ * platform (`nets`, `layers`, `conditioning`, `losses`, `latent`, `kernels`). `index.ts` (Node) and
+ * `browser.ts` add their platform's backend chooser and their versions of `datasets`, `training`,
+ * `pictures` and `quality`; Node adds CycleGAN, the loaders, `callbacks`, `io` and `cli`. Each
+ * namespace is one file in `src/api/`.
  *
  * @packageDocumentation
  */
-export { patchWasmKernels } from './kernels/wasm';
-export { patchCpuKernels } from './kernels/cpu';
+export * as nets from './api/nets';
+export * as layers from './api/layers';
+export * as conditioning from './api/conditioning';
+export * as losses from './api/losses';
+export * as latent from './api/latent';
+export * as kernels from './api/kernels';
+
 export {
   GankitError,
   GanConfigError,
@@ -14,8 +22,11 @@ export {
   CheckpointError,
   TrainingDivergedError,
   NodeOnlyError,
+  OutputPathError,
+  ModelBusyError,
+  DisposedError,
 } from './errors';
-export { Rng, tfSeed } from './random';
+export { Rng } from './random';
 export {
   registerSerializable,
   UnregisteredClassError,
@@ -25,23 +36,9 @@ export {
   type SerializedObject,
 } from './core/serialization';
 
-export * from './nets/index';
-export * from './layers/index';
-export { dcganPreset, DCGAN_PRESET_SIZES, type DcganPreset, type KernelInitializerName } from './nets/dcgan';
-export * from './conditioning/index';
-export * from './losses/index';
-export { ImagePool } from './train/image-pool';
-
-export {
-  GanTrainer,
-  createAdam,
-  type GanTrainerArgs,
-  type AdamOptions,
-  type FitOptions,
-  type TrainHistory,
-  type EpochProgress,
-} from './train/trainer';
-export type { TrainerCallback } from './train/trainer';
+export { fit, type FitLoopOptions, type StepRunner, type YieldEvery } from './train/fit';
+export type { Trainable, TrainingState, FitProgress, StepData, EpochBatches, LossNets } from './train/trainable';
+export type { CheckpointNet } from './train/checkpoint-net';
 export type {
   StepLogs,
   EpochLogs,
@@ -52,69 +49,40 @@ export type {
   TrainingEpochLogs,
   TrainingModel,
 } from './train/callbacks';
-export { fit, type FitLoopOptions, type StepRunner, type YieldEvery } from './train/fit';
-export type { Trainable, TrainingState, FitProgress, StepData, EpochBatches, LossNets } from './train/trainable';
-export type { CheckpointNet } from './train/checkpoint-net';
-export { logFormats, type LogFormat, type FormattedModel, type NamedLogFormat } from './train/log-format';
-export { initialTrainingState } from './train/trainable';
-export { generateImages, type GenerateOptions, type GeneratorInfo } from './train/generate';
 export { generatorSampler, type Sampler } from './train/sampler';
+export type { GenerateOptions, GeneratorInfo } from './train/generate';
 
 export { Gan, type GanFitOptions, type RollbackOptions, type RollbackInfo } from './models/gan/gan';
-export { createGAN, createCGAN, type CreateGanOptions, type CreateCganOptions } from './models/gan/create';
+export { createGan, createCgan, type CreateGanOptions, type CreateCganOptions } from './models/gan/create';
 export {
-  createACGAN,
-  createInfoGAN,
+  createAcgan,
+  createInfoGan,
   type CreateAcganOptions,
   type CreateInfoGanOptions,
 } from './models/gan/create-auxiliary';
-export { type GanConfig, type Architecture } from './models/gan/config';
-export { type NamedConfig, type PerNet } from './core/types';
-export * from './models/image-to-image/index';
-export { EmaGenerator, emaGenerator, type EmaOptions, type AveragedSource } from './train/ema';
-export { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from './train/batch-norm-statistics';
-
+export type { GanConfig, Architecture } from './models/gan/config';
+export type { NamedConfig, PerNet } from './core/types';
 export {
-  ImageDataset,
-  type DataBatch,
-  type BatchOptions,
-  type ImageDatasetOptions,
-  type ImageShape,
-} from './data/dataset';
-export { batchIndices, countBatches, pixelsToImages, type ImageSource } from './data/image-source';
-export { pairImageSets, derivePairs, type PairedImageSource, type PairBatch } from './data/paired-source';
+  ImageToImageGan,
+  type ImageToImageFitOptions,
+  type ImageToImageCallback,
+} from './models/image-to-image/image-to-image-gan';
+export type {
+  ImageToImageModels,
+  ImageToImageConfig,
+  ImageToImageData,
+  ImageToImageBatch,
+  ImageToImageOptimizers,
+  ContentFeatures,
+  ContentConfig,
+} from './models/image-to-image/config';
+export type { ImageToImageStepLogs, ImageToImageEpochLogs } from './models/image-to-image/logs';
+export { createPix2Pix, type CreatePix2PixOptions } from './models/image-to-image/create-pix2pix';
 export {
-  StreamedImageSource,
-  type ImageReader,
-  type SkippedImage,
-  type StreamedImageSourceArgs,
-} from './data/streamed-source';
-export {
-  transformImage,
-  convertChannels,
-  resizeImage,
-  cropWindow,
-  checkTransformOptions,
-  type CropWindow,
-  type RawImage,
-  type ResizeMethod,
-  type ImageTransformOptions,
-} from './data/transforms';
-export { resizeBicubic, type ResizeBicubicOptions } from './data/resize-bicubic';
-export { sobelEdges, type SobelEdgesOptions } from './data/edges';
+  createSuperResolutionGan,
+  type CreateSuperResolutionOptions,
+} from './models/image-to-image/create-super-resolution';
 
-export { imageGrid, type GridOptions, type RgbaImage } from './image/grid';
-export { Canvas, type Rgb } from './image/canvas';
-export { lossPlotImage, type LossPlotOptions, type LossPlotSeries } from './image/loss-plot';
-
-export { interpolateLatents, latentArithmetic, type InterpolateOptions } from './latent/interpolate';
-
-// Metrics on feature vectors and images: pure code, so in the browser entry too (the rest of eval/ is Node's).
-export * from './eval/metrics';
-
-export type { AuxiliaryTask, AuxiliaryBatch, LatentCodes } from './losses/auxiliary';
-export { AcganTask, acganTask, softmaxCrossEntropy, type AcganTaskOptions } from './losses/acgan';
-export { InfoGanTask, infoGanTask, type InfoGanTaskOptions, type ContinuousCodeLoss } from './losses/infogan';
-export type { AuxiliaryHeadArgs } from './nets/common';
+export * from './api/deprecated';
 
 export { VERSION } from './version';

@@ -2,11 +2,13 @@
  * gankit: typed GAN building blocks for TensorFlow.js.
  *
  * Data flows one way: **data → nets (+ conditioning) → loss → trainer → samples**. Compose the
- * parts yourself, or let {@link createGAN} / {@link createCGAN} compose the usual ones.
+ * parts yourself, or let {@link createGan} / {@link createCgan} compose the usual ones.
  *
- * This is the Node entry: everything in the browser entry (see `exports.ts`), plus the backend
- * chooser for Node, checkpoints, files (MNIST, image folders, HDF5, PNG, CSV), callbacks that
- * write them, metrics, CycleGAN and the command-line runners.
+ * This is the Node entry: the shared top level (see `exports.ts`), the backend chooser for Node,
+ * the checkpoint loaders, and the Node versions of the namespaces: `datasets` (MNIST, image
+ * folders, HDF5), `pictures` (PNG), `quality` (the bundled classifier, feature nets,
+ * `evaluateGan`), plus `callbacks`, `io` (checkpoints, TensorBoard files) and `cli`, which need the
+ * file system.
  *
  * @packageDocumentation
  */
@@ -14,102 +16,31 @@ import './node-services';
 export * from './exports';
 export { initBackend, backendChoice, type BackendName, type BackendChoice, type InitBackendOptions } from './backend';
 
-export { loadGAN } from './models/gan/load';
+export { loadGan } from './models/gan/load';
 export type { LoadGanOptions } from './models/gan/config';
-export * from './models/cycle/index';
-export { openPairedImageFolders, type PairedImageFoldersOptions, type PairedImageFolders } from './data/paired-folders';
-export { loadImageToImageGAN, type LoadImageToImageOptions } from './models/image-to-image/load';
-export { pairGrids, type PairGridsOptions } from './models/image-to-image/pair-grids';
 
-export { openImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './data/image-folder';
-export { openHdf5Images, type Hdf5SourceOptions } from './data/hdf5-source';
-export { loadHdf5Images, type Hdf5ImagesOptions } from './data/hdf5';
-export {
-  decodeImage,
-  probeImage,
-  sniffFormat,
-  PROBE_HEAD_BYTES,
-  PROBE_TAIL_BYTES,
-  type ImageProbe,
-  type ImageFormat,
-} from './data/decode';
-export { parseIdx, readIdxFile, type IdxArray, type IdxDtype } from './data/idx';
-export {
-  loadMnist,
-  loadFashionMnist,
-  MNIST_CLASS_NAMES,
-  FASHION_MNIST_CLASS_NAMES,
-  type MnistOptions,
-} from './data/mnist';
+// CycleGAN trains in Node only (its image pools and checkpoints use Node's file services).
+export { CycleGan, type CycleGanFitOptions, type CycleGanCallback } from './models/cycle/cycle-gan';
+export { createCycleGan, type CreateCycleGanOptions } from './models/cycle/create';
+export type {
+  CycleNet,
+  CycleGanConfig,
+  CycleEpochProgress,
+  CycleGanModels,
+  CycleGanOptimizers,
+  TranslationDirection,
+  CycleGanData,
+  CycleGanBatch,
+} from './models/cycle/config';
+export type { CycleGanStepLogs, CycleGanEpochLogs } from './models/cycle/logs';
+export { loadCycleGan, type LoadCycleGanOptions } from './models/cycle/load';
+export { loadImageToImageGan, type LoadImageToImageOptions } from './models/image-to-image/load';
+export * from './api/deprecated-node';
 
-export { encodePng, decodePng, saveImageGrid, saveLossPlot } from './image/png';
-export { fileSystemHandler, writeFileAtomic } from './io/file-system';
-
-export { progressBar, formatDuration, type ProgressBarOptions, type ProgressStream } from './callbacks/progress-bar';
-export { sampleGrids, gridFile, type SampleGridsOptions } from './callbacks/sample-grids';
-export { lossLog, parseLossLog, LOSS_LOG_HEADER, type LossLogOptions, type LossLogRow } from './callbacks/loss-log';
-export {
-  checkpoints,
-  saveOnInterrupt,
-  type CheckpointsOptions,
-  type SaveOnInterruptOptions,
-} from './callbacks/checkpoints';
-export {
-  resolveCheckpoint,
-  readCheckpointState,
-  CHECKPOINT_FORMAT_VERSION,
-  type CheckpointState,
-} from './models/gan/checkpoint-state';
-export {
-  saveCheckpoint,
-  listCheckpoints,
-  checkpointName,
-  type Checkpointable,
-  type CheckpointEntry,
-  type CheckpointKind,
-  type ResolvedCheckpoint,
-  type SkippedCheckpoint,
-} from './train/checkpoint';
-export type { AdamPowers } from './train/adam-powers';
-export { writeManifest, verifyManifest, MANIFEST_FILE, type ManifestEntry } from './io/checkpoint-manifest';
-
-export * from './eval/index';
-
-export {
-  parseTrainingArgs,
-  parseProgram,
-  addTrainingOptions,
-  trainingArgsFrom,
-  positiveIntegerFlag,
-  nonNegativeIntegerFlag,
-  type TrainingArgs,
-  type TrainingDefaults,
-} from './cli/training-args';
-export {
-  runTraining,
-  trainingOutputs,
-  type TrainingJob,
-  type TrainingOutputs,
-  type TrainingResult,
-} from './cli/run-training';
-export {
-  runModel,
-  type ModelRecipe,
-  type ModelRunArgs,
-  type ModelRunResult,
-  type RunnableModel,
-} from './cli/run-model';
-export { runGankitCli, type CliOutput } from './cli/gankit-cli';
-export { trainMnistScript, runScript, type MnistTrainingScript } from './cli/mnist-example';
-
-export * from './io/tensorboard/index';
-export { tensorboard, tensorBoardTag, type TensorBoardOptions } from './callbacks/tensorboard';
-
-// Safety (issue 21): what a save may replace, typed refusals, busy models.
-export { OutputPathError, ModelBusyError, DisposedError } from './errors';
-export { isGankitPng } from './image/png';
-export { DEFAULT_MAX_EMBEDDING_DIM } from './conditioning/label-embedding';
-export { MAX_EMBEDDING_BYTES } from './conditioning/label-embedding';
-export { MAX_GENERATE_BYTES, GENERATE_BATCH } from './train/generate';
-export { errorReport } from './core/error-report';
-export { MAX_LAYER_BYTES } from './nets/common';
+export * as datasets from './api/datasets-node';
+export * as training from './api/training-node';
+export * as pictures from './api/pictures-node';
+export * as quality from './api/quality-node';
+export * as callbacks from './api/callbacks';
+export * as io from './api/io';
+export * as cli from './api/cli';

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import * as path from 'node:path';
-import { loadGAN, saveGan } from './models/gan/load';
+import { loadGan, saveGan } from './models/gan/load';
 import { fileSystemHandler } from './io/file-system';
 import { DataParallelSession } from './parallel/data-parallel';
 import { installNodeServices } from './platform';
@@ -16,6 +16,6 @@ installNodeServices({
   fileHandler: (dir) => fileSystemHandler(path.resolve(dir)),
   saveGan,
   saveNetsCheckpoint: writeNetsCheckpoint,
-  loadGan: loadGAN,
+  loadGan: loadGan,
   startDataParallel: (trainer, replicas, maxBatch) => DataParallelSession.start(trainer, replicas, maxBatch),
 });

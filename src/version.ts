@@ -1,2 +1,2 @@
 /** This gankit's version (the package's `version`), stored in every checkpoint. */
-export const VERSION = '0.1.0';
+export const VERSION = '0.2.0';

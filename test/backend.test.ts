@@ -1,4 +1,7 @@
-import { initBackend, backendChoice, patchWasmKernels, GanConfigError } from '../src/index';
+import { initBackend, backendChoice } from '../src/backend';
+import { patchWasmKernels } from '../src/kernels/wasm';
+import { GanConfigError } from '../src/errors';
+import '../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   const choice = await initBackend({ log: null });

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend, ImageDataset } from '../src/index';
+import { initBackend } from '../src/backend';
+import { ImageDataset } from '../src/data/dataset';
+import '../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 /** Starts gankit's default backend (wasm here) silently, as a user would. */
 export async function useDefaultBackend(): Promise<string> {

@@ -7,17 +7,17 @@ import { build } from 'esbuild';
 import * as vm from 'node:vm';
 
 const entry = `
-  import { createCGAN, ImageDataset, initBrowserBackend, NodeOnlyError, toImageData, imageGrid } from 'gankit';
+  import { createCgan, datasets, initBrowserBackend, NodeOnlyError, pictures } from 'gankit';
   export async function run() {
     const backend = await initBrowserBackend({ prefer: ['webgl', 'cpu'], log: null });
-    const gan = createCGAN({ latentDim: 8, imageShape: [8, 8, 1], generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16] }, seed: 3 });
+    const gan = createCgan({ latentDim: 8, imageShape: [8, 8, 1], generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16] }, seed: 3 });
     const pixels = new Uint8Array(16 * 64).map((_, i) => (i * 31) % 256);
-    const data = ImageDataset.fromPixels(pixels, [16, 8, 8, 1], Array.from({ length: 16 }, (_, i) => i % 10), { numClasses: 10 });
+    const data = datasets.ImageDataset.fromPixels(pixels, [16, 8, 8, 1], Array.from({ length: 16 }, (_, i) => i % 10), { numClasses: 10 });
     const history = await gan.fit(data, { epochs: 1, batchSize: 8 });
-    const grid = imageGrid(gan.generate({ labels: [1, 2, 3], seed: 1 }));
+    const grid = pictures.imageGrid(gan.generate({ labels: [1, 2, 3], seed: 1 }));
     let nodeOnly = '';
     try { await gan.save('folder'); } catch (error) { if (error instanceof NodeOnlyError) nodeOnly = error.feature; }
-    return { backend: backend.name, dLoss: history[0].dLoss, grid: [grid.width, grid.height], nodeOnly, hasToImageData: typeof toImageData };
+    return { backend: backend.name, dLoss: history[0].dLoss, grid: [grid.width, grid.height], nodeOnly, hasToImageData: typeof pictures.toImageData };
   }
 `;
 

@@ -1,8 +1,8 @@
 'use strict';
-const { initBackend, createCGAN, ImageDataset } = require('gankit');
+const { initBackend, createCgan, datasets } = require('gankit');
 const smoke = require('./smoke.cjs');
 
-smoke({ initBackend, createCGAN, ImageDataset }, 'cjs').catch((err) => {
+smoke({ initBackend, createCgan, ImageDataset: datasets.ImageDataset }, 'cjs').catch((err) => {
   console.error(err?.stack ?? err);
   process.exit(1);
 });

@@ -2,7 +2,7 @@
 // save a small 28×28 CGAN, evaluate it through `npx gankit eval`, and check the table; then the same
 // checkpoint with an averaged generator beside it (ema-generator/, as `--ema` runs save), which the
 // binary must read (it needs the Node file services, which the binary installs itself).
-import { initBackend, createCGAN, emaGenerator } from 'gankit';
+import { initBackend, createCgan, training } from 'gankit';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'gankit-eval-cli-'));
 try {
   await initBackend({ log: null });
-  const cgan = createCGAN({
+  const cgan = createCgan({
     latentDim: 8,
     seed: 1,
     generator: { hiddenUnits: [16, 32] },
@@ -24,7 +24,7 @@ try {
   for (const row of ['label accuracy', 'class coverage', 'classifier score', 'Fréchet distance']) {
     if (!out.includes(row)) throw new Error(`gankit eval printed no '${row}' row:\n${out}`);
   }
-  const ema = emaGenerator(cgan, { decay: 0.5 });
+  const ema = training.emaGenerator(cgan, { decay: 0.5 });
   await ema.save(join(dir, 'checkpoint', 'ema-generator'));
   const averaged = execFileSync('npx', ['--no', '--', 'gankit', 'eval', join(dir, 'checkpoint'), '--samples', '200'], {
     encoding: 'utf8',

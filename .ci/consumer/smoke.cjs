@@ -1,8 +1,8 @@
 // Shared smoke check for the .mjs / .cjs consumers: gets gankit's exports (however they were loaded).
 'use strict';
-module.exports = async function smoke({ initBackend, createCGAN, ImageDataset }, label) {
+module.exports = async function smoke({ initBackend, createCgan, ImageDataset }, label) {
   await initBackend({ log: null });
-  const cgan = createCGAN({
+  const cgan = createCgan({
     numClasses: 10,
     latentDim: 16,
     imageShape: [8, 8, 1],

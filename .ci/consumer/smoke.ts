@@ -1,5 +1,5 @@
 // Run with tsx (ESM: the consumer package is "type": "module") and type-checked with tsc (node16).
-import { initBackend, createCGAN, ImageDataset, type Gan, type TrainHistory } from 'gankit';
+import { initBackend, createCgan, datasets, type Gan, type training } from 'gankit';
 
 function check(ok: boolean, what: string): asserts ok {
   if (!ok) throw new Error(`tsx: ${what}`);
@@ -7,7 +7,7 @@ function check(ok: boolean, what: string): asserts ok {
 
 try {
   await initBackend({ log: null });
-  const cgan: Gan = createCGAN({
+  const cgan: Gan = createCgan({
     numClasses: 10,
     latentDim: 16,
     imageShape: [8, 8, 1],
@@ -16,13 +16,13 @@ try {
     discriminator: { hiddenUnits: [32], dropout: 0 },
   });
   const pixels = new Uint8Array(200 * 8 * 8).map(() => Math.floor(Math.random() * 256));
-  const data = ImageDataset.fromPixels(
+  const data = datasets.ImageDataset.fromPixels(
     pixels,
     [200, 8, 8, 1],
     Array.from({ length: 200 }, (_, i) => i % 10),
     { numClasses: 10 },
   );
-  const history: TrainHistory = await cgan.fit(data, { epochs: 1, batchSize: 10, stepsPerEpoch: 20 });
+  const history: training.TrainHistory = await cgan.fit(data, { epochs: 1, batchSize: 10, stepsPerEpoch: 20 });
   check(history.length === 1, `history has ${history.length} entries, expected 1`);
   const epoch = history[0]!;
   check(epoch.steps === 20, `history[0].steps is ${epoch.steps}, expected 20`);

@@ -1,7 +1,7 @@
 // The installed package's `gankit train` and `gankit sample`, as a new user runs them: a folder of
-// PNGs in class sub-folders trains through `npx gankit train` into a checkpoint that loadGAN reads
+// PNGs in class sub-folders trains through `npx gankit train` into a checkpoint that loadGan reads
 // and `npx gankit sample` draws; a user's mistake is one line on stderr and exit code 1.
-import { decodePng, encodePng, initBackend, loadGAN } from 'gankit';
+import { initBackend, loadGan, pictures } from 'gankit';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ try {
         const on = label === 0 ? x < 6 : x >= 6;
         data.set(on ? [200 + i * 5, 40, 40, 255] : [20, 20, 60 + i * 10, 255], p * 4);
       }
-      writeFileSync(join(dir, 'images', cls, `${i}.png`), encodePng({ width: 12, height: 12, data }));
+      writeFileSync(join(dir, 'images', cls, `${i}.png`), pictures.encodePng({ width: 12, height: 12, data }));
     }
   }
   const out = join(dir, 'run');
@@ -47,13 +47,13 @@ try {
   const written = readdirSync(out).sort().join(',');
   if (written !== 'checkpoint,losses.csv,losses.png,samples') throw new Error(`gankit train wrote ${written}`);
   await initBackend({ log: null });
-  const gan = await loadGAN(join(out, 'checkpoint'));
+  const gan = await loadGan(join(out, 'checkpoint'));
   if (gan.config.numClasses !== 2 || gan.config.imageShape.join() !== '8,8,3')
     throw new Error(`the checkpoint holds ${JSON.stringify(gan.config)}`);
   gan.dispose();
   const sample = gankit('sample', join(out, 'checkpoint'), '--out', join(dir, 'samples.png'), '--columns', '4');
   if (!/8 samples/.test(sample)) throw new Error(`gankit sample printed:\n${sample}`);
-  const png = decodePng(readFileSync(join(dir, 'samples.png')));
+  const png = pictures.decodePng(readFileSync(join(dir, 'samples.png')));
   if (png.width <= png.height) throw new Error(`a 2×4 grid is wider than tall, got ${png.width}×${png.height}`);
   const wrong = spawnSync('npx', ['--no', '--', 'gankit', 'sample', join(out, 'checkpoint'), '--labels', '7'], {
     encoding: 'utf8',

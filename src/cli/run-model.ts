@@ -95,8 +95,8 @@ export interface ModelRunResult<M, E> {
  * @example
  * ```ts
  * const { model } = await runModel({ epochs: 2, batchSize: 8, out: 'out/cycle', resume: true }, {
- *   build: () => createCycleGAN({ seed: 1 }),
- *   load: (dir) => loadCycleGAN(dir),
+ *   build: () => createCycleGan({ seed: 1 }),
+ *   load: (dir) => loadCycleGan(dir),
  *   fit: (cycle, options) => cycle.fit(mnist, fashion, options),
  *   pictures: (cycle, dir) => translationGrids({ dir, x: someDigits, y: someClothes }),
  * });

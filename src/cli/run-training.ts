@@ -12,7 +12,7 @@ import { runModel, type TrainingOutputs } from './run-model';
 import type { ImageSource } from '../data/image-source';
 import type { Gan } from '../models/gan/gan';
 import { CheckpointError } from '../errors';
-import { loadGAN } from '../models/gan/load';
+import { loadGan } from '../models/gan/load';
 import type { TrainerCallback } from '../train/trainer';
 import type { TrainHistory } from '../train/trainer';
 import type { EmaGenerator } from '../train/ema';
@@ -77,7 +77,7 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
     {
       build: () => job.build(),
       load: async (dir, onSkip) => {
-        const gan = await loadGAN(dir, { onSkip });
+        const gan = await loadGan(dir, { onSkip });
         try {
           checkSameKind(gan, job, dir);
         } catch (error) {

@@ -11,7 +11,7 @@ import { initBackend, type BackendName } from '../backend';
 import { GanConfigError } from '../errors';
 import { saveImageGrid } from '../image/png';
 import { interpolateLatents } from '../latent/interpolate';
-import { loadGAN } from '../models/gan/load';
+import { loadGan } from '../models/gan/load';
 import { Rng } from '../random';
 import { positiveIntegerFlag } from './training-args';
 
@@ -68,7 +68,7 @@ function labelList(value: string): number[] {
  */
 export async function runSampleCommand(args: SampleCommandArgs): Promise<SampleCommandResult> {
   await initBackend({ backend: args.backend, log: null });
-  const gan = await loadGAN(args.checkpoint, { averagedGenerator: !args.raw });
+  const gan = await loadGan(args.checkpoint, { averagedGenerator: !args.raw });
   try {
     const { numClasses, latentDim } = gan.config;
     if (args.labels !== undefined && numClasses === 0)

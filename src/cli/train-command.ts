@@ -16,7 +16,7 @@ import { openHdf5Images } from '../data/hdf5-source';
 import { loadFashionMnist, loadMnist } from '../data/mnist';
 import { GanConfigError } from '../errors';
 import type { Gan } from '../models/gan/gan';
-import { createCGAN, createGAN } from '../models/gan/create';
+import { createCgan, createGan } from '../models/gan/create';
 import type { GanLoss } from '../losses/types';
 import { hingeLoss } from '../losses/hinge';
 import { leastSquaresLoss } from '../losses/least-squares';
@@ -236,7 +236,7 @@ export function buildTrainCommandGan(args: TrainCommandArgs, data: ImageSource):
     loss: lossNamed(args.loss),
     seed: args.seed,
   };
-  return args.conditional ? createCGAN({ ...options, numClasses: data.numClasses }) : createGAN(options);
+  return args.conditional ? createCgan({ ...options, numClasses: data.numClasses }) : createGan(options);
 }
 
 /**

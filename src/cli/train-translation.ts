@@ -14,9 +14,9 @@ import { openPairedImageFolders } from '../data/paired-folders';
 import { derivePairs, type PairedImageSource } from '../data/paired-source';
 import { GanConfigError } from '../errors';
 import { createPix2Pix } from '../models/image-to-image/create-pix2pix';
-import { createSuperResolutionGAN } from '../models/image-to-image/create-super-resolution';
+import { createSuperResolutionGan } from '../models/image-to-image/create-super-resolution';
 import type { ImageToImageGan } from '../models/image-to-image/image-to-image-gan';
-import { loadImageToImageGAN } from '../models/image-to-image/load';
+import { loadImageToImageGan } from '../models/image-to-image/load';
 import { pairGrids } from '../models/image-to-image/pair-grids';
 import { Rng } from '../random';
 import { runModel, type ModelRunResult } from './run-model';
@@ -96,7 +96,7 @@ async function pairsFor(
   return {
     pairs: derivePairs(targets, (y) => tf.avgPool(y, args.scale, args.scale, 'valid') as tf.Tensor4D),
     build: () =>
-      createSuperResolutionGAN({
+      createSuperResolutionGan({
         inputShape: small,
         scale: args.scale,
         generator: { filters: 32, residualBlocks: 4 },
@@ -132,7 +132,7 @@ export async function runTranslationTraining(
         args,
         {
           build,
-          load: (dir, onSkip) => loadImageToImageGAN(dir, { onSkip }),
+          load: (dir, onSkip) => loadImageToImageGan(dir, { onSkip }),
           fit: (model, options) => model.fit(pairs, options),
           pictures: (_model, dir) => pairGrids({ dir, inputs: first.inputs, targets: first.targets, scale: 2 }),
         },

@@ -15,7 +15,7 @@ import { openImageFolder } from '../data/image-folder';
 import { GanConfigError } from '../errors';
 import { checkPngTarget, saveImageGrid } from '../image/png';
 import { checkOutputFolder } from '../io/output-path';
-import { loadImageToImageGAN } from '../models/image-to-image/load';
+import { loadImageToImageGan } from '../models/image-to-image/load';
 import { pairGridImages } from '../models/image-to-image/pair-grid-images';
 import { positiveIntegerFlag } from './training-args';
 
@@ -76,7 +76,7 @@ export async function runTranslateCommand(args: TranslateCommandArgs): Promise<T
   if (!['as-is', 'edges', 'downsample'].includes(args.inputs))
     throw new GanConfigError('--inputs', `expected as-is, edges or downsample, got '${String(args.inputs)}'`);
   await initBackend({ backend: args.backend, log: null });
-  const model = await loadImageToImageGAN(args.checkpoint);
+  const model = await loadImageToImageGan(args.checkpoint);
   const { inputShape, targetShape } = model.config;
   const derived = args.inputs !== 'as-is';
   try {

@@ -18,7 +18,7 @@ export interface ChannelConcatOptions {
  *
  * @example
  * ```ts
- * const cgan = createCGAN({ architecture: 'dcgan', conditioning: channelConcat({ numClasses: 10 }) });
+ * const cgan = createCgan({ architecture: 'dcgan', conditioning: channelConcat({ numClasses: 10 }) });
  * ```
  */
 export function channelConcat(options: ChannelConcatOptions = {}): Conditioning {

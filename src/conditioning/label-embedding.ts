@@ -34,7 +34,7 @@ export const MAX_EMBEDDING_BYTES = 2 ** 30;
  *
  * @example
  * ```ts
- * const cgan = createCGAN({ numClasses: 10, conditioning: labelEmbedding({ dim: 10 }) });
+ * const cgan = createCgan({ numClasses: 10, conditioning: labelEmbedding({ dim: 10 }) });
  * ```
  */
 export function labelEmbedding(options: LabelEmbeddingOptions = {}): Conditioning {

@@ -124,7 +124,7 @@ const warned = new Set<string>();
  *
  * @param options - The options object as given (anything else is left to the other checks).
  * @param known - Every valid option name.
- * @param where - The call, for the message, e.g. `createCGAN(options)`.
+ * @param where - The call, for the message, e.g. `createCgan(options)`.
  * @param warn - Where the warning goes (default `console.warn`).
  * @returns the unknown names.
  */

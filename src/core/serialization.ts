@@ -85,9 +85,9 @@ function registry(kind: SerializableKind): Map<string, SerializableClass<unknown
  * @example
  * ```ts
  * registerSerializable('loss', MarginLoss);
- * const gan = createGAN({ loss: new MarginLoss(2) });
+ * const gan = createGan({ loss: new MarginLoss(2) });
  * await gan.save('out/margin');
- * const again = await loadGAN('out/margin'); // again.trainer.loss is a MarginLoss with margin 2
+ * const again = await loadGan('out/margin'); // again.trainer.loss is a MarginLoss with margin 2
  * ```
  * @throws {@link GanConfigError} for a class without a `className` or `fromConfig`, or a
  * `className` another class of the same kind already has.

@@ -196,7 +196,7 @@ function checkOptions(options: Hdf5SourceOptions): void {
  * ```ts
  * // The seed-003 CelebA file: one dataset per image in the group img_align_celeba.
  * const faces = await openHdf5Images('celeba.h5', { images: 'img_align_celeba', imageShape: [64, 64, 3] });
- * const gan = createGAN({ architecture: 'dcgan', imageShape: [64, 64, 3] });
+ * const gan = createGan({ architecture: 'dcgan', imageShape: [64, 64, 3] });
  * await gan.fit(faces, { epochs: 5, batchSize: 64 });
  * faces.close();
  * ```

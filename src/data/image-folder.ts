@@ -173,7 +173,7 @@ function checkOptions(options: ImageFolderOptions): void {
  * ```ts
  * const emoji = await openImageFolder('emoji/', { imageShape: [32, 32, 3], background: [255, 255, 255], cache: true });
  * console.log(emoji.size, emoji.classNames, emoji.skipped.length);
- * const gan = createGAN({ architecture: 'dcgan', imageShape: [32, 32, 3] });
+ * const gan = createGan({ architecture: 'dcgan', imageShape: [32, 32, 3] });
  * ```
  * @throws {@link DataFormatError} naming the file for a bad image (with `onBadImage: 'error'`), for
  * a folder that holds no image, or images beside class folders; {@link GanConfigError} for bad options.

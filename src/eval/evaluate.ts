@@ -216,7 +216,7 @@ export interface GanEvaluation extends GanMetrics {
  * @example
  * ```ts
  * await initBackend();
- * const cgan = await loadGAN('out/cgan-mnist/checkpoint');
+ * const cgan = await loadGan('out/cgan-mnist/checkpoint');
  * const m = await evaluateGan(cgan, { samples: 10000, seed: 0 });
  * console.log(m.labelAccuracy, m.classifierScore, m.frechetDistance, m.modeCollapse.coverage);
  * ```

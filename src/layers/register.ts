@@ -29,7 +29,7 @@ export const GANKIT_LAYER_CLASSES = [
  * {@link SpectralConv2D}, {@link ClassProjection}, {@link ConditionalBatchNorm}, {@link DiffAugment},
  * {@link InstanceNormalization}, {@link ReflectionPadding2D}, {@link DepthToSpace}) with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
  * models that use them. Each module also registers its class when it is loaded, but a bundler that
- * trusts `"sideEffects": false` may drop a module nothing references; {@link loadGAN} and the
+ * trusts `"sideEffects": false` may drop a module nothing references; {@link loadGan} and the
  * data-parallel worker call this to be sure. Calling it again is harmless.
  *
  * @example

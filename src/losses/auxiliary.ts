@@ -57,8 +57,8 @@ export interface LatentCodes {
  *
  * Two tasks are built in: {@link acganTask} (ACGAN: D classifies real and fake images by label)
  * and {@link infoGanTask} (InfoGAN: G gets latent codes that D's Q head must recover). Both are
- * stored in checkpoints and rebuilt by {@link loadGAN} and by data-parallel workers; a
- * user-written task trains on one thread and is passed to `loadGAN(dir, { auxiliary })`.
+ * stored in checkpoints and rebuilt by {@link loadGan} and by data-parallel workers; a
+ * user-written task trains on one thread and is passed to `loadGan(dir, { auxiliary })`.
  *
  * Besides the losses, a task may:
  * - predict the labels (`numClasses`): the GAN must then be conditional with as many classes, and
@@ -73,7 +73,7 @@ export interface LatentCodes {
  *   discriminatorLoss: (real) => tf.losses.sigmoidCrossEntropy(tf.reshape(tf.mod(real.labels!, 2), [-1, 1]), real.outputs[0]) as tf.Scalar,
  *   generatorLoss: (fake) => tf.losses.sigmoidCrossEntropy(tf.reshape(tf.mod(fake.labels!, 2), [-1, 1]), fake.outputs[0]) as tf.Scalar,
  * };
- * const gan = createACGAN({ auxiliary: parity }); // D's head gets outputSize units
+ * const gan = createAcgan({ auxiliary: parity }); // D's head gets outputSize units
  * ```
  */
 export interface AuxiliaryTask {

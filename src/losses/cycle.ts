@@ -65,12 +65,12 @@ export function leastSquaresDiscriminatorLoss(realPatches: tf.Tensor, fakePatche
  * CycleGAN's adversarial loss as a {@link GanLoss}: {@link leastSquaresDiscriminatorLoss} for D
  * and {@link leastSquaresGeneratorLoss} for G, on patch maps. It differs from
  * {@link LeastSquaresLoss} only in G's loss, which here is not halved (the paper's weighting
- * relative to λ_cyc = 10). The default adversarial loss of {@link createCycleGAN}; any other
+ * relative to λ_cyc = 10). The default adversarial loss of {@link createCycleGan}; any other
  * {@link GanLoss} works on patch maps too (e.g. {@link nonSaturatingLoss}).
  *
  * @example
  * ```ts
- * const cycle = createCycleGAN({ adversarial: new CycleLeastSquaresLoss() });
+ * const cycle = createCycleGan({ adversarial: new CycleLeastSquaresLoss() });
  * ```
  */
 export class CycleLeastSquaresLoss extends GanLossBase {
@@ -107,7 +107,7 @@ export class CycleLeastSquaresLoss extends GanLossBase {
  *
  * @example
  * ```ts
- * const cycle = createCycleGAN({ adversarial: cycleLeastSquaresLoss() });
+ * const cycle = createCycleGan({ adversarial: cycleLeastSquaresLoss() });
  * ```
  */
 export function cycleLeastSquaresLoss(): CycleLeastSquaresLoss {

@@ -14,7 +14,7 @@ import { registerSerializable } from '../core/serialization';
  *
  * @example
  * ```ts
- * const gan = createGAN({ loss: hingeLoss() });
+ * const gan = createGan({ loss: hingeLoss() });
  * ```
  */
 export class HingeLoss extends GanLossBase {

@@ -70,7 +70,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * with `CE` the mean softmax cross-entropy and `ℓ = ½(u − ĉ)²` (`squared`) or the Gaussian negative
  * log-likelihood `log σ + ½(u − ĉ)²/σ² + ½ log 2π` with `log σ` clipped to [−5, 5] (`gaussian`).
  * The real batch does not enter (its codes are unknown). Build one with {@link infoGanTask}, or
- * let {@link createInfoGAN} do it.
+ * let {@link createInfoGan} do it.
  *
  * @example Codes for four images, the categorical value chosen, the continuous ones drawn:
  * ```ts
@@ -275,7 +275,7 @@ export class InfoGanTask implements AuxiliaryTask {
 
 /**
  * Creates an {@link InfoGanTask}: InfoGAN's latent codes and mutual-information loss, for
- * {@link createInfoGAN} or `new GanTrainer({ ..., auxiliary })`.
+ * {@link createInfoGan} or `new GanTrainer({ ..., auxiliary })`.
  *
  * @example A 10-way categorical code and two continuous codes (the paper's MNIST setting):
  * ```ts

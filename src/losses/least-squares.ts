@@ -28,7 +28,7 @@ export interface LeastSquaresLossOptions {
  *
  * @example
  * ```ts
- * const gan = createGAN({ loss: leastSquaresLoss() });                                       // a=0, b=1, c=1
+ * const gan = createGan({ loss: leastSquaresLoss() });                                       // a=0, b=1, c=1
  * const chi2 = leastSquaresLoss({ fakeLabel: -1, realLabel: 1, generatorTarget: 0 });        // a=−1, b=1, c=0
  * ```
  */

@@ -96,7 +96,7 @@ export class R1PenaltyLoss implements GanLoss {
  *
  * @example
  * ```ts
- * const gan = createGAN({ loss: withR1Penalty(nonSaturatingLoss(), { gamma: 10 }) });
+ * const gan = createGan({ loss: withR1Penalty(nonSaturatingLoss(), { gamma: 10 }) });
  * ```
  */
 export function withR1Penalty(loss: GanLoss, options: R1PenaltyOptions = {}): R1PenaltyLoss {

@@ -1,6 +1,6 @@
 /**
  * How a loss or an auxiliary task is written into a checkpoint's config and rebuilt from it (by
- * {@link loadGAN}, {@link loadCycleGAN} and data-parallel workers): through the serialization
+ * {@link loadGan}, {@link loadCycleGan} and data-parallel workers): through the serialization
  * registry (`{ name, className, config }`, see {@link registerSerializable}) for every registered
  * class, built-in or user-written; the forms older checkpoints hold (`{ name, builtin, ...options }`)
  * are still read.

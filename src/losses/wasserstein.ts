@@ -26,7 +26,7 @@ export interface WassersteinLossOptions {
  *
  * @example
  * ```ts
- * const gan = createGAN({ loss: wassersteinLoss({ gradientPenalty: 10 }), discriminatorSteps: 5,
+ * const gan = createGan({ loss: wassersteinLoss({ gradientPenalty: 10 }), discriminatorSteps: 5,
  *   optimizer: { learningRate: 1e-4, beta1: 0.5, beta2: 0.9 } });
  * ```
  */

@@ -137,9 +137,9 @@ export interface DcganPreset {
  *   paper's layer list.
  * - **D**: s × [Conv 4×4 stride 2 (ndf, 2ndf, …, ndf·2^(s−1)) → BN (from the second, no bias
  *   before it) → LeakyReLU 0.2] → Flatten → Dense 1: a logit, no sigmoid (the losses take logits).
- * - Kernels N(0, 0.02); Adam 2e-4 β1 0.5 is createGAN's default already.
+ * - Kernels N(0, 0.02); Adam 2e-4 β1 0.5 is createGan's default already.
  *
- * `createGAN({ architecture: 'dcgan', imageShape: [64, 64, 3] })` builds these; pass
+ * `createGan({ architecture: 'dcgan', imageShape: [64, 64, 3] })` builds these; pass
  * `generator: { width }` / `discriminator: { width }` for narrower or wider nets.
  *
  * @example

@@ -24,10 +24,10 @@ interface KnownCheckpoint {
 const NETS = 'state.json';
 
 const KNOWN: readonly KnownCheckpoint[] = [
-  { stateFile: 'gankit.json', label: 'GAN', loader: 'loadGAN()' },
-  { stateFile: 'cyclegan.json', label: 'CycleGAN', loader: 'loadCycleGAN()' },
-  { stateFile: NETS, family: 'cycle-gan', label: 'CycleGAN', loader: 'loadCycleGAN()' },
-  { stateFile: NETS, family: 'image-to-image', label: 'image-to-image GAN', loader: 'loadImageToImageGAN()' },
+  { stateFile: 'gankit.json', label: 'GAN', loader: 'loadGan()' },
+  { stateFile: 'cyclegan.json', label: 'CycleGAN', loader: 'loadCycleGan()' },
+  { stateFile: NETS, family: 'cycle-gan', label: 'CycleGAN', loader: 'loadCycleGan()' },
+  { stateFile: NETS, family: 'image-to-image', label: 'image-to-image GAN', loader: 'loadImageToImageGan()' },
 ];
 
 /** `; load it with loadX()` for a named-nets checkpoint of `family`, or `''` for a family gankit does not know. */

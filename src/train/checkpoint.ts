@@ -158,12 +158,12 @@ export interface Checkpointable {
 
 /**
  * Saves `gan` into a collection folder as `root/step-NNNNNNNNN/` (atomically, see `Gan.save`),
- * then removes all but the newest `keep` checkpoints. Load the newest with `loadGAN(root)`.
+ * then removes all but the newest `keep` checkpoints. Load the newest with `loadGan(root)`.
  *
  * @example
  * ```ts
  * await saveCheckpoint(gan, 'out/checkpoint', { keep: 3 });
- * const again = await loadGAN('out/checkpoint'); // the newest that verifies
+ * const again = await loadGan('out/checkpoint'); // the newest that verifies
  * ```
  * @returns the directory written.
  * @throws {@link CheckpointError} when writing fails or the weights are not finite (nothing is

@@ -250,7 +250,7 @@ export class EmaGenerator implements TrainerCallback {
    *
    * @example
    * ```ts
-   * const gan = await loadGAN('out/ckpt');
+   * const gan = await loadGan('out/ckpt');
    * const ema = emaGenerator(gan);
    * await ema.restore('out/ema-generator');
    * ```
@@ -330,7 +330,7 @@ export interface AveragedSource {
  *
  * @example
  * ```ts
- * const gan = createCGAN({ seed: 1 });
+ * const gan = createCgan({ seed: 1 });
  * const ema = emaGenerator(gan, { decay: 0.999, startStep: 1000 });
  * await gan.fit(mnist, { epochs: 5, callbacks: [ema, sampleGrids(gan, { dir: 'out' })] });
  * const sevens = ema.generate({ labels: [7, 7, 7, 7] });

@@ -384,7 +384,7 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
       if (startWorkers === undefined)
         throw new GanConfigError(
           'workers',
-          'data-parallel training runs through Gan.fit (createGAN / createCGAN) in Node',
+          'data-parallel training runs through Gan.fit (createGan / createCgan) in Node',
         );
       runner = () => startWorkers(workers, batchSize) as Promise<StepRunner<unknown>>;
     }

@@ -7,14 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  fileSystemHandler,
-  generateImages,
-  labelAccuracy,
-  loadMnistClassifier,
-  registerGankitLayers,
-} from '../../src/index';
+import { fileSystemHandler } from '../../src/io/file-system';
+import { generateImages } from '../../src/train/generate';
+import { labelAccuracy } from '../../src/eval/label-accuracy';
+import { loadMnistClassifier } from '../../src/eval/classifier';
+import { registerGankitLayers } from '../../src/layers/register';
 import { useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const dir = path.resolve(__dirname, '../../examples/browser/public/generator');
 

@@ -1,22 +1,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  checkpoints,
-  createCGAN,
-  createGAN,
-  decodePng,
-  formatDuration,
-  loadGAN,
-  LOSS_LOG_HEADER,
-  lossLog,
-  lossPlotImage,
-  parseLossLog,
-  progressBar,
-  sampleGrids,
-  saveOnInterrupt,
-  type StepLogs,
-} from '../../src/index';
+import { checkpoints, saveOnInterrupt } from '../../src/callbacks/checkpoints';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { decodePng } from '../../src/image/png';
+import { formatDuration, progressBar } from '../../src/callbacks/progress-bar';
+import { loadGan } from '../../src/models/gan/load';
+import { LOSS_LOG_HEADER, lossLog, parseLossLog } from '../../src/callbacks/loss-log';
+import { lossPlotImage } from '../../src/image/loss-plot';
+import { sampleGrids } from '../../src/callbacks/sample-grids';
+import { type StepLogs } from '../../src/train/callbacks';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('callbacks');
 beforeAll(async () => {
@@ -24,7 +18,7 @@ beforeAll(async () => {
 });
 
 const tiny = () =>
-  createCGAN({
+  createCgan({
     latentDim: 8,
     imageShape: [8, 8, 1],
     generator: { hiddenUnits: [16] },
@@ -221,7 +215,7 @@ test('lossPlotImage shows negative losses (WGAN) on an axis that reaches them, w
   expect(gRow - dRow).toBeGreaterThan(40);
 });
 
-test('checkpoints saves after every epoch; loadGAN continues from it', async () => {
+test('checkpoints saves after every epoch; loadGan continues from it', async () => {
   const data = randomDataset(40);
   const gan = tiny();
   const ckpt = path.join(tempDir(), 'ckpt-every');
@@ -232,7 +226,7 @@ test('checkpoints saves after every epoch; loadGAN continues from it', async () 
     callbacks: [checkpoints(gan, { dir: ckpt, onSave: (_d, e) => void saved.push(e) })],
   });
   expect(saved).toEqual([1, 2]);
-  const resumed = await loadGAN(ckpt);
+  const resumed = await loadGan(ckpt);
   expect([resumed.trainer.epoch, resumed.trainer.step]).toEqual([2, 8]);
   gan.dispose();
   resumed.dispose();
@@ -241,7 +235,7 @@ test('checkpoints saves after every epoch; loadGAN continues from it', async () 
 
 test('saveOnInterrupt: SIGINT stops after the current step and saves; the handler is gone afterwards', async () => {
   const data = randomDataset(100);
-  const gan = createGAN({
+  const gan = createGan({
     latentDim: 8,
     imageShape: [8, 8, 1],
     generator: { hiddenUnits: [16] },
@@ -261,7 +255,7 @@ test('saveOnInterrupt: SIGINT stops after the current step and saves; the handle
   });
   expect(history).toHaveLength(1); // epoch 1 completed; epoch 2 stopped at step 13
   expect(gan.trainer.step).toBe(13);
-  expect((await loadGAN(ckpt)).trainer.step).toBe(13);
+  expect((await loadGan(ckpt)).trainer.step).toBe(13);
   expect(messages[0]).toMatch(/SIGINT: stopping after this step/);
   expect(process.listenerCount('SIGINT')).toBe(listeners);
   gan.dispose();

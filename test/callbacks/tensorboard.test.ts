@@ -3,19 +3,16 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import * as protobuf from 'protobufjs';
-import {
-  encodePng,
-  createCGAN,
-  crc32c,
-  EventFileWriter,
-  GanConfigError,
-  imageGrid,
-  maskedCrc32c,
-  tensorboard,
-  type EpochLogs,
-  type StepLogs,
-} from '../../src/index';
+import { encodePng } from '../../src/image/png';
+import { createCgan } from '../../src/models/gan/create';
+import { crc32c, maskedCrc32c } from '../../src/io/tensorboard/crc32c';
+import { EventFileWriter } from '../../src/io/tensorboard/event-file-writer';
+import { GanConfigError } from '../../src/errors';
+import { imageGrid } from '../../src/image/grid';
+import { tensorboard } from '../../src/callbacks/tensorboard';
+import { type EpochLogs, type StepLogs } from '../../src/train/callbacks';
 import { randomDataset, thrownBy, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('tensorboard');
 beforeAll(async () => {
@@ -140,7 +137,7 @@ describe('EventFileWriter', () => {
 describe('the tensorboard callback', () => {
   test('every step value, epoch mean and metric as scalars, and the sample grid per epoch as an image', async () => {
     const data = randomDataset(40, 28);
-    const cgan = createCGAN({
+    const cgan = createCgan({
       latentDim: 8,
       generator: { hiddenUnits: [16] },
       discriminator: { hiddenUnits: [16] },

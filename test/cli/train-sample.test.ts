@@ -8,8 +8,12 @@ import { PNG } from 'pngjs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { decodePng, imageGrid, loadGAN, runGankitCli } from '../../src/index';
+import { decodePng } from '../../src/image/png';
+import { imageGrid } from '../../src/image/grid';
+import { loadGan } from '../../src/models/gan/load';
+import { runGankitCli } from '../../src/cli/gankit-cli';
 import { useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('cli-train');
 
@@ -77,7 +81,7 @@ describe('gankit train and sample on a folder of images', () => {
       'losses.png',
       'samples',
     ]);
-    const gan = await loadGAN(path.join(out, 'checkpoint'));
+    const gan = await loadGan(path.join(out, 'checkpoint'));
     expect(gan.config.numClasses).toBe(2);
     expect(gan.config.imageShape).toEqual([8, 8, 3]);
     expect(gan.trainer.step).toBe(6); // 24 images, batch 4, one epoch
@@ -100,7 +104,7 @@ describe('gankit train and sample on a folder of images', () => {
     );
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/resuming from .*checkpoint: 1 epoch\(s\) done, step 6/);
-    const gan = await loadGAN(path.join(out, 'checkpoint'));
+    const gan = await loadGan(path.join(out, 'checkpoint'));
     expect(gan.trainer.step).toBe(12);
     gan.dispose();
   });
@@ -244,7 +248,7 @@ describe('gankit train refuses what cannot work before training', () => {
     );
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/mnist: 32 images of 28×28×1/);
-    const gan = await loadGAN(path.join(out, 'checkpoint'));
+    const gan = await loadGan(path.join(out, 'checkpoint'));
     expect([gan.config.numClasses, gan.config.imageShape]).toEqual([0, [28, 28, 1]]);
     gan.dispose();
   });

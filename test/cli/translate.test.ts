@@ -7,15 +7,14 @@ import { PNG } from 'pngjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  createPix2Pix,
-  createSuperResolutionGAN,
-  createGAN,
-  decodePng,
-  loadImageToImageGAN,
-  runGankitCli,
-} from '../../src/index';
+import { createPix2Pix } from '../../src/models/image-to-image/create-pix2pix';
+import { createSuperResolutionGan } from '../../src/models/image-to-image/create-super-resolution';
+import { createGan } from '../../src/models/gan/create';
+import { decodePng } from '../../src/image/png';
+import { loadImageToImageGan } from '../../src/models/image-to-image/load';
+import { runGankitCli } from '../../src/cli/gankit-cli';
 import { useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('cli-translate');
 
@@ -47,7 +46,7 @@ const sizeOf = async (file: string): Promise<number[]> => {
 };
 
 test('an upscaler turns each image, shrunk to its input size, into one of its output size, under the same name', async () => {
-  const upscaler = createSuperResolutionGAN({
+  const upscaler = createSuperResolutionGan({
     inputShape: [4, 4, 3],
     scale: 4,
     generator: { filters: 2, residualBlocks: 1 },
@@ -119,7 +118,7 @@ test('mistakes are one line each, before anything is written', async () => {
   const downsample = await gankit('translate', checkpoint, path.join(tmp(), 'photos'), '--inputs', 'downsample');
   expect(downsample.code).toBe(1);
   expect(downsample.err).toMatch(/--inputs: downsample keeps the channels/);
-  const gan = createGAN({ seed: 1 });
+  const gan = createGan({ seed: 1 });
   await gan.save(path.join(tmp(), 'gan'));
   gan.dispose();
   const wrongKind = await gankit('translate', path.join(tmp(), 'gan'), path.join(tmp(), 'photos'));
@@ -153,7 +152,7 @@ describe('gankit train --family', () => {
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     expect(run.out).toContain('6 pairs, [4,4,3] → [16,16,3] (super-resolution)');
-    const model = await loadImageToImageGAN(path.join(out, 'checkpoint'));
+    const model = await loadImageToImageGan(path.join(out, 'checkpoint'));
     expect([model.config.family, model.step]).toEqual(['super-resolution', 3]);
     model.dispose();
     // Pair grids of the first six pairs: three rows of 16×16 tiles at scale 2.
@@ -215,7 +214,7 @@ describe('gankit train --family', () => {
     const run = await gankit(...args, '--out', out);
     expect(run.err).toBe('');
     expect(run.out).toContain('6 pairs, [16,16,3] → [16,16,3] (pix2pix)');
-    const model = await loadImageToImageGAN(path.join(out, 'checkpoint'));
+    const model = await loadImageToImageGan(path.join(out, 'checkpoint'));
     expect([model.config.family, model.config.conditionalDiscriminator, model.step]).toEqual(['pix2pix', true, 2]);
     model.dispose();
     await writeFile(path.join(sketches, 'extra.png'), PNG.sync.write(new PNG({ width: 4, height: 4 })));
@@ -226,7 +225,8 @@ describe('gankit train --family', () => {
 });
 
 test('openPairedImageFolders pairs by name across nested folders, and shuffles the pairs together', async () => {
-  const { Rng, openPairedImageFolders } = await import('../../src/index');
+  const { Rng } = await import('../../src/random');
+  const { openPairedImageFolders } = await import('../../src/data/paired-folders');
   const a = path.join(tmp(), 'pair-a');
   const b = path.join(tmp(), 'pair-b');
   // Image i is grey level 40i + 10 in one folder and 250 − 40i in the other, under the same name, in nested folders.

@@ -1,18 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import {
-  labelEmbedding,
-  channelConcat,
-  createCGAN,
-  mlpGenerator,
-  mlpDiscriminator,
-  GanTrainer,
-  nonSaturatingLoss,
-  OneHot,
-  type Conditioning,
-} from '../../src/index';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { channelConcat } from '../../src/conditioning/channel-concat';
+import { createCgan } from '../../src/models/gan/create';
+import { mlpGenerator, mlpDiscriminator } from '../../src/nets/mlp';
+import { GanTrainer } from '../../src/train/trainer';
+import { nonSaturatingLoss } from '../../src/losses/non-saturating';
+import { OneHot } from '../../src/layers/one-hot';
+import { type Conditioning } from '../../src/conditioning/types';
 import { randomDataset, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();
@@ -97,7 +95,7 @@ describe('labelEmbedding', () => {
   });
 
   test('the embedding is learned: a training step changes it', async () => {
-    const cgan = createCGAN({
+    const cgan = createCgan({
       numClasses: 10,
       latentDim: 8,
       imageShape: [8, 8, 1],
@@ -138,7 +136,7 @@ describe('a user-written conditioning strategy plugs in without library changes'
     },
   };
 
-  test('in the net builders, the trainer, and createCGAN', async () => {
+  test('in the net builders, the trainer, and createCgan', async () => {
     const g = mlpGenerator({
       latentDim: 6,
       imageShape: [4, 4, 1],
@@ -164,7 +162,7 @@ describe('a user-written conditioning strategy plugs in without library changes'
     expect(images.shape).toEqual([3, 4, 4, 1]);
     images.dispose();
 
-    const cgan = createCGAN({
+    const cgan = createCgan({
       conditioning: scaledOneHot,
       latentDim: 6,
       imageShape: [4, 4, 1],

@@ -9,15 +9,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  ImageDataset,
-  channelConcat,
-  createCGAN,
-  labelEmbedding,
-  loadGAN,
-  type CreateCganOptions,
-} from '../../src/index';
+import { ImageDataset } from '../../src/data/dataset';
+import { channelConcat } from '../../src/conditioning/channel-concat';
+import { createCgan, type CreateCganOptions } from '../../src/models/gan/create';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { loadGan } from '../../src/models/gan/load';
 import { useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 let dir = '';
 beforeAll(async () => {
@@ -58,7 +56,7 @@ const WAYS: Array<[string, () => CreateCganOptions]> = [
 
 describe.each(WAYS)('%s', (name, options) => {
   test('both nets take the label; samples depend on it; a step leaks nothing; save → load gives the same images', async () => {
-    const gan = createCGAN(options());
+    const gan = createCgan(options());
     expect(gan.generator.inputs).toHaveLength(2);
     expect(gan.discriminator.inputs).toHaveLength(2);
     const [h, w, c] = gan.config.imageShape;
@@ -82,7 +80,7 @@ describe.each(WAYS)('%s', (name, options) => {
     expect(tf.memory().numTensors).toBe(before);
     const file = path.join(dir, name.replace(/\W+/g, '-'));
     await gan.save(file);
-    const loaded = await loadGAN(file);
+    const loaded = await loadGan(file);
     const a = gan.generate({ z, labels: [2, 0, 1] });
     const b = loaded.generate({ z, labels: [2, 0, 1] });
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));

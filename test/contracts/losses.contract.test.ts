@@ -6,21 +6,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import {
-  BceLoss,
-  CycleLeastSquaresLoss,
-  HingeLoss,
-  LeastSquaresLoss,
-  MinimaxLoss,
-  NonSaturatingLoss,
-  R1PenaltyLoss,
-  WassersteinLoss,
-  mlpDiscriminator,
-  type GanLoss,
-  type PenaltyContext,
-} from '../../src/index';
+import { BceLoss } from '../../src/losses/bce';
+import { CycleLeastSquaresLoss } from '../../src/losses/cycle';
+import { HingeLoss } from '../../src/losses/hinge';
+import { LeastSquaresLoss } from '../../src/losses/least-squares';
+import { MinimaxLoss } from '../../src/losses/minimax';
+import { NonSaturatingLoss } from '../../src/losses/non-saturating';
+import { R1PenaltyLoss } from '../../src/losses/r1';
+import { WassersteinLoss } from '../../src/losses/wasserstein';
+import { mlpDiscriminator } from '../../src/nets/mlp';
+import { type GanLoss, type PenaltyContext } from '../../src/losses/types';
 import { lossConfig, lossFromConfig } from '../../src/losses/registry';
 import { useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();

@@ -9,24 +9,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
-import {
-  ImageDataset,
-  TrainingDivergedError,
-  createCGAN,
-  createCycleGAN,
-  createGAN,
-  createPix2Pix,
-  createSuperResolutionGAN,
-  derivePairs,
-  loadCycleGAN,
-  loadGAN,
-  loadImageToImageGAN,
-  type CycleGan,
-  type Gan,
-  type ImageToImageGan,
-  type Trainable,
-} from '../../src/index';
+import { ImageDataset } from '../../src/data/dataset';
+import { TrainingDivergedError } from '../../src/errors';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { createCycleGan } from '../../src/models/cycle/create';
+import { createPix2Pix } from '../../src/models/image-to-image/create-pix2pix';
+import { createSuperResolutionGan } from '../../src/models/image-to-image/create-super-resolution';
+import { derivePairs } from '../../src/data/paired-source';
+import { loadCycleGan } from '../../src/models/cycle/load';
+import { loadGan } from '../../src/models/gan/load';
+import { loadImageToImageGan } from '../../src/models/image-to-image/load';
+import { type CycleGan } from '../../src/models/cycle/cycle-gan';
+import { type Gan } from '../../src/models/gan/gan';
+import { type ImageToImageGan } from '../../src/models/image-to-image/image-to-image-gan';
+import { type Trainable } from '../../src/train/trainable';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('trainable-contract');
 beforeAll(async () => {
@@ -155,8 +153,8 @@ const FAMILIES: Array<[string, Family]> = [
   [
     'GAN',
     {
-      make: () => ganSubject(createGAN({ latentDim: 4, imageShape: [8, 8, 1], seed: 2, ...tinyMlp })),
-      load: async (dir) => ganSubject(await loadGAN(dir)),
+      make: () => ganSubject(createGan({ latentDim: 4, imageShape: [8, 8, 1], seed: 2, ...tinyMlp })),
+      load: async (dir) => ganSubject(await loadGan(dir)),
       data: () => gan_data,
       streams: 1,
     },
@@ -164,8 +162,8 @@ const FAMILIES: Array<[string, Family]> = [
   [
     'CGAN',
     {
-      make: () => ganSubject(createCGAN({ latentDim: 4, imageShape: [8, 8, 1], numClasses: 10, seed: 2, ...tinyMlp })),
-      load: async (dir) => ganSubject(await loadGAN(dir)),
+      make: () => ganSubject(createCgan({ latentDim: 4, imageShape: [8, 8, 1], numClasses: 10, seed: 2, ...tinyMlp })),
+      load: async (dir) => ganSubject(await loadGan(dir)),
       data: () => gan_data,
       streams: 1,
     },
@@ -175,7 +173,7 @@ const FAMILIES: Array<[string, Family]> = [
     {
       make: () =>
         cycleSubject(
-          createCycleGAN({
+          createCycleGan({
             imageShape: [8, 8, 1],
             generator: { filters: 2, residualBlocks: 1 },
             discriminator: { filters: [2] },
@@ -183,7 +181,7 @@ const FAMILIES: Array<[string, Family]> = [
             seed: 2,
           }),
         ),
-      load: async (dir) => cycleSubject(await loadCycleGAN(dir)),
+      load: async (dir) => cycleSubject(await loadCycleGan(dir)),
       data: () => cycle_data,
       streams: 2,
     },
@@ -202,7 +200,7 @@ const FAMILIES: Array<[string, Family]> = [
           }),
           () => pix2pix_data,
         ),
-      load: async (dir) => imageToImageSubject(await loadImageToImageGAN(dir), () => pix2pix_data),
+      load: async (dir) => imageToImageSubject(await loadImageToImageGan(dir), () => pix2pix_data),
       data: () => pix2pix_data,
       streams: 1,
     },
@@ -212,7 +210,7 @@ const FAMILIES: Array<[string, Family]> = [
     {
       make: () =>
         imageToImageSubject(
-          createSuperResolutionGAN({
+          createSuperResolutionGan({
             inputShape: [4, 4, 3],
             scale: 2,
             generator: { filters: 2, residualBlocks: 1 },
@@ -221,7 +219,7 @@ const FAMILIES: Array<[string, Family]> = [
           }),
           () => superResolution_data,
         ),
-      load: async (dir) => imageToImageSubject(await loadImageToImageGAN(dir), () => superResolution_data),
+      load: async (dir) => imageToImageSubject(await loadImageToImageGan(dir), () => superResolution_data),
       data: () => superResolution_data,
       streams: 1,
     },

@@ -6,27 +6,25 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import {
-  AcganTask,
-  BceLoss,
-  GanConfigError,
-  GanLossBase,
-  ImageDataset,
-  HingeLoss,
-  InfoGanTask,
-  LeastSquaresLoss,
-  MinimaxLoss,
-  NonSaturatingLoss,
-  R1PenaltyLoss,
-  WassersteinLoss,
-  CycleLeastSquaresLoss,
-  createGAN,
-  loadGAN,
-  registerSerializable,
-  type GanLoss,
-} from '../../src/index';
+import { AcganTask } from '../../src/losses/acgan';
+import { BceLoss } from '../../src/losses/bce';
+import { GanConfigError } from '../../src/errors';
+import { GanLossBase, type GanLoss } from '../../src/losses/types';
+import { ImageDataset } from '../../src/data/dataset';
+import { HingeLoss } from '../../src/losses/hinge';
+import { InfoGanTask } from '../../src/losses/infogan';
+import { LeastSquaresLoss } from '../../src/losses/least-squares';
+import { MinimaxLoss } from '../../src/losses/minimax';
+import { NonSaturatingLoss } from '../../src/losses/non-saturating';
+import { R1PenaltyLoss } from '../../src/losses/r1';
+import { WassersteinLoss } from '../../src/losses/wasserstein';
+import { CycleLeastSquaresLoss } from '../../src/losses/cycle';
+import { createGan } from '../../src/models/gan/create';
+import { loadGan } from '../../src/models/gan/load';
+import { registerSerializable } from '../../src/core/serialization';
 import { auxiliaryConfig, auxiliaryFromConfig, lossConfig, lossFromConfig } from '../../src/losses/registry';
 import { useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('serialization');
 
@@ -133,10 +131,10 @@ class MarginLoss extends GanLossBase {
 }
 
 describe('a user-written class', () => {
-  test('registered, it is saved with the GAN and loaded back with its options, nothing passed to loadGAN', async () => {
+  test('registered, it is saved with the GAN and loaded back with its options, nothing passed to loadGan', async () => {
     registerSerializable('loss', MarginLoss);
     registerSerializable('loss', MarginLoss); // again: harmless
-    const gan = createGAN({
+    const gan = createGan({
       latentDim: 4,
       imageShape: [4, 4, 1],
       generator: { hiddenUnits: [8] },
@@ -147,7 +145,7 @@ describe('a user-written class', () => {
     const dir = path.join(tmp(), 'margin');
     await gan.save(dir);
     gan.dispose();
-    const loaded = await loadGAN(dir);
+    const loaded = await loadGan(dir);
     expect(loaded.trainer.loss).toBeInstanceOf(MarginLoss);
     expect((loaded.trainer.loss as MarginLoss).margin).toBe(2.5);
     expect(values(loaded.trainer.loss)).toEqual(values(new MarginLoss(2.5)));
@@ -156,7 +154,7 @@ describe('a user-written class', () => {
 
   test('registered or not, a user-written loss is refused by data-parallel workers, which never ran its registration', async () => {
     registerSerializable('loss', MarginLoss);
-    const gan = createGAN({
+    const gan = createGan({
       latentDim: 4,
       imageShape: [4, 4, 1],
       generator: { hiddenUnits: [8] },

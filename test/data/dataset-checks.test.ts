@@ -3,8 +3,12 @@
  * resumed skipBatches that does not fit the epoch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GanConfigError, ImageDataset, Rng, batchIndices } from '../../src/index';
+import { GanConfigError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { Rng } from '../../src/random';
+import { batchIndices } from '../../src/data/image-source';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();

@@ -5,9 +5,11 @@
  * seeded random images.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GanConfigError, sobelEdges } from '../../src/index';
+import { GanConfigError } from '../../src/errors';
+import { sobelEdges } from '../../src/data/edges';
 import { Rng } from '../../src/random';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   expect(await useDefaultBackend()).toBe('wasm');

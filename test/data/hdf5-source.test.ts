@@ -5,18 +5,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readdir, stat, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
-import {
-  DataFormatError,
-  GanConfigError,
-  ImageDataset,
-  Rng,
-  loadHdf5Images,
-  openHdf5Images,
-  transformImage,
-  type ImageSource,
-} from '../../src/index';
+import { DataFormatError, GanConfigError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { Rng } from '../../src/random';
+import { loadHdf5Images } from '../../src/data/hdf5';
+import { openHdf5Images } from '../../src/data/hdf5-source';
+import { transformImage } from '../../src/data/transforms';
+import { type ImageSource } from '../../src/data/image-source';
 import { loadH5wasm } from '../../src/data/hdf5';
 import { useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('hdf5-source');
 

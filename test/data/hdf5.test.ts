@@ -4,16 +4,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import {
-  DataFormatError,
-  GanConfigError,
-  GankitError,
-  ImageDataset,
-  loadHdf5Images,
-  type Hdf5ImagesOptions,
-} from '../../src/index';
+import { DataFormatError, GanConfigError, GankitError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { loadHdf5Images, type Hdf5ImagesOptions } from '../../src/data/hdf5';
 import { importOptionalEsm, loadH5wasm } from '../../src/data/hdf5';
 import { useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('hdf5');
 

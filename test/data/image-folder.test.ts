@@ -7,18 +7,15 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import {
-  DataFormatError,
-  GanConfigError,
-  ImageDataset,
-  Rng,
-  decodeImage,
-  resizeImage,
-  openImageFolder,
-  type DataBatch,
-  type ImageSource,
-} from '../../src/index';
+import { DataFormatError, GanConfigError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { Rng } from '../../src/random';
+import { decodeImage } from '../../src/data/decode';
+import { resizeImage } from '../../src/data/transforms';
+import { openImageFolder } from '../../src/data/image-folder';
+import { type DataBatch, type ImageSource } from '../../src/data/image-source';
 import { thrownBy, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('image-folder');
 

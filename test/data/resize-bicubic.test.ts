@@ -5,9 +5,11 @@
  * on seeded random images, up and down, with and without aligned corners.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GanConfigError, resizeBicubic } from '../../src/index';
+import { GanConfigError } from '../../src/errors';
+import { resizeBicubic } from '../../src/data/resize-bicubic';
 import { Rng } from '../../src/random';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   expect(await useDefaultBackend()).toBe('wasm');

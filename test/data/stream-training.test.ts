@@ -7,8 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ImageDataset, createCGAN, openImageFolder } from '../../src/index';
+import { ImageDataset } from '../../src/data/dataset';
+import { createCgan } from '../../src/models/gan/create';
+import { openImageFolder } from '../../src/data/image-folder';
 import { useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('stream-training');
 
@@ -44,8 +47,8 @@ async function folder(): Promise<{ root: string; pixels: Uint8Array; labels: num
   return { root, pixels, labels };
 }
 
-const build = (): ReturnType<typeof createCGAN> =>
-  createCGAN({
+const build = (): ReturnType<typeof createCgan> =>
+  createCgan({
     architecture: 'dcgan',
     imageShape: [SIDE, SIDE, 3],
     numClasses: 2,
@@ -55,7 +58,7 @@ const build = (): ReturnType<typeof createCGAN> =>
     seed: 11,
   });
 
-const weightsOf = (gan: ReturnType<typeof createCGAN>): number[] =>
+const weightsOf = (gan: ReturnType<typeof createCgan>): number[] =>
   gan.generator.getWeights().flatMap((w) => Array.from(w.dataSync()));
 
 test('a DCGAN preset trains from an image folder exactly as from the same pixels in memory', async () => {

@@ -3,17 +3,18 @@
  * on hand-computed numbers and against tfjs's own resize/pooling kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { GanConfigError } from '../../src/errors';
 import {
-  GanConfigError,
   checkTransformOptions,
   convertChannels,
   cropWindow,
-  pixelsToImages,
   resizeImage,
   transformImage,
   type RawImage,
-} from '../../src/index';
+} from '../../src/data/transforms';
+import { pixelsToImages } from '../../src/data/image-source';
 import { useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();

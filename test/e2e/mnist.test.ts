@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createCGAN, loadMnist, type Gan, type ImageDataset } from '../../src/index';
+import { createCgan } from '../../src/models/gan/create';
+import { loadMnist } from '../../src/data/mnist';
+import { type Gan } from '../../src/models/gan/gan';
+import { type ImageDataset } from '../../src/data/dataset';
 import { useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 /**
  * End to end on real MNIST: a small CGAN trained on 2,000 images for 8 epochs (~250 steps) must
@@ -38,7 +42,7 @@ function scores(gan: Gan): { background: number; meanCorrelation: number } {
 }
 
 test('a small CGAN learns MNIST statistics an untrained one lacks', async () => {
-  const cgan = createCGAN({
+  const cgan = createCgan({
     seed: 1,
     latentDim: 32,
     generator: { hiddenUnits: [128, 256] },

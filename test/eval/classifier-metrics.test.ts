@@ -3,39 +3,26 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  classCoverage,
-  classHistogram,
-  classifierScore,
-  createCGAN,
-  createGAN,
-  evaluateGan,
-  evaluateImages,
-  evaluation,
-  featureStatistics,
-  frechetDistance,
-  frechetDistanceOfFeatures,
-  GanConfigError,
-  histogramEntropy,
-  labelAccuracy,
-  largestClassShare,
-  loadMnist,
-  loadMnistClassifier,
-  LOSS_LOG_HEADER,
-  lossLog,
-  meanPairwiseDistance,
-  metricsRecord,
-  mnistClassifierDir,
-  parseLossLog,
-  Rng,
-  runGankitCli,
-  symmetricMatrixSqrt,
-  traceSqrtProduct,
-  type FeatureStatistics,
-  type ImageDataset,
-  type MnistClassifier,
-} from '../../src/index';
+import { classCoverage, classHistogram, histogramEntropy, largestClassShare } from '../../src/eval/class-histogram';
+import { classifierScore } from '../../src/eval/classifier-score';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { evaluateGan, evaluateImages } from '../../src/eval/evaluate';
+import { evaluation } from '../../src/eval/evaluation-callback';
+import { featureStatistics, type FeatureStatistics } from '../../src/eval/feature-statistics';
+import { frechetDistance, frechetDistanceOfFeatures } from '../../src/eval/frechet-distance';
+import { GanConfigError } from '../../src/errors';
+import { labelAccuracy } from '../../src/eval/label-accuracy';
+import { loadMnist } from '../../src/data/mnist';
+import { loadMnistClassifier, mnistClassifierDir, type MnistClassifier } from '../../src/eval/classifier';
+import { LOSS_LOG_HEADER, lossLog, parseLossLog } from '../../src/callbacks/loss-log';
+import { meanPairwiseDistance } from '../../src/eval/mode-collapse';
+import { metricsRecord } from '../../src/eval/format';
+import { Rng } from '../../src/random';
+import { runGankitCli } from '../../src/cli/gankit-cli';
+import { symmetricMatrixSqrt, traceSqrtProduct } from '../../src/eval/matrix-sqrt';
+import { type ImageDataset } from '../../src/data/dataset';
 import { randomDataset, thrownBy, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('eval');
 let classifier: MnistClassifier;
@@ -58,14 +45,14 @@ afterAll(() => {
 
 /** A tiny MLP CGAN (or GAN) making 28×28×1 images, as the classifier measures. */
 const tinyCgan = (seed = 3) =>
-  createCGAN({
+  createCgan({
     latentDim: 8,
     generator: { hiddenUnits: [16] },
     discriminator: { hiddenUnits: [16], dropout: 0 },
     seed,
   });
 const tinyGan = (seed = 4) =>
-  createGAN({ latentDim: 8, generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16] }, seed });
+  createGan({ latentDim: 8, generator: { hiddenUnits: [16] }, discriminator: { hiddenUnits: [16] }, seed });
 
 function expectMatrixClose(actual: number[][], expected: number[][], digits = 9): void {
   expect(actual).toHaveLength(expected.length);
@@ -402,7 +389,7 @@ describe('evaluateGan', () => {
     expect(u.frechetDistance).toBeGreaterThan(real10kFloor());
     await expect(
       evaluateGan(
-        createGAN({
+        createGan({
           imageShape: [8, 8, 1],
           latentDim: 4,
           generator: { hiddenUnits: [4] },

@@ -1,21 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import {
-  computeMetrics,
-  createCGAN,
-  evaluateGan,
-  evaluation,
-  loadMnist,
-  loadMnistClassifier,
-  loadMnistReference,
-  metricsRecord,
-  precisionRecall,
-  runGankitCli,
-  sampleSetMetrics,
-  type MnistClassifier,
-  type MnistReference,
-} from '../../src/index';
+import { computeMetrics, evaluateGan } from '../../src/eval/evaluate';
+import { createCgan } from '../../src/models/gan/create';
+import { evaluation } from '../../src/eval/evaluation-callback';
+import { loadMnist } from '../../src/data/mnist';
+import { loadMnistClassifier, type MnistClassifier } from '../../src/eval/classifier';
+import { loadMnistReference, type MnistReference } from '../../src/eval/real-reference';
+import { metricsRecord } from '../../src/eval/format';
+import { precisionRecall } from '../../src/eval/precision-recall';
+import { runGankitCli } from '../../src/cli/gankit-cli';
+import { sampleSetMetrics } from '../../src/eval/sample-set-metrics';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('metrics-evaluate');
 let classifier: MnistClassifier;
@@ -29,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => classifier.dispose());
 
 const tinyCgan = (seed = 3) =>
-  createCGAN({
+  createCgan({
     latentDim: 8,
     generator: { hiddenUnits: [16] },
     discriminator: { hiddenUnits: [16], dropout: 0 },

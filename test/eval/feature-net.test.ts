@@ -1,20 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { CheckpointError, GanConfigError } from '../../src/errors';
+import { computeMetrics } from '../../src/eval/evaluate';
+import { ImageDataset } from '../../src/data/dataset';
 import {
-  CheckpointError,
-  computeMetrics,
-  GanConfigError,
-  ImageDataset,
   loadFeatureNetReference,
-  loadMnist,
-  loadMnistClassifier,
-  precisionRecall,
   trainFeatureNet,
   type FeatureNetInfo,
   type FeatureNetProgress,
-} from '../../src/index';
+} from '../../src/eval/feature-net';
+import { loadMnist } from '../../src/data/mnist';
+import { loadMnistClassifier } from '../../src/eval/classifier';
+import { precisionRecall } from '../../src/eval/precision-recall';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('feature-net');
 let train: ImageDataset;

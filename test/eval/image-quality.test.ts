@@ -5,9 +5,11 @@
  * name the argument, no leaked tensors.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GanConfigError, imageQuality, peakSignalToNoiseRatio, structuralSimilarity } from '../../src/index';
+import { GanConfigError } from '../../src/errors';
+import { imageQuality, peakSignalToNoiseRatio, structuralSimilarity } from '../../src/eval/image-quality';
 import { Rng } from '../../src/random';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   expect(await useDefaultBackend()).toBe('wasm');

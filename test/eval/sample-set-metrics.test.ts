@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { densityCoverage } from '../../src/eval/density-coverage';
+import { GanConfigError } from '../../src/errors';
+import { kernelInceptionDistance } from '../../src/eval/kernel-inception-distance';
 import {
-  densityCoverage,
-  GanConfigError,
-  kernelInceptionDistance,
   perClassDensityCoverage,
   perClassKernelInceptionDistance,
   perClassPrecisionRecall,
-  precisionRecall,
-  Rng,
-} from '../../src/index';
+} from '../../src/eval/per-class-metrics';
+import { precisionRecall } from '../../src/eval/precision-recall';
+import { Rng } from '../../src/random';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();

@@ -6,12 +6,13 @@ import {
   IMAGE_TO_IMAGE_LOG_FORMAT,
   IMAGE_TO_IMAGE_LOG_NAMES,
   IMAGE_TO_IMAGE_LOSS_NETS,
-  decodePng,
-  loadGAN,
-  loadImageToImageGAN,
-  parseLossLog,
-} from '../../src/index';
+} from '../../src/models/image-to-image/logs';
+import { decodePng } from '../../src/image/png';
+import { loadGan } from '../../src/models/gan/load';
+import { loadImageToImageGan } from '../../src/models/image-to-image/load';
+import { parseLossLog } from '../../src/callbacks/loss-log';
 import { useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..', '..');
@@ -50,7 +51,7 @@ async function runExample(
   expect(Object.keys(measured)).toEqual(expect.arrayContaining(['coverage', 'classifier_score', 'fd']));
   expect(measured.coverage).toBeGreaterThanOrEqual(1);
   expect(stdout).toMatch(/cov \d+ .*FD \d/);
-  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  const gan = await loadGan(path.join(out, 'checkpoint'));
   expect([gan.trainer.epoch, gan.trainer.step]).toEqual([expect_.epochs, expect_.steps]);
   gan.dispose();
   expect(stdout).toMatch(/samples: .*epoch-00\d\.png/);
@@ -125,7 +126,7 @@ test('wgan-gp-mnist trains WGAN-GP (5 critic updates per generator update) on a 
     steps: 2,
     gridRows: 10,
   }); // 10 batches of 32
-  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  const gan = await loadGan(path.join(out, 'checkpoint'));
   expect(gan.config.loss).toEqual({
     name: 'wasserstein',
     className: 'WassersteinLoss',
@@ -149,7 +150,7 @@ test('acgan-mnist trains an ACGAN (D takes the image alone and classifies it) on
   });
   const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
   expect(Object.keys(rows.at(-1)?.metrics ?? {})).toContain('label_accuracy'); // conditional: measured per label
-  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  const gan = await loadGan(path.join(out, 'checkpoint'));
   expect(gan.config.auxiliary).toEqual({
     name: 'acgan',
     className: 'AcganTask',
@@ -205,7 +206,7 @@ test('infogan-mnist trains an InfoGAN and writes one row per categorical code, t
   expect(stdout).toMatch(/codes → digits: 0→\d \d\.\d\d .*distinct digits/);
   const rows = parseLossLog(await fs.readFile(path.join(out, 'losses.csv'), 'utf8'));
   expect(rows).toHaveLength(4);
-  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  const gan = await loadGan(path.join(out, 'checkpoint'));
   expect(gan.config.auxiliary).toMatchObject({ name: 'infogan', config: { categorical: 10, continuous: 2 } });
   expect(gan.generator.inputs[0].shape).toEqual([null, 62 + 12]);
   gan.dispose();
@@ -231,7 +232,7 @@ test('emoji-cgan trains a conditional DCGAN on the Noto Emoji PNGs (a slice), ca
   // One row of 32×32 images (scale 2) per category in the slice.
   const grid = decodePng(await fs.readFile(path.join(out, 'samples', 'epoch-001.png')));
   expect(grid.height).toBe(Number(classes) * 64 + (Number(classes) + 1) * 2);
-  const gan = await loadGAN(path.join(out, 'checkpoint'));
+  const gan = await loadGan(path.join(out, 'checkpoint'));
   expect([gan.config.imageShape, gan.config.numClasses, gan.trainer.step]).toEqual([[32, 32, 3], Number(classes), 2]);
   expect(gan.averaged).not.toBeNull();
   gan.dispose();
@@ -259,7 +260,7 @@ test('face-gan-celeba trains the seed-003 face GAN and the 64 px DCGAN from an H
   const seedOut = path.join(tempDir(), 'face-seed');
   const seedRun = await run(tsx, [example, ...common, '--image-size', '54x44', '--out', seedOut], { cwd: root, env });
   expect(seedRun.stdout).toMatch(/8 faces, trained at 54×44×3/);
-  const seedGan = await loadGAN(path.join(seedOut, 'checkpoint'));
+  const seedGan = await loadGan(path.join(seedOut, 'checkpoint'));
   expect(seedGan.trainer.step).toBe(2);
   // G: z 100 → 300 → 54·44·3; D: 54·44·3 → 300 → 1 (weights and biases).
   const pixels = 54 * 44 * 3;
@@ -268,7 +269,7 @@ test('face-gan-celeba trains the seed-003 face GAN and the 64 px DCGAN from an H
   seedGan.dispose();
   const dcganOut = path.join(tempDir(), 'face-dcgan');
   await run(tsx, [example, ...common, '--arch', 'dcgan', '--out', dcganOut], { cwd: root, env });
-  const dcgan = await loadGAN(path.join(dcganOut, 'checkpoint'));
+  const dcgan = await loadGan(path.join(dcganOut, 'checkpoint'));
   expect([dcgan.config.imageShape, dcgan.trainer.step]).toEqual([[64, 64, 3], 2]);
   dcgan.dispose();
 });
@@ -312,8 +313,8 @@ test('cyclegan-mnist-fashion trains a CycleGAN for two steps (the inverted-MNIST
   expect(rows.map((row) => Number(row.split(',')[columns.indexOf('step')]))).toEqual([1, 2]);
   expect(rows[1].split(',').map(Number).every(Number.isFinite)).toBe(true);
   expect(rows[0].split(',')[columns.indexOf('heldout_cycle_x')]).toBe('');
-  const { loadCycleGAN } = await import('../../src/index');
-  const cycle = await loadCycleGAN(path.join(out, 'checkpoint'));
+  const { loadCycleGan } = await import('../../src/models/cycle/load');
+  const cycle = await loadCycleGan(path.join(out, 'checkpoint'));
   expect([cycle.step, cycle.epoch]).toEqual([2, 1]);
   cycle.dispose();
 });
@@ -340,7 +341,7 @@ test('pix2pix-emoji-edges trains a U-Net from edges to emoji and measures it on 
   expect(rows).toHaveLength(3);
   expect(rows[2].metrics?.heldout_psnr).toBeCloseTo(Number(psnr), 1);
   await run(tsx, [script, ...flags, '--epochs', '2', '--resume'], { cwd: root, env });
-  const model = await loadImageToImageGAN(path.join(out, 'checkpoint'));
+  const model = await loadImageToImageGan(path.join(out, 'checkpoint'));
   expect([model.config.family, model.config.targetShape, model.step, model.epoch]).toEqual([
     'pix2pix',
     [32, 32, 3],
@@ -384,7 +385,7 @@ test('super-resolution-emoji trains a 4× upscaler (16 → 64 px) on a slice of 
   expect(lastRow[columns.indexOf('bicubic_psnr')]).toBeGreaterThan(lastRow[columns.indexOf('nearest_psnr')]);
   const table = /\nG +([\d.]+) +([\d.]+) +([\d.-]+)\n/.exec(stdout);
   expect(Number(table?.[2])).toBeCloseTo(lastRow[columns.indexOf('heldout_psnr')], 2);
-  const gan = await loadImageToImageGAN(path.join(out, 'checkpoint'));
+  const gan = await loadImageToImageGan(path.join(out, 'checkpoint'));
   expect([gan.config.family, gan.config.inputShape, gan.config.targetShape, gan.step]).toEqual([
     'super-resolution',
     [16, 16, 3],

@@ -7,19 +7,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import {
-  DisposedError,
-  GanConfigError,
-  ImageDataset,
-  ModelBusyError,
-  createCGAN,
-  createCycleGAN,
-  type CycleGan,
-  loadGAN,
-  type Gan,
-  type TrainingCallback,
-} from '../../src/index';
+import { DisposedError, GanConfigError, ModelBusyError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { createCgan } from '../../src/models/gan/create';
+import { createCycleGan } from '../../src/models/cycle/create';
+import { type CycleGan } from '../../src/models/cycle/cycle-gan';
+import { loadGan } from '../../src/models/gan/load';
+import { type Gan } from '../../src/models/gan/gan';
+import { type TrainingCallback } from '../../src/train/callbacks';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('hostile-busy');
 beforeAll(async () => {
@@ -27,7 +24,7 @@ beforeAll(async () => {
 });
 
 const tiny = (): Gan =>
-  createCGAN({
+  createCgan({
     latentDim: 4,
     imageShape: [4, 4, 1],
     numClasses: 3,
@@ -105,7 +102,7 @@ test('a save from a callback writes one consistent step: its counter and its wei
     },
   };
   await gan.fit(data, { epochs: 2, batchSize: 4, callbacks: [saveAtStep3], readbackEvery: 2 });
-  const loaded = await loadGAN(dir);
+  const loaded = await loadGan(dir);
   expect(loaded.trainer.step).toBe(savedStep);
   const images = loaded.generate({ z, labels });
   expect(Array.from(await images.data())).toEqual(Array.from(expected as unknown as Float32Array));
@@ -148,7 +145,7 @@ describe('CycleGan: one operation at a time, typed errors after dispose', () => 
     return d;
   };
   const tinyCycle = (): CycleGan =>
-    createCycleGAN({
+    createCycleGan({
       generator: { filters: 8, residualBlocks: 1 },
       discriminator: { filters: [8, 16], strides: [2, 2] },
       lambdaIdentity: 0,

@@ -4,17 +4,14 @@
  * training that other model under the script's name).
  */
 import * as path from 'node:path';
-import {
-  CheckpointError,
-  GanConfigError,
-  createCGAN,
-  createGAN,
-  errorReport,
-  hingeLoss,
-  runTraining,
-  type TrainingArgs,
-} from '../../src/index';
+import { CheckpointError, GanConfigError } from '../../src/errors';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { errorReport } from '../../src/core/error-report';
+import { hingeLoss } from '../../src/losses/hinge';
+import { runTraining } from '../../src/cli/run-training';
+import { type TrainingArgs } from '../../src/cli/training-args';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('hostile-cli');
 beforeAll(async () => {
@@ -49,12 +46,12 @@ test("--resume on another script's checkpoint is a CheckpointError naming the fi
   const data = randomDataset(8, 4, 3);
   const out = path.join(tempDir(), 'run');
   const log = (): void => undefined;
-  const cgan = () => createCGAN({ ...small, ...nets, numClasses: 3 });
+  const cgan = () => createCgan({ ...small, ...nets, numClasses: 3 });
   const first = await runTraining(args(out), { data, build: cgan, log });
   first.gan.dispose();
   const other = [
-    ['numClasses', () => createGAN({ ...small, ...nets })],
-    ['loss', () => createCGAN({ ...small, ...nets, numClasses: 3, loss: hingeLoss() })],
+    ['numClasses', () => createGan({ ...small, ...nets })],
+    ['loss', () => createCgan({ ...small, ...nets, numClasses: 3, loss: hingeLoss() })],
   ] as const;
   for (const [field, build] of other) {
     let error: unknown;

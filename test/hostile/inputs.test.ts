@@ -5,16 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import {
-  DisposedError,
-  GanConfigError,
-  createCGAN,
-  loadGAN,
-  nonSaturatingLoss,
-  type Gan,
-  type GanLoss,
-} from '../../src/index';
+import { DisposedError, GanConfigError } from '../../src/errors';
+import { createCgan } from '../../src/models/gan/create';
+import { loadGan } from '../../src/models/gan/load';
+import { nonSaturatingLoss } from '../../src/losses/non-saturating';
+import { type Gan } from '../../src/models/gan/gan';
+import { type GanLoss } from '../../src/losses/types';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('hostile-inputs');
 beforeAll(async () => {
@@ -22,7 +20,7 @@ beforeAll(async () => {
 });
 
 const tiny = (loss?: GanLoss): Gan =>
-  createCGAN({
+  createCgan({
     latentDim: 4,
     imageShape: [4, 4, 1],
     numClasses: 3,
@@ -84,7 +82,7 @@ test('a run stopped inside an epoch resumes only with the same batch size and th
   const dir = path.join(tempDir(), 'mid-epoch');
   await gan.save(dir);
   gan.dispose();
-  const resumed = await loadGAN(dir);
+  const resumed = await loadGan(dir);
   const batch = await rejection(resumed.fit(data, { epochs: 1, batchSize: 2 }));
   expect(batch).toBeInstanceOf(GanConfigError);
   expect((batch as GanConfigError).argument).toBe('batchSize');

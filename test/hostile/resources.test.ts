@@ -5,14 +5,19 @@
  * longer grows with the number of classes, and a table too large is refused with its size.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GENERATE_BATCH, GanConfigError, createCGAN, createGAN, labelEmbedding, type Gan } from '../../src/index';
+import { GENERATE_BATCH } from '../../src/train/generate';
+import { GanConfigError } from '../../src/errors';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { type Gan } from '../../src/models/gan/gan';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();
 });
 
-const mnistSized = (): Gan => createGAN({ seed: 1, latentDim: 8, generator: { hiddenUnits: [32] } });
+const mnistSized = (): Gan => createGan({ seed: 1, latentDim: 8, generator: { hiddenUnits: [32] } });
 
 test('generate({ count: 1e6 }) of 28×28 images is refused with its size, and the backend still works', () => {
   const gan = mnistSized();
@@ -32,7 +37,7 @@ test('generate({ count: 1e6 }) of 28×28 images is refused with its size, and th
 });
 
 test('a request larger than a batch gives the same images as one image at a time, with less memory', async () => {
-  const gan = createGAN({ seed: 2, latentDim: 8, imageShape: [4, 4, 1], generator: { hiddenUnits: [512] } });
+  const gan = createGan({ seed: 2, latentDim: 8, imageShape: [4, 4, 1], generator: { hiddenUnits: [512] } });
   const count = 4 * GENERATE_BATCH + 3;
   const z = tf.randomNormal([count, 8], 0, 1, 'float32', 3) as tf.Tensor2D;
   const before = tf.memory().numTensors;
@@ -61,7 +66,7 @@ test('a request larger than a batch gives the same images as one image at a time
 });
 
 test('NaN or Infinity in a given z is refused, naming the entry', () => {
-  const gan = createGAN({ seed: 1, latentDim: 3, imageShape: [4, 4, 1], generator: { hiddenUnits: [4] } });
+  const gan = createGan({ seed: 1, latentDim: 3, imageShape: [4, 4, 1], generator: { hiddenUnits: [4] } });
   for (const bad of [NaN, Infinity]) {
     const z = tf.tensor2d([0, 0, 0, 0, bad, 0], [2, 3]);
     const error = thrownBy(() => gan.generate({ z }));
@@ -73,7 +78,7 @@ test('NaN or Infinity in a given z is refused, naming the entry', () => {
 });
 
 test('the default label-embedding width is min(numClasses, 50); a table too large is refused with its size', () => {
-  const small = createCGAN({
+  const small = createCgan({
     seed: 1,
     numClasses: 10,
     generator: { hiddenUnits: [4] },
@@ -81,7 +86,7 @@ test('the default label-embedding width is min(numClasses, 50); a table too larg
   });
   expect(small.config.conditioning).toMatchObject({ name: 'labelEmbedding', dim: 10 });
   small.dispose();
-  const many = createCGAN({
+  const many = createCgan({
     seed: 1,
     numClasses: 5000,
     generator: { hiddenUnits: [4] },
@@ -98,12 +103,12 @@ test('the default label-embedding width is min(numClasses, 50); a table too larg
 });
 
 test('a dense layer too large to allocate is refused with its size, naming the option', () => {
-  const hidden = thrownBy(() => createGAN({ seed: 1, generator: { hiddenUnits: [64, 5_000_000] } }));
+  const hidden = thrownBy(() => createGan({ seed: 1, generator: { hiddenUnits: [64, 5_000_000] } }));
   expect(hidden).toBeInstanceOf(GanConfigError);
   expect((hidden as GanConfigError).argument).toBe('hiddenUnits[1]');
   expect((hidden as Error).message).toMatch(/64 × 5000000 weights take 1\.2 GiB/);
-  const image = thrownBy(() => createGAN({ seed: 1, imageShape: [4096, 4096, 3], generator: { hiddenUnits: [64] } }));
+  const image = thrownBy(() => createGan({ seed: 1, imageShape: [4096, 4096, 3], generator: { hiddenUnits: [64] } }));
   expect((image as GanConfigError).argument).toBe('imageShape');
-  const d = thrownBy(() => createGAN({ seed: 1, discriminator: { hiddenUnits: [1_000_000] } }));
+  const d = thrownBy(() => createGan({ seed: 1, discriminator: { hiddenUnits: [1_000_000] } }));
   expect((d as GanConfigError).argument).toBe('hiddenUnits[0]');
 });

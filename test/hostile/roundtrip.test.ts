@@ -8,23 +8,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  GanConfigError,
-  Rng,
-  bceLoss,
-  createCGAN,
-  createGAN,
-  hingeLoss,
-  labelEmbedding,
-  leastSquaresLoss,
-  loadGAN,
-  minimaxLoss,
-  nonSaturatingLoss,
-  type Gan,
-  type GanLoss,
-  writeManifest,
-} from '../../src/index';
+import { GanConfigError } from '../../src/errors';
+import { Rng } from '../../src/random';
+import { bceLoss } from '../../src/losses/bce';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { hingeLoss } from '../../src/losses/hinge';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { leastSquaresLoss } from '../../src/losses/least-squares';
+import { loadGan } from '../../src/models/gan/load';
+import { minimaxLoss } from '../../src/losses/minimax';
+import { nonSaturatingLoss } from '../../src/losses/non-saturating';
+import { type Gan } from '../../src/models/gan/gan';
+import { type GanLoss } from '../../src/losses/types';
+import { writeManifest } from '../../src/io/checkpoint-manifest';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('hostile-roundtrip');
 beforeAll(async () => {
@@ -32,14 +30,14 @@ beforeAll(async () => {
 });
 
 test.each([-1, NaN, 1.5, '7', Infinity, 2 ** 53, null])('seed %p is refused at creation, naming seed', (seed) => {
-  const build = (): Gan => createCGAN({ seed: seed as number, generator: { hiddenUnits: [4] } });
+  const build = (): Gan => createCgan({ seed: seed as number, generator: { hiddenUnits: [4] } });
   expect(build).toThrow(GanConfigError);
   expect(build).toThrow(/^seed: /);
 });
 
 test('discriminatorSteps that a checkpoint could not hold are refused at creation', () => {
   for (const steps of [0, 1.5, NaN, '2'])
-    expect(() => createGAN({ discriminatorSteps: steps as number })).toThrow(/^discriminatorSteps: /);
+    expect(() => createGan({ discriminatorSteps: steps as number })).toThrow(/^discriminatorSteps: /);
 });
 
 test('an unknown option name is warned about once, with the nearest valid name', () => {
@@ -52,12 +50,12 @@ test('an unknown option name is warned about once, with the nearest valid name',
       imageShape: [4, 4, 1] as [number, number, number],
       generator: { hiddenUnits: [4] },
     };
-    for (let i = 0; i < 2; i++) createGAN({ ...options, ...{ discriminatorStep: 2 } }).dispose();
+    for (let i = 0; i < 2; i++) createGan({ ...options, ...{ discriminatorStep: 2 } }).dispose();
   } finally {
     spy.mockRestore();
   }
   expect(warnings).toEqual([
-    "gankit: createGAN(options): unknown option 'discriminatorStep' is ignored (did you mean 'discriminatorSteps'?)",
+    "gankit: createGan(options): unknown option 'discriminatorStep' is ignored (did you mean 'discriminatorSteps'?)",
   ]);
 });
 
@@ -96,10 +94,10 @@ test('property: 12 random valid GANs keep their config and their images through 
   const before = tf.memory().numTensors;
   for (let round = 0; round < 12; round++) {
     const { conditional, options } = randomOptions(rng);
-    const gan = conditional ? createCGAN(options) : createGAN(options);
+    const gan = conditional ? createCgan(options) : createGan(options);
     const dir = path.join(tempDir(), `round-${round}`);
     await gan.save(dir);
-    const loaded = await loadGAN(dir);
+    const loaded = await loadGan(dir);
     expect(loaded.config).toEqual(gan.config);
     const count = 3;
     const z = tf.randomNormal([count, gan.config.latentDim], 0, 1, 'float32', round) as tf.Tensor2D;
@@ -118,7 +116,7 @@ test('property: 12 random valid GANs keep their config and their images through 
 test('an unknown fit option is warned about once, with the nearest valid name', async () => {
   const warnings: string[] = [];
   const spy = jest.spyOn(console, 'warn').mockImplementation((m: string) => warnings.push(m));
-  const gan = createCGAN({
+  const gan = createCgan({
     seed: 1,
     latentDim: 2,
     imageShape: [4, 4, 1],
@@ -139,7 +137,7 @@ test('an unknown fit option is warned about once, with the nearest valid name', 
 });
 
 test('a state file whose latentDim disagrees with the saved generator is refused on load (it loaded, then generate failed inside tfjs)', async () => {
-  const gan = createGAN({ seed: 1, latentDim: 4, imageShape: [4, 4, 1], generator: { hiddenUnits: [4] } });
+  const gan = createGan({ seed: 1, latentDim: 4, imageShape: [4, 4, 1], generator: { hiddenUnits: [4] } });
   const dir = path.join(tempDir(), 'latent-mismatch');
   await gan.save(dir);
   gan.dispose();
@@ -148,5 +146,5 @@ test('a state file whose latentDim disagrees with the saved generator is refused
   state.config.latentDim = 7;
   await fs.writeFile(file, JSON.stringify(state));
   await writeManifest(dir);
-  await expect(loadGAN(dir)).rejects.toThrow(/config\.latentDim is 7, but the saved generator takes z of width 4/);
+  await expect(loadGan(dir)).rejects.toThrow(/config\.latentDim is 7, but the saved generator takes z of width 4/);
 });

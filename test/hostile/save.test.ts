@@ -8,25 +8,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  CheckpointError,
-  ImageDataset,
-  OutputPathError,
-  Rng,
-  checkpoints,
-  createCGAN,
-  createCycleGAN,
-  fileSystemHandler,
-  isGankitPng,
-  loadGAN,
-  lossLog,
-  sampleGrids,
-  saveCheckpoint,
-  saveImageGrid,
-  translationGrids,
-  type Gan,
-} from '../../src/index';
+import { CheckpointError, OutputPathError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { Rng } from '../../src/random';
+import { checkpoints } from '../../src/callbacks/checkpoints';
+import { createCgan } from '../../src/models/gan/create';
+import { createCycleGan } from '../../src/models/cycle/create';
+import { fileSystemHandler } from '../../src/io/file-system';
+import { isGankitPng, saveImageGrid } from '../../src/image/png';
+import { loadGan } from '../../src/models/gan/load';
+import { lossLog } from '../../src/callbacks/loss-log';
+import { sampleGrids } from '../../src/callbacks/sample-grids';
+import { saveCheckpoint } from '../../src/train/checkpoint';
+import { translationGrids } from '../../src/models/cycle/translation-grids';
+import { type Gan } from '../../src/models/gan/gan';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('hostile-save');
 beforeAll(async () => {
@@ -34,7 +31,7 @@ beforeAll(async () => {
 });
 
 const tiny = (): Gan =>
-  createCGAN({
+  createCgan({
     latentDim: 4,
     imageShape: [4, 4, 1],
     numClasses: 3,
@@ -126,7 +123,7 @@ describe('Gan.save replaces only a gankit checkpoint', () => {
     const single = path.join(root, 'single');
     await gan.save(single);
     await gan.save(single); // over its own checkpoint
-    expect((await loadGAN(single)).config).toEqual(gan.config);
+    expect((await loadGan(single)).config).toEqual(gan.config);
     const empty = path.join(root, 'empty');
     await fs.mkdir(empty);
     await gan.save(empty);
@@ -313,7 +310,7 @@ test("translationGrids over a user's PNG is refused when a CycleGAN's training b
   const root = await fresh();
   const foreign = path.join(root, 'epoch-001.png');
   await fs.writeFile(foreign, 'not gankit');
-  const cycle = createCycleGAN({
+  const cycle = createCycleGan({
     generator: { filters: 8, residualBlocks: 1 },
     discriminator: { filters: [8, 16], strides: [2, 2] },
     lambdaIdentity: 0,

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, patchWasmKernels, createCGAN } from '../../src/index';
+import { initBackend } from '../../src/backend';
+import { patchWasmKernels } from '../../src/kernels/wasm';
+import { createCgan } from '../../src/models/gan/create';
 import { randomDataset } from '../helpers';
 import { Rng } from '../../src/random';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 /**
  * gankit's wasm kernels must compute what the cpu backend computes. Each case runs the same op on
@@ -199,7 +202,7 @@ test('the conv kernels free every intermediate they make', async () => {
 test('the seed-000 DCGAN CGAN (narrowed) trains step for step as on cpu, to 1e-3', async () => {
   const lossesOn = async (backend: string): Promise<number[]> => {
     await tf.setBackend(backend);
-    const cgan = createCGAN({
+    const cgan = createCgan({
       architecture: 'dcgan',
       seed: 5,
       generator: { denseUnits: [32], baseShape: [7, 7, 8], convFilters: [8] },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { interpolateLatents, latentArithmetic } from '../../src/index';
+import { interpolateLatents, latentArithmetic } from '../../src/latent/interpolate';
 import { useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();

@@ -6,24 +6,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
-import {
-  ClassProjection,
-  ConditionalBatchNorm,
-  DiffAugment,
-  GANKIT_LAYER_CLASSES,
-  GanConfigError,
-  channelConcat,
-  createCGAN,
-  dcganDiscriminator,
-  dcganGenerator,
-  labelEmbedding,
-  loadGAN,
-  mlpDiscriminator,
-  mlpGenerator,
-  withDropoutSeed,
-  type Gan,
-} from '../../src/index';
+import { ClassProjection } from '../../src/layers/class-projection';
+import { ConditionalBatchNorm } from '../../src/layers/conditional-batch-norm';
+import { DiffAugment } from '../../src/layers/diff-augment';
+import { GANKIT_LAYER_CLASSES } from '../../src/layers/register';
+import { GanConfigError } from '../../src/errors';
+import { channelConcat } from '../../src/conditioning/channel-concat';
+import { createCgan } from '../../src/models/gan/create';
+import { dcganDiscriminator, dcganGenerator } from '../../src/nets/dcgan';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { loadGan } from '../../src/models/gan/load';
+import { mlpDiscriminator, mlpGenerator } from '../../src/nets/mlp';
+import { withDropoutSeed } from '../../src/layers/seeded-dropout';
+import { type Gan } from '../../src/models/gan/gan';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('conditioning-extra');
 
@@ -178,7 +175,7 @@ describe.each(['cpu', 'wasm'])('on %s', (backend) => {
         mlpDiscriminator({ conditioning: labelEmbedding({ numClasses: 3 }), projection: { numClasses: 4 } }),
       ).toThrow(/projection.numClasses: is 4 but the conditioning 'labelEmbedding' has 3/);
       expect(() => dcganDiscriminator({ projection: { numClasses: 0 } })).toThrow(GanConfigError);
-      expect(() => createCGAN({ discriminatorConditioning: 'output' as 'projection' })).toThrow(
+      expect(() => createCgan({ discriminatorConditioning: 'output' as 'projection' })).toThrow(
         /discriminatorConditioning: expected 'input' or 'projection'/,
       );
     });
@@ -492,13 +489,13 @@ describe.each(['cpu', 'wasm'])('on %s', (backend) => {
     });
   });
 
-  describe('in createCGAN: trains, keeps numTensors flat, saves and loads to identical outputs, resumes identically', () => {
+  describe('in createCgan: trains, keeps numTensors flat, saves and loads to identical outputs, resumes identically', () => {
     const data = () => randomDataset(20, 8, 10, 3);
     const cases: Array<[string, () => Gan]> = [
       [
         'dcgan: projection D with DiffAugment, G with conditional batch norm',
         () =>
-          createCGAN({
+          createCgan({
             architecture: 'dcgan',
             latentDim: 6,
             imageShape: [8, 8, 1],
@@ -516,7 +513,7 @@ describe.each(['cpu', 'wasm'])('on %s', (backend) => {
       [
         'mlp: label embedding + projection D with DiffAugment, G with conditional batch norm',
         () =>
-          createCGAN({
+          createCgan({
             latentDim: 6,
             imageShape: [8, 8, 1],
             seed: 6,
@@ -549,7 +546,7 @@ describe.each(['cpu', 'wasm'])('on %s', (backend) => {
 
       const dir = path.join(tmp(), `${backend}-${name.split(':')[0]}`);
       await gan.save(dir);
-      const again = await loadGAN(dir);
+      const again = await loadGan(dir);
       expect(again.config).toEqual(gan.config);
       const [a, b] = [gan, again].map((g) => g.generate({ labels: [0, 3, 9], seed: 4 }));
       expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));

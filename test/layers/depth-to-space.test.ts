@@ -4,8 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { DepthToSpace, GANKIT_LAYER_CLASSES, GanConfigError } from '../../src/index';
+import { DepthToSpace } from '../../src/layers/depth-to-space';
+import { GANKIT_LAYER_CLASSES } from '../../src/layers/register';
+import { GanConfigError } from '../../src/errors';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();

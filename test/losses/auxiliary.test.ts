@@ -10,37 +10,29 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
-import {
-  AcganTask,
-  GanConfigError,
-  GanTrainer,
-  ImageDataset,
-  InfoGanTask,
-  acganTask,
-  createACGAN,
-  createCGAN,
-  createInfoGAN,
-  dcganDiscriminator,
-  hingeLoss,
-  infoGanTask,
-  labelEmbedding,
-  loadGAN,
-  loadMnist,
-  mlpDiscriminator,
-  mlpGenerator,
-  Rng,
-  softmaxCrossEntropy,
-  wassersteinLoss,
-  type AuxiliaryBatch,
-  type AuxiliaryTask,
-  type DataBatch,
-  type Gan,
-  type GanLoss,
-  type StepLogs,
-  type TrainerCallback,
-} from '../../src/index';
+import { AcganTask, acganTask, softmaxCrossEntropy } from '../../src/losses/acgan';
+import { GanConfigError } from '../../src/errors';
+import { GanTrainer, type TrainerCallback } from '../../src/train/trainer';
+import { ImageDataset } from '../../src/data/dataset';
+import { InfoGanTask, infoGanTask } from '../../src/losses/infogan';
+import { createAcgan, createInfoGan } from '../../src/models/gan/create-auxiliary';
+import { createCgan } from '../../src/models/gan/create';
+import { dcganDiscriminator } from '../../src/nets/dcgan';
+import { hingeLoss } from '../../src/losses/hinge';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { loadGan } from '../../src/models/gan/load';
+import { loadMnist } from '../../src/data/mnist';
+import { mlpDiscriminator, mlpGenerator } from '../../src/nets/mlp';
+import { Rng } from '../../src/random';
+import { wassersteinLoss } from '../../src/losses/wasserstein';
+import { type AuxiliaryBatch, type AuxiliaryTask } from '../../src/losses/auxiliary';
+import { type DataBatch } from '../../src/data/image-source';
+import { type Gan } from '../../src/models/gan/gan';
+import { type GanLoss } from '../../src/losses/types';
+import { type StepLogs } from '../../src/train/callbacks';
 import { auxiliaryConfig, auxiliaryFromConfig } from '../../src/losses/registry';
 import { randomDataset, scalar, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('auxiliary');
 beforeAll(async () => {
@@ -259,7 +251,7 @@ describe('multi-output discriminators', () => {
   });
 
   test("the factories: ACGAN's D takes the image alone; InfoGAN's G takes [z ; code] and its D has a Q head", () => {
-    const acgan = createACGAN({
+    const acgan = createAcgan({
       latentDim: 8,
       imageShape: [8, 8, 1],
       seed: 1,
@@ -281,7 +273,7 @@ describe('multi-output discriminators', () => {
       className: 'AcganTask',
       config: { numClasses: 10, weight: 1, generatorWeight: 1 },
     });
-    const conv = createACGAN({
+    const conv = createAcgan({
       architecture: 'dcgan',
       numClasses: 4,
       latentDim: 4,
@@ -293,7 +285,7 @@ describe('multi-output discriminators', () => {
     });
     expect([conv.discriminator.inputs.length, conv.discriminator.outputs[1].shape]).toEqual([1, [null, 4]]);
     expect((conv.trainer.auxiliary as AcganTask).weight).toBe(0.5);
-    const info = createInfoGAN({
+    const info = createInfoGan({
       latentDim: 6,
       categorical: 10,
       continuous: 2,
@@ -414,7 +406,7 @@ describe('multi-output discriminators', () => {
           auxiliary: { name: 'half' } as unknown as AuxiliaryTask,
         }),
     ).toThrow(/auxiliary: expected an AuxiliaryTask with a discriminatorLoss\(\) method/);
-    expect(() => createACGAN({ discriminatorConditioning: 'projection' } as never)).toThrow(
+    expect(() => createAcgan({ discriminatorConditioning: 'projection' } as never)).toThrow(
       /discriminatorConditioning/,
     );
     [g, dPlain, dHead, dHead5, gSmall, dQ].forEach((m) => m.dispose());
@@ -595,7 +587,7 @@ describe('checkpoints and resume', () => {
   const builds: Record<string, () => Gan> = {
     // D with dropout, so its masks must come from the saved stream too.
     ACGAN: () =>
-      createACGAN({
+      createAcgan({
         latentDim: 8,
         imageShape: [8, 8, 1],
         seed: 11,
@@ -603,7 +595,7 @@ describe('checkpoints and resume', () => {
         discriminator: { hiddenUnits: [16, 16], dropout: 0.4 },
       }),
     InfoGAN: () =>
-      createInfoGAN({
+      createInfoGan({
         latentDim: 6,
         categorical: 10,
         continuous: 2,
@@ -641,7 +633,7 @@ describe('checkpoints and resume', () => {
       const dir = path.join(tempDir(), `resume-${name}`);
       await first.save(dir);
       first.dispose();
-      const resumed = await loadGAN(dir);
+      const resumed = await loadGan(dir);
       expect(resumed.trainer.auxiliary?.constructor).toBe(name === 'ACGAN' ? AcganTask : InfoGanTask);
       const fresh = builds[name]();
       expect(resumed.config.auxiliary).toEqual(fresh.config.auxiliary);
@@ -654,11 +646,11 @@ describe('checkpoints and resume', () => {
     });
   });
 
-  test('a loaded InfoGAN generates the same images for the same codes; a user-written task must be passed to loadGAN', async () => {
+  test('a loaded InfoGAN generates the same images for the same codes; a user-written task must be passed to loadGan', async () => {
     const info = builds.InfoGAN();
     const dir = path.join(tempDir(), 'infogan');
     await info.save(dir);
-    const loaded = await loadGAN(dir);
+    const loaded = await loadGan(dir);
     const codes = {
       categorical: [0, 3, 7],
       continuous: [
@@ -688,7 +680,7 @@ describe('checkpoints and resume', () => {
         ) as tf.Scalar,
       toConfig: () => ({ odd: 1 }),
     };
-    const custom = createACGAN({
+    const custom = createAcgan({
       latentDim: 4,
       imageShape: [8, 8, 1],
       seed: 3,
@@ -706,8 +698,8 @@ describe('checkpoints and resume', () => {
     );
     const customDir = path.join(tempDir(), 'parity');
     await custom.save(customDir);
-    await expect(loadGAN(customDir)).rejects.toThrow(/user-written auxiliary task 'label-parity'; pass it to loadGAN/);
-    const withTask = await loadGAN(customDir, { auxiliary: parity });
+    await expect(loadGan(customDir)).rejects.toThrow(/user-written auxiliary task 'label-parity'; pass it to loadGan/);
+    const withTask = await loadGan(customDir, { auxiliary: parity });
     expect(withTask.trainer.auxiliary).toBe(parity);
     [custom, withTask].forEach((g) => g.dispose());
     data.dispose();
@@ -718,7 +710,7 @@ describe('with other losses, penalties and data-parallel training', () => {
   test('WGAN-GP with an ACGAN head (the penalty sees the logit only); hinge with InfoGAN; no tensor left behind', async () => {
     const data = randomDataset(40, 8);
     const gans = [
-      createACGAN({
+      createAcgan({
         latentDim: 4,
         imageShape: [8, 8, 1],
         seed: 1,
@@ -726,7 +718,7 @@ describe('with other losses, penalties and data-parallel training', () => {
         generator: { hiddenUnits: [8] },
         discriminator: { hiddenUnits: [8], dropout: 0 },
       }),
-      createInfoGAN({
+      createInfoGan({
         latentDim: 4,
         imageShape: [8, 8, 1],
         seed: 2,
@@ -734,7 +726,7 @@ describe('with other losses, penalties and data-parallel training', () => {
         generator: { hiddenUnits: [8] },
         discriminator: { hiddenUnits: [8] },
       }),
-      createCGAN({
+      createCgan({
         latentDim: 4,
         imageShape: [8, 8, 1],
         seed: 3,
@@ -758,14 +750,14 @@ describe('with other losses, penalties and data-parallel training', () => {
   test('fit({ workers: 2 }) trains ACGAN and InfoGAN data-parallel (the workers rebuild the task)', async () => {
     const data = randomDataset(80, 8);
     for (const gan of [
-      createACGAN({
+      createAcgan({
         latentDim: 4,
         imageShape: [8, 8, 1],
         seed: 4,
         generator: { hiddenUnits: [8] },
         discriminator: { hiddenUnits: [8] },
       }),
-      createInfoGAN({
+      createInfoGan({
         latentDim: 4,
         imageShape: [8, 8, 1],
         seed: 5,
@@ -806,7 +798,7 @@ describe('short trainings on real MNIST', () => {
 
   test("ACGAN: D's class head learns to classify held-out real digits (and does not without the class loss)", async () => {
     const build = (classWeight: number): Gan =>
-      createACGAN({
+      createAcgan({
         latentDim: 32,
         seed: 1,
         classWeight,
@@ -831,7 +823,7 @@ describe('short trainings on real MNIST', () => {
 
   test('InfoGAN: Q recovers the categorical code of generated samples well above chance (and does not with λ = 0)', async () => {
     const build = (infoWeight: number): Gan =>
-      createInfoGAN({
+      createInfoGan({
         latentDim: 16,
         categorical: 10,
         continuous: 2,

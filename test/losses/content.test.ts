@@ -6,16 +6,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { GanConfigError } from '../../src/errors';
 import {
-  GanConfigError,
   featureExtractor,
   featureLoss,
   meanAbsoluteError,
   meanSquaredError,
   type FeatureFunction,
-} from '../../src/index';
+} from '../../src/losses/content';
 import { Rng } from '../../src/random';
 import { scalar, thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   expect(await useDefaultBackend()).toBe('wasm');

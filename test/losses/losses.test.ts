@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { bceLoss, minimaxLoss, nonSaturatingLoss, GanLossBase, GanConfigError, type GanLoss } from '../../src/index';
+import { bceLoss } from '../../src/losses/bce';
+import { minimaxLoss } from '../../src/losses/minimax';
+import { nonSaturatingLoss } from '../../src/losses/non-saturating';
+import { GanLossBase, type GanLoss } from '../../src/losses/types';
+import { GanConfigError } from '../../src/errors';
 import { scalar, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const softplus = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

@@ -9,42 +9,36 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
+import { GanConfigError } from '../../src/errors';
+import { GanTrainer } from '../../src/train/trainer';
+import { ImageDataset } from '../../src/data/dataset';
+import { channelConcat } from '../../src/conditioning/channel-concat';
+import { createAdam } from '../../src/train/adam';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { dcganDiscriminator } from '../../src/nets/dcgan';
 import {
-  GanConfigError,
-  GanTrainer,
-  ImageDataset,
-  channelConcat,
-  createAdam,
-  createCGAN,
-  createGAN,
-  dcganDiscriminator,
   discriminatorInputGradients,
   enableSecondOrderGradients,
   gradientPenalty,
-  hingeLoss,
-  HingeLoss,
-  labelEmbedding,
-  leastSquaresLoss,
-  LeastSquaresLoss,
-  loadGAN,
-  loadMnist,
-  mlpDiscriminator,
-  mlpGenerator,
-  nonSaturatingLoss,
   r1Penalty,
-  R1PenaltyLoss,
-  wassersteinLoss,
-  WassersteinLoss,
-  withR1Penalty,
-  type DataBatch,
-  type GanLoss,
-  type PenaltyContext,
-  type StepLogs,
-} from '../../src/index';
+} from '../../src/losses/penalty';
+import { hingeLoss, HingeLoss } from '../../src/losses/hinge';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { leastSquaresLoss, LeastSquaresLoss } from '../../src/losses/least-squares';
+import { loadGan } from '../../src/models/gan/load';
+import { loadMnist } from '../../src/data/mnist';
+import { mlpDiscriminator, mlpGenerator } from '../../src/nets/mlp';
+import { nonSaturatingLoss } from '../../src/losses/non-saturating';
+import { R1PenaltyLoss, withR1Penalty } from '../../src/losses/r1';
+import { wassersteinLoss, WassersteinLoss } from '../../src/losses/wasserstein';
+import { type DataBatch } from '../../src/data/image-source';
+import { type GanLoss, type PenaltyContext } from '../../src/losses/types';
+import { type StepLogs } from '../../src/train/callbacks';
 import { lossConfig, lossFromConfig } from '../../src/losses/registry';
 import { DataParallelSession } from '../../src/parallel/data-parallel';
 import { Rng } from '../../src/random';
 import { randomDataset, scalar, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 const REAL = [2.0, -0.5, 0.3, 4.0];
@@ -425,7 +419,7 @@ describe('registry: built-in losses rebuild from their config, options included'
   });
 
   test('a GAN saved with WGAN-GP + R1 loads with the same loss', async () => {
-    const gan = createGAN({
+    const gan = createGan({
       latentDim: 4,
       imageShape: [8, 8, 1],
       seed: 1,
@@ -435,7 +429,7 @@ describe('registry: built-in losses rebuild from their config, options included'
     });
     const dir = path.join(tempDir(), 'wgan-r1');
     await gan.save(dir);
-    const loaded = await loadGAN(dir);
+    const loaded = await loadGan(dir);
     expect(loaded.trainer.loss).toBeInstanceOf(R1PenaltyLoss);
     expect(lossConfig(loaded.trainer.loss)).toEqual(lossConfig(gan.trainer.loss));
     [gan, loaded].forEach((g) => g.dispose());
@@ -444,7 +438,7 @@ describe('registry: built-in losses rebuild from their config, options included'
 
 describe("the trainer's penalty hook", () => {
   const small = (loss: GanLoss, seed = 1) =>
-    createGAN({
+    createGan({
       latentDim: 4,
       imageShape: [8, 8, 1],
       seed,
@@ -490,7 +484,7 @@ describe("the trainer's penalty hook", () => {
     const dir = path.join(tempDir(), 'wgan-resume');
     await b.save(dir);
     b.dispose();
-    const resumed = await loadGAN(dir);
+    const resumed = await loadGan(dir);
     const rowsB = await losses(resumed, data, 3);
     expect(rowsB).toHaveLength(4);
     // wasm, one thread: the same arithmetic in the same order, so the same bits.
@@ -512,7 +506,7 @@ describe("the trainer's penalty hook", () => {
         return inner.discriminatorPenalty!(ctx);
       },
     });
-    const mlp = createCGAN({
+    const mlp = createCgan({
       latentDim: 4,
       imageShape: [8, 8, 1],
       seed: 2,
@@ -521,7 +515,7 @@ describe("the trainer's penalty hook", () => {
       generator: { hiddenUnits: [8] },
       discriminator: { hiddenUnits: [8] },
     });
-    const conv = createCGAN({
+    const conv = createCgan({
       architecture: 'dcgan',
       latentDim: 4,
       imageShape: [8, 8, 1],

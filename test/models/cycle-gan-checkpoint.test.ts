@@ -8,21 +8,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  CheckpointError,
-  ImageDataset,
-  createGAN,
-  createPix2Pix,
-  loadCycleGAN,
-  loadGAN,
-  loadImageToImageGAN,
-  saveCheckpoint,
-  type CycleGan,
-  type CycleGanConfig,
-  type FitProgress,
-} from '../../src/index';
+import { CheckpointError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { createGan } from '../../src/models/gan/create';
+import { createPix2Pix } from '../../src/models/image-to-image/create-pix2pix';
+import { loadCycleGan } from '../../src/models/cycle/load';
+import { loadGan } from '../../src/models/gan/load';
+import { loadImageToImageGan } from '../../src/models/image-to-image/load';
+import { saveCheckpoint } from '../../src/train/checkpoint';
+import { type CycleGan } from '../../src/models/cycle/cycle-gan';
+import { type CycleGanConfig } from '../../src/models/cycle/config';
+import { type FitProgress } from '../../src/train/trainable';
 import { writeManifest } from '../../src/io/checkpoint-manifest';
 import { useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('cycle-checkpoint');
 
@@ -78,7 +77,7 @@ async function restOfEpoch(cycle: CycleGan): Promise<number[][]> {
 }
 
 test('a CycleGAN checkpoint of format 1 (cyclegan.json) loads as it was saved and resumes bit-exactly', async () => {
-  const cycle = await loadCycleGAN(FIXTURE);
+  const cycle = await loadCycleGan(FIXTURE);
   expect(cycle.config).toEqual(expected.config);
   // Format 1 kept the position in the epoch without the batch size and epoch length it was run with.
   const { steps, shuffleSeeds, totals } = expected.saved.progress;
@@ -96,7 +95,7 @@ test('a CycleGAN checkpoint of format 1 (cyclegan.json) loads as it was saved an
 });
 
 test('re-saved, a format 1 checkpoint is a named-nets one (pools as blobs in the manifest) that resumes the same', async () => {
-  const old = await loadCycleGAN(FIXTURE);
+  const old = await loadCycleGan(FIXTURE);
   const dir = path.join(tempDir(), 're-saved');
   await old.save(dir);
   old.dispose();
@@ -119,14 +118,14 @@ test('re-saved, a format 1 checkpoint is a named-nets one (pools as blobs in the
     poolBytes,
     true,
   ]);
-  const cycle = await loadCycleGAN(dir);
+  const cycle = await loadCycleGan(dir);
   expect(translations(cycle)).toEqual(expected.translations);
   expect(await restOfEpoch(cycle)).toEqual(expected.restOfEpoch.rows);
   cycle.dispose();
 });
 
 test('a pool blob that does not have the length state.json records is a CheckpointError naming it', async () => {
-  const cycle = await loadCycleGAN(FIXTURE);
+  const cycle = await loadCycleGan(FIXTURE);
   const dir = path.join(tempDir(), 'short-pool');
   await cycle.save(dir);
   cycle.dispose();
@@ -135,14 +134,14 @@ test('a pool blob that does not have the length state.json records is a Checkpoi
   await fs.writeFile(pool, (await fs.readFile(pool)).subarray(0, 256));
   await writeManifest(dir);
   const before = tf.memory().numTensors;
-  const error = (await loadCycleGAN(dir).catch((e: unknown) => e)) as Error;
+  const error = (await loadCycleGan(dir).catch((e: unknown) => e)) as Error;
   expect(error).toBeInstanceOf(CheckpointError);
   expect(error.message).toBe(`${pool}: holds 256 bytes; the state file records 512`);
   expect(tf.memory().numTensors).toBe(before); // what it had built is disposed
 });
 
 test('a pool blob missing from the manifest, or from state.json, is a CheckpointError naming the file', async () => {
-  const cycle = await loadCycleGAN(FIXTURE);
+  const cycle = await loadCycleGan(FIXTURE);
   const gone = path.join(tempDir(), 'pool-gone');
   await cycle.save(gone);
   const unlisted = path.join(tempDir(), 'pool-unlisted');
@@ -150,13 +149,13 @@ test('a pool blob missing from the manifest, or from state.json, is a Checkpoint
   cycle.dispose();
   await fs.rm(path.join(gone, 'pool-x.bin'));
   await writeManifest(gone); // a manifest that verifies, without the pool
-  await expect(loadCycleGAN(gone)).rejects.toThrow(`${path.join(gone, 'pool-x.bin')}: is missing from the manifest`);
+  await expect(loadCycleGan(gone)).rejects.toThrow(`${path.join(gone, 'pool-x.bin')}: is missing from the manifest`);
   const stateFile = path.join(unlisted, 'state.json');
   const state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { blobs: Record<string, number> };
   delete state.blobs['pool-y'];
   await fs.writeFile(stateFile, JSON.stringify(state));
   await writeManifest(unlisted);
-  await expect(loadCycleGAN(unlisted)).rejects.toThrow(`${stateFile}: blobs.pool-y: missing`);
+  await expect(loadCycleGan(unlisted)).rejects.toThrow(`${stateFile}: blobs.pool-y: missing`);
 });
 
 describe('a loader given another family’s checkpoint names the loader to use', () => {
@@ -169,7 +168,7 @@ describe('a loader given another family’s checkpoint names the loader to use',
       pix2pix: path.join(root, 'pix2pix'),
       ganCollection: path.join(root, 'gan-collection'),
     };
-    const gan = createGAN({
+    const gan = createGan({
       latentDim: 2,
       imageShape: [4, 4, 1],
       generator: { hiddenUnits: [4] },
@@ -178,7 +177,7 @@ describe('a loader given another family’s checkpoint names the loader to use',
     await gan.save(dirs.gan);
     await saveCheckpoint(gan, dirs.ganCollection);
     gan.dispose();
-    const cycle = await loadCycleGAN(FIXTURE);
+    const cycle = await loadCycleGan(FIXTURE);
     await cycle.save(dirs.cycle);
     cycle.dispose();
     const pix2pix = createPix2Pix({
@@ -192,14 +191,14 @@ describe('a loader given another family’s checkpoint names the loader to use',
   });
 
   const cases: Array<[string, () => Promise<unknown>, keyof typeof dirs, RegExp]> = [
-    ['loadCycleGAN, a GAN', () => loadCycleGAN(dirs.gan), 'gan', /a GAN checkpoint.*load it with loadGAN\(\)/],
-    ['loadCycleGAN, GANs', () => loadCycleGAN(dirs.ganCollection), 'ganCollection', /load it with loadGAN\(\)/],
-    ['loadCycleGAN, a pix2pix', () => loadCycleGAN(dirs.pix2pix), 'pix2pix', /load it with loadImageToImageGAN\(\)/],
-    ['loadGAN, a CycleGAN', () => loadGAN(dirs.cycle), 'cycle', /a CycleGAN checkpoint.*load it with loadCycleGAN\(\)/],
-    ['loadGAN, an old CycleGAN', () => loadGAN(FIXTURE), 'cycle', /\(cyclegan\.json\).*load it with loadCycleGAN\(\)/],
-    ['loadGAN, a pix2pix', () => loadGAN(dirs.pix2pix), 'pix2pix', /image-to-image GAN.*loadImageToImageGAN\(\)/],
-    ['loadImageToImageGAN, a CycleGAN', () => loadImageToImageGAN(dirs.cycle), 'cycle', /loadCycleGAN\(\)/],
-    ['loadImageToImageGAN, a GAN', () => loadImageToImageGAN(dirs.gan), 'gan', /load it with loadGAN\(\)/],
+    ['loadCycleGan, a GAN', () => loadCycleGan(dirs.gan), 'gan', /a GAN checkpoint.*load it with loadGan\(\)/],
+    ['loadCycleGan, GANs', () => loadCycleGan(dirs.ganCollection), 'ganCollection', /load it with loadGan\(\)/],
+    ['loadCycleGan, a pix2pix', () => loadCycleGan(dirs.pix2pix), 'pix2pix', /load it with loadImageToImageGan\(\)/],
+    ['loadGan, a CycleGAN', () => loadGan(dirs.cycle), 'cycle', /a CycleGAN checkpoint.*load it with loadCycleGan\(\)/],
+    ['loadGan, an old CycleGAN', () => loadGan(FIXTURE), 'cycle', /\(cyclegan\.json\).*load it with loadCycleGan\(\)/],
+    ['loadGan, a pix2pix', () => loadGan(dirs.pix2pix), 'pix2pix', /image-to-image GAN.*loadImageToImageGan\(\)/],
+    ['loadImageToImageGan, a CycleGAN', () => loadImageToImageGan(dirs.cycle), 'cycle', /loadCycleGan\(\)/],
+    ['loadImageToImageGan, a GAN', () => loadImageToImageGan(dirs.gan), 'gan', /load it with loadGan\(\)/],
   ];
   test.each(cases)('%s', async (_name, load, _dir, message) => {
     const error = (await load().catch((e: unknown) => e)) as Error;

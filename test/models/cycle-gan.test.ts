@@ -2,32 +2,32 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { CheckpointError, GanConfigError } from '../../src/errors';
 import {
-  CheckpointError,
   CycleLeastSquaresLoss,
-  GANKIT_LAYER_CLASSES,
-  GanConfigError,
-  ImageDataset,
-  ImagePool,
-  InstanceNormalization,
-  ReflectionPadding2D,
-  Rng,
-  createCycleGAN,
   cycleConsistencyLoss,
-  fileSystemHandler,
   identityLoss,
   leastSquaresDiscriminatorLoss,
   leastSquaresGeneratorLoss,
-  leastSquaresLoss,
-  loadCycleGAN,
-  loadMnist,
-  patchDiscriminator,
-  resnetGenerator,
-  saveCycleCheckpoint,
-  type CycleGan,
-  type CycleGanStepLogs,
-} from '../../src/index';
+} from '../../src/losses/cycle';
+import { GANKIT_LAYER_CLASSES } from '../../src/layers/register';
+import { ImageDataset } from '../../src/data/dataset';
+import { ImagePool } from '../../src/train/image-pool';
+import { InstanceNormalization } from '../../src/layers/instance-norm';
+import { ReflectionPadding2D } from '../../src/layers/reflection-padding';
+import { Rng } from '../../src/random';
+import { createCycleGan } from '../../src/models/cycle/create';
+import { fileSystemHandler } from '../../src/io/file-system';
+import { leastSquaresLoss } from '../../src/losses/least-squares';
+import { loadCycleGan } from '../../src/models/cycle/load';
+import { loadMnist } from '../../src/data/mnist';
+import { patchDiscriminator } from '../../src/nets/patch-discriminator';
+import { resnetGenerator } from '../../src/nets/resnet-generator';
+import { saveCycleCheckpoint } from '../../src/models/cycle/checkpoint';
+import { type CycleGan } from '../../src/models/cycle/cycle-gan';
+import { type CycleGanStepLogs } from '../../src/models/cycle/logs';
 import { scalar, thrownBy, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('cycle');
 beforeAll(async () => {
@@ -35,8 +35,8 @@ beforeAll(async () => {
 });
 
 /** A CycleGAN small enough for tests: k = 8, one residual block, a two-layer PatchGAN. */
-function tinyCycleGan(seed = 1, extra: Parameters<typeof createCycleGAN>[0] = {}): CycleGan {
-  return createCycleGAN({
+function tinyCycleGan(seed = 1, extra: Parameters<typeof createCycleGan>[0] = {}): CycleGan {
+  return createCycleGan({
     generator: { filters: 8, residualBlocks: 1 },
     discriminator: { filters: [8, 16], strides: [2, 2] },
     lambdaIdentity: 0,
@@ -101,7 +101,7 @@ describe('nets', () => {
     expect(thrownBy(() => patchDiscriminator({ filters: [8, 16], strides: [2] }))).toMatchObject({
       argument: 'strides',
     });
-    expect(thrownBy(() => createCycleGAN({ poolSize: -1 }))).toBeInstanceOf(GanConfigError);
+    expect(thrownBy(() => createCycleGan({ poolSize: -1 }))).toBeInstanceOf(GanConfigError);
     expect(thrownBy(() => tinyCycleGan(1, { lambdaCycle: -1 }))).toMatchObject({ argument: 'lambdaCycle' });
   });
 });
@@ -322,7 +322,7 @@ describe('training', () => {
       discriminatorLoss: (real: tf.Tensor) => tf.mul(tf.mean(real), NaN) as tf.Scalar,
       generatorLoss: (f: tf.Tensor) => tf.mean(f) as tf.Scalar,
     };
-    const broken = createCycleGAN({ models: cycle.models, adversarial: nan, lambdaIdentity: 0, seed: 4 });
+    const broken = createCycleGan({ models: cycle.models, adversarial: nan, lambdaIdentity: 0, seed: 4 });
     const [dataX, dataY] = [data(1), data(2)];
     await expect(broken.fit(dataX, dataY, { batchSize: 4, stepsPerEpoch: 2 })).rejects.toMatchObject({
       name: 'TrainingDivergedError',
@@ -393,7 +393,7 @@ describe('MNIST ↔ inverted MNIST (a known mapping: G(x) = −x)', () => {
   test('save → load gives the same translations, and a run resumed mid-epoch repeats the uninterrupted one', async () => {
     const dir = path.join(tempDir(), 'trained');
     await cycle.save(dir);
-    const loaded = await loadCycleGAN(dir);
+    const loaded = await loadCycleGan(dir);
     expect(values(loaded.translate(testX, 'xToY'))).toEqual(values(cycle.translate(testX, 'xToY')));
     expect(values(loaded.translate(testX, 'yToX'))).toEqual(values(cycle.translate(testX, 'yToX')));
     expect([loaded.step, loaded.epoch, loaded.rng.getState(), loaded.poolX.size]).toEqual([
@@ -430,7 +430,7 @@ describe('MNIST ↔ inverted MNIST (a known mapping: G(x) = −x)', () => {
     const first = await losses(loaded, 1); // 1 step, then stopped inside the epoch
     expect(loaded.epochProgress?.steps).toBe(1);
     await saveCycleCheckpoint(loaded, path.join(tempDir(), 'collection'));
-    const resumed = await loadCycleGAN(path.join(tempDir(), 'collection')); // the collection's newest
+    const resumed = await loadCycleGan(path.join(tempDir(), 'collection')); // the collection's newest
     loaded.dispose();
     const rest = await losses(resumed);
     expect([...first, ...rest]).toEqual(straight);
@@ -444,8 +444,8 @@ describe('MNIST ↔ inverted MNIST (a known mapping: G(x) = −x)', () => {
     const dir = path.join(tempDir(), 'hostile');
     await cycle.save(dir);
     await fs.rm(path.join(dir, 'generatorYX', 'weights.bin'));
-    await expect(loadCycleGAN(dir)).rejects.toThrow(CheckpointError);
-    await expect(loadCycleGAN(dir)).rejects.toThrow(/generatorYX.weights\.bin: is missing/);
+    await expect(loadCycleGan(dir)).rejects.toThrow(CheckpointError);
+    await expect(loadCycleGan(dir)).rejects.toThrow(/generatorYX.weights\.bin: is missing/);
     // A checkpoint that no longer verifies is not provably gankit's: save refuses to replace it.
     await expect(cycle.save(dir)).rejects.toThrow(/not a gankit checkpoint/);
     await fs.rm(dir, { recursive: true });
@@ -454,7 +454,7 @@ describe('MNIST ↔ inverted MNIST (a known mapping: G(x) = −x)', () => {
     const bytes = await fs.readFile(state);
     bytes[100] ^= 0xff;
     await fs.writeFile(state, bytes);
-    await expect(loadCycleGAN(dir)).rejects.toThrow(/pool-x\.bin: does not match its checksum/);
-    await expect(loadCycleGAN(path.join(tempDir(), 'nothing-here'))).rejects.toThrow(CheckpointError);
+    await expect(loadCycleGan(dir)).rejects.toThrow(/pool-x\.bin: does not match its checksum/);
+    await expect(loadCycleGan(path.join(tempDir(), 'nothing-here'))).rejects.toThrow(CheckpointError);
   });
 });

@@ -2,25 +2,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  CheckpointError,
-  GanConfigError,
-  ImageDataset,
-  ImageToImageGan,
-  LeastSquaresLoss,
-  SeededDropout,
-  createPix2Pix,
-  createSuperResolutionGAN,
-  derivePairs,
-  loadImageToImageGAN,
-  pairImageSets,
-  saveCheckpoint,
-  type ImageToImageConfig,
-  type PairedImageSource,
-} from '../../src/index';
+import { CheckpointError, GanConfigError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { ImageToImageGan } from '../../src/models/image-to-image/image-to-image-gan';
+import { LeastSquaresLoss } from '../../src/losses/least-squares';
+import { SeededDropout } from '../../src/layers/seeded-dropout';
+import { createPix2Pix } from '../../src/models/image-to-image/create-pix2pix';
+import { createSuperResolutionGan } from '../../src/models/image-to-image/create-super-resolution';
+import { derivePairs, pairImageSets, type PairedImageSource } from '../../src/data/paired-source';
+import { loadImageToImageGan } from '../../src/models/image-to-image/load';
+import { saveCheckpoint } from '../../src/train/checkpoint';
+import { type ImageToImageConfig } from '../../src/models/image-to-image/config';
 import { lossConfig } from '../../src/losses/registry';
 import { writeNetsCheckpoint } from '../../src/train/nets-checkpoint';
 import { thrownBy, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('image-to-image');
 beforeAll(async () => {
@@ -116,7 +112,7 @@ describe('paired image sets', () => {
   test('derivePairs makes each input from its own target, in the seeded order', async () => {
     const { pairs: p, targets } = pairs(2);
     expect([p.size, p.inputShape, p.targetShape]).toEqual([32, [8, 8, 1], [16, 16, 3]]);
-    const { Rng } = await import('../../src/index');
+    const { Rng } = await import('../../src/random');
     for (const batch of p.batches(8, { rng: new Rng(3) })) {
       const expected = tf.tidy(() => tf.avgPool(tf.mean(batch.targets, 3, true) as tf.Tensor4D, 2, 2, 'valid'));
       expect(values(batch.inputs)).toEqual(values(expected));
@@ -126,7 +122,7 @@ describe('paired image sets', () => {
   });
 
   test('pairImageSets keeps two sets aligned under shuffling and resumes at a batch', async () => {
-    const { Rng } = await import('../../src/index');
+    const { Rng } = await import('../../src/random');
     const a = ImageDataset.fromTensor(
       tf.tidy(() => tf.sub(tf.div(tf.reshape(tf.range(0, 10, 1, 'float32'), [10, 1, 1, 1]), 10), 0.45)) as tf.Tensor4D,
     );
@@ -159,7 +155,7 @@ describe('ImageToImageGan', () => {
   test('a step updates G and D, logs five finite values and leaves no tensor behind', () => {
     const model = tinyModel(2, true);
     const { pairs: p, targets } = pairs(2);
-    const { Rng } = jest.requireActual('../../src/index') as typeof import('../../src/index');
+    const { Rng } = jest.requireActual('../../src/random') as typeof import('../../src/random');
     const batch = p.batches(8, { rng: new Rng(1) }).next().value as { inputs: tf.Tensor4D; targets: tf.Tensor4D };
     const g0 = values(model.generator.getWeights()[0].clone());
     const d0 = values(model.discriminator.getWeights()[0].clone());
@@ -183,7 +179,7 @@ describe('ImageToImageGan', () => {
   test('the pixel term equals λ·mean|G(x) − y| before the update', () => {
     const model = tinyModel(1, false);
     const { pairs: p, targets } = pairs(1);
-    const { Rng } = jest.requireActual('../../src/index') as typeof import('../../src/index');
+    const { Rng } = jest.requireActual('../../src/random') as typeof import('../../src/random');
     const batch = p.batches(4, { rng: new Rng(2) }).next().value as { inputs: tf.Tensor4D; targets: tf.Tensor4D };
     // The step's G runs in training mode (dropout, batch statistics); with dropout rate 0.5 drawn
     // from the step's seed, recompute it with the same seed the model will draw.
@@ -224,7 +220,7 @@ describe('ImageToImageGan', () => {
     await model.fit(p, { epochs: 1, batchSize: 8 });
     const dir = path.join(tempDir(), 'trained');
     await model.save(dir);
-    const loaded = await loadImageToImageGAN(dir);
+    const loaded = await loadImageToImageGan(dir);
     const probe = tf.randomUniform([2, 8, 8, 1], -1, 1, 'float32', 3) as tf.Tensor4D;
     expect(values(loaded.translate(probe))).toEqual(values(model.translate(probe)));
     expect(loaded.config).toEqual(model.config);
@@ -250,7 +246,7 @@ describe('ImageToImageGan', () => {
     expect(loaded.state.progress?.steps).toBe(1);
     await saveCheckpoint(loaded, path.join(tempDir(), 'collection'));
     loaded.dispose();
-    const resumed = await loadImageToImageGAN(path.join(tempDir(), 'collection'));
+    const resumed = await loadImageToImageGan(path.join(tempDir(), 'collection'));
     const rest = await losses(resumed);
     expect([...first, ...rest]).toEqual(straight);
     expect(values(resumed.translate(probe))).toEqual(values(model.translate(probe)));
@@ -319,12 +315,12 @@ describe('ImageToImageGan', () => {
     const state = path.join(dir, 'state.json');
     const text = await fs.readFile(state, 'utf8');
     await fs.writeFile(state, text.replace('"image-to-image"', '"cycle"'));
-    const error = (await loadImageToImageGAN(dir).catch((e: unknown) => e)) as Error;
+    const error = (await loadImageToImageGan(dir).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(CheckpointError);
     expect(error.message).toContain(state);
     const other = path.join(tempDir(), 'other-family');
     await writeNetsCheckpoint({ family: 'cycle', config: model.config, state: model.state, nets: model.nets }, other);
-    const refused = (await loadImageToImageGAN(other).catch((e: unknown) => e)) as Error;
+    const refused = (await loadImageToImageGan(other).catch((e: unknown) => e)) as Error;
     expect(refused).toBeInstanceOf(CheckpointError);
     expect(refused.message).toMatch(/'cycle' checkpoint, not an? image-to-image GAN/);
     model.dispose();
@@ -369,8 +365,8 @@ describe('recipes', () => {
     again.dispose();
   });
 
-  test('createSuperResolutionGAN: ×4 SRResNet G, plain D on the large image, MSE + 10⁻³ adversarial, Adam 1e-4 β1 0.9', async () => {
-    const upscaler = createSuperResolutionGAN({
+  test('createSuperResolutionGan: ×4 SRResNet G, plain D on the large image, MSE + 10⁻³ adversarial, Adam 1e-4 β1 0.9', async () => {
+    const upscaler = createSuperResolutionGan({
       inputShape: [8, 8, 3],
       scale: 4,
       generator: { filters: 4, residualBlocks: 1 },
@@ -393,10 +389,10 @@ describe('recipes', () => {
     expect(Number.isFinite(history[0].generatorLoss)).toBe(true);
     const dir = path.join(tempDir(), 'upscaler');
     await upscaler.save(dir);
-    const loaded = await loadImageToImageGAN(dir);
+    const loaded = await loadImageToImageGan(dir);
     expect(loaded.config).toEqual(upscaler.config);
     loaded.dispose();
-    expect(thrownBy(() => createSuperResolutionGAN({ scale: 3 as 4 }))).toBeInstanceOf(GanConfigError);
+    expect(thrownBy(() => createSuperResolutionGan({ scale: 3 as 4 }))).toBeInstanceOf(GanConfigError);
     upscaler.dispose();
     targets.dispose();
   });
@@ -412,7 +408,7 @@ describe('recipes', () => {
     const featureNet = tfl.model({ inputs: input, outputs: conv.apply(input) as tfl.SymbolicTensor });
     featureNet.trainable = false;
     const before = values(featureNet.getWeights()[0].clone());
-    const upscaler = createSuperResolutionGAN({
+    const upscaler = createSuperResolutionGan({
       inputShape: [8, 8, 3],
       scale: 2,
       generator: { filters: 4, residualBlocks: 1 },
@@ -427,7 +423,7 @@ describe('recipes', () => {
     expect(values(featureNet.getWeights()[0].clone())).toEqual(before); // frozen
     const dir = path.join(tempDir(), 'perceptual');
     await upscaler.save(dir);
-    const loaded = await loadImageToImageGAN(dir);
+    const loaded = await loadImageToImageGan(dir);
     expect(loaded.content?.layers).toEqual(['features_conv']);
     expect(values(loaded.content!.model.getWeights()[0].clone())).toEqual(before);
     loaded.dispose();

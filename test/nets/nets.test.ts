@@ -1,18 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import {
-  mlpGenerator,
-  mlpDiscriminator,
-  dcganGenerator,
-  dcganDiscriminator,
-  labelEmbedding,
-  channelConcat,
-  createCGAN,
-  createGAN,
-  GanConfigError,
-  ImageDataset,
-} from '../../src/index';
+import { mlpGenerator, mlpDiscriminator } from '../../src/nets/mlp';
+import { dcganGenerator, dcganDiscriminator } from '../../src/nets/dcgan';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { channelConcat } from '../../src/conditioning/channel-concat';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { GanConfigError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
 import { useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();
@@ -51,7 +47,7 @@ function weightCount(model: tfl.LayersModel): number {
 
 describe('seed nets, layer for layer', () => {
   test('seed 001 (original GAN): G z128 -> 256 ReLU -> 784 sigmoid; D 784 -> 256 ReLU -> logit', () => {
-    const gan = createGAN({ seed: 1 });
+    const gan = createGan({ seed: 1 });
     expect(describe_(gan.generator)).toEqual(['Dense 256', 'relu', 'Dense 784 sigmoid', 'Reshape']);
     expect(describe_(gan.discriminator)).toEqual(['Flatten', 'Dense 256', 'relu', 'Dense 1']);
     expect(gan.generator.inputs[0].shape).toEqual([null, 128]);
@@ -61,7 +57,7 @@ describe('seed nets, layer for layer', () => {
   });
 
   test('seed 002 (MLP CGAN, label embedding)', () => {
-    const cgan = createCGAN({ seed: 1 });
+    const cgan = createCgan({ seed: 1 });
     expect(describe_(cgan.generator)).toEqual([
       'Embedding 10x10',
       'Flatten',
@@ -115,7 +111,7 @@ describe('seed nets, layer for layer', () => {
   });
 
   test('seed 000 (DCGAN CGAN, channel concat)', () => {
-    const cgan = createCGAN({ seed: 1, architecture: 'dcgan' });
+    const cgan = createCgan({ seed: 1, architecture: 'dcgan' });
     expect(describe_(cgan.generator)).toEqual([
       'GankitOneHot',
       'Concatenate',
@@ -259,10 +255,10 @@ describe('net builders', () => {
     expect(() => dcganDiscriminator({ conditioning: labelEmbedding() })).toThrow(
       /conditioning: the convolutional discriminator needs an image-shaped input/,
     );
-    expect(() => createCGAN({ numClasses: 5, conditioning: channelConcat({ numClasses: 10 }) })).toThrow(
+    expect(() => createCgan({ numClasses: 5, conditioning: channelConcat({ numClasses: 10 }) })).toThrow(
       /numClasses: is 5/,
     );
-    expect(() => createCGAN({ numClasses: 0 })).toThrow(/numClasses/);
+    expect(() => createCgan({ numClasses: 0 })).toThrow(/numClasses/);
   });
 });
 
@@ -284,7 +280,7 @@ describe('DCGAN presets for 32, 64 and 128 px (Radford et al. 2016), chosen from
   }
 
   test('64 px: the paper layer for layer (at width 4), and its parameter count', () => {
-    const gan = createGAN({
+    const gan = createGan({
       architecture: 'dcgan',
       imageShape: [64, 64, 3],
       latentDim: 8,
@@ -322,7 +318,7 @@ describe('DCGAN presets for 32, 64 and 128 px (Radford et al. 2016), chosen from
     expect(trainable(gan.generator)).toBe(8 * 512 + 64 + (8192 + 32) + (2048 + 16) + (512 + 8) + (192 + 3));
     expect(trainable(gan.discriminator)).toBe(paperDiscriminator(3, [4, 8, 16, 32]));
     // Default width 64: the PyTorch DCGAN example's 3,576,704 (G, z 100; its output conv has no bias, +3 here) and 2,765,568 (D; its first conv has no bias, +64 here, and a 4×4 conv stands for the dense logit, +1 bias here).
-    const full = createGAN({ architecture: 'dcgan', imageShape: [64, 64, 3], seed: 1 });
+    const full = createGan({ architecture: 'dcgan', imageShape: [64, 64, 3], seed: 1 });
     expect(trainable(full.generator)).toBe(3576704 + 3);
     expect(trainable(full.discriminator)).toBe(2765568 + 64 + 1);
     [gan, full].forEach((g) => g.dispose());
@@ -333,7 +329,7 @@ describe('DCGAN presets for 32, 64 and 128 px (Radford et al. 2016), chosen from
       [32, [16, 8, 4], [4, 8, 16]],
       [128, [64, 32, 16, 8, 4], [4, 8, 16, 32, 64]],
     ] as const) {
-      const gan = createGAN({
+      const gan = createGan({
         architecture: 'dcgan',
         imageShape: [side, side, 3],
         latentDim: 8,
@@ -371,8 +367,8 @@ describe('DCGAN presets for 32, 64 and 128 px (Radford et al. 2016), chosen from
     [g, seedG, d].forEach((m) => m.dispose());
   });
 
-  test('createCGAN builds the preset with channel-concat labels (D sees c + numClasses channels)', () => {
-    const cgan = createCGAN({
+  test('createCgan builds the preset with channel-concat labels (D sees c + numClasses channels)', () => {
+    const cgan = createCgan({
       architecture: 'dcgan',
       imageShape: [32, 32, 3],
       numClasses: 5,
@@ -388,7 +384,7 @@ describe('DCGAN presets for 32, 64 and 128 px (Radford et al. 2016), chosen from
   });
 
   test('one training step on 32×32 RGB runs, changes the weights, and leaves tf.memory flat', async () => {
-    const gan = createCGAN({
+    const gan = createCgan({
       architecture: 'dcgan',
       imageShape: [32, 32, 3],
       numClasses: 2,

@@ -5,25 +5,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as path from 'node:path';
-import {
-  SpectralConv2D,
-  SpectralDense,
-  SpectralNormalization,
-  spectralNorm,
-  mlpDiscriminator,
-  dcganDiscriminator,
-  mlpGenerator,
-  createGAN,
-  createCGAN,
-  loadGAN,
-  labelEmbedding,
-  fileSystemHandler,
-  generateImages,
-  EmaGenerator,
-  emaGenerator,
-  GanConfigError,
-} from '../../src/index';
+import { SpectralConv2D } from '../../src/layers/spectral-conv2d';
+import { SpectralDense } from '../../src/layers/spectral-dense';
+import { SpectralNormalization } from '../../src/layers/spectral-normalization';
+import { spectralNorm } from '../../src/nets/spectral-norm';
+import { mlpDiscriminator, mlpGenerator } from '../../src/nets/mlp';
+import { dcganDiscriminator } from '../../src/nets/dcgan';
+import { createGan, createCgan } from '../../src/models/gan/create';
+import { loadGan } from '../../src/models/gan/load';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { fileSystemHandler } from '../../src/io/file-system';
+import { generateImages } from '../../src/train/generate';
+import { EmaGenerator, emaGenerator } from '../../src/train/ema';
+import { GanConfigError } from '../../src/errors';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tmp = useTempDir('stabilisers');
 
@@ -340,8 +336,8 @@ describe('spectralNorm() and the builders', () => {
     [mlp, again, plain, conv].forEach((m) => m.dispose());
   });
 
-  test('a GAN with a spectrally normalised D trains without leaking, and survives gan.save / loadGAN', async () => {
-    const gan = createGAN({
+  test('a GAN with a spectrally normalised D trains without leaking, and survives gan.save / loadGan', async () => {
+    const gan = createGan({
       seed: 3,
       imageShape: [8, 8, 1],
       latentDim: 8,
@@ -358,7 +354,7 @@ describe('spectralNorm() and the builders', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     const dir = path.join(tmp(), 'sn-gan');
     await gan.save(dir);
-    const loaded = await loadGAN(dir);
+    const loaded = await loadGan(dir);
     const images = tf.tensor4d(gaussian(4 * 64, 5), [4, 8, 8, 1]);
     const a = gan.discriminator.predict(images) as tf.Tensor;
     const b = loaded.discriminator.predict(images) as tf.Tensor;
@@ -461,7 +457,7 @@ describe('EMA of the generator', () => {
     ema.dispose();
     g.dispose();
 
-    const cgan = createCGAN({
+    const cgan = createCgan({
       seed: 2,
       numClasses: 3,
       imageShape: [8, 8, 1],

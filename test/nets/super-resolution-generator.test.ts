@@ -3,8 +3,11 @@
  * layer list (fig. 4), the long skip, a gradient through the sub-pixel blocks and bad options.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DepthToSpace, GanConfigError, superResolutionGenerator } from '../../src/index';
+import { DepthToSpace } from '../../src/layers/depth-to-space';
+import { GanConfigError } from '../../src/errors';
+import { superResolutionGenerator } from '../../src/nets/super-resolution-generator';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();

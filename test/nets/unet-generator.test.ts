@@ -3,8 +3,11 @@
  * the skip connections carry the image past the bottleneck, seeded dropout and bad options.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GanConfigError, SeededDropout, unetGenerator, withDropoutSeed } from '../../src/index';
+import { GanConfigError } from '../../src/errors';
+import { SeededDropout, withDropoutSeed } from '../../src/layers/seeded-dropout';
+import { unetGenerator } from '../../src/nets/unet-generator';
 import { thrownBy, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();

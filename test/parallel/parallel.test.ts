@@ -1,16 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createCGAN, GanConfigError, GanLossBase } from '../../src/index';
+import { createCgan } from '../../src/models/gan/create';
+import { GanConfigError } from '../../src/errors';
+import { GanLossBase } from '../../src/losses/types';
 import { DataParallelSession } from '../../src/parallel/data-parallel';
 import { Rng } from '../../src/random';
 import type { DataBatch } from '../../src/data/dataset';
 import { randomDataset, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();
 });
 
 const small = (seed: number) =>
-  createCGAN({
+  createCgan({
     latentDim: 8,
     imageShape: [8, 8, 1],
     generator: { hiddenUnits: [16, 32] },
@@ -85,7 +88,7 @@ test('bad workers values and user-written losses are GanConfigErrors naming work
       return tf.mean(tf.softplus(tf.neg(fake))) as tf.Scalar;
     }
   }
-  const custom = createCGAN({
+  const custom = createCgan({
     latentDim: 8,
     imageShape: [8, 8, 1],
     generator: { hiddenUnits: [16] },

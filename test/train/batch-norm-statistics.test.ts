@@ -4,16 +4,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  EmaGenerator,
-  GanConfigError,
-  createCGAN,
-  createInfoGAN,
-  labelEmbedding,
-  mlpGenerator,
-  recomputeBatchNormStatistics,
-} from '../../src/index';
+import { EmaGenerator } from '../../src/train/ema';
+import { GanConfigError } from '../../src/errors';
+import { createCgan } from '../../src/models/gan/create';
+import { createInfoGan } from '../../src/models/gan/create-auxiliary';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { mlpGenerator } from '../../src/nets/mlp';
+import { recomputeBatchNormStatistics } from '../../src/train/batch-norm-statistics';
 import { useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();
@@ -126,7 +125,7 @@ describe('recomputeBatchNormStatistics', () => {
   });
 
   test('conditional generators (labels; conditional batch norm), InfoGAN codes, and a G without batch norm', () => {
-    const cgan = createCGAN({
+    const cgan = createCgan({
       seed: 1,
       numClasses: 3,
       imageShape: [4, 4, 1],
@@ -139,7 +138,7 @@ describe('recomputeBatchNormStatistics', () => {
     const norms = cgan.generator.layers.filter((l) => l.getClassName() === 'GankitConditionalBatchNorm');
     expect(norms.length).toBe(2);
     expect(recomputeBatchNormStatistics(cgan.generator, cganInfo, { samples: 30, batchSize: 10 })).toBe(2);
-    const info3 = createInfoGAN({
+    const info3 = createInfoGan({
       seed: 2,
       categorical: 3,
       continuous: 1,

@@ -6,20 +6,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  CheckpointError,
-  GanConfigError,
-  Rng,
-  checkpoints,
-  createCGAN,
-  listCheckpoints,
-  loadGAN,
-  saveCheckpoint,
-  verifyManifest,
-  writeManifest,
-  type Gan,
-} from '../../src/index';
+import { CheckpointError, GanConfigError } from '../../src/errors';
+import { Rng } from '../../src/random';
+import { checkpoints } from '../../src/callbacks/checkpoints';
+import { createCgan } from '../../src/models/gan/create';
+import { listCheckpoints, saveCheckpoint } from '../../src/train/checkpoint';
+import { loadGan } from '../../src/models/gan/load';
+import { verifyManifest, writeManifest } from '../../src/io/checkpoint-manifest';
+import { type Gan } from '../../src/models/gan/gan';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('checkpoint');
 beforeAll(async () => {
@@ -27,7 +23,7 @@ beforeAll(async () => {
 });
 
 const tiny = (seed = 1): Gan =>
-  createCGAN({
+  createCgan({
     latentDim: 4,
     imageShape: [4, 4, 1],
     numClasses: 3,
@@ -63,7 +59,7 @@ async function editJson(dir: string, file: string, edit: (json: Record<string, u
 
 async function loadError(dir: string): Promise<CheckpointError> {
   try {
-    (await loadGAN(dir)).dispose();
+    (await loadGan(dir)).dispose();
   } catch (error) {
     expect(error).toBeInstanceOf(CheckpointError);
     return error as CheckpointError;
@@ -210,7 +206,7 @@ test('changed, cut or missing files are refused with the file named', async () =
     const error = await loadError(dir);
     expect({ name, message: error.message }).toEqual({ name, message: expect.stringMatching(message) });
   }
-  await expect(loadGAN(path.join(tempDir(), 'nothing-here'))).rejects.toThrow(
+  await expect(loadGan(path.join(tempDir(), 'nothing-here'))).rejects.toThrow(
     /nothing-here: is not a checkpoint: expected gankit\.json, or step-NNNNNNNNN checkpoint folders/,
   );
 });
@@ -236,11 +232,11 @@ test('a folder keeps the last K checkpoints, and loading passes over a damaged n
   // Steps 2, 3 (epoch end), 4, 6 (step and epoch end: saved once).
   expect(saved).toEqual(['step-000000002', 'step-000000003', 'step-000000004', 'step-000000006']);
   expect((await listCheckpoints(root)).map((c) => c.step)).toEqual([4, 6]);
-  expect((await loadGAN(root)).trainer.step).toBe(6);
+  expect((await loadGan(root)).trainer.step).toBe(6);
   // Damage the newest: the older one loads, and the caller hears which was skipped.
   await fs.writeFile(path.join(root, 'step-000000006', 'generator', 'weights.bin'), 'garbage');
   const skipped: string[] = [];
-  const older = await loadGAN(root, { onSkip: (d) => skipped.push(path.basename(d)) });
+  const older = await loadGan(root, { onSkip: (d) => skipped.push(path.basename(d)) });
   expect(older.trainer.step).toBe(4);
   expect(skipped).toEqual(['step-000000006']);
   older.dispose();
@@ -258,7 +254,7 @@ test('a crash between the two renames of a replacement leaves the old checkpoint
   const aside = `${dir}.old-12345-abc`;
   await fs.rename(dir, aside);
   await fs.mkdir(`${dir}.tmp-12345-abc`); // and a half-written new one
-  const gan = await loadGAN(dir);
+  const gan = await loadGan(dir);
   expect(gan.trainer.step).toBe(3);
   // The next save cleans up both leftovers.
   await gan.save(dir);
@@ -283,7 +279,7 @@ test('NaN weights are never written: the save fails naming the weight and the la
   );
   expect((await listCheckpoints(root)).map((c) => c.dir)).toEqual([good]);
   expect(await fs.readdir(root)).toEqual([path.basename(good)]);
-  const again = await loadGAN(root);
+  const again = await loadGan(root);
   expect(again.trainer.step).toBe(0);
   poisoned.dispose(); // getWeights() returned the variables themselves: those belong to the model
   [gan, again].forEach((g) => g.dispose());
@@ -291,7 +287,7 @@ test('NaN weights are never written: the save fails naming the weight and the la
 
 test('fuzz: random mutations of the manifest and of the state file give a correct load or a CheckpointError, never a crash', async () => {
   const good = await savedCheckpoint('fuzz-source');
-  const reference = await loadGAN(good);
+  const reference = await loadGan(good);
   const rng = new Rng(2026);
   const outcomes = { loaded: 0, refused: 0 };
   const manifestText = await fs.readFile(path.join(good, 'manifest.json'), 'utf8');
@@ -349,7 +345,7 @@ test('fuzz: random mutations of the manifest and of the state file give a correc
     }
     let gan: Gan | undefined;
     try {
-      gan = await loadGAN(dir);
+      gan = await loadGan(dir);
     } catch (error) {
       if (!(error instanceof CheckpointError))
         throw new Error(`case ${i}: ${(error as Error).stack}`, { cause: error });

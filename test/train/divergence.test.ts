@@ -6,19 +6,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import {
-  GanConfigError,
-  TrainingDivergedError,
-  checkpoints,
-  createCGAN,
-  listCheckpoints,
-  loadGAN,
-  saveOnInterrupt,
-  nonSaturatingLoss,
-  type GanLoss,
-  type RollbackInfo,
-} from '../../src/index';
+import { GanConfigError, TrainingDivergedError } from '../../src/errors';
+import { checkpoints, saveOnInterrupt } from '../../src/callbacks/checkpoints';
+import { createCgan } from '../../src/models/gan/create';
+import { listCheckpoints } from '../../src/train/checkpoint';
+import { loadGan } from '../../src/models/gan/load';
+import { nonSaturatingLoss } from '../../src/losses/non-saturating';
+import { type GanLoss } from '../../src/losses/types';
+import { type RollbackInfo } from '../../src/models/gan/gan';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('divergence');
 beforeAll(async () => {
@@ -42,7 +39,7 @@ function poisonedLoss(nanAtCalls: number[]): GanLoss & { calls: number } {
 }
 
 const build = (loss: GanLoss) =>
-  createCGAN({
+  createCgan({
     latentDim: 4,
     imageShape: [4, 4, 1],
     numClasses: 3,
@@ -72,7 +69,7 @@ test('a NaN loss stops training with the step and the loss named; no checkpoint 
   expect((await listCheckpoints(dir)).map((c) => c.step)).toEqual([1, 2, 3, 4]);
   // The weights are NaN now: saving refuses, and the folder still loads its last good step.
   await expect(gan.save(path.join(dir, 'after'))).rejects.toThrow(/refusing to save step 5: the generator's weight/);
-  const last = await loadGAN(dir);
+  const last = await loadGan(dir);
   expect(last.trainer.step).toBe(4);
   [gan, last].forEach((g) => g.dispose());
   data.dispose();
@@ -101,7 +98,7 @@ test('onDivergence rolls back to the newest good checkpoint, halves the learning
   expect(history.every((h) => Number.isFinite(h.dLoss) && Number.isFinite(h.gLoss))).toBe(true);
   // The new rate is in force and is what the next checkpoint records.
   expect((gan.trainer.generatorOptimizer as unknown as { learningRate: number }).learningRate).toBe(1e-4);
-  const saved = await loadGAN(dir, { loss });
+  const saved = await loadGan(dir, { loss });
   expect(saved.config.optimizer.generator.learningRate).toBe(1e-4);
   expect(saved.trainer.step).toBe(18);
   const x = tf.tidy(() => tf.sum(tf.abs(gan.generate({ labels: [0, 1, 2], seed: 1 }))).dataSync()[0]);

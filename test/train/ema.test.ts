@@ -6,22 +6,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  CheckpointError,
-  createCGAN,
-  GanConfigError,
-  generateImages,
-  labelEmbedding,
-  listCheckpoints,
-  loadGAN,
-  parseTrainingArgs,
-  runGankitCli,
-  runTraining,
-  saveImageGrid,
-  type TrainingArgs,
-} from '../../src/index';
+import { CheckpointError, GanConfigError } from '../../src/errors';
+import { createCgan } from '../../src/models/gan/create';
+import { generateImages } from '../../src/train/generate';
+import { labelEmbedding } from '../../src/conditioning/label-embedding';
+import { listCheckpoints } from '../../src/train/checkpoint';
+import { loadGan } from '../../src/models/gan/load';
+import { parseTrainingArgs, type TrainingArgs } from '../../src/cli/training-args';
+import { runGankitCli } from '../../src/cli/gankit-cli';
+import { runTraining } from '../../src/cli/run-training';
+import { saveImageGrid } from '../../src/image/png';
 import { AVERAGED_GENERATOR_DIR as EMA_GENERATOR_DIR } from '../../src/train/checkpoint';
 import { randomDataset, thrownBy, useDefaultBackend, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('ema-training');
 beforeAll(async () => {
@@ -66,7 +63,7 @@ describe('--ema and --ema-start', () => {
 
 /** A small 28×28 conditional GAN on random images, so the MNIST classifier can measure it. */
 function smallCgan(seed: number) {
-  return createCGAN({
+  return createCgan({
     architecture: 'mlp',
     numClasses: 10,
     latentDim: 8,
@@ -135,8 +132,8 @@ describe('runTraining with args.ema', () => {
     expect((await drawn(ema.shadow, 'shadow.png')).equals(grid)).toBe(true);
     expect((await drawn(first.gan.generator, 'g.png')).equals(grid)).toBe(false);
     z.dispose();
-    // loadGAN gives the average back, with its options, and the GAN samples from it.
-    const loaded = await loadGAN(first.outputs.checkpoint);
+    // loadGan gives the average back, with its options, and the GAN samples from it.
+    const loaded = await loadGan(first.outputs.checkpoint);
     const fromDisk = loaded.averaged;
     expect(fromDisk).not.toBeNull();
     expect(maxAbsDiff(weightsOf(fromDisk!.shadow), shadow)).toBe(0);
@@ -211,7 +208,7 @@ describe('runTraining with args.ema', () => {
     const ema = straight.ema!;
     expect(ema.batchNormStatistics).toBe('recompute');
     expect(maxAbsDiff(statistics(ema.shadow), statistics(straight.gan.generator))).toBeGreaterThan(1e-4);
-    const loaded = await loadGAN(straight.outputs.checkpoint);
+    const loaded = await loadGan(straight.outputs.checkpoint);
     const saved = loaded.averaged;
     expect(maxAbsDiff(weightsOf(saved!.shadow), weightsOf(ema.shadow))).toBe(0);
     // Stopped after epoch 1 and resumed: the same G, and the same average with the same statistics.
@@ -258,9 +255,10 @@ describe('runTraining with args.ema', () => {
     const line = logs.find((m) => m.startsWith('epoch 1: acc'));
     expect(line).toBeDefined();
     // The same numbers come from measuring the shadow directly (same samples, seed 0).
-    const { evaluateGan, formatMetricsLine } = await import('../../src/index');
+    const { evaluateGan } = await import('../../src/eval/evaluate');
+    const { formatMetricsLine } = await import('../../src/eval/format');
     expect(line).toBe(`epoch 1: ${formatMetricsLine(await evaluateGan(r.gan, { samples: 50, seed: 0 }))}`);
-    const raw = await loadGAN(r.outputs.checkpoint, { averagedGenerator: false });
+    const raw = await loadGan(r.outputs.checkpoint, { averagedGenerator: false });
     expect(raw.averaged).toBeNull();
     expect(line).not.toBe(`epoch 1: ${formatMetricsLine(await evaluateGan(raw, { samples: 50, seed: 0 }))}`);
     raw.dispose();
@@ -300,8 +298,8 @@ describe('Gan.averageWeights', () => {
     const bytes = await fs.readFile(weights);
     bytes[10] ^= 0xff;
     await fs.writeFile(weights, bytes);
-    await expect(loadGAN(dir)).rejects.toThrow(CheckpointError);
-    await expect(loadGAN(dir)).rejects.toThrow(path.join(EMA_GENERATOR_DIR, 'weights.bin'));
+    await expect(loadGan(dir)).rejects.toThrow(CheckpointError);
+    await expect(loadGan(dir)).rejects.toThrow(path.join(EMA_GENERATOR_DIR, 'weights.bin'));
     tf.dispose([z, before, fromG, after, shadow, raw]);
     gan.dispose();
   });
@@ -326,7 +324,7 @@ describe('Gan.averageWeights', () => {
     await fs.rm(manifestFile);
     await writeManifest(dir);
     await fs.rename(path.join(tempDir(), 'aside'), path.join(dir, EMA_GENERATOR_DIR));
-    const loaded = await loadGAN(dir);
+    const loaded = await loadGan(dir);
     expect(loaded.averaged).not.toBeNull();
     expect(maxAbsDiff(weightsOf(loaded.averaged!.shadow), weightsOf(gan.averaged!.shadow))).toBe(0);
     expect(loaded.averaged!.decay).toBe(0.999); // no options recorded: the defaults
@@ -343,9 +341,9 @@ describe('gankit eval on a checkpoint with ema-generator/', () => {
       build: () => smallCgan(9),
       log: () => undefined,
     });
-    const { evaluateGan } = await import('../../src/index');
+    const { evaluateGan } = await import('../../src/eval/evaluate');
     const viaEma = await evaluateGan(r.gan, { samples: 40, seed: 0 });
-    const rawGan = await loadGAN(r.outputs.checkpoint, { averagedGenerator: false });
+    const rawGan = await loadGan(r.outputs.checkpoint, { averagedGenerator: false });
     const viaG = await evaluateGan(rawGan, { samples: 40, seed: 0 });
     rawGan.dispose();
     const runJson = async (...flags: string[]): Promise<{ generator: string; frechetDistance: number }> => {

@@ -3,19 +3,17 @@
  * or at its end), saved, loaded and continued gives the same losses, step for step, as a run
  * that was never interrupted. D has dropout, so the masks must come from the saved stream too.
  */
-import {
-  initBackend,
-  createCGAN,
-  loadGAN,
-  type StepLogs,
-  type TrainerCallback,
-  type Gan,
-  type EpochLogs,
-  type ImageDataset,
-} from '../../src/index';
+import { initBackend } from '../../src/backend';
+import { createCgan } from '../../src/models/gan/create';
+import { loadGan } from '../../src/models/gan/load';
+import { type StepLogs, type EpochLogs } from '../../src/train/callbacks';
+import { type TrainerCallback } from '../../src/train/trainer';
+import { type Gan } from '../../src/models/gan/gan';
+import { type ImageDataset } from '../../src/data/dataset';
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import { randomDataset, useTempDir } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 const tempDir = useTempDir('resume');
 tf.env().set('PROD', true);
@@ -24,7 +22,7 @@ beforeAll(async () => {
 });
 
 const build = (discriminatorSteps = 1): Gan =>
-  createCGAN({
+  createCgan({
     latentDim: 8,
     imageShape: [8, 8, 1],
     seed: 11,
@@ -68,7 +66,7 @@ describe.each([1, 2])('with %i discriminator update(s) per step', (k) => {
       const dir = path.join(tempDir(), `k${k}-stop${stop}`);
       await first.save(dir);
       first.dispose();
-      const resumed = await loadGAN(dir);
+      const resumed = await loadGan(dir);
       expect(resumed.trainer.step).toBe(stop);
       const epochs = await resumed.fit(data, { ...fit, callbacks: [recorder(rows)] });
       resumed.dispose();
@@ -89,7 +87,7 @@ test('without the saved stream the run would differ: a fresh GAN with another se
   const b: number[][] = [];
   const g1 = build();
   await g1.fit(data, { epochs: 1, batchSize: 10, callbacks: [recorder(a)] });
-  const g2 = createCGAN({
+  const g2 = createCgan({
     latentDim: 8,
     imageShape: [8, 8, 1],
     seed: 12,

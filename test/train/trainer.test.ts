@@ -1,25 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  createCGAN,
-  createGAN,
-  GanConfigError,
-  TrainingDivergedError,
-  ImageDataset,
-  DataFormatError,
-  tfSeed,
-  nonSaturatingLoss,
-  type GanLoss,
-  type StepLogs,
-  type TrainerCallback,
-} from '../../src/index';
+import { createCgan, createGan } from '../../src/models/gan/create';
+import { GanConfigError, TrainingDivergedError, DataFormatError } from '../../src/errors';
+import { ImageDataset } from '../../src/data/dataset';
+import { tfSeed } from '../../src/random';
+import { nonSaturatingLoss } from '../../src/losses/non-saturating';
+import { type GanLoss } from '../../src/losses/types';
+import { type StepLogs } from '../../src/train/callbacks';
+import { type TrainerCallback } from '../../src/train/trainer';
 import { randomDataset, useDefaultBackend } from '../helpers';
+import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
 beforeAll(async () => {
   await useDefaultBackend();
 });
 
-function smallCgan(seed = 1, extra: Parameters<typeof createCGAN>[0] = {}) {
-  return createCGAN({
+function smallCgan(seed = 1, extra: Parameters<typeof createCgan>[0] = {}) {
+  return createCgan({
     numClasses: 10,
     latentDim: 8,
     imageShape: [8, 8, 1],
@@ -86,7 +82,7 @@ describe('GanTrainer', () => {
   });
 
   test('k discriminator steps: D is updated k times per G update', async () => {
-    const gan = createGAN({
+    const gan = createGan({
       latentDim: 4,
       imageShape: [8, 8, 1],
       discriminatorSteps: 3,
@@ -222,7 +218,7 @@ describe('GanTrainer', () => {
 
   test('the same seed gives the same losses; another seed does not', async () => {
     const run = async (seed: number): Promise<number[]> => {
-      const gan = createGAN({
+      const gan = createGan({
         latentDim: 4,
         imageShape: [8, 8, 1],
         seed,

@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
-import { toImageData, type RgbaImage } from 'gankit';
+import { pictures } from 'gankit';
 
 /** Draws an RGBA image (a sample grid or a loss plot) into `canvas`, resizing it to fit. */
-export function drawImage(canvas: HTMLCanvasElement, image: RgbaImage): void {
+export function drawImage(canvas: HTMLCanvasElement, image: pictures.RgbaImage): void {
   if (canvas.width !== image.width) canvas.width = image.width;
   if (canvas.height !== image.height) canvas.height = image.height;
   const ctx = canvas.getContext('2d');
   if (ctx === null) throw new Error(`canvas #${canvas.id} has no 2D context`);
-  ctx.putImageData(toImageData(image), 0, 0);
+  ctx.putImageData(pictures.toImageData(image), 0, 0);
 }
 
 /** Calls `draw` at most once per animation frame, however often `schedule` is called. */

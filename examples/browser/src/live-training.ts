@@ -9,16 +9,7 @@
  * which ends `fit` after the current step; the next start resumes where it stopped.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  createCGAN,
-  imageGrid,
-  labelEmbedding,
-  lossPlotImage,
-  type Gan,
-  type ImageDataset,
-  type StepLogs,
-  type TrainerCallback,
-} from 'gankit';
+import { conditioning, createCgan, datasets, pictures, training, type Gan, type StepLogs } from 'gankit';
 import { drawImage, drawPlaceholder } from './draw';
 import { loadMnistSubset } from './mnist-subset';
 import { byId, reportError, state } from './state';
@@ -32,11 +23,11 @@ const GRID_ROWS = 3;
 const PLOT_SIZE = { width: 480, height: 240 };
 
 function buildGan(): Gan {
-  return createCGAN({
+  return createCgan({
     architecture: 'mlp',
     numClasses: 10,
     latentDim: LATENT_DIM,
-    conditioning: labelEmbedding({ dim: 10 }),
+    conditioning: conditioning.labelEmbedding({ dim: 10 }),
     // Narrow nets, so a step takes a few dozen milliseconds on wasm; the defaults add batch norm
     // to G's second layer and dropout to D's second.
     generator: { hiddenUnits: [128, 256] },
@@ -57,13 +48,13 @@ export function setupLiveTraining(dataUrl: string): void {
   byId('grid-every').textContent = String(GRID_EVERY);
 
   let gan: Gan | null = null;
-  let data: ImageDataset | null = null;
+  let data: datasets.ImageDataset | null = null;
   let gridZ: tf.Tensor2D | null = null;
   const rows: StepLogs[] = [];
   const gridLabels = Array.from({ length: 10 * GRID_ROWS }, (_, i) => i % 10);
 
   const drawPlot = (): void => {
-    // From 5 steps on: over fewer, lossPlotImage's step ticks fall between integers and repeat
+    // From 5 steps on: over fewer, pictures.lossPlotImage's step ticks fall between integers and repeat
     // (0 0 0 1 1 1), so the panel shows a note until then.
     if (rows.length < PLOT_EVERY) {
       drawPlaceholder(
@@ -75,7 +66,7 @@ export function setupLiveTraining(dataUrl: string): void {
     } else {
       drawImage(
         plotCanvas,
-        lossPlotImage(rows, { ...PLOT_SIZE, smoothing: Math.max(1, Math.round(rows.length / 40)) }),
+        pictures.lossPlotImage(rows, { ...PLOT_SIZE, smoothing: Math.max(1, Math.round(rows.length / 40)) }),
       );
     }
     state.draws.lossPlot++;
@@ -84,7 +75,7 @@ export function setupLiveTraining(dataUrl: string): void {
     if (gan === null || gridZ === null) return;
     const images = gan.generate({ labels: gridLabels, z: gridZ });
     try {
-      drawImage(gridCanvas, imageGrid(images, { columns: 10, scale: 2, padding: 2 }));
+      drawImage(gridCanvas, pictures.imageGrid(images, { columns: 10, scale: 2, padding: 2 }));
     } finally {
       images.dispose();
     }
@@ -94,7 +85,7 @@ export function setupLiveTraining(dataUrl: string): void {
   drawPlaceholder(gridCanvas, 'Press “Start training”: the live generator’s digits appear here.');
 
   let speedFrom = { time: 0, step: 0 };
-  const callback: TrainerCallback = {
+  const callback: training.TrainerCallback = {
     onBatchEnd(logs) {
       rows.push(logs);
       state.trainingSteps = logs.step;

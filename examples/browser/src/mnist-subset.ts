@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
-import { DataFormatError, ImageDataset } from 'gankit';
+import { DataFormatError, datasets } from 'gankit';
 
 /**
  * Fetches the MNIST subset the build wrote (`data/mnist-subset.bin`: "GKMN", count (uint32 LE),
- * height, width (uint16 LE), count label bytes, then the pixels) as an {@link ImageDataset}.
+ * height, width (uint16 LE), count label bytes, then the pixels) as an {@link datasets.ImageDataset}.
  */
-export async function loadMnistSubset(url: string): Promise<ImageDataset> {
+export async function loadMnistSubset(url: string): Promise<datasets.ImageDataset> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
@@ -21,5 +21,5 @@ export async function loadMnistSubset(url: string): Promise<ImageDataset> {
     throw new DataFormatError(`has ${bytes.length} bytes; its header needs ${expected}`, url);
   const labels = bytes.subarray(12, 12 + count);
   const pixels = bytes.subarray(12 + count);
-  return ImageDataset.fromPixels(pixels, [count, height, width, 1], labels, { numClasses: 10, source: url });
+  return datasets.ImageDataset.fromPixels(pixels, [count, height, width, 1], labels, { numClasses: 10, source: url });
 }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Rng, generateImages, imageGrid, interpolateLatents, registerGankitLayers, type GeneratorInfo } from 'gankit';
+import { Rng, latent, layers, pictures, training, type GeneratorInfo } from 'gankit';
 import { coalesce, drawImage } from './draw';
 import { byId, reportError, state } from './state';
 
@@ -59,7 +59,7 @@ function kib(bytes: number): string {
 
 /** Loads the generator, builds the panels and draws the first digit. */
 export async function startPretrained(base: string): Promise<void> {
-  registerGankitLayers();
+  layers.registerGankitLayers();
   const loadStart = performance.now();
   const [model, source] = await Promise.all([
     tfl.loadLayersModel(`${base}model.json`),
@@ -100,9 +100,12 @@ export async function startPretrained(base: string): Promise<void> {
   const stripCanvas = byId<HTMLCanvasElement>('interp-strip');
 
   const drawBatch = (): void => {
-    const images = generateImages(model, info, { labels: new Array<number>(GRID_COUNT).fill(state.digit), z: zBatch });
+    const images = training.generateImages(model, info, {
+      labels: new Array<number>(GRID_COUNT).fill(state.digit),
+      z: zBatch,
+    });
     try {
-      drawImage(digitCanvas, imageGrid(images, { columns: GRID_COLUMNS, scale: 2, padding: 2 }));
+      drawImage(digitCanvas, pictures.imageGrid(images, { columns: GRID_COLUMNS, scale: 2, padding: 2 }));
     } finally {
       images.dispose();
     }
@@ -117,19 +120,22 @@ export async function startPretrained(base: string): Promise<void> {
           tf.matMul(tf.tensor2d(state.sliders, [1, SLIDERS]), tf.mul(dirs, SLIDER_REACH)),
         ) as tf.Tensor2D,
     );
-    const images = generateImages(model, info, { labels: [state.digit], z });
+    const images = training.generateImages(model, info, { labels: [state.digit], z });
     try {
-      drawImage(sliderCanvas, imageGrid(images, { columns: 1, scale: 8, padding: 0 }));
+      drawImage(sliderCanvas, pictures.imageGrid(images, { columns: 1, scale: 8, padding: 0 }));
     } finally {
       tf.dispose([z, images]);
     }
     state.draws.sliderSample++;
   };
   const drawStrip = (): void => {
-    const z = interpolateLatents(zA, zB, STRIP_STEPS);
-    const images = generateImages(model, info, { labels: new Array<number>(STRIP_STEPS).fill(state.digit), z });
+    const z = latent.interpolateLatents(zA, zB, STRIP_STEPS);
+    const images = training.generateImages(model, info, {
+      labels: new Array<number>(STRIP_STEPS).fill(state.digit),
+      z,
+    });
     try {
-      drawImage(stripCanvas, imageGrid(images, { columns: STRIP_STEPS, scale: 2, padding: 2 }));
+      drawImage(stripCanvas, pictures.imageGrid(images, { columns: STRIP_STEPS, scale: 2, padding: 2 }));
     } finally {
       tf.dispose([z, images]);
     }

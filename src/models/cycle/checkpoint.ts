@@ -124,12 +124,12 @@ export async function resolveCycleCheckpoint(
 /**
  * Saves `cycleGan` into a collection folder as `root/step-NNNNNNNNN/` (atomically, see
  * {@link CycleGan.save}), then removes all but the newest `keep` checkpoints. Load the newest
- * with `loadCycleGAN(root)`.
+ * with `loadCycleGan(root)`.
  *
  * @example
  * ```ts
  * await saveCycleCheckpoint(cycle, 'out/checkpoint', { keep: 3 });
- * const again = await loadCycleGAN('out/checkpoint'); // the newest that verifies
+ * const again = await loadCycleGan('out/checkpoint'); // the newest that verifies
  * ```
  * @returns the directory written.
  * @throws {@link CheckpointError} when writing fails or a weight is not finite (nothing is removed then).

@@ -41,7 +41,7 @@ export type CycleNet = (typeof CYCLE_NETS)[number];
  *   generatorXY: resnetGenerator({ seed: 1 }), generatorYX: resnetGenerator({ seed: 2 }),
  *   discriminatorX: patchDiscriminator({ seed: 3 }), discriminatorY: patchDiscriminator({ seed: 4 }),
  * };
- * const cycle = createCycleGAN({ models });
+ * const cycle = createCycleGan({ models });
  * ```
  */
 export interface CycleGanModels {
@@ -71,14 +71,14 @@ export type CycleGanOptimizers = Record<CycleNet, tf.Optimizer>;
  *
  * @example
  * ```ts
- * const cycle = createCycleGAN({ seed: 1 });
+ * const cycle = createCycleGan({ seed: 1 });
  * console.log(cycle.config.lambdaCycle, cycle.config.adversarial.name); // 10 'cycle-least-squares'
  * ```
  */
 export interface CycleGanConfig {
   /** Shape of one image of either domain. */
   imageShape: ImageShape;
-  /** `resnet-patchgan` when the nets were built by {@link createCycleGAN}, `custom` when passed in. */
+  /** `resnet-patchgan` when the nets were built by {@link createCycleGan}, `custom` when passed in. */
   architecture: 'resnet-patchgan' | 'custom';
   /** The arguments G and F were built with (informational; the saved models are what loads). */
   generator?: Record<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * {@link createCycleGAN}: a CycleGAN of ResNet generators and PatchGAN discriminators (or your own
+ * {@link createCycleGan}: a CycleGAN of ResNet generators and PatchGAN discriminators (or your own
  * four nets) with the paper's losses and settings.
  *
  * @packageDocumentation
@@ -19,12 +19,12 @@ import { patchDiscriminator, type PatchDiscriminatorArgs } from '../../nets/patc
 import { resnetGenerator, type ResnetGeneratorArgs } from '../../nets/resnet-generator';
 
 /**
- * Options of {@link createCycleGAN}.
+ * Options of {@link createCycleGan}.
  *
  * @example
  * ```ts
  * const options: CreateCycleGanOptions = { generator: { filters: 16, residualBlocks: 3 }, lambdaIdentity: 0, seed: 1 };
- * const cycle = createCycleGAN(options);
+ * const cycle = createCycleGan(options);
  * ```
  */
 export interface CreateCycleGanOptions {
@@ -61,7 +61,7 @@ export interface CreateCycleGanOptions {
  * @example
  * ```ts
  * await initBackend();
- * const cycle = createCycleGAN({
+ * const cycle = createCycleGan({
  *   imageShape: [28, 28, 1],
  *   generator: { filters: 32, residualBlocks: 3 },
  *   discriminator: { filters: [32, 64, 128] },
@@ -71,7 +71,7 @@ export interface CreateCycleGanOptions {
  * ```
  * @throws {@link GanConfigError} for a bad option.
  */
-export function createCycleGAN(options: CreateCycleGanOptions = {}): CycleGan {
+export function createCycleGan(options: CreateCycleGanOptions = {}): CycleGan {
   const imageShape = checkImageShape(options.imageShape ?? [28, 28, 1]);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   if (!Number.isSafeInteger(seed) || seed < 0)

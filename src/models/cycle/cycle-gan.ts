@@ -78,7 +78,7 @@ function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
 /**
  * A CycleGAN: G: X → Y and F: Y → X, D_X and D_Y, their four Adam optimizers, two history
  * buffers of generated images and a seeded random stream, with `fit()`, `translate()` and
- * `save()`. Build one with {@link createCycleGAN}; restore one with {@link loadCycleGAN}.
+ * `save()`. Build one with {@link createCycleGan}; restore one with {@link loadCycleGan}.
  *
  * One training step, on a batch x of X and a batch y of Y (the paper's §3–4, its code's order):
  *
@@ -99,7 +99,7 @@ function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
  * @example
  * ```ts
  * await initBackend();
- * const cycle = createCycleGAN({ generator: { filters: 32, residualBlocks: 3 }, seed: 1 });
+ * const cycle = createCycleGan({ generator: { filters: 32, residualBlocks: 3 }, seed: 1 });
  * await cycle.fit(await loadMnist({ limit: 4000 }), await loadFashionMnist({ limit: 4000 }), { epochs: 2, batchSize: 8 });
  * const asClothes = cycle.translate(digits, 'xToY');
  * await cycle.save('out/cyclegan');
@@ -137,7 +137,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
   private readonly variables: Record<CycleNet, tf.Variable[]>;
   private disposed = false;
 
-  /** Prefer {@link createCycleGAN} / {@link loadCycleGAN}; this wires already-built parts together. */
+  /** Prefer {@link createCycleGan} / {@link loadCycleGan}; this wires already-built parts together. */
   constructor(models: CycleGanModels, adversarial: GanLoss, config: CycleGanConfig) {
     const imageShape = checkCycleGanParts(models, adversarial, config);
     this.models = { ...models };
@@ -370,7 +370,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    * @example
    * ```ts
    * await cycle.save('out/cyclegan');
-   * const again = await loadCycleGAN('out/cyclegan');
+   * const again = await loadCycleGan('out/cyclegan');
    * ```
    * @throws {@link CheckpointError} when a weight or optimizer value is NaN or infinite (nothing is
    * written), or when writing fails.

@@ -74,7 +74,7 @@ function checkProgress(p: unknown, file: string): CycleEpochProgress | null {
 
 /**
  * Verifies the manifest of the CycleGAN checkpoint of format 1 `dir` and reads its state file.
- * @deprecated format 1 is only read; `loadCycleGAN` reads both formats.
+ * @deprecated format 1 is only read; `loadCycleGan` reads both formats.
  * @internal
  */
 export async function readCycleCheckpointState(dir: string): Promise<CycleCheckpointState> {

@@ -20,11 +20,11 @@ import { CycleGan } from './cycle-gan';
 import { CycleLeastSquaresLoss } from '../../losses/cycle';
 
 /**
- * Options of {@link loadCycleGAN}.
+ * Options of {@link loadCycleGan}.
  *
  * @example
  * ```ts
- * const cycle = await loadCycleGAN('out/checkpoint', { onSkip: (dir, error) => console.warn(`skipping ${dir}: ${error.message}`) });
+ * const cycle = await loadCycleGan('out/checkpoint', { onSkip: (dir, error) => console.warn(`skipping ${dir}: ${error.message}`) });
  * ```
  */
 export interface LoadCycleGanOptions {
@@ -39,7 +39,7 @@ function unknownLoss(name: string): GanLoss {
   const fail = (): never => {
     throw new GanConfigError(
       'adversarial',
-      `the checkpoint was trained with the custom loss '${name}', whose class is not registered; register it with registerSerializable('loss', YourLossClass) before loading, or pass it to loadCycleGAN(dir, { adversarial }), to continue training`,
+      `the checkpoint was trained with the custom loss '${name}', whose class is not registered; register it with registerSerializable('loss', YourLossClass) before loading, or pass it to loadCycleGan(dir, { adversarial }), to continue training`,
     );
   };
   return { name, discriminatorLoss: fail, generatorLoss: fail };
@@ -55,7 +55,7 @@ function unknownLoss(name: string): GanLoss {
  *
  * @example
  * ```ts
- * const cycle = await loadCycleGAN('out/cyclegan-mnist-fashion/checkpoint');
+ * const cycle = await loadCycleGan('out/cyclegan-mnist-fashion/checkpoint');
  * const clothes = cycle.translate(digits, 'xToY');
  * await cycle.fit(mnist, fashion, { epochs: cycle.epoch + 1, batchSize: 8 }); // one more epoch
  * ```
@@ -63,7 +63,7 @@ function unknownLoss(name: string): GanLoss {
  * written (checksum), unreadable, of another format (a GAN checkpoint, say) or of a newer format
  * version, or when a weight, an optimizer value or a pool does not fit the models.
  */
-export async function loadCycleGAN(dir: string, options: LoadCycleGanOptions = {}): Promise<CycleGan> {
+export async function loadCycleGan(dir: string, options: LoadCycleGanOptions = {}): Promise<CycleGan> {
   const { dir: root, state, pools } = await resolveCycleCheckpoint(dir, options.onSkip);
   const config = state.config;
   const nets = await loadCheckpointNets(root, CYCLE_NETS);

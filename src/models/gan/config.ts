@@ -42,7 +42,7 @@ export interface GanConfig {
   seed: number;
 }
 
-/** Options of {@link loadGAN}. */
+/** Options of {@link loadGan}. */
 export interface LoadGanOptions {
   /** The loss to continue training with, required when the checkpoint used a custom loss. */
   loss?: GanLoss;

@@ -1,5 +1,5 @@
 /**
- * GANs whose D has a second task: {@link createACGAN} (D also classifies) and {@link createInfoGAN} (latent codes and a Q head).
+ * GANs whose D has a second task: {@link createAcgan} (D also classifies) and {@link createInfoGan} (latent codes and a Q head).
  *
  * @packageDocumentation
  */
@@ -13,7 +13,7 @@ import { Gan } from './gan';
 import { buildGan, type CreateCganOptions, type CreateGanOptions } from './create';
 
 /**
- * Options of {@link createACGAN}: {@link createCGAN}'s (G's conditioning; D takes the image alone), plus the class loss's weights.
+ * Options of {@link createAcgan}: {@link createCgan}'s (G's conditioning; D takes the image alone), plus the class loss's weights.
  *
  * @example
  * ```ts
@@ -29,29 +29,29 @@ export interface CreateAcganOptions extends Omit<CreateCganOptions, 'discriminat
 
 /**
  * Creates an auxiliary-classifier GAN (ACGAN; Odena, Olah & Shlens 2017). G is conditioned as in
- * {@link createCGAN} (default {@link labelEmbedding} for `mlp`, {@link channelConcat} for `dcgan`:
+ * {@link createCgan} (default {@link labelEmbedding} for `mlp`, {@link channelConcat} for `dcgan`:
  * its inputs are `[z, labels]`); D takes **the image alone** and has two outputs, the real/fake
  * logit and class logits `[n, numClasses]` (`auxiliaryOutputs`), trained by {@link acganTask}: D
  * learns to classify real images and the fakes by their label, G to make fakes D classifies as
  * the label asked for. The trainer accepts a label-free D in a conditional GAN because the task
- * predicts the labels; the data must be labelled. The nets' defaults are {@link createCGAN}'s
- * (D without the label input, plus the head). Checkpoints store the task; {@link loadGAN} and
+ * predicts the labels; the data must be labelled. The nets' defaults are {@link createCgan}'s
+ * (D without the label input, plus the head). Checkpoints store the task; {@link loadGan} and
  * data-parallel workers rebuild it.
  *
  * @example
  * ```ts
  * await initBackend();
- * const acgan = createACGAN({ numClasses: 10, latentDim: 100, seed: 1 });
+ * const acgan = createAcgan({ numClasses: 10, latentDim: 100, seed: 1 });
  * await acgan.fit(await loadMnist(), { epochs: 3, batchSize: 64 });
  * const sevens = acgan.generate({ labels: [7, 7, 7, 7] });
  * ```
  * @throws {@link GanConfigError} when `numClasses` disagrees with the conditioning's, or for a bad weight.
  */
-export function createACGAN(options: CreateAcganOptions = {}): Gan {
+export function createAcgan(options: CreateAcganOptions = {}): Gan {
   if ((options as CreateCganOptions).discriminatorConditioning !== undefined) {
     throw new GanConfigError(
       'discriminatorConditioning',
-      "ACGAN's discriminator takes the image alone (its class head predicts the label); use createCGAN({ auxiliary: acganTask() }) for a D that also takes labels",
+      "ACGAN's discriminator takes the image alone (its class head predicts the label); use createCgan({ auxiliary: acganTask() }) for a D that also takes labels",
     );
   }
   const architecture = options.architecture ?? 'mlp';
@@ -74,7 +74,7 @@ export function createACGAN(options: CreateAcganOptions = {}): Gan {
 }
 
 /**
- * Options of {@link createInfoGAN}: {@link createGAN}'s, plus the codes and the mutual-information loss's weights.
+ * Options of {@link createInfoGan}: {@link createGan}'s, plus the codes and the mutual-information loss's weights.
  *
  * @example
  * ```ts
@@ -102,7 +102,7 @@ export interface CreateInfoGanOptions extends CreateGanOptions {
  * {@link infoGanTask}'s mutual-information loss `λ·(CE + ½‖c − ĉ‖²)` is added to both G's and D's
  * loss, so G learns to make its codes recoverable, which unsupervised tends to make the
  * categorical code pick the digit class and the continuous ones style (slant, width). The nets'
- * defaults are {@link createCGAN}'s layers without conditioning (`mlp`: G 128-256-512-1024 with
+ * defaults are {@link createCgan}'s layers without conditioning (`mlp`: G 128-256-512-1024 with
  * batch norm, tanh; D 512-512-512 with dropout) or the seed-000 DCGAN nets (`dcgan`).
  *
  * Choose codes when generating: `generate({ count, codes: { categorical, continuous } })` (see
@@ -111,13 +111,13 @@ export interface CreateInfoGanOptions extends CreateGanOptions {
  * @example One row of ten samples per categorical value:
  * ```ts
  * await initBackend();
- * const infogan = createInfoGAN({ categorical: 10, continuous: 2, seed: 1 });
+ * const infogan = createInfoGan({ categorical: 10, continuous: 2, seed: 1 });
  * await infogan.fit(await loadMnist(), { epochs: 5, batchSize: 64 });
  * const rows = infogan.generate({ count: 100, codes: { categorical: Array.from({ length: 100 }, (_, i) => Math.floor(i / 10)) }, seed: 1 });
  * ```
  * @throws {@link GanConfigError} for a bad code count or weight.
  */
-export function createInfoGAN(options: CreateInfoGanOptions = {}): Gan {
+export function createInfoGan(options: CreateInfoGanOptions = {}): Gan {
   const auxiliary =
     options.auxiliary ??
     infoGanTask({

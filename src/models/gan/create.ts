@@ -1,5 +1,5 @@
 /**
- * The GAN factories: {@link createGAN} and {@link createCGAN} compose the seed nets, a loss and a conditioning strategy into a {@link Gan}.
+ * The GAN factories: {@link createGan} and {@link createCgan} compose the seed nets, a loss and a conditioning strategy into a {@link Gan}.
  *
  * @packageDocumentation
  */
@@ -28,7 +28,7 @@ import type { PerNet } from '../../core/types';
 import type { GanConfig } from './config';
 import { Gan } from './gan';
 
-/** Options shared by {@link createGAN} and {@link createCGAN}. */
+/** Options shared by {@link createGan} and {@link createCgan}. */
 export interface CreateGanOptions {
   /** `mlp` (default) or `dcgan`. */
   architecture?: 'mlp' | 'dcgan';
@@ -51,14 +51,14 @@ export interface CreateGanOptions {
   /** Read losses back every N steps (see {@link GanTrainerArgs.readbackEvery}). */
   readbackEvery?: number;
   /**
-   * An auxiliary task for D (see {@link AuxiliaryTask}; e.g. {@link infoGanTask} on `createGAN`,
-   * or {@link acganTask} on `createCGAN` for a CGAN whose D also classifies). The built D gets an
+   * An auxiliary task for D (see {@link AuxiliaryTask}; e.g. {@link infoGanTask} on `createGan`,
+   * or {@link acganTask} on `createCgan` for a CGAN whose D also classifies). The built D gets an
    * auxiliary head of the task's `outputSize`, and G's first input the task's code. Default: none.
    */
   auxiliary?: AuxiliaryTask;
 }
 
-/** Options of {@link createCGAN}. */
+/** Options of {@link createCgan}. */
 export interface CreateCganOptions extends CreateGanOptions {
   /** Number of classes (default 10, or the conditioning's). */
   numClasses?: number;
@@ -72,7 +72,7 @@ export interface CreateCganOptions extends CreateGanOptions {
   discriminatorConditioning?: 'input' | 'projection';
 }
 
-/** Every option of {@link createGAN}, for the unknown-option warning. */
+/** Every option of {@link createGan}, for the unknown-option warning. */
 const GAN_OPTION_NAMES = [
   'architecture',
   'latentDim',
@@ -86,7 +86,7 @@ const GAN_OPTION_NAMES = [
   'readbackEvery',
   'auxiliary',
 ] as const satisfies readonly (keyof CreateGanOptions)[];
-/** Every option of {@link createCGAN}. */
+/** Every option of {@link createCgan}. */
 const CGAN_OPTION_NAMES = [
   ...GAN_OPTION_NAMES,
   'numClasses',
@@ -233,13 +233,13 @@ export function buildGan(
  * @example
  * ```ts
  * await initBackend();
- * const gan = createGAN({ seed: 1 });
+ * const gan = createGan({ seed: 1 });
  * await gan.fit(await loadMnist(), { epochs: 10, batchSize: 100 });
  * const images = gan.generate({ count: 16 });
  * ```
  */
-export function createGAN(options: CreateGanOptions = {}): Gan {
-  warnUnknownOptions(options, GAN_OPTION_NAMES, 'createGAN(options)');
+export function createGan(options: CreateGanOptions = {}): Gan {
+  warnUnknownOptions(options, GAN_OPTION_NAMES, 'createGan(options)');
   return buildGan(options, undefined);
 }
 
@@ -252,14 +252,14 @@ export function createGAN(options: CreateGanOptions = {}): Gan {
  * @example
  * ```ts
  * await initBackend();
- * const cgan = createCGAN({ numClasses: 10, conditioning: labelEmbedding({ dim: 10 }), seed: 1 });
+ * const cgan = createCgan({ numClasses: 10, conditioning: labelEmbedding({ dim: 10 }), seed: 1 });
  * await cgan.fit(await loadMnist(), { epochs: 5, batchSize: 64 });
  * const sevens = cgan.generate({ labels: [7, 7, 7, 7] });
  * ```
  * @throws {@link GanConfigError} when `numClasses` disagrees with the conditioning's.
  */
-export function createCGAN(options: CreateCganOptions = {}): Gan {
-  warnUnknownOptions(options, CGAN_OPTION_NAMES, 'createCGAN(options)');
+export function createCgan(options: CreateCganOptions = {}): Gan {
+  warnUnknownOptions(options, CGAN_OPTION_NAMES, 'createCgan(options)');
   const architecture = options.architecture ?? 'mlp';
   const numClasses = checkPositiveInt(options.numClasses ?? options.conditioning?.numClasses ?? 10, 'numClasses');
   const conditioning =

@@ -21,7 +21,7 @@ declare module '../../platform' {
   interface NodeServices {
     /** Writes a GAN checkpoint folder (see `Gan.save`). */
     saveGan(gan: Gan, dir: string): Promise<void>;
-    /** Reads a GAN checkpoint folder (see `loadGAN`). */
+    /** Reads a GAN checkpoint folder (see `loadGan`). */
     loadGan(dir: string, options: LoadGanOptions): Promise<Gan>;
     /** Starts `replicas − 1` worker threads training beside `trainer`. */
     startDataParallel(trainer: GanTrainer, replicas: number, maxBatch: number): Promise<StepRunner<DataBatch[]>>;
@@ -94,8 +94,8 @@ export function namedOptimizers(trainer: GanTrainer): Array<[string, tf.Optimize
 
 /**
  * A GAN (conditional or not): its generator, discriminator, trainer and config, with
- * `fit()`, `generate()` and `save()`. Build one with {@link createGAN} or {@link createCGAN};
- * restore one with {@link loadGAN}.
+ * `fit()`, `generate()` and `save()`. Build one with {@link createGan} or {@link createCgan};
+ * restore one with {@link loadGan}.
  */
 export class Gan implements Sampler {
   /** The generator model (inputs `[z]` or `[z, labels]`). */
@@ -114,7 +114,7 @@ export class Gan implements Sampler {
     if (this.disposed) throw new DisposedError(operation, 'GAN');
   }
 
-  /** Prefer {@link createGAN} / {@link createCGAN} / {@link createACGAN} / {@link createInfoGAN}; this wires already-built parts together. */
+  /** Prefer {@link createGan} / {@link createCgan} / {@link createAcgan} / {@link createInfoGan}; this wires already-built parts together. */
   constructor(
     generator: tfl.LayersModel,
     discriminator: tfl.LayersModel,
@@ -333,11 +333,11 @@ export class Gan implements Sampler {
    * Starts keeping an exponential moving average of G's weights (an {@link EmaGenerator}): from
    * now on `fit` updates it after every step, {@link Gan.generate} (and so sample grids, metrics
    * and `gankit eval`) draws from it, and checkpoints hold it, inside their manifest, with its
-   * options, so `loadGAN` gives it back. G stays reachable as {@link Gan.raw}.
+   * options, so `loadGan` gives it back. G stays reachable as {@link Gan.raw}.
    *
    * @example
    * ```ts
-   * const gan = createCGAN({ seed: 1 });
+   * const gan = createCgan({ seed: 1 });
    * gan.averageWeights({ decay: 0.999, startStep: 1000, batchNormStatistics: 'recompute' });
    * await gan.fit(mnist, { epochs: 5 });
    * const digits = gan.generate({ labels: [0, 1, 2] }); // from the average

@@ -1,5 +1,5 @@
 /**
- * GAN checkpoints on disk (Node only): {@link saveGan} behind `Gan.save`, and {@link loadGAN}.
+ * GAN checkpoints on disk (Node only): {@link saveGan} behind `Gan.save`, and {@link loadGan}.
  * The browser entry leaves this module out; src/node-services.ts installs it.
  *
  * @packageDocumentation
@@ -66,14 +66,14 @@ export async function saveGan(gan: Gan, dir: string): Promise<void> {
  *
  * @example
  * ```ts
- * const gan = await loadGAN('out/cgan-mnist/checkpoint');
+ * const gan = await loadGan('out/cgan-mnist/checkpoint');
  * await gan.fit(data, { epochs: gan.trainer.epoch + 1 }); // one more epoch
  * ```
  * @throws {@link CheckpointError} naming the file when a file is missing, changed since it was
  * written (checksum), unreadable, of another format or of a newer format version, or when a
  * weight is missing or of the wrong shape.
  */
-export async function loadGAN(dir: string, options: LoadGanOptions = {}): Promise<Gan> {
+export async function loadGan(dir: string, options: LoadGanOptions = {}): Promise<Gan> {
   registerGankitLayers();
   const { dir: root, state, skipped } = await resolveCheckpoint(dir);
   for (const s of skipped) options.onSkip?.(s.dir, s.error);
@@ -172,7 +172,7 @@ function savedAuxiliary(config: GanConfig, file: string): AuxiliaryTask | undefi
   if (task === null)
     throw new CheckpointError(
       file,
-      `config.auxiliary: the checkpoint was trained with the user-written auxiliary task '${named.name}'; pass it to loadGAN(dir, { auxiliary })`,
+      `config.auxiliary: the checkpoint was trained with the user-written auxiliary task '${named.name}'; pass it to loadGan(dir, { auxiliary })`,
     );
   return task;
 }
@@ -182,7 +182,7 @@ function unknownLoss(name: string): GanLoss {
   const fail = (): never => {
     throw new GanConfigError(
       'loss',
-      `the checkpoint was trained with the custom loss '${name}', whose class is not registered; register it with registerSerializable('loss', YourLossClass) before loading, or pass it to loadGAN(dir, { loss }), to continue training`,
+      `the checkpoint was trained with the custom loss '${name}', whose class is not registered; register it with registerSerializable('loss', YourLossClass) before loading, or pass it to loadGan(dir, { loss }), to continue training`,
     );
   };
   return { name, discriminatorLoss: fail, generatorLoss: fail };

@@ -78,7 +78,7 @@ export function createPix2Pix(options: CreatePix2PixOptions = {}): ImageToImageG
   if (targetShape[0] !== inputShape[0] || targetShape[1] !== inputShape[1])
     throw new GanConfigError(
       'targetShape',
-      `is [${targetShape}], but pix2pix's U-Net keeps the input's size [${inputShape[0]}, ${inputShape[1]}]; for another size use createSuperResolutionGAN or your own models`,
+      `is [${targetShape}], but pix2pix's U-Net keeps the input's size [${inputShape[0]}, ${inputShape[1]}]; for another size use createSuperResolutionGan or your own models`,
     );
   const seed = checkSeed(options.seed);
   const adversarial = options.adversarial ?? new NonSaturatingLoss();

@@ -1,5 +1,5 @@
 /**
- * {@link createSuperResolutionGAN}: an SRGAN-style upscaler, a residual generator with sub-pixel
+ * {@link createSuperResolutionGan}: an SRGAN-style upscaler, a residual generator with sub-pixel
  * upsampling against a PatchGAN discriminator, trained on a content loss plus a small
  * adversarial term.
  *
@@ -26,12 +26,12 @@ import { checkSeed, contentConfig } from './create-common';
 import { ImageToImageGan } from './image-to-image-gan';
 
 /**
- * Options of {@link createSuperResolutionGAN}.
+ * Options of {@link createSuperResolutionGan}.
  *
  * @example
  * ```ts
  * const options: CreateSuperResolutionOptions = { inputShape: [16, 16, 3], scale: 4, generator: { filters: 32, residualBlocks: 4 }, seed: 1 };
- * const upscaler = createSuperResolutionGAN(options);
+ * const upscaler = createSuperResolutionGan(options);
  * ```
  */
 export interface CreateSuperResolutionOptions {
@@ -75,12 +75,12 @@ export interface CreateSuperResolutionOptions {
  * @example
  * ```ts
  * await initBackend();
- * const upscaler = createSuperResolutionGAN({ inputShape: [16, 16, 3], scale: 4, generator: { filters: 32, residualBlocks: 4 }, seed: 1 });
+ * const upscaler = createSuperResolutionGan({ inputShape: [16, 16, 3], scale: 4, generator: { filters: 32, residualBlocks: 4 }, seed: 1 });
  * await upscaler.fit(derivePairs(images, (y) => tf.image.resizeBilinear(y, [16, 16])), { epochs: 5, batchSize: 16 });
  * ```
  * @throws {@link GanConfigError} for a bad option.
  */
-export function createSuperResolutionGAN(options: CreateSuperResolutionOptions = {}): ImageToImageGan {
+export function createSuperResolutionGan(options: CreateSuperResolutionOptions = {}): ImageToImageGan {
   const inputShape = checkImageShape(options.inputShape ?? [16, 16, 3], 'inputShape');
   const scale = options.scale ?? 4;
   if (scale !== 2 && scale !== 4 && scale !== 8)

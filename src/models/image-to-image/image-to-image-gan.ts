@@ -79,7 +79,7 @@ const trainableVariables = (model: tfl.LayersModel): tf.Variable[] =>
 /**
  * A GAN over paired images: a generator G from inputs to outputs, a discriminator D, their Adam
  * optimizers and a seeded random stream, with `fit()`, `translate()` and `save()`. Build one with
- * {@link createPix2Pix} or {@link createSuperResolutionGAN}; restore one with {@link loadImageToImageGAN}.
+ * {@link createPix2Pix} or {@link createSuperResolutionGan}; restore one with {@link loadImageToImageGan}.
  *
  * One training step on a batch of inputs x and targets y:
  *
@@ -132,7 +132,7 @@ export class ImageToImageGan implements Trainable<ImageToImageData, ImageToImage
   private readonly features: ((images: tf.Tensor4D) => tf.Tensor[]) | null;
   private disposed = false;
 
-  /** Prefer {@link createPix2Pix} / {@link createSuperResolutionGAN} / {@link loadImageToImageGAN}; this wires built parts together. */
+  /** Prefer {@link createPix2Pix} / {@link createSuperResolutionGan} / {@link loadImageToImageGan}; this wires built parts together. */
   constructor(
     models: ImageToImageModels,
     adversarial: GanLoss,
@@ -314,7 +314,7 @@ export class ImageToImageGan implements Trainable<ImageToImageData, ImageToImage
    * @example
    * ```ts
    * await pix2pix.save('out/pix2pix');
-   * const again = await loadImageToImageGAN('out/pix2pix');
+   * const again = await loadImageToImageGan('out/pix2pix');
    * ```
    * @throws {@link CheckpointError} when a weight or optimizer value is NaN or infinite (nothing is
    * written), or when writing fails.

@@ -23,11 +23,11 @@ import { IMAGE_TO_IMAGE_FAMILY, ImageToImageGan } from './image-to-image-gan';
 import { IMAGE_TO_IMAGE_LOG_NAMES } from './logs';
 
 /**
- * Options of {@link loadImageToImageGAN}.
+ * Options of {@link loadImageToImageGan}.
  *
  * @example
  * ```ts
- * const upscaler = await loadImageToImageGAN('out/checkpoint', { onSkip: (dir, error) => console.warn(dir, error.message) });
+ * const upscaler = await loadImageToImageGan('out/checkpoint', { onSkip: (dir, error) => console.warn(dir, error.message) });
  * ```
  */
 export interface LoadImageToImageOptions {
@@ -99,12 +99,12 @@ async function otherKind(dir: string): Promise<CheckpointError | null> {
   if (await has(STATE_FILE))
     return new CheckpointError(
       dir,
-      `holds a GAN checkpoint (${STATE_FILE}), not an image-to-image one; load it with loadGAN() (gankit sample draws it)`,
+      `holds a GAN checkpoint (${STATE_FILE}), not an image-to-image one; load it with loadGan() (gankit sample draws it)`,
     );
   if (await has('cyclegan.json'))
     return new CheckpointError(
       dir,
-      'holds a CycleGAN checkpoint (cyclegan.json), not an image-to-image one; load it with loadCycleGAN()',
+      'holds a CycleGAN checkpoint (cyclegan.json), not an image-to-image one; load it with loadCycleGan()',
     );
   return null;
 }
@@ -114,7 +114,7 @@ function unknownLoss(name: string): GanLoss {
   const fail = (): never => {
     throw new GanConfigError(
       'adversarial',
-      `the checkpoint was trained with the custom loss '${name}', whose class is not registered; register it with registerSerializable('loss', YourLossClass) before loading, or pass it to loadImageToImageGAN(dir, { adversarial }), to continue training`,
+      `the checkpoint was trained with the custom loss '${name}', whose class is not registered; register it with registerSerializable('loss', YourLossClass) before loading, or pass it to loadImageToImageGan(dir, { adversarial }), to continue training`,
     );
   };
   return { name, discriminatorLoss: fail, generatorLoss: fail };
@@ -129,7 +129,7 @@ function unknownLoss(name: string): GanLoss {
  *
  * @example
  * ```ts
- * const pix2pix = await loadImageToImageGAN('out/pix2pix-emoji/checkpoint');
+ * const pix2pix = await loadImageToImageGan('out/pix2pix-emoji/checkpoint');
  * const made = pix2pix.translate(edges);
  * await pix2pix.fit(pairs, { epochs: pix2pix.epoch + 1, batchSize: 16 }); // one more epoch
  * ```
@@ -137,7 +137,7 @@ function unknownLoss(name: string): GanLoss {
  * written (checksum), unreadable, of another format or family, or when a weight or an optimizer
  * value does not fit the nets.
  */
-export async function loadImageToImageGAN(
+export async function loadImageToImageGan(
   dir: string,
   options: LoadImageToImageOptions = {},
 ): Promise<ImageToImageGan> {
