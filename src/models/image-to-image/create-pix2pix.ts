@@ -4,21 +4,17 @@
  *
  * @packageDocumentation
  */
-import type { ImageShape } from '../../data/image-source';
 import type { PerNet } from '../../core/types';
-import { GanConfigError } from '../../errors';
-import { lossConfig } from '../../losses/registry';
-import { NonSaturatingLoss } from '../../losses/non-saturating';
+import type { ImageShape } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
+import type { PatchDiscriminatorArgs } from '../../nets/patch-discriminator';
+import type { AdamOptions } from '../../train/adam';
+import type { ContentFeatures, ImageToImageModels } from './config';
+import { GanConfigError } from '../../errors';
 import { checkImageShape } from '../../nets/common';
-import { patchDiscriminator, type PatchDiscriminatorArgs } from '../../nets/patch-discriminator';
 import { unetGenerator, type UnetGeneratorArgs } from '../../nets/unet-generator';
-import { Rng } from '../../random';
-import { perNetAdam, type AdamOptions } from '../../train/adam';
-import { judgedShape } from './check-parts';
-import type { ContentFeatures, ImageToImageConfig, ImageToImageModels } from './config';
-import { checkSeed, contentConfig } from './create-common';
-import { ImageToImageGan } from './image-to-image-gan';
+import { assembleImageToImage, type SharedImageToImageOptions } from './create-common';
+import type { ImageToImageGan } from './image-to-image-gan';
 
 /**
  * Options of {@link createPix2Pix}.
@@ -29,7 +25,7 @@ import { ImageToImageGan } from './image-to-image-gan';
  * const pix2pix = createPix2Pix(options);
  * ```
  */
-export interface CreatePix2PixOptions {
+export interface CreatePix2PixOptions extends SharedImageToImageOptions {
   /** Shape of one input image (default [32, 32, 1]). */
   inputShape?: ImageShape;
   /** Shape of one target image (default: the input's size, 3 channels). Its size must be the input's. */
@@ -80,42 +76,21 @@ export function createPix2Pix(options: CreatePix2PixOptions = {}): ImageToImageG
       'targetShape',
       `is [${targetShape}], but pix2pix's U-Net keeps the input's size [${inputShape[0]}, ${inputShape[1]}]; for another size use createSuperResolutionGan or your own models`,
     );
-  const seed = checkSeed(options.seed);
-  const adversarial = options.adversarial ?? new NonSaturatingLoss();
-  const conditionalDiscriminator = options.conditionalDiscriminator ?? true;
-  const custom = options.models !== undefined;
-  const gArgs = { ...options.generator };
-  const dArgs = { normalization: 'batch' as const, ...options.discriminator };
-  const seeds = new Rng(seed);
-  const config: ImageToImageConfig = {
-    family: 'pix2pix',
-    inputShape,
-    targetShape,
-    architecture: custom ? 'custom' : 'unet-patchgan',
-    ...(custom ? {} : { generator: gArgs as Record<string, unknown>, discriminator: dArgs as Record<string, unknown> }),
-    adversarial: lossConfig(adversarial),
-    adversarialWeight: options.adversarialWeight ?? 1,
-    conditionalDiscriminator,
-    pixelLoss: 'l1',
-    pixelWeight: options.lambdaL1 ?? 100,
-    ...contentConfig(options.content),
-    optimizer: perNetAdam(options.optimizer),
-    seed,
-  };
-  const models: ImageToImageModels = options.models ?? {
-    generator: unetGenerator({
-      ...gArgs,
+  const generatorArgs = { ...options.generator };
+  return assembleImageToImage(
+    {
+      family: 'pix2pix',
+      architecture: 'unet-patchgan',
       inputShape,
-      outputChannels: targetShape[2],
-      seed: seeds.nextSeed(),
-      name: 'generator',
-    }),
-    discriminator: patchDiscriminator({
-      ...dArgs,
-      imageShape: judgedShape(config),
-      seed: seeds.nextSeed(),
-      name: 'discriminator',
-    }),
-  };
-  return new ImageToImageGan(models, adversarial, config, options.content ?? null);
+      targetShape,
+      generatorConfig: generatorArgs as Record<string, unknown>,
+      buildGenerator: (seed) =>
+        unetGenerator({ ...generatorArgs, inputShape, outputChannels: targetShape[2], seed, name: 'generator' }),
+      adversarialWeight: options.adversarialWeight ?? 1,
+      conditionalDiscriminator: options.conditionalDiscriminator ?? true,
+      pixelLoss: 'l1',
+      pixelWeight: options.lambdaL1 ?? 100,
+    },
+    options,
+  );
 }

@@ -5,25 +5,21 @@
  *
  * @packageDocumentation
  */
-import type { ImageShape } from '../../data/image-source';
 import type { PerNet } from '../../core/types';
-import { GanConfigError } from '../../errors';
-import { lossConfig } from '../../losses/registry';
-import { NonSaturatingLoss } from '../../losses/non-saturating';
+import type { ImageShape } from '../../data/image-source';
 import type { GanLoss } from '../../losses/types';
+import type { PatchDiscriminatorArgs } from '../../nets/patch-discriminator';
+import type { AdamOptions } from '../../train/adam';
+import type { ContentFeatures, ImageToImageModels } from './config';
+import { GanConfigError } from '../../errors';
 import { checkImageShape } from '../../nets/common';
-import { patchDiscriminator, type PatchDiscriminatorArgs } from '../../nets/patch-discriminator';
 import {
   superResolutionGenerator,
   type SuperResolutionGeneratorArgs,
   type SuperResolutionScale,
 } from '../../nets/super-resolution-generator';
-import { Rng } from '../../random';
-import { perNetAdam, type AdamOptions } from '../../train/adam';
-import { judgedShape } from './check-parts';
-import type { ContentFeatures, ImageToImageConfig, ImageToImageModels } from './config';
-import { checkSeed, contentConfig } from './create-common';
-import { ImageToImageGan } from './image-to-image-gan';
+import { assembleImageToImage, type SharedImageToImageOptions } from './create-common';
+import type { ImageToImageGan } from './image-to-image-gan';
 
 /**
  * Options of {@link createSuperResolutionGan}.
@@ -34,7 +30,7 @@ import { ImageToImageGan } from './image-to-image-gan';
  * const upscaler = createSuperResolutionGan(options);
  * ```
  */
-export interface CreateSuperResolutionOptions {
+export interface CreateSuperResolutionOptions extends SharedImageToImageOptions {
   /** Shape of one low-resolution input (default [16, 16, 3]). */
   inputShape?: ImageShape;
   /** Upscaling factor: 2, 4 (default, the paper's) or 8. */
@@ -86,37 +82,22 @@ export function createSuperResolutionGan(options: CreateSuperResolutionOptions =
   if (scale !== 2 && scale !== 4 && scale !== 8)
     throw new GanConfigError('scale', `expected 2, 4 or 8, got ${JSON.stringify(scale)}`);
   const targetShape: ImageShape = [inputShape[0] * scale, inputShape[1] * scale, inputShape[2]];
-  const seed = checkSeed(options.seed);
-  const adversarial = options.adversarial ?? new NonSaturatingLoss();
-  const custom = options.models !== undefined;
-  const gArgs = { ...options.generator };
-  const dArgs = { normalization: 'batch' as const, ...options.discriminator };
-  const seeds = new Rng(seed);
-  const config: ImageToImageConfig = {
-    family: 'super-resolution',
-    inputShape,
-    targetShape,
-    architecture: custom ? 'custom' : 'srresnet-patchgan',
-    ...(custom
-      ? {}
-      : { generator: { ...gArgs, scale } as Record<string, unknown>, discriminator: dArgs as Record<string, unknown> }),
-    adversarial: lossConfig(adversarial),
-    adversarialWeight: options.adversarialWeight ?? 1e-3,
-    conditionalDiscriminator: options.conditionalDiscriminator ?? false,
-    pixelLoss: options.pixelLoss ?? 'l2',
-    pixelWeight: options.pixelWeight ?? 1,
-    ...contentConfig(options.content),
-    optimizer: perNetAdam(options.optimizer, { learningRate: 1e-4, beta1: 0.9 }),
-    seed,
-  };
-  const models: ImageToImageModels = options.models ?? {
-    generator: superResolutionGenerator({ ...gArgs, inputShape, scale, seed: seeds.nextSeed(), name: 'generator' }),
-    discriminator: patchDiscriminator({
-      ...dArgs,
-      imageShape: judgedShape(config),
-      seed: seeds.nextSeed(),
-      name: 'discriminator',
-    }),
-  };
-  return new ImageToImageGan(models, adversarial, config, options.content ?? null);
+  const generatorArgs = { ...options.generator };
+  return assembleImageToImage(
+    {
+      family: 'super-resolution',
+      architecture: 'srresnet-patchgan',
+      inputShape,
+      targetShape,
+      generatorConfig: { ...generatorArgs, scale } as Record<string, unknown>,
+      buildGenerator: (seed) =>
+        superResolutionGenerator({ ...generatorArgs, inputShape, scale, seed, name: 'generator' }),
+      adversarialWeight: options.adversarialWeight ?? 1e-3,
+      conditionalDiscriminator: options.conditionalDiscriminator ?? false,
+      pixelLoss: options.pixelLoss ?? 'l2',
+      pixelWeight: options.pixelWeight ?? 1,
+      adamDefaults: { learningRate: 1e-4, beta1: 0.9 },
+    },
+    options,
+  );
 }
