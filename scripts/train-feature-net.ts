@@ -48,6 +48,11 @@ async function main(): Promise<void> {
     return datasets.ImageDataset.fromTensor(batch.images, labels, { numClasses: data.numClasses });
   };
   const reference = await pick(test, 0, opts.samples);
+  // The baseline: as many train images the net is not trained on, cached beside the reference so
+  // that `gankit eval --classifier <out>` prints a real-against-real row.
+  const all = await load({ split: 'train' });
+  const unseen = await pick(all, opts.train, opts.samples);
+  all.dispose();
   const started = Date.now();
   const net = await quality.trainFeatureNet(train, {
     dir: opts.out,
@@ -56,15 +61,14 @@ async function main(): Promise<void> {
     validation: test,
     reference,
     referenceName: `${opts.dataset} test: ${reference.size} of ${test.size} (seeded choice, seed ${opts.seed})`,
+    baseline: unseen,
+    baselineName: `${opts.dataset} train: ${unseen.size} images after the first ${opts.train} (seeded choice, seed ${opts.seed})`,
     onProgress: (p) =>
       console.error(`step ${p.step}/${p.steps}: loss ${p.loss.toFixed(3)}, train accuracy ${p.accuracy.toFixed(3)}`),
   });
   console.log(
     `${opts.dataset}: ${opts.steps} steps of ${net.info.batchSize} on ${train.size} images, ${((Date.now() - started) / 1000).toFixed(0)} s; held-out accuracy ${net.info.testAccuracy.toFixed(4)} on ${test.size}; saved to ${net.dir}`,
   );
-  const all = await load({ split: 'train' });
-  const unseen = await pick(all, opts.train, opts.samples);
-  all.dispose();
   const outputs = await net.classify(unseen.images);
   const m = quality.computeMetrics(outputs, {
     classifier: net,

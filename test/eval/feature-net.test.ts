@@ -5,6 +5,7 @@ import { CheckpointError, GanConfigError } from '../../src/errors';
 import { computeMetrics } from '../../src/eval/evaluate';
 import { ImageDataset } from '../../src/data/dataset';
 import {
+  loadFeatureNetBaseline,
   loadFeatureNetReference,
   trainFeatureNet,
   type FeatureNetInfo,
@@ -13,6 +14,8 @@ import {
 import { loadMnist } from '../../src/data/mnist';
 import { loadMnistClassifier } from '../../src/eval/classifier';
 import { precisionRecall } from '../../src/eval/precision-recall';
+import { runEvalCommand } from '../../src/cli/eval-command';
+import { createCgan } from '../../src/models/gan/create';
 import { randomDataset, useDefaultBackend, useTempDir } from '../helpers';
 import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
@@ -110,5 +113,62 @@ describe('trainFeatureNet', () => {
     await expect(trainFeatureNet(small, { dir: path.join(tempDir(), 'w'), steps: 0 })).rejects.toThrow(GanConfigError);
     unlabelled.dispose();
     small.dispose();
+  });
+
+  test('a cached baseline: the features of other real images, read back, replaced by a later net, and the real row of gankit eval', async () => {
+    const source = randomDataset(48, 8, 4, 7);
+    const reference = source.take(24);
+    const baseline = source.gather(Array.from({ length: 24 }, (_, i) => 24 + i));
+    const baselineLabels = Array.from(await (baseline.labels as tf.Tensor1D).data());
+    baseline.labels?.dispose();
+    const baselineSet = ImageDataset.fromTensor(baseline.images, baselineLabels, { numClasses: 4 });
+    const dir = path.join(tempDir(), 'with-baseline');
+    const net = await trainFeatureNet(source, {
+      dir,
+      steps: 3,
+      batchSize: 8,
+      featureDim: 8,
+      reference,
+      baseline: baselineSet,
+      baselineName: 'the other 24',
+    });
+    expect((net.info as FeatureNetInfo).baselineSource).toBe('the other 24');
+    const cached = await loadFeatureNetBaseline(net);
+    expect(cached?.source).toBe('the other 24');
+    expect(cached?.features).toEqual((await net.classify(baselineSet.images)).features);
+    expect(Array.from(cached?.labels ?? [])).toEqual(baselineLabels);
+
+    // gankit eval with the net's folder as --classifier measures against its own real images, with the baseline row.
+    const gan = createCgan({
+      numClasses: 4,
+      imageShape: [8, 8, 1],
+      latentDim: 4,
+      seed: 2,
+      generator: { hiddenUnits: [8] },
+      discriminator: { hiddenUnits: [8] },
+    });
+    const checkpoint = path.join(tempDir(), 'tiny-cgan');
+    await gan.save(checkpoint);
+    gan.dispose();
+    let printed = '';
+    const flags = { samples: 24, seed: 0, batchSize: 24, classifier: dir, json: true, raw: false, real: true };
+    await runEvalCommand(
+      checkpoint,
+      flags,
+      (t) => void (printed += t),
+      () => undefined,
+    );
+    const result = JSON.parse(printed) as { protocol: { reference: string; baseline: string }; baseline: unknown };
+    expect(result.protocol.reference).toContain(reference.size.toString());
+    expect(result.protocol.baseline).toBe('the other 24');
+    expect(result.baseline).not.toBeNull();
+
+    // A later net in the same folder without a baseline leaves none of the old one behind.
+    net.dispose();
+    (await trainFeatureNet(source, { dir, steps: 2, batchSize: 8, featureDim: 8 })).dispose();
+    expect(await loadFeatureNetBaseline(dir)).toBeNull();
+    source.dispose();
+    reference.dispose();
+    baselineSet.dispose();
   });
 });
