@@ -331,10 +331,11 @@ export class Gan implements Sampler {
    * Saves G, D, both optimizers' state (Adam moments and step), the averaged generator with its
    * options (when the GAN keeps one), step, epoch, the position inside an unfinished epoch, the
    * random stream, the config and the library and TensorFlow.js versions into `dir`, as a
-   * named-nets checkpoint of the family `gan` (see docs/checkpoints.md). Everything is written into a temporary sibling directory, flushed, listed with
-   * SHA-256 checksums in `manifest.json`, then renamed into place, so a crash leaves either the
-   * old checkpoint or the new one, never a broken one. For a folder that keeps the last K
-   * checkpoints, see {@link saveCheckpoint}.
+   * named-nets checkpoint of the family `gan` (see docs/checkpoints.md). Everything is written
+   * into a temporary sibling directory, flushed, listed with SHA-256 checksums in
+   * `manifest.json`, then renamed into place, so a crash leaves either the old checkpoint or the
+   * new one, never a broken one. For a folder that keeps the last K checkpoints, see
+   * {@link saveCheckpoint}.
    *
    * What is at `dir` is replaced only when it is a gankit checkpoint (its manifest verifies and
    * lists every file there), an empty folder, or a folder of `step-NNNNNNNNN` checkpoints; anything
