@@ -6,7 +6,8 @@
  * @packageDocumentation
  */
 import * as path from 'node:path';
-import { loadGan, saveGan } from './models/gan/load';
+import { saveGan } from './models/gan/load';
+import { restoreGan } from './models/gan/restore';
 import { fileSystemHandler } from './io/file-system';
 import { DataParallelSession } from './parallel/data-parallel';
 import { installNodeServices } from './platform';
@@ -16,6 +17,6 @@ installNodeServices({
   fileHandler: (dir) => fileSystemHandler(path.resolve(dir)),
   saveGan,
   saveNetsCheckpoint: writeNetsCheckpoint,
-  loadGan: loadGan,
+  restoreGan,
   startDataParallel: (trainer, replicas, maxBatch) => DataParallelSession.start(trainer, replicas, maxBatch),
 });

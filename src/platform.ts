@@ -38,7 +38,8 @@ const INSTEAD: Partial<Record<string, string>> = {
     "in a web page, pass a tfjs IO handler or URL instead of a folder (e.g. 'indexeddb://name', 'downloads://name')",
   saveNetsCheckpoint: "in a web page, save the nets with tfjs IO: model.generator.save('indexeddb://my-generator')",
   saveGan: "in a web page, save the nets with tfjs IO: gan.generator.save('indexeddb://my-generator')",
-  loadGan: 'in a web page, load the generator with tf.loadLayersModel(url) and sample it with generateImages',
+  restoreGan:
+    "in a web page, load the nets' weights with tf.loadLayersModel(url) and set them with gan.generator.setWeights(...)",
   startDataParallel:
     'in a web page, train on one thread (leave workers at 1); the WebGL/WebGPU backends already use the GPU',
 };

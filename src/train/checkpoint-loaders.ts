@@ -24,16 +24,26 @@ interface KnownCheckpoint {
 const NETS = 'state.json';
 
 const KNOWN: readonly KnownCheckpoint[] = [
-  { stateFile: 'gankit.json', label: 'GAN', loader: 'loadGan()' },
+  { stateFile: NETS, family: 'gan', label: 'GAN', loader: 'loadGan() (gankit sample draws it)' },
+  { stateFile: 'gankit.json', label: 'GAN', loader: 'loadGan() (gankit sample draws it)' },
   { stateFile: 'cyclegan.json', label: 'CycleGAN', loader: 'loadCycleGan()' },
   { stateFile: NETS, family: 'cycle-gan', label: 'CycleGAN', loader: 'loadCycleGan()' },
   { stateFile: NETS, family: 'image-to-image', label: 'image-to-image GAN', loader: 'loadImageToImageGan()' },
 ];
 
-/** `; load it with loadX()` for a named-nets checkpoint of `family`, or `''` for a family gankit does not know. */
-export function loaderHint(family: string): string {
+/** `a` or `an`, as `word` needs. */
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+
+/**
+ * Why a named-nets checkpoint of `family` is not one of the family `wanted` (whose loader's
+ * messages call it `label`): what it holds and, for a family gankit knows, the loader that reads it.
+ * @internal
+ */
+export function familyMismatch(family: string, wanted: { family: string; label: string }): string {
   const known = KNOWN.find((k) => k.stateFile === NETS && k.family === family);
-  return known === undefined ? '' : `; load it with ${known.loader}`;
+  const not = `not ${article(wanted.label)} ${wanted.label} ('${wanted.family}') one`;
+  if (known === undefined) return `holds a '${family}' checkpoint, ${not}`;
+  return `holds ${article(known.label)} ${known.label} checkpoint ('${family}'), ${not}; load it with ${known.loader}`;
 }
 
 const readFamily = async (file: string): Promise<string | null> => {

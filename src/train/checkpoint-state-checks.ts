@@ -1,7 +1,7 @@
 /**
- * The field checks of a GAN checkpoint's state file (`gankit.json`) that need no GAN type (the
- * config's are in src/train/checkpoint.ts): each throws a {@link CheckpointError} naming the file
- * and the field.
+ * The field checks of checkpoint state files that need no model type (a GAN's config is checked
+ * in src/models/gan/check-config.ts): each throws a {@link CheckpointError} naming the file and
+ * the field. The epoch progress checked here is the one of the older GAN format (`gankit.json`).
  *
  * @packageDocumentation
  */
@@ -33,7 +33,7 @@ export const isInt = (v: unknown, min = 0): v is number => typeof v === 'number'
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Checks the position inside an epoch a state file holds (`null` at an epoch boundary). */
+/** Checks the position inside an epoch a `gankit.json` holds (`null` at an epoch boundary). */
 export function checkProgress(p: unknown, file: string): EpochProgress | null {
   if (p === null || p === undefined) return null;
   const ok =

@@ -14,11 +14,14 @@ import { syncDirectory } from '../io/file-system';
 import { checkOutputFolder } from '../io/output-path';
 import { otherKindOfCheckpoint } from './checkpoint-loaders';
 
-/** The state file of a checkpoint directory. */
+/**
+ * The state file of a GAN checkpoint of the older formats 1 and 2, which gankit still reads (GAN
+ * checkpoints are named-nets checkpoints now, marked by `state.json`).
+ */
 export const STATE_FILE = 'gankit.json';
 const NAME_PATTERN = /^step-(\d{9,})$/;
 
-/** The folder of a checkpoint that holds the averaged generator (a TensorFlow.js model). */
+/** The folder of a GAN checkpoint that holds the averaged generator (a TensorFlow.js model), and its net's name there. */
 export const AVERAGED_GENERATOR_DIR = 'ema-generator';
 
 const exists = (p: string): Promise<boolean> =>

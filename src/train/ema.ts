@@ -269,18 +269,31 @@ export class EmaGenerator implements TrainerCallback {
       throw new CheckpointError(where, `cannot load the averaged generator (${(error as Error).message})`);
     }
     try {
-      const weights = saved.weights;
-      if (
-        weights.length !== this.pairs.length ||
-        weights.some((w, i) => w.shape.join() !== this.pairs[i].shadow.shape.join())
-      ) {
-        throw new CheckpointError(where, 'holds a generator with other weights than this one');
-      }
-      tf.tidy(() => weights.forEach((w, i) => this.pairs[i].shadow.write(w.read())));
-      this.statisticsCopied = false; // whatever statistics were saved with the average
+      this.setAverage(
+        saved.weights.map((w) => w.read()),
+        where,
+      );
     } finally {
       saved.dispose();
     }
+  }
+
+  /**
+   * Sets the shadow's weights to `weights` (in the order of `shadow.weights`; they stay the
+   * caller's), as a checkpoint saved them: what {@link EmaGenerator.restore} and `Gan.restore` do.
+   * @throws {@link CheckpointError} naming `where` when they are not as many or not of the shapes.
+   * @internal
+   */
+  setAverage(weights: readonly tf.Tensor[], where: string): void {
+    this.checkLive();
+    if (
+      weights.length !== this.pairs.length ||
+      weights.some((w, i) => w.shape.join() !== this.pairs[i].shadow.shape.join())
+    ) {
+      throw new CheckpointError(where, 'holds a generator with other weights than this one');
+    }
+    tf.tidy(() => weights.forEach((w, i) => this.pairs[i].shadow.write(w)));
+    this.statisticsCopied = false; // whatever statistics were saved with the average
   }
 
   /** Frees the shadow's weights (G is left alone). */

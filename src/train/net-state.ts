@@ -22,6 +22,14 @@ function nonFiniteWeight(weights: Array<{ name: string; tensor: tf.Tensor }>): s
   return null;
 }
 
+/** One named value of an optimizer's state (what `tf.Optimizer.getWeights` gives and `setWeights` takes). */
+export interface NamedWeight {
+  /** The value's name. */
+  name: string;
+  /** Its value. */
+  tensor: tf.Tensor;
+}
+
 /** What {@link saveNetState} records in the state file for one net. */
 export interface SavedNetState {
   /** The optimizer state's weight specs (its values are in `optimizer-<name>.bin`). */
@@ -103,17 +111,17 @@ export async function readCheckpointBytes(file: string, what: string): Promise<A
 }
 
 /**
- * Puts the optimizer state saved by {@link saveNetState} back into `optimizer`, after checking it
- * fits `model`'s trainable weights and its file's length.
+ * Reads the optimizer state saved by {@link saveNetState} for the net `name` of the checkpoint
+ * `root`, after checking it fits `model`'s trainable weights and its file's length. The caller
+ * owns the tensors (see {@link replaceOptimizerState}).
+ * @throws {@link CheckpointError} naming `optimizer-<name>.bin`.
  */
-export async function restoreOptimizerState(
+export async function readOptimizerState(
   root: string,
   name: string,
   model: tfl.LayersModel,
-  optimizer: tf.Optimizer,
   specs: tf.io.WeightsManifestEntry[],
-  powers: AdamPowers | undefined,
-): Promise<void> {
+): Promise<NamedWeight[]> {
   const file = path.join(root, `optimizer-${name}.bin`);
   checkOptimizerSpecs(
     specs,
@@ -125,7 +133,69 @@ export async function restoreOptimizerState(
   if (bytes.byteLength !== expected)
     throw new CheckpointError(file, `holds ${bytes.byteLength} bytes; its specs describe ${expected}`);
   const named = tf.io.decodeWeights(bytes, specs);
-  await optimizer.setWeights(specs.map((s) => ({ name: s.name, tensor: named[s.name] })));
-  tf.dispose(Object.values(named));
+  return specs.map((s) => ({ name: s.name, tensor: named[s.name] }));
+}
+
+/**
+ * Gives `optimizer` the state `weights` (the step count, then Adam's moments; read with
+ * {@link readOptimizerState}) and, when given, Adam's running powers. The optimizer's previous
+ * moments are freed (`setWeights` alone would leave them behind); `weights` stay the caller's.
+ */
+export async function replaceOptimizerState(
+  optimizer: tf.Optimizer,
+  weights: NamedWeight[],
+  powers: AdamPowers | undefined,
+): Promise<void> {
+  const previous = await optimizer.getWeights();
+  await optimizer.setWeights(weights);
+  tf.dispose(previous.map((w) => w.tensor));
   if (powers !== undefined) writeAdamPowers(optimizer, powers);
+}
+
+/**
+ * Puts the optimizer state saved by {@link saveNetState} back into `optimizer`, after checking it
+ * fits `model`'s trainable weights and its file's length.
+ */
+export async function restoreOptimizerState(
+  root: string,
+  name: string,
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  specs: tf.io.WeightsManifestEntry[],
+  powers: AdamPowers | undefined,
+): Promise<void> {
+  const weights = await readOptimizerState(root, name, model, specs);
+  try {
+    await replaceOptimizerState(optimizer, weights, powers);
+  } finally {
+    tf.dispose(weights.map((w) => w.tensor));
+  }
+}
+
+/**
+ * Reads the weights of the net saved in the folder `dir` (`model.json` + `weights.bin`) in the
+ * order of `model.weights`, after checking that they are as many and of the same shapes: what
+ * puts a checkpoint's weights into a net that already exists. The caller owns the tensors.
+ * @throws {@link CheckpointError} naming the file that does not fit (`label` names the net).
+ */
+export async function readNetWeights(dir: string, model: tfl.LayersModel, label: string): Promise<tf.Tensor[]> {
+  // The folder handler's load reads `dir` only (no `this`): called on its own, it is never absent.
+  const load = fileSystemHandler(dir).load as () => Promise<tf.io.ModelArtifacts>;
+  const artifacts = await load();
+  const file = path.join(dir, 'model.json');
+  const specs = artifacts.weightSpecs ?? [];
+  const weights = model.weights;
+  if (specs.length !== weights.length)
+    throw new CheckpointError(file, `holds ${specs.length} weights; the ${label} has ${weights.length}`);
+  specs.forEach((spec, i) => {
+    const need = weights[i].shape;
+    if (spec.dtype !== weights[i].dtype || spec.shape.join() !== need.join())
+      throw new CheckpointError(
+        file,
+        `weight '${spec.name}' is ${spec.dtype} [${spec.shape}]; the ${label}'s weight ${i} needs ${weights[i].dtype} [${need}]`,
+      );
+  });
+  if (new Set(specs.map((s) => s.name)).size !== specs.length) throw new CheckpointError(file, 'names a weight twice');
+  const named = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, specs);
+  return specs.map((s) => named[s.name]);
 }

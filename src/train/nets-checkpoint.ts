@@ -21,7 +21,7 @@ import { VERSION } from '../version';
 import type { AdamPowers } from './adam-powers';
 import { resolveCheckpointOf, writeCheckpointDirectory } from './checkpoint';
 import { checkAdamPowers, checkSpecs, isInt, isObject } from './checkpoint-state-checks';
-import { loaderHint } from './checkpoint-loaders';
+import { familyMismatch } from './checkpoint-loaders';
 import { readCheckpointBytes, restoreOptimizerState, saveNetState } from './net-state';
 import type { FitProgress, TrainingState } from './trainable';
 import type { CheckpointNet, NetsCheckpointContents } from './checkpoint-net';
@@ -209,14 +209,15 @@ export async function readNetsCheckpointState<C>(
       file,
       `has format version ${JSON.stringify(raw.formatVersion)}; this gankit reads up to ${NETS_CHECKPOINT_FORMAT_VERSION} (upgrade gankit)`,
     );
-  if (raw.family !== kind.family)
-    throw new CheckpointError(
-      file,
-      `holds a '${String(raw.family)}' checkpoint, not a ${kind.label} ('${kind.family}') one${loaderHint(String(raw.family))}`,
-    );
-  for (const key of ['step', 'epoch', 'rngState'] as const)
+  if (raw.family !== kind.family) throw new CheckpointError(file, familyMismatch(String(raw.family), kind));
+  for (const key of ['step', 'epoch'] as const)
     if (!isInt(raw[key]))
       throw new CheckpointError(file, `${key}: expected a non-negative integer, got ${JSON.stringify(raw[key])}`);
+  if (!isInt(raw.rngState) || raw.rngState >= 2 ** 32)
+    throw new CheckpointError(
+      file,
+      `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(raw.rngState)}`,
+    );
   if (!isObject(raw.nets)) throw new CheckpointError(file, 'nets: expected an object of the saved nets');
   const nets: Record<string, SavedNet> = {};
   for (const name of new Set([...kind.netNames, ...Object.keys(raw.nets)])) {

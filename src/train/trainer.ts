@@ -144,7 +144,6 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
   get step(): number {
     return this.state.step;
   }
-
   /** Sets the step count (restoring a checkpoint). */
   set step(value: number) {
     this.state.step = value;
@@ -160,12 +159,11 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
     this.state.epoch = value;
   }
 
-  /** Where training stands inside an unfinished epoch (`null` between epochs), as GAN checkpoints store it. */
+  /** `state.progress` in the GAN's shape (one shuffle seed), as `gankit.json` checkpoints kept it; `null` between epochs. */
   get epochProgress(): EpochProgress | null {
     return this.state.progress === null ? null : toEpochProgress(this.state.progress);
   }
-
-  /** Sets the position inside an unfinished epoch (restoring a checkpoint). */
+  /** Sets `state.progress` from the GAN's shape of it. */
   set epochProgress(value: EpochProgress | null) {
     this.state.progress = value === null ? null : toFitProgress(value);
   }

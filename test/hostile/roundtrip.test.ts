@@ -141,7 +141,7 @@ test('a state file whose latentDim disagrees with the saved generator is refused
   const dir = path.join(tempDir(), 'latent-mismatch');
   await gan.save(dir);
   gan.dispose();
-  const file = path.join(dir, 'gankit.json');
+  const file = path.join(dir, 'state.json');
   const state = JSON.parse(await fs.readFile(file, 'utf8'));
   state.config.latentDim = 7;
   await fs.writeFile(file, JSON.stringify(state));

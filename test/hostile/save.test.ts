@@ -130,7 +130,7 @@ describe('Gan.save replaces only a gankit checkpoint', () => {
     const collection = path.join(root, 'collection');
     await saveCheckpoint(gan, collection);
     await gan.save(collection);
-    expect(await fs.readdir(collection)).toContain('gankit.json');
+    expect(await fs.readdir(collection)).toContain('state.json');
     gan.dispose();
   });
 
@@ -144,9 +144,9 @@ describe('Gan.save replaces only a gankit checkpoint', () => {
     expect(await fs.readFile(path.join(added, 'notes.txt'), 'utf8')).toBe('my notes');
     const changed = path.join(root, 'changed');
     await gan.save(changed);
-    await fs.writeFile(path.join(changed, 'gankit.json'), '{"edited": true}');
+    await fs.writeFile(path.join(changed, 'state.json'), '{"edited": true}');
     expect(await rejection(gan.save(changed))).toBeInstanceOf(CheckpointError);
-    expect(await fs.readFile(path.join(changed, 'gankit.json'), 'utf8')).toBe('{"edited": true}');
+    expect(await fs.readFile(path.join(changed, 'state.json'), 'utf8')).toBe('{"edited": true}');
     const collection = path.join(root, 'collection');
     await saveCheckpoint(gan, collection);
     await fs.writeFile(path.join(collection, 'plan.md'), 'plan');
@@ -278,7 +278,7 @@ describe('fuzz: a save over a randomly changed checkpoint', () => {
       if (kind === 2) await fs.rm(file);
       if (kind === 3) {
         // Not the manifest: a flipped byte there may only change its white space, and it still verifies.
-        const target = file.endsWith('manifest.json') ? path.join(dir, 'gankit.json') : file;
+        const target = file.endsWith('manifest.json') ? path.join(dir, 'state.json') : file;
         const bytes = await fs.readFile(target);
         bytes[rng.nextInt(bytes.length)] ^= 1 + rng.nextInt(255);
         await fs.writeFile(target, bytes);

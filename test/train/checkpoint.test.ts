@@ -73,20 +73,20 @@ test('a checkpoint lists every file with its size and SHA-256, and records versi
   expect(entries.map((e) => e.path)).toEqual([
     'discriminator/model.json',
     'discriminator/weights.bin',
-    'gankit.json',
     'generator/model.json',
     'generator/weights.bin',
     'optimizer-discriminator.bin',
     'optimizer-generator.bin',
+    'state.json',
   ]);
   for (const e of entries) expect((await fs.stat(path.join(dir, e.path))).size).toBe(e.bytes);
-  const state = JSON.parse(await fs.readFile(path.join(dir, 'gankit.json'), 'utf8'));
+  const state = JSON.parse(await fs.readFile(path.join(dir, 'state.json'), 'utf8'));
   const pkg = JSON.parse(await fs.readFile(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
   expect(state.gankitVersion).toBe(pkg.version);
   expect(state.tfjsVersion).toBe(tf.version_core);
-  expect(state.formatVersion).toBe(2);
-  expect([state.step, state.epoch, state.epochProgress]).toEqual([3, 1, null]);
-  expect(state.adamPowers.generator.accBeta1).toBeCloseTo(0.5 ** 4, 10);
+  expect([state.format, state.formatVersion, state.family]).toEqual(['gankit-nets-checkpoint', 1, 'gan']);
+  expect([state.step, state.epoch, state.progress]).toEqual([3, 1, null]);
+  expect(state.nets.generator.adamPowers.accBeta1).toBeCloseTo(0.5 ** 4, 10);
   expect((await fs.readdir(tempDir())).filter((n) => n.includes('.tmp-') || n.includes('.old-'))).toEqual([]);
 });
 
@@ -119,7 +119,7 @@ test('changed, cut or missing files are refused with the file named', async () =
     [
       'missing manifest',
       (d) => fs.rm(path.join(d, 'manifest.json')),
-      /manifest\.json: is missing; every checkpoint of format 2 has one/,
+      /manifest\.json: is missing; every GAN checkpoint has one/,
     ],
     [
       'manifest not JSON',
@@ -139,31 +139,31 @@ test('changed, cut or missing files are refused with the file named', async () =
     [
       'newer format',
       (d) =>
-        editJson(d, 'gankit.json', (s) => {
+        editJson(d, 'state.json', (s) => {
           s.formatVersion = 99;
         }),
-      /gankit\.json: has format version 99; this gankit reads versions 1 to 2 \(a newer gankit wrote it: upgrade gankit\)/,
+      /state\.json: has format version 99; this gankit reads up to 1 \(upgrade gankit\)/,
     ],
     [
       'bad step',
       (d) =>
-        editJson(d, 'gankit.json', (s) => {
+        editJson(d, 'state.json', (s) => {
           s.step = -3;
         }),
-      /gankit\.json: step: expected a non-negative integer, got -3/,
+      /state\.json: step: expected a non-negative integer, got -3/,
     ],
     [
       'bad config',
       (d) =>
-        editJson(d, 'gankit.json', (s) => {
+        editJson(d, 'state.json', (s) => {
           (s.config as Record<string, unknown>).imageShape = [4, 4];
         }),
-      /gankit\.json: config\.imageShape: expected \[height, width, channels\], got \[4,4\]/,
+      /state\.json: config\.imageShape: expected \[height, width, channels\], got \[4,4\]/,
     ],
     [
       'config disagrees with the models',
       (d) =>
-        editJson(d, 'gankit.json', (s) => {
+        editJson(d, 'state.json', (s) => {
           (s.config as Record<string, unknown>).imageShape = [8, 8, 1];
         }),
       /discriminator: takes images of shape \[4,4,1\] but the config says \[8,8,1\]/,
@@ -187,13 +187,13 @@ test('changed, cut or missing files are refused with the file named', async () =
           kernel.shape = [kernel.shape[0] * kernel.shape[1]];
         });
       },
-      /generator: cannot rebuild the generator/,
+      /generator: cannot rebuild generator/,
     ],
     [
       'optimizer state of another model',
       (d) =>
-        editJson(d, 'gankit.json', (s) => {
-          const specs = (s.optimizers as Record<string, Array<{ shape: number[] }>>).discriminator;
+        editJson(d, 'state.json', (s) => {
+          const specs = (s.nets as Record<string, { optimizer: Array<{ shape: number[] }> }>).discriminator.optimizer;
           specs[1].shape = [specs[1].shape[0] + 1, ...specs[1].shape.slice(1)];
         }),
       /optimizer-discriminator\.bin: optimizer value '.+' has shape \[\d+,\d+\]; the model's weight needs \[\d+,\d+\]/,
@@ -207,7 +207,7 @@ test('changed, cut or missing files are refused with the file named', async () =
     expect({ name, message: error.message }).toEqual({ name, message: expect.stringMatching(message) });
   }
   await expect(loadGan(path.join(tempDir(), 'nothing-here'))).rejects.toThrow(
-    /nothing-here: is not a checkpoint: expected gankit\.json, or step-NNNNNNNNN checkpoint folders/,
+    /nothing-here: is not a GAN checkpoint: expected state\.json, or step-NNNNNNNNN checkpoint folders/,
   );
 });
 
@@ -291,7 +291,7 @@ test('fuzz: random mutations of the manifest and of the state file give a correc
   const rng = new Rng(2026);
   const outcomes = { loaded: 0, refused: 0 };
   const manifestText = await fs.readFile(path.join(good, 'manifest.json'), 'utf8');
-  const stateText = await fs.readFile(path.join(good, 'gankit.json'), 'utf8');
+  const stateText = await fs.readFile(path.join(good, 'state.json'), 'utf8');
   const mutate = (text: string): string => {
     const bytes = Buffer.from(text, 'utf8');
     const kind = rng.nextInt(6);
@@ -340,7 +340,7 @@ test('fuzz: random mutations of the manifest and of the state file give a correc
       await fs.writeFile(path.join(dir, 'manifest.json'), mutate(manifestText), 'latin1');
     } else {
       // Re-signed, so the state parser itself is what stands between the bytes and the trainer.
-      await fs.writeFile(path.join(dir, 'gankit.json'), mutate(stateText), 'latin1');
+      await fs.writeFile(path.join(dir, 'state.json'), mutate(stateText), 'latin1');
       await writeManifest(dir);
     }
     let gan: Gan | undefined;

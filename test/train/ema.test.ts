@@ -303,34 +303,6 @@ describe('Gan.averageWeights', () => {
     tf.dispose([z, before, fromG, after, shadow, raw]);
     gan.dispose();
   });
-
-  test('a checkpoint of the earlier layout (ema-generator/ written after the manifest, no options) still loads its average', async () => {
-    const gan = smallCgan(11);
-    gan.averageWeights({ decay: 0.5 });
-    await gan.fit(randomDataset(16, 28), { epochs: 1, batchSize: 8 });
-    const dir = path.join(tempDir(), 'legacy');
-    await gan.save(dir);
-    const manifestFile = path.join(dir, 'manifest.json');
-    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as { files: Array<{ path: string }> };
-    manifest.files = manifest.files.filter((f) => !f.path.startsWith(EMA_GENERATOR_DIR));
-    await fs.writeFile(manifestFile, JSON.stringify(manifest));
-    const stateFile = path.join(dir, 'gankit.json');
-    const state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as Record<string, unknown>;
-    delete state.averagedGenerator;
-    await fs.writeFile(stateFile, JSON.stringify(state));
-    // (the state file's own checksum is in the manifest: rewrite its entry as the old writer did)
-    const { writeManifest } = await import('../../src/io/checkpoint-manifest');
-    await fs.rename(path.join(dir, EMA_GENERATOR_DIR), path.join(tempDir(), 'aside'));
-    await fs.rm(manifestFile);
-    await writeManifest(dir);
-    await fs.rename(path.join(tempDir(), 'aside'), path.join(dir, EMA_GENERATOR_DIR));
-    const loaded = await loadGan(dir);
-    expect(loaded.averaged).not.toBeNull();
-    expect(maxAbsDiff(weightsOf(loaded.averaged!.shadow), weightsOf(gan.averaged!.shadow))).toBe(0);
-    expect(loaded.averaged!.decay).toBe(0.999); // no options recorded: the defaults
-    loaded.dispose();
-    gan.dispose();
-  });
 });
 
 describe('gankit eval on a checkpoint with ema-generator/', () => {

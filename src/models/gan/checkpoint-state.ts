@@ -1,182 +1,169 @@
 /**
- * A GAN checkpoint's state file, `gankit.json`: what it holds, and its validation (formats 1 and
- * 2), and the GAN's kind of checkpoint for the collection loader.
+ * A GAN checkpoint's state: a named-nets checkpoint (src/train/nets-checkpoint.ts) of the family
+ * `gan`, holding G and D with their optimizer states and, when the GAN keeps one, the averaged
+ * generator as a frozen net `ema-generator` with its options in `extra.averagedGenerator`.
+ * Checkpoints of the older GAN formats (`gankit.json`, src/models/gan/legacy-checkpoint.ts) are
+ * read into the same form, so every reader of GAN checkpoints serves them all.
  *
  * @packageDocumentation
  */
-import type * as tf from '@tensorflow/tfjs-core';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError } from '../../errors';
-import { MANIFEST_FILE, verifyManifest } from '../../io/checkpoint-manifest';
-import type { AdamPowers } from '../../train/adam-powers';
-import { STATE_FILE, resolveCheckpointOf, type CheckpointKind, type ResolvedCheckpoint } from '../../train/checkpoint';
 import {
-  checkAdamPowers,
-  checkAveraged,
-  checkPerNetAdamConfig,
-  checkProgress,
-  checkSpecs,
-  isInt,
-  isObject,
-} from '../../train/checkpoint-state-checks';
-import type { EmaOptions } from '../../train/ema';
-import type { EpochProgress } from '../../train/trainer';
-import type { GanConfig } from './config';
-
-const FORMAT = 'gankit-checkpoint';
-/** The checkpoint format this gankit writes; it reads this one and every older one. */
-export const CHECKPOINT_FORMAT_VERSION = 2;
-/** Files every checkpoint of the current format holds (besides the manifest). */
-export const REQUIRED_FILES = [
+  AVERAGED_GENERATOR_DIR,
   STATE_FILE,
-  'generator/model.json',
-  'generator/weights.bin',
-  'discriminator/model.json',
-  'discriminator/weights.bin',
-];
+  resolveCheckpointOf,
+  type CheckpointKind,
+  type ResolvedCheckpoint,
+} from '../../train/checkpoint';
+import { checkAveraged } from '../../train/checkpoint-state-checks';
+import type { EmaOptions } from '../../train/ema';
+import { GAN_LOG_NAMES, toFitProgress } from '../../train/gan-trainer-args';
+import {
+  NETS_STATE_FILE,
+  readNetsCheckpointState,
+  type NetsCheckpointKind,
+  type NetsCheckpointState,
+  type SavedNet,
+} from '../../train/nets-checkpoint';
+import { checkGanConfig } from './check-config';
+import type { GanConfig } from './config';
+import {
+  LEGACY_CHECKPOINT_FORMAT_VERSION,
+  LEGACY_FORMAT,
+  readLegacyCheckpointState,
+  type LegacyCheckpointState,
+} from './legacy-checkpoint';
 
-/** What `gankit.json` holds: everything but the weights, which sit beside it. */
-export interface CheckpointState {
-  /** Always `gankit-checkpoint`. */
-  format: string;
-  /** Format version (see {@link CHECKPOINT_FORMAT_VERSION}). */
-  formatVersion: number;
-  /** gankit version that wrote it. */
-  gankitVersion?: string;
-  /** TensorFlow.js version that wrote it. */
-  tfjsVersion?: string;
-  /** When it was written (ISO 8601). */
-  savedAt?: string;
-  /** The GAN's full config. */
-  config: GanConfig;
-  /** Generator updates done. */
-  step: number;
-  /** Epochs completed. */
-  epoch: number;
-  /** Where training stood inside an unfinished epoch (`null` at an epoch boundary). */
-  epochProgress: EpochProgress | null;
-  /** The trainer's random stream state. */
-  rngState: number;
-  /** Each optimizer's weight specs (its state is in `optimizer-<name>.bin`). */
-  optimizers: Record<string, tf.io.WeightsManifestEntry[]>;
-  /** Each Adam optimizer's running powers β1ᵗ, β2ᵗ (see {@link AdamPowers}). */
-  adamPowers?: Record<string, AdamPowers>;
-  /**
-   * The options of the averaged generator saved in `ema-generator/` (see `Gan.averageWeights`);
-   * absent when the GAN keeps none, or when an older run wrote the folder without them.
-   */
-  averagedGenerator?: EmaOptions;
+/** The family a GAN's named-nets checkpoint records. */
+export const GAN_FAMILY = 'gan';
+/** The trained nets of a GAN checkpoint (each with its optimizer state). */
+export const GAN_NETS = ['generator', 'discriminator'] as const;
+
+/**
+ * The last GAN-specific checkpoint format (`gankit.json`), which gankit still reads (format 1 and
+ * 2 both load).
+ * @deprecated GAN checkpoints are named-nets checkpoints (`state.json`, family `gan`) now; their
+ * format version is the named-nets one.
+ */
+export const CHECKPOINT_FORMAT_VERSION = LEGACY_CHECKPOINT_FORMAT_VERSION;
+
+/**
+ * What a GAN checkpoint's state file holds, in the named-nets form: config, counters, epoch
+ * position, random stream, each net's optimizer specs and Adam powers, and, when the checkpoint
+ * holds an averaged generator (net `ema-generator`), its options as `extra.averagedGenerator`.
+ * A `gankit.json` of an older format is read into this form (its `format` and `formatVersion`
+ * say which it was).
+ */
+export type CheckpointState = NetsCheckpointState<GanConfig>;
+
+const KIND: NetsCheckpointKind<GanConfig> = {
+  family: GAN_FAMILY,
+  label: 'GAN',
+  netNames: GAN_NETS,
+  logCount: GAN_LOG_NAMES.length,
+  streams: 1,
+  checkConfig: checkGanConfig,
+};
+
+/** The options of the averaged generator a checkpoint holds, or `null` when it holds none. @internal */
+export function averagedGeneratorOptions(state: CheckpointState): EmaOptions | null {
+  return AVERAGED_GENERATOR_DIR in state.nets ? ((state.extra.averagedGenerator ?? {}) as EmaOptions) : null;
 }
 
-/** Checks the GAN config a state file holds. */
-function checkConfig(config: unknown, file: string): GanConfig {
-  const fail = (what: string): never => {
-    throw new CheckpointError(file, `config.${what}`);
+/** The state file of the checkpoint `root` whose state is `state` (for messages). @internal */
+export function ganStateFile(root: string, state: Pick<CheckpointState, 'format'>): string {
+  return path.join(root, state.format === LEGACY_FORMAT ? STATE_FILE : NETS_STATE_FILE);
+}
+
+/** Reads a GAN's named-nets checkpoint: the generic checks, then the GAN's nets and averaged generator. */
+async function readNamedNets(dir: string): Promise<CheckpointState> {
+  const state = await readNetsCheckpointState(dir, KIND);
+  const file = path.join(dir, NETS_STATE_FILE);
+  for (const [name, net] of Object.entries(state.nets)) {
+    if (name === AVERAGED_GENERATOR_DIR && net.optimizer !== null)
+      throw new CheckpointError(file, `nets.${name}: the averaged generator is not trained: expected optimizer null`);
+    if (name !== AVERAGED_GENERATOR_DIR && !(GAN_NETS as readonly string[]).includes(name))
+      throw new CheckpointError(
+        file,
+        `nets.${name}: a GAN checkpoint holds ${GAN_NETS.join(', ')} and optionally ${AVERAGED_GENERATOR_DIR}`,
+      );
+  }
+  const options = state.extra.averagedGenerator;
+  if (AVERAGED_GENERATOR_DIR in state.nets !== (options !== undefined))
+    throw new CheckpointError(
+      file,
+      `extra.averagedGenerator and nets.${AVERAGED_GENERATOR_DIR} come together (the averaged generator and its options)`,
+    );
+  if (options !== undefined) state.extra.averagedGenerator = checkAveraged(options, file);
+  return state;
+}
+
+/** An older `gankit.json` state put into the named-nets form. */
+function fromLegacy(old: LegacyCheckpointState, dir: string): CheckpointState {
+  const nets: Record<string, SavedNet> = {};
+  for (const name of GAN_NETS) {
+    const powers = old.adamPowers[name];
+    nets[name] = { optimizer: old.optimizers[name] ?? null, ...(powers === undefined ? {} : { adamPowers: powers }) };
+  }
+  // Runs before the options were recorded wrote the folder after the manifest: it is there, unlisted.
+  const averaged = existsSync(path.join(dir, AVERAGED_GENERATOR_DIR, 'model.json'));
+  if (averaged) nets[AVERAGED_GENERATOR_DIR] = { optimizer: null };
+  return {
+    format: old.format,
+    formatVersion: old.formatVersion,
+    family: GAN_FAMILY,
+    gankitVersion: old.gankitVersion,
+    tfjsVersion: old.tfjsVersion,
+    savedAt: old.savedAt,
+    config: old.config,
+    step: old.step,
+    epoch: old.epoch,
+    progress: old.epochProgress === null ? null : toFitProgress(old.epochProgress),
+    rngState: old.rngState,
+    nets,
+    blobs: {},
+    extra: averaged ? { averagedGenerator: old.averagedGenerator ?? {} } : {},
   };
-  if (!isObject(config)) return fail('is missing or not an object');
-  const c = config as Partial<GanConfig> & Record<string, unknown>;
-  if (!isInt(c.latentDim, 1)) fail(`latentDim: expected a positive integer, got ${JSON.stringify(c.latentDim)}`);
-  if (!Array.isArray(c.imageShape) || c.imageShape.length !== 3 || !c.imageShape.every((d) => isInt(d, 1)))
-    fail(`imageShape: expected [height, width, channels], got ${JSON.stringify(c.imageShape)}`);
-  if (!isInt(c.numClasses)) fail(`numClasses: expected a non-negative integer, got ${JSON.stringify(c.numClasses)}`);
-  if (c.architecture !== 'mlp' && c.architecture !== 'dcgan' && c.architecture !== 'custom')
-    fail(`architecture: expected 'mlp', 'dcgan' or 'custom', got ${JSON.stringify(c.architecture)}`);
-  if (c.outputActivation !== 'tanh' && c.outputActivation !== 'sigmoid')
-    fail(`outputActivation: expected 'tanh' or 'sigmoid', got ${JSON.stringify(c.outputActivation)}`);
-  if (!isObject(c.loss) || typeof c.loss.name !== 'string')
-    fail(`loss: expected { name, ...options }, got ${JSON.stringify(c.loss)}`);
-  if (c.conditioning !== undefined && (!isObject(c.conditioning) || typeof c.conditioning.name !== 'string'))
-    fail(`conditioning: expected { name, ...options }, got ${JSON.stringify(c.conditioning)}`);
-  checkPerNetAdamConfig(c.optimizer, fail);
-  if (!isInt(c.discriminatorSteps, 1))
-    fail(`discriminatorSteps: expected a positive integer, got ${JSON.stringify(c.discriminatorSteps)}`);
-  if (!isInt(c.seed)) fail(`seed: expected a non-negative integer, got ${JSON.stringify(c.seed)}`);
-  return c as GanConfig;
 }
 
 /**
- * Reads and validates `dir/gankit.json`, after checking the manifest's checksums (format 2 and
- * later; format 1 had no manifest).
+ * Reads and validates the state of the GAN checkpoint `dir`, after checking its manifest's
+ * checksums: a named-nets checkpoint (`state.json`, family `gan`), or one of the older formats
+ * (`gankit.json`, formats 1 and 2), read into the same form.
  *
+ * @example
+ * ```ts
+ * const state = await readCheckpointState('out/cgan-mnist/checkpoint/step-000001200');
+ * console.log(state.step, state.epoch, 'ema-generator' in state.nets);
+ * ```
  * @throws {@link CheckpointError} naming the file and what was expected: a missing or changed
- * file, another format, a newer format version, a field of the wrong type.
+ * file, another format or family, a newer format version, a field of the wrong type.
  */
 export async function readCheckpointState(dir: string): Promise<CheckpointState> {
-  const file = path.join(dir, STATE_FILE);
-  const hasManifest = await fs.stat(path.join(dir, MANIFEST_FILE)).then(
-    () => true,
-    () => false,
-  );
-  if (hasManifest) await verifyManifest(dir, REQUIRED_FILES);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw new CheckpointError(file, `cannot read (${(error as Error).message})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError(file, `is not valid JSON (${(error as Error).message})`);
-  }
-  if (!isObject(raw) || raw.format !== FORMAT) throw new CheckpointError(file, `expected a ${FORMAT} file`);
-  const version = raw.formatVersion;
-  if (!isInt(version, 1) || version > CHECKPOINT_FORMAT_VERSION) {
-    throw new CheckpointError(
-      file,
-      `has format version ${JSON.stringify(version)}; this gankit reads versions 1 to ${CHECKPOINT_FORMAT_VERSION} (a newer gankit wrote it: upgrade gankit)`,
+  const has = (file: string): Promise<boolean> =>
+    fs.stat(path.join(dir, file)).then(
+      () => true,
+      () => false,
     );
-  }
-  if (version >= 2 && !hasManifest)
-    throw new CheckpointError(path.join(dir, MANIFEST_FILE), 'is missing; every checkpoint of format 2 has one');
-  const config = checkConfig(raw.config, file);
-  const step = raw.step ?? 0;
-  const epoch = raw.epoch ?? 0;
-  if (!isInt(step))
-    throw new CheckpointError(file, `step: expected a non-negative integer, got ${JSON.stringify(step)}`);
-  if (!isInt(epoch))
-    throw new CheckpointError(file, `epoch: expected a non-negative integer, got ${JSON.stringify(epoch)}`);
-  const rngState = raw.rngState ?? config.seed;
-  if (!isInt(rngState) || rngState >= 2 ** 32)
-    throw new CheckpointError(file, `rngState: expected an unsigned 32-bit integer, got ${JSON.stringify(rngState)}`);
-  const optimizers: Record<string, tf.io.WeightsManifestEntry[]> = {};
-  if (raw.optimizers !== undefined) {
-    if (!isObject(raw.optimizers))
-      throw new CheckpointError(file, 'optimizers: expected an object of weight specs per optimizer');
-    for (const [name, specs] of Object.entries(raw.optimizers)) optimizers[name] = checkSpecs(specs, name, file);
-  }
-  const adamPowers: Record<string, AdamPowers> = {};
-  if (raw.adamPowers !== undefined) {
-    if (!isObject(raw.adamPowers))
-      throw new CheckpointError(file, 'adamPowers: expected an object of { accBeta1, accBeta2 } per optimizer');
-    for (const [name, p] of Object.entries(raw.adamPowers)) adamPowers[name] = checkAdamPowers(p, name, file);
-  }
-  return {
-    format: FORMAT,
-    formatVersion: version,
-    config,
-    step,
-    epoch,
-    rngState,
-    optimizers,
-    adamPowers,
-    epochProgress: checkProgress(raw.epochProgress, file),
-    ...(raw.averagedGenerator === undefined ? {} : { averagedGenerator: checkAveraged(raw.averagedGenerator, file) }),
-    gankitVersion: typeof raw.gankitVersion === 'string' ? raw.gankitVersion : undefined,
-    tfjsVersion: typeof raw.tfjsVersion === 'string' ? raw.tfjsVersion : undefined,
-    savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : undefined,
-  };
+  if (!(await has(NETS_STATE_FILE)) && (await has(STATE_FILE)))
+    return fromLegacy(await readLegacyCheckpointState(dir), dir);
+  return readNamedNets(dir);
 }
 
-const GAN_CHECKPOINT: CheckpointKind<CheckpointState> = { stateFile: STATE_FILE, read: readCheckpointState };
+const GAN_CHECKPOINT: CheckpointKind<CheckpointState> = {
+  stateFile: NETS_STATE_FILE,
+  olderStateFiles: [STATE_FILE],
+  read: readCheckpointState,
+  label: 'GAN',
+};
 
 /**
  * Finds the checkpoint to load from `dir`, which may be a checkpoint itself, a collection of
  * `step-*` checkpoints (the newest that verifies is taken: a damaged newest one never hides an
  * older good one), or a checkpoint whose replacement crashed between its two renames. The kind is
- * a GAN's unless `kind` says another.
+ * a GAN's (of any format) unless `kind` says another.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CheckpointError, DisposedError, GanConfigError, TrainingDivergedError } from '../../errors';
+import { DisposedError, GanConfigError, TrainingDivergedError } from '../../errors';
 import { checkModelIdle, claimModel, whileSaving } from '../../train/busy';
 import { warnUnknownOptions } from '../../core/checks';
 import type { DataBatch, ImageSource } from '../../data/image-source';
@@ -9,20 +9,20 @@ import type { AuxiliaryTask } from '../../losses/auxiliary';
 import { GanTrainer, createAdam, type FitOptions, type TrainHistory } from '../../train/trainer';
 import type { GenerateOptions, GeneratorInfo } from '../../train/generate';
 import type { StepRunner } from '../../train/fit';
-import { readAdamPowers, setLearningRate, writeAdamPowers } from '../../train/adam-powers';
+import { setLearningRate } from '../../train/adam-powers';
 import type { Sampler } from '../../train/sampler';
 import type { TrainingState } from '../../train/trainable';
 import { emaGenerator, type EmaGenerator, type EmaOptions } from '../../train/ema';
 import { nodeService } from '../../platform';
 import type { PerNet } from '../../core/types';
-import type { GanConfig, LoadGanOptions } from './config';
+import type { GanConfig } from './config';
 
 declare module '../../platform' {
   interface NodeServices {
     /** Writes a GAN checkpoint folder (see `Gan.save`). */
     saveGan(gan: Gan, dir: string): Promise<void>;
-    /** Reads a GAN checkpoint folder (see `loadGan`). */
-    loadGan(dir: string, options: LoadGanOptions): Promise<Gan>;
+    /** Puts a GAN checkpoint folder's training state into `gan`, in place (see `Gan.restore`); returns the step restored. */
+    restoreGan(gan: Gan, dir: string): Promise<number>;
     /** Starts `replicas − 1` worker threads training beside `trainer`. */
     startDataParallel(trainer: GanTrainer, replicas: number, maxBatch: number): Promise<StepRunner<DataBatch[]>>;
   }
@@ -248,9 +248,16 @@ export class Gan implements Sampler {
 
   /**
    * Puts the training state of a checkpoint (weights, optimizer state, step, epoch, progress,
-   * random stream) into this GAN, in place. Returns the step restored.
+   * random stream, and the averaged generator when this GAN keeps one) into this GAN, in place,
+   * reading the checkpoint's files straight into its nets (any GAN checkpoint format). Returns
+   * the step restored. A checkpoint that does not fit leaves the GAN as it was.
    *
-   * @throws {@link CheckpointError} when the checkpoint does not load or was saved from other nets.
+   * @example
+   * ```ts
+   * const step = await gan.restore('out/ckpt'); // the newest checkpoint there that verifies
+   * ```
+   * @throws {@link CheckpointError} naming the file when the checkpoint does not load or was
+   * saved from other nets.
    */
   async restore(dir: string): Promise<number> {
     this.checkUsable('Gan.restore');
@@ -263,39 +270,8 @@ export class Gan implements Sampler {
   }
 
   /** The work of {@link Gan.restore}, also done by a rollback inside `fit`. */
-  private async restoreState(dir: string): Promise<number> {
-    const saved = await nodeService('loadGan', 'Gan.restore')(dir, { loss: this.trainer.loss });
-    try {
-      for (const [mine, theirs, name] of [
-        [this.generator, saved.generator, 'generator'],
-        [this.discriminator, saved.discriminator, 'discriminator'],
-      ] as const) {
-        const a = mine.weights.map((w) => w.shape.join('x')).join(',');
-        const b = theirs.weights.map((w) => w.shape.join('x')).join(',');
-        if (a !== b) throw new CheckpointError(dir, `its ${name} has other weights than this GAN's`);
-        mine.setWeights(theirs.getWeights());
-      }
-      const optimizers = namedOptimizers(saved.trainer);
-      for (const [i, [, opt]] of namedOptimizers(this.trainer).entries()) {
-        const weights = await optimizers[i][1].getWeights();
-        await opt.setWeights(weights);
-        for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
-        const powers = readAdamPowers(optimizers[i][1]);
-        if (powers !== null) writeAdamPowers(opt, powers);
-      }
-      this.trainer.step = saved.trainer.step;
-      this.trainer.epoch = saved.trainer.epoch;
-      this.trainer.epochProgress = saved.trainer.epochProgress;
-      this.trainer.rng.setState(saved.trainer.rng.getState());
-      // The average goes back with the rest; one the checkpoint lacks restarts from G.
-      if (this.averagedGenerator !== null) {
-        if (saved.averaged === null) this.averagedGenerator.copy();
-        else this.averagedGenerator.shadow.setWeights(saved.averaged.shadow.getWeights());
-      }
-      return saved.trainer.step;
-    } finally {
-      saved.dispose();
-    }
+  private restoreState(dir: string): Promise<number> {
+    return nodeService('restoreGan', 'Gan.restore')(this, dir);
   }
 
   /**
@@ -352,12 +328,14 @@ export class Gan implements Sampler {
   }
 
   /**
-   * Saves G, D, both optimizers' state (Adam moments and step), step, epoch, the position inside
-   * an unfinished epoch, the random stream, the config and the library and TensorFlow.js versions
-   * into `dir`. Everything is written into a temporary sibling directory, flushed, listed with
-   * SHA-256 checksums in `manifest.json`, then renamed into place, so a crash leaves either the
-   * old checkpoint or the new one, never a broken one. For a folder that keeps the last K
-   * checkpoints, see {@link saveCheckpoint}.
+   * Saves G, D, both optimizers' state (Adam moments and step), the averaged generator with its
+   * options (when the GAN keeps one), step, epoch, the position inside an unfinished epoch, the
+   * random stream, the config and the library and TensorFlow.js versions into `dir`, as a
+   * named-nets checkpoint of the family `gan` (see docs/checkpoints.md). Everything is written
+   * into a temporary sibling directory, flushed, listed with SHA-256 checksums in
+   * `manifest.json`, then renamed into place, so a crash leaves either the old checkpoint or the
+   * new one, never a broken one. For a folder that keeps the last K checkpoints, see
+   * {@link saveCheckpoint}.
    *
    * What is at `dir` is replaced only when it is a gankit checkpoint (its manifest verifies and
    * lists every file there), an empty folder, or a folder of `step-NNNNNNNNN` checkpoints; anything
