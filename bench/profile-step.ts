@@ -152,7 +152,8 @@ async function main(): Promise<void> {
     console.log(
       `  ${p.kernelsPerStep.toFixed(1)} kernels/step (${p.nestedPerStep.toFixed(1)} inside another kernel); ` +
         `profiled step ${stepMs.toFixed(1)} ms, ${p.kernelMsPerStep.toFixed(1)} ms in kernels ` +
-        `(${((100 * p.kernelMsPerStep) / stepMs).toFixed(0)}%), ${(stepMs - p.kernelMsPerStep).toFixed(1)} ms outside` +
+        `(${((100 * p.kernelMsPerStep) / stepMs).toFixed(0)}%), ${(stepMs - p.kernelMsPerStep).toFixed(1)} ms outside, ` +
+        `median kernel ${(1000 * p.medianCallMs).toFixed(0)} µs` +
         (report.msPerStep !== null ? `; unprofiled step ${report.msPerStep.toFixed(1)} ms` : ''),
     );
     const optimizer = p.byOrigin.find((g) => g.key === 'optimizer');
@@ -161,7 +162,9 @@ async function main(): Promise<void> {
         `  optimizer: ${optimizer.callsPerStep.toFixed(0)} kernels for ${report.variableUpdatesPerStep} variable updates ` +
           `(${(optimizer.callsPerStep / report.variableUpdatesPerStep).toFixed(1)} per variable)`,
       );
-    console.log('\n' + table('kernel', p.byKernel, stepMs, top));
+    console.log('\n' + table('kernel (by calls)', p.byKernel, stepMs, top));
+    const byTime = [...p.byKernel].sort((a, b) => b.msPerStep - a.msPerStep);
+    console.log('\n' + table('kernel (by time)', byTime, stepMs, Math.min(top, 10)));
     console.log('\n' + table('origin', p.byOrigin, stepMs, top));
     console.log('\n' + table('origin/op', p.byOp, stepMs, top));
   }

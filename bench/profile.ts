@@ -156,10 +156,19 @@ export interface StepProfile {
   wallMsPerStep: number;
   /** Time inside kernels (sum of self times), per step (ms). */
   kernelMsPerStep: number;
+  /** Median self time of one registered kernel call (ms): the typical cost of a small kernel. */
+  medianCallMs: number;
   byKernel: KernelGroup[];
   byOrigin: KernelGroup[];
   /** By origin and outermost op, `origin/op`. */
   byOp: KernelGroup[];
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function group(calls: KernelCall[], steps: number, key: (c: KernelCall) => string): KernelGroup[] {
@@ -185,6 +194,7 @@ export function summarizeSteps(profile: KernelProfile, steps: number): StepProfi
     nestedPerStep: registered.filter((c) => c.parent >= 0).length / steps,
     wallMsPerStep: profile.wallMs / steps,
     kernelMsPerStep: calls.reduce((s, c) => s + c.selfMs, 0) / steps,
+    medianCallMs: median(registered.map((c) => c.selfMs)),
     byKernel: group(calls, steps, (c) => (c.registered ? c.name : `${c.name} (custom gradient)`)),
     byOrigin: group(calls, steps, (c) => c.origin),
     byOp: group(calls, steps, (c) => `${c.origin}/${c.op || '(no op)'}`),
