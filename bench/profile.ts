@@ -10,10 +10,13 @@
  *   forward function as kernels under one entry named after its op). A parent's time includes its
  *   children's, so each call also gets a *self* time (its time minus its children's), and the
  *   self times add up to the time spent in kernels without counting anything twice.
- * - **origin**: the innermost of the engine scopes `forward` and `backward` (which
- *   `tf.variableGrads` opens around the loss and its gradient), or a scope the caller names
- *   (the CLI wraps the optimizers' `applyGradients` in `optimizer`); `other` for the rest.
- * - **op**: the outermost tfjs op the kernel ran under (every op opens a scope `<op>__op`).
+ * - **origin**: `optimizer` (or another name) inside a method the caller marks with
+ *   {@link profileSteps}' `marked` (the CLI marks the optimizers' `applyGradients`), else the
+ *   innermost of the engine scopes `forward` and `backward` (which `tf.variableGrads` opens around
+ *   the loss and around its gradient), else `other`.
+ * - **op**: in the backward pass, `grad(Kernel)`, the forward kernel whose gradient the call
+ *   computes (`add` for the sums of gradients that meet); elsewhere the outermost tfjs op the call
+ *   ran under (every op opens an engine scope `<op>__op`).
  *
  * What the times measure: on the wasm and cpu backends `kernelTimeMs` is `performance.now()`
  * around the engine's call of the kernel function, i.e. the kernel's own (synchronous) work plus
@@ -23,8 +26,10 @@
  * profiled step is slower than an unprofiled one. On GPU backends the times would be GPU timer
  * queries, not wall time.
  *
- * To learn nesting and scopes it wraps the engine's (internal) `profiler.profileKernel`, which the
- * engine calls only while profiling, for the duration of one `profileKernels` call.
+ * To learn nesting and scopes it wraps, for the duration of one `profileKernels` call, two of the
+ * engine's internal methods: `profiler.profileKernel`, which the engine calls at the start of each
+ * kernel only while profiling, and `addTapeNode`, to label each tape node's gradient functions
+ * with the kernel they differentiate. Neither wrapper changes what runs or what is kept.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -44,7 +49,7 @@ export interface KernelCall {
   /** `ms` minus the children's `ms`. */
   selfMs: number;
   origin: KernelOrigin;
-  /** The outermost tfjs op the call ran under (`batchNorm`, `mul`, …), '' when none. */
+  /** `grad(Kernel)` in the backward pass, else the outermost tfjs op the call ran under (`batchNorm`, …); '' when none. */
   op: string;
   bytesAdded: number;
 }
@@ -57,22 +62,54 @@ export interface KernelProfile {
 }
 
 /** The internals of the engine this module reads (not part of tfjs's public types). */
+type GradientFunc = (dys: unknown) => Record<string, () => tf.Tensor>;
+interface TapeNode {
+  kernelName: string;
+  gradient?: GradientFunc;
+}
 interface EngineInternals {
   profiler: { profileKernel: (name: string, inputs: unknown, f: () => tf.Tensor[]) => unknown };
-  state: { scopeStack: Array<{ name: string }> };
+  addTapeNode: (kernelName: string, ...rest: unknown[]) => void;
+  state: { scopeStack: Array<{ name: string }>; activeTape: TapeNode[] | null; profiling: boolean };
 }
 
-const ORIGIN_SCOPES = new Set<string>(['forward', 'backward', 'optimizer']);
+/** Origins marked by {@link profileSteps}' wrappers, innermost last. */
+const marks: KernelOrigin[] = [];
+/** Kernels whose gradient is being computed, innermost last. */
+const gradients: string[] = [];
 
 function originOf(scopes: Array<{ name: string }>): KernelOrigin {
+  if (marks.length > 0) return marks[marks.length - 1];
   for (let i = scopes.length - 1; i >= 0; i--)
-    if (ORIGIN_SCOPES.has(scopes[i].name)) return scopes[i].name as KernelOrigin;
+    if (scopes[i].name === 'forward' || scopes[i].name === 'backward') return scopes[i].name as KernelOrigin;
   return 'other';
 }
 
 function opOf(scopes: Array<{ name: string }>): string {
+  if (gradients.length > 0) return `grad(${gradients[gradients.length - 1]})`;
   for (const s of scopes) if (s.name.endsWith('__op')) return s.name.slice(0, -'__op'.length);
   return '';
+}
+
+/** Runs `f` with `label` on top of `stack`. */
+function within<L, T>(stack: L[], label: L, f: () => T): T {
+  stack.push(label);
+  try {
+    return f();
+  } finally {
+    stack.pop();
+  }
+}
+
+/** `gradient`, with it and the thunks it returns labelled as computing `kernelName`'s gradient. */
+function labelGradient(kernelName: string, gradient: GradientFunc): GradientFunc {
+  return (dys) =>
+    within(gradients, kernelName, () => {
+      const thunks = gradient(dys);
+      const labelled: Record<string, () => tf.Tensor> = {};
+      for (const [input, thunk] of Object.entries(thunks)) labelled[input] = () => within(gradients, kernelName, thunk);
+      return labelled;
+    });
 }
 
 /**
@@ -111,12 +148,23 @@ export async function profileKernels(
       open.pop();
     }
   };
+  const addTapeNode = engine.addTapeNode;
+  engine.addTapeNode = function (this: unknown, kernelName, ...rest) {
+    addTapeNode.call(this, kernelName, ...rest);
+    const tape = engine.state.activeTape;
+    const node = tape?.[tape.length - 1];
+    if (node?.gradient) node.gradient = labelGradient(kernelName, node.gradient);
+  };
   let info: Awaited<ReturnType<typeof tf.profile>>;
   const t0 = performance.now();
   try {
     info = await tf.profile(work);
   } finally {
     profiler.profileKernel = original;
+    // tf.profile leaves the engine profiling (every later kernel recorded) when the work throws.
+    engine.state.profiling = false;
+    // The engine's own method is on its prototype: removing the wrapper restores it.
+    delete (engine as Partial<EngineInternals>).addTapeNode;
   }
   const wallMs = performance.now() - t0;
   if (info.kernels.length !== finished.length)
@@ -201,37 +249,34 @@ export function summarizeSteps(profile: KernelProfile, steps: number): StepProfi
   };
 }
 
+/** A method whose kernels {@link profileSteps} attributes to `origin`. */
+export interface MarkedMethod {
+  target: object;
+  method: string;
+  origin: KernelOrigin;
+}
+
 /**
- * Runs `step` `steps` times under the profiler and returns the per-step summary. `scoped` names
- * methods to run inside an engine scope of the given origin for the duration (e.g. an optimizer's
- * `applyGradients` as `optimizer`), so their kernels are attributed to it.
+ * Runs `step` `steps` times under the profiler and returns the per-step summary. `marked` names
+ * methods whose kernels count as `origin` (e.g. an optimizer's `applyGradients` as `optimizer`);
+ * they are wrapped on their objects for the duration and restored afterwards.
  */
-export async function profileSteps(
-  step: () => void,
-  steps: number,
-  scoped: Array<{ target: object; method: string; origin: KernelOrigin }> = [],
-): Promise<StepProfile> {
+export async function profileSteps(step: () => void, steps: number, marked: MarkedMethod[] = []): Promise<StepProfile> {
   const restore: Array<() => void> = [];
-  for (const { target, method, origin } of scoped) {
-    const host = target as Record<string, unknown>;
-    const own = Object.prototype.hasOwnProperty.call(host, method);
-    const previous = host[method];
-    if (typeof previous !== 'function') throw new Error(`profileSteps: ${method} is not a method of the target`);
-    host[method] = function (this: unknown, ...args: unknown[]): unknown {
-      tf.engine().startScope(origin);
-      try {
-        return (previous as (...a: unknown[]) => unknown).apply(this, args);
-      } finally {
-        // The methods scoped here return nothing the step keeps (an update); nothing is kept.
-        tf.engine().endScope(undefined);
-      }
-    };
-    restore.push(() => {
-      if (own) host[method] = previous;
-      else delete host[method];
-    });
-  }
   try {
+    for (const { target, method, origin } of marked) {
+      const host = target as Record<string, unknown>;
+      const own = Object.prototype.hasOwnProperty.call(host, method);
+      const previous = host[method];
+      if (typeof previous !== 'function') throw new Error(`profileSteps: ${method} is not a method of the target`);
+      host[method] = function (this: unknown, ...args: unknown[]): unknown {
+        return within(marks, origin, () => (previous as (...a: unknown[]) => unknown).apply(this, args));
+      };
+      restore.push(() => {
+        if (own) host[method] = previous;
+        else delete host[method];
+      });
+    }
     const profile = await profileKernels(() => {
       for (let i = 0; i < steps; i++) step();
       return [];

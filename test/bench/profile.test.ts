@@ -25,7 +25,7 @@ test('a function of an add and a matMul dispatches exactly those two kernels, at
   tf.dispose([a, b]);
 });
 
-test('under a tape: forward and backward origins, the tape copies nested in their kernel, self times that add up', async () => {
+test('under a tape: forward and backward origins, tape copies nested in their kernel, gradients labelled, self times that add up', async () => {
   const v = tf.variable(tf.tensor1d([1, 2, 3]));
   const before = tf.memory().numTensors;
   let kept: tf.Tensor[] = [];
@@ -44,7 +44,17 @@ test('under a tape: forward and backward origins, the tape copies nested in thei
     ['Sum', null],
     ['Identity', 'Sum'],
   ]);
-  expect(profile.calls.filter((c) => c.origin === 'backward').length).toBeGreaterThan(0);
+  // Each backward kernel is labelled with the forward kernel it differentiates; the last Add sums
+  // the two gradients that reach v (v * v), outside any one kernel's gradient.
+  expect(profile.calls.filter((c) => c.origin === 'backward').map((c) => [c.name, c.op])).toEqual([
+    ['Reshape', 'grad(Sum)'],
+    ['Multiply', 'grad(Sum)'],
+    ['Cast', 'grad(Multiply)'],
+    ['Multiply', 'grad(Multiply)'],
+    ['Cast', 'grad(Multiply)'],
+    ['Multiply', 'grad(Multiply)'],
+    ['Add', ''],
+  ]);
   expect(profile.calls.filter((c) => c.origin === 'other')).toEqual([]);
   // Self times: each parent's time less its children's, so the sum is the top-level calls' time.
   const selfSum = profile.calls.reduce((s, c) => s + c.selfMs, 0);
@@ -55,7 +65,7 @@ test('under a tape: forward and backward origins, the tape copies nested in thei
   v.dispose();
 });
 
-test('a tiny GAN step: the same kernels every step, the optimizer scope attributed and removed afterwards', async () => {
+test('a tiny GAN step: the same kernels every step, the optimizer marked and removed afterwards', async () => {
   const gan = createCgan({
     numClasses: 4,
     latentDim: 4,
@@ -72,11 +82,11 @@ test('a tiny GAN step: the same kernels every step, the optimizer scope attribut
   const step = (): void => gan.trainer.trainStep(batches).dispose();
   step(); // warm-up: the optimizers create their moments on their first update
   const optimizers = [gan.trainer.generatorOptimizer, gan.trainer.discriminatorOptimizer];
-  const scoped = optimizers.map((target) => ({ target, method: 'applyGradients', origin: 'optimizer' as const }));
+  const marked = optimizers.map((target) => ({ target, method: 'applyGradients', origin: 'optimizer' as const }));
   const before = tf.memory().numTensors;
-  const one = await profileSteps(step, 1, scoped);
-  const again = await profileSteps(step, 1, scoped);
-  const two = await profileSteps(step, 2, scoped);
+  const one = await profileSteps(step, 1, marked);
+  const again = await profileSteps(step, 1, marked);
+  const two = await profileSteps(step, 2, marked);
   expect(tf.memory().numTensors).toBe(before);
   expect(one.kernelsPerStep).toBeGreaterThan(50);
   expect(again.kernelsPerStep).toBe(one.kernelsPerStep);
@@ -87,8 +97,27 @@ test('a tiny GAN step: the same kernels every step, the optimizer scope attribut
   const byOrigin = Object.fromEntries(one.byOrigin.map((g) => [g.key, g.callsPerStep]));
   for (const origin of ['forward', 'backward', 'optimizer']) expect(byOrigin[origin]).toBeGreaterThan(0);
   expect(Object.values(byOrigin).reduce((s, n) => s + n, 0)).toBe(one.kernelsPerStep);
-  // The wrapper is gone: the optimizers' own method again.
+  // The wrappers are gone: the optimizers' and the engine's own methods again.
   for (const o of optimizers) expect(Object.prototype.hasOwnProperty.call(o, 'applyGradients')).toBe(false);
+  expect(Object.prototype.hasOwnProperty.call(tf.engine(), 'addTapeNode')).toBe(false);
   tf.dispose([batch.images, batch.labels as tf.Tensor]);
   gan.dispose();
+});
+
+test('work that throws: the error reaches the caller and the engine is left as it was', async () => {
+  const engine = tf.engine() as unknown as { profiler: { profileKernel: unknown }; state: { profiling: boolean } };
+  const profileKernel = engine.profiler.profileKernel;
+  const a = tf.tensor1d([1, 2]);
+  await expect(
+    profileKernels(() => {
+      tf.add(a, a);
+      throw new Error('boom');
+    }),
+  ).rejects.toThrow('boom');
+  expect(engine.profiler.profileKernel).toBe(profileKernel);
+  expect(engine.state.profiling).toBe(false);
+  expect(Object.prototype.hasOwnProperty.call(tf.engine(), 'addTapeNode')).toBe(false);
+  // Profiling still works afterwards.
+  expect((await profileKernels(() => tf.add(a, a))).calls.map((c) => c.name)).toEqual(['Add']);
+  a.dispose();
 });
