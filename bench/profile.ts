@@ -10,12 +10,12 @@
  *   forward function as kernels under one entry named after its op). A parent's time includes its
  *   children's, so each call also gets a *self* time (its time minus its children's), and the
  *   self times add up to the time spent in kernels without counting anything twice.
- * - **origin**: `optimizer` (or another name) inside a method the caller marks with
+ * - **origin**: `optimizer` (or another origin) inside a method the caller marks with
  *   {@link profileSteps}' `marked` (the CLI marks the optimizers' `applyGradients`), else the
  *   innermost of the engine scopes `forward` and `backward` (which `tf.variableGrads` opens around
  *   the loss and around its gradient), else `other`.
  * - **op**: in the backward pass, `grad(Kernel)`, the forward kernel whose gradient the call
- *   computes (`add` for the sums of gradients that meet); elsewhere the outermost tfjs op the call
+ *   computes ('' for the `Add`s that sum gradients meeting at a tensor); elsewhere the outermost tfjs op the call
  *   ran under (every op opens an engine scope `<op>__op`).
  *
  * What the times measure: on the wasm and cpu backends `kernelTimeMs` is `performance.now()`
@@ -59,6 +59,8 @@ export interface KernelProfile {
   calls: KernelCall[];
   /** Wall time of the whole profiled work (ms), profiling overhead included. */
   wallMs: number;
+  /** What `work` returned: the caller's to dispose. */
+  result: tf.TensorContainer;
 }
 
 /** The internals of the engine this module reads (not part of tfjs's public types). */
@@ -113,13 +115,14 @@ function labelGradient(kernelName: string, gradient: GradientFunc): GradientFunc
 }
 
 /**
- * Runs `work` once under the profiler and returns every kernel call it made. `work` may be async;
- * tensors it returns are the caller's to dispose.
+ * Runs `work` once under the profiler and returns every kernel call it made, and its result.
+ * `work` may be async. Profiles do not nest: calling this while a profile runs is an error.
  */
 export async function profileKernels(
   work: () => tf.TensorContainer | Promise<tf.TensorContainer>,
 ): Promise<KernelProfile> {
   const engine = tf.engine() as unknown as EngineInternals;
+  if (engine.state.profiling) throw new Error('profileKernels: already profiling (profiles do not nest)');
   const backend = tf.getBackend();
   const profiler = engine.profiler;
   const original = profiler.profileKernel;
@@ -181,7 +184,7 @@ export async function profileKernels(
   });
   for (const call of calls) call.selfMs = call.ms;
   for (const call of calls) if (call.parent >= 0) calls[call.parent].selfMs -= call.ms;
-  return { calls, wallMs };
+  return { calls, wallMs, result: info.result };
 }
 
 /** Calls and self time of one group of kernel calls, per step. */

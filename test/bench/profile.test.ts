@@ -22,7 +22,9 @@ test('a function of an add and a matMul dispatches exactly those two kernels, at
     ['Add', true, -1, 'other', 'add'],
     ['BatchMatMul', true, -1, 'other', 'matMul'],
   ]);
-  tf.dispose([a, b]);
+  // The work's result comes back with its values.
+  expect(Array.from((profile.result as tf.Tensor).dataSync())).toEqual([86, 100, 134, 156]);
+  tf.dispose([a, b, profile.result as tf.Tensor]);
 });
 
 test('under a tape: forward and backward origins, tape copies nested in their kernel, gradients labelled, self times that add up', async () => {
@@ -117,7 +119,11 @@ test('work that throws: the error reaches the caller and the engine is left as i
   expect(engine.profiler.profileKernel).toBe(profileKernel);
   expect(engine.state.profiling).toBe(false);
   expect(Object.prototype.hasOwnProperty.call(tf.engine(), 'addTapeNode')).toBe(false);
-  // Profiling still works afterwards.
-  expect((await profileKernels(() => tf.add(a, a))).calls.map((c) => c.name)).toEqual(['Add']);
-  a.dispose();
+  // Profiling still works afterwards, and does not nest.
+  const again = await profileKernels(async () => {
+    await expect(profileKernels(() => tf.add(a, a))).rejects.toThrow(/already profiling/);
+    return tf.add(a, a);
+  });
+  expect(again.calls.map((c) => c.name)).toEqual(['Add']);
+  tf.dispose([a, again.result as tf.Tensor]);
 });
