@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     if (optimizer)
       console.log(
         `  optimizer: ${optimizer.callsPerStep.toFixed(0)} kernels for ${report.variableUpdatesPerStep} variable updates ` +
-          `(${(optimizer.callsPerStep / report.variableUpdatesPerStep).toFixed(1)} per variable)`,
+          `(${(optimizer.callsPerStep / report.variableUpdatesPerStep).toFixed(1)} per variable, per-update scalars included)`,
       );
     console.log('\n' + table('kernel (by calls)', p.byKernel, stepMs, top));
     const byTime = [...p.byKernel].sort((a, b) => b.msPerStep - a.msPerStep);
