@@ -5,7 +5,9 @@
  * times one training iteration per net in a fresh child process, then, when Python with PyTorch
  * is installed, the same iteration of the same nets in PyTorch (bench/torch_reference.py), and
  * prints ms per iteration (median after warm-up), samples/s, GFLOP/s, % of the machine's FP32
- * peak, and the ratio gankit / PyTorch. `--json` prints the whole result as JSON instead.
+ * peak, the ratio gankit / PyTorch, and the kernels one iteration dispatches (one profiled
+ * iteration after the timing, at 1 thread; see bench/profile-step.ts for the breakdown). `--json`
+ * prints the whole result as JSON instead.
  *
  *   npm run bench
  *   npm run bench -- --nets cgan,dcgan --backends wasm --iters 20
@@ -217,13 +219,15 @@ async function main(): Promise<void> {
   const torch = args.torch ? runTorch() : { tool: 'pytorch' as const, error: 'skipped (--no-torch)' };
   const torchByNet = new Map((torch.results ?? []).map((r) => [r.net, r]));
 
-  const rows: string[][] = [['net', 'backend', 'batch', 'ms/iter', 'samples/s', 'GFLOP/s', '% peak', '× PyTorch']];
+  const rows: string[][] = [
+    ['net', 'backend', 'batch', 'ms/iter', 'samples/s', 'GFLOP/s', '% peak', '× PyTorch', 'kernels/step'],
+  ];
   const summary: Array<Record<string, unknown>> = [];
   for (const net of nets) {
     for (const backend of backends) {
       const results = gankit[backend];
       if (!Array.isArray(results)) {
-        rows.push([BENCH_NETS[net].title, backend, '', 'error', '', '', '', '']);
+        rows.push([BENCH_NETS[net].title, backend, '', 'error', '', '', '', '', '']);
         continue;
       }
       for (const m of results.filter((r) => r.net === net)) {
@@ -238,6 +242,7 @@ async function main(): Promise<void> {
           m.gflops.toFixed(1),
           ((100 * m.gflops) / machine.peakGflops).toFixed(1),
           ratio !== undefined ? ratio.toFixed(2) : '–',
+          m.kernelsPerStep !== null ? String(m.kernelsPerStep) : '–',
         ]);
         summary.push({
           net,
@@ -245,6 +250,7 @@ async function main(): Promise<void> {
           workers: m.workers,
           msPerIter: m.msPerIter.median,
           ratioToPytorch: ratio,
+          kernelsPerStep: m.kernelsPerStep,
         });
       }
     }
@@ -259,6 +265,7 @@ async function main(): Promise<void> {
         ref.gflops.toFixed(1),
         ((100 * ref.gflops) / machine.peakGflops).toFixed(1),
         '1.00',
+        '–',
       ]);
     }
   }
@@ -272,6 +279,10 @@ async function main(): Promise<void> {
       `\n* slower than the budget (--budget-seconds ${measureOptions.budgetSeconds}): the time of ${'the'} warm-up iteration(s), including one-time set-up`,
     );
   }
+  if (Object.values(gankit).some((r) => Array.isArray(r) && r.some((m) => m.kernelsPerStep === null)))
+    console.log(
+      '\nkernels/step: counted at 1 thread only (other threads are not profiled), and not when the warm-up used the budget',
+    );
   for (const [backend, r] of Object.entries(gankit)) if (!Array.isArray(r)) console.log(`\n${backend}: ${r.error}`);
   if (torch.error)
     console.log(

@@ -4,11 +4,12 @@
  * MNIST's shape. Each iteration reads its losses back, so the time includes the whole step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { datasets } from '../src/index';
-import { DataParallelSession } from '../src/parallel/data-parallel';
 import { iterationFlops } from './flops';
-import { BENCH_NETS, type BenchNet } from './nets';
+import type { BenchNet } from './nets';
+import { profileSteps } from './profile';
+import { createBenchStep } from './step';
 
+/** How {@link measure} times a net. */
 export interface MeasureOptions {
   warmup: number;
   iters: number;
@@ -20,6 +21,7 @@ export interface MeasureOptions {
   workers: number;
 }
 
+/** One net's timing on one backend, as `npm run bench` reports it. */
 export interface Measurement {
   net: BenchNet;
   backend: string;
@@ -35,31 +37,18 @@ export interface Measurement {
   fromWarmup: boolean;
   /** Tensors alive after the last iteration minus after warm-up: 0 when nothing leaks (null without warm-up). */
   tensorGrowth: number | null;
+  /**
+   * Kernels one iteration dispatches, from one profiled iteration after the timing (bench/profile.ts);
+   * null with more than one thread, whose other threads' kernels the profiler does not see, and
+   * when the warm-up alone used the budget.
+   */
+  kernelsPerStep: number | null;
 }
 
-function randomBatch(batch: number, numClasses: number, seed: number): datasets.DataBatch {
-  return {
-    images: tf.randomUniform([batch, 28, 28, 1], -1, 1, 'float32', seed) as tf.Tensor4D,
-    labels: numClasses > 0 ? (tf.randomUniform([batch], 0, numClasses, 'int32', seed + 1) as tf.Tensor1D) : null,
-  };
-}
-
+/** Times one training iteration of `net` on the current backend (see the module's comment). */
 export async function measure(net: BenchNet, options: MeasureOptions): Promise<Measurement> {
-  const spec = BENCH_NETS[net];
-  const batchSize = options.batchSize ?? spec.batchSize;
-  const gan = spec.build(options.seed);
-  const k = gan.config.discriminatorSteps;
-  const pool = Array.from({ length: 4 }, (_, i) =>
-    randomBatch(batchSize, gan.config.numClasses, options.seed * 100 + i),
-  );
-  let cursor = 0;
-  const session = options.workers > 1 ? await DataParallelSession.start(gan.trainer, options.workers, batchSize) : null;
-  const step = (): void => {
-    const batches = Array.from({ length: k }, () => pool[cursor++ % pool.length]);
-    const stats = session ? session.trainStep(batches) : gan.trainer.trainStep(batches);
-    stats.dataSync();
-    stats.dispose();
-  };
+  const bench = await createBenchStep(net, options);
+  const { gan, batchSize, step } = bench;
   // Warm up (slow backends stop after a quarter of the budget; --warmup 0 for none).
   const warmupTimes: number[] = [];
   const warmupStarted = performance.now();
@@ -88,7 +77,9 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
     times.push(performance.now() - t0);
   }
   const tensorGrowth = options.warmup > 0 && !warmupOnly ? tf.memory().numTensors - tensorsAfterWarmup : null;
-  await session?.stop();
+  // One more step, profiled, to count its kernels; not on a backend that already spent the budget
+  // (a minutes-long step), nor with threads, whose kernels this thread's profiler does not see.
+  const kernelsPerStep = options.workers === 1 && !warmupOnly ? (await profileSteps(step, 1)).kernelsPerStep : null;
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -106,8 +97,8 @@ export async function measure(net: BenchNet, options: MeasureOptions): Promise<M
     params: { generator: gan.generator.countParams(), discriminator: gan.discriminator.countParams() },
     tensorGrowth,
     fromWarmup: warmupOnly,
+    kernelsPerStep,
   };
-  for (const b of pool) tf.dispose([b.images, ...(b.labels ? [b.labels] : [])]);
-  gan.dispose();
+  await bench.stop();
   return result;
 }
