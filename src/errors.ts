@@ -113,7 +113,7 @@ export class OutputPathError extends GankitError {
  * An operation was called on a model that is busy with another: `fit`, `save`, `restore` or
  * `dispose` while it trains, or `fit` while it saves. Two such operations at once would corrupt
  * the model's state or write a checkpoint that mixes two steps. Saving from a training callback
- * (e.g. {@link checkpoints}) is allowed: the loop waits for it at a step boundary.
+ * (e.g. {@link callbacks.checkpoints}) is allowed: the loop waits for it at a step boundary.
  *
  * @example
  * ```ts

@@ -24,4 +24,10 @@ export {
   type SkippedCheckpoint,
 } from '../train/checkpoint';
 export { verifyManifest, MANIFEST_FILE, type ManifestEntry } from '../io/checkpoint-manifest';
+export {
+  NETS_CHECKPOINT_FORMAT_VERSION,
+  NETS_STATE_FILE,
+  type NetsCheckpointState,
+  type SavedNet,
+} from '../train/nets-checkpoint';
 export { saveCycleCheckpoint } from '../models/cycle/checkpoint';

@@ -8,9 +8,9 @@ import { checkOutputFolder } from '../io/output-path';
 import type { TrainingCallback } from '../train/callbacks';
 import { saveCheckpoint, type Checkpointable } from '../train/checkpoint';
 
-/** Options of {@link checkpoints}. */
+/** Options of {@link callbacks.checkpoints}. */
 export interface CheckpointsOptions {
-  /** The checkpoint folder: each save is a `step-NNNNNNNNN/` checkpoint inside it (see {@link saveCheckpoint}). */
+  /** The checkpoint folder: each save is a `step-NNNNNNNNN/` checkpoint inside it (see {@link io.saveCheckpoint}). */
   dir: string;
   /** Save every this many epochs (default 1; 0 for none). */
   everyEpochs?: number;
@@ -76,7 +76,7 @@ export function checkCheckpointFolder(dir: string, argument: string): Promise<vo
 
 /** Options of {@link saveOnInterrupt}. */
 export interface SaveOnInterruptOptions {
-  /** The checkpoint folder (a `step-NNNNNNNNN/` checkpoint is added, as {@link checkpoints} does). */
+  /** The checkpoint folder (a `step-NNNNNNNNN/` checkpoint is added, as {@link callbacks.checkpoints} does). */
   dir: string;
   /** Keep the newest this many checkpoints in the folder (default 3). */
   keep?: number;

@@ -11,10 +11,10 @@ import { checkReplaceableFile } from '../io/output-path';
 import type { StepLogs, TrainingCallback, TrainingEpochLogs, TrainingLogs } from '../train/callbacks';
 import { GAN_LOG_FORMAT, logFormats, type FormattedModel, type NamedLogFormat } from '../train/log-format';
 
-/** The CSV header {@link lossLog} writes for a GAN (followed by one column per metric when callbacks add {@link EpochLogs.metrics}). */
+/** The CSV header {@link callbacks.lossLog} writes for a GAN (followed by one column per metric when callbacks add {@link EpochLogs.metrics}). */
 export const LOSS_LOG_HEADER = 'epoch,step,d_loss,g_loss,d_real,d_fake';
 
-/** Options of {@link lossLog}. */
+/** Options of {@link callbacks.lossLog}. */
 export interface LossLogOptions {
   /**
    * The CSV file (its folder is created if missing). An existing file is kept and extended only
@@ -22,7 +22,7 @@ export interface LossLogOptions {
    * begins (an {@link OutputPathError}).
    */
   file: string;
-  /** Also draw the losses as a PNG chart here, with the equilibrium lines (see {@link lossPlotImage}). */
+  /** Also draw the losses as a PNG chart here, with the equilibrium lines (see {@link pictures.lossPlotImage}). */
   plot?: string;
 }
 
@@ -41,7 +41,7 @@ function columnName(key: string): string {
 }
 
 /**
- * Parses a CSV written by {@link lossLog}; rows that do not parse are skipped. The value columns
+ * Parses a CSV written by {@link callbacks.lossLog}; rows that do not parse are skipped. The value columns
  * are read by `format` (the model's logged values; default a GAN's, whose rows are
  * {@link LossLogRow}s). Columns after them are metrics (see {@link EpochLogs.metrics}): those
  * rows get a `metrics` record with the non-empty cells. A file whose header does not start with
@@ -112,7 +112,7 @@ function formatLossLog(rows: readonly PendingRow[], formats: readonly NamedLogFo
  * of an interrupted and resumed run reads as one run. With `plot`, a chart of the losses is
  * redrawn each time too.
  *
- * When callbacks add {@link EpochLogs.metrics} (e.g. {@link evaluation}), each metric becomes a
+ * When callbacks add {@link EpochLogs.metrics} (e.g. {@link callbacks.evaluation}), each metric becomes a
  * further column, filled on the last step of each epoch that has it and empty elsewhere. Put such
  * callbacks before `lossLog` so that an epoch's metrics are written with that epoch; placed after
  * it, they are written at the next rewrite (the next epoch's end, or the end of training).

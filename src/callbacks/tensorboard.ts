@@ -53,7 +53,7 @@ function checkCount(value: number, name: string, min: number): number {
  * - after every `everySteps`-th step, each value the model logs, as `step/<column>` (the
  *   model's `logFormat` columns: a GAN's `d_loss`, `g_loss`, `d_real`, `d_fake`);
  * - after every epoch, the epoch's means as `epoch/<column>`, its wall time as `epoch/seconds`,
- *   and every metric callbacks before it added ({@link evaluation}'s `fd`, `kid`, …) as
+ *   and every metric callbacks before it added ({@link callbacks.evaluation}'s `fd`, `kid`, …) as
  *   `metrics/<key>`;
  * - every `imageEveryEpochs` epochs, a grid of samples from a fixed z as the image `samples`
  *   (when the model, or `from`, is a {@link Sampler}).

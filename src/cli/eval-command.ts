@@ -64,7 +64,7 @@ async function featureNetReal(net: MnistClassifier): Promise<MnistReference | Re
 
 /**
  * Runs `gankit eval` on parsed flags: loads the checkpoint with {@link loadGan} (its averaged G
- * unless `--raw`), measures it with {@link evaluateGan} and writes the tables (or JSON) to `out`,
+ * unless `--raw`), measures it with {@link quality.evaluateGan} and writes the tables (or JSON) to `out`,
  * messages to `err`.
  * @internal
  */
@@ -172,7 +172,7 @@ export async function runEvalCommand(
 /**
  * The `eval` subcommand of the `gankit` binary: `gankit eval <checkpoint-dir> [--samples n] [--seed n]
  * [--backend wasm|cpu|tensorflow] [--batch-size n] [--classifier dir] [--json] [--raw] [--no-real]`,
- * which loads the checkpoint with {@link loadGan}, measures it with {@link evaluateGan} and prints a
+ * which loads the checkpoint with {@link loadGan}, measures it with {@link quality.evaluateGan} and prints a
  * table beside the values of real training images; then (unless `--no-real`) a second table of the
  * vector-by-vector metrics (Fréchet distance, KID, precision, recall, density, coverage) against as
  * many MNIST test images, beside as many real train images measured the same way. When the checkpoint holds an averaged generator

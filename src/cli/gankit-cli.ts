@@ -26,7 +26,7 @@ export interface CliOutput {
  *
  * - `gankit train --data <folder | file.h5 | mnist | fashion-mnist> [...]`: trains a GAN (see `runTrainCommand` in cli/train-command.ts);
  * - `gankit sample <checkpoint> [...]`: draws a grid from it (see `runSampleCommand` in cli/sample-command.ts);
- * - `gankit eval <checkpoint> [...]`: measures its samples (see {@link evaluateGan});
+ * - `gankit eval <checkpoint> [...]`: measures its samples (see {@link quality.evaluateGan});
  * - `gankit translate <checkpoint> <images> [...]`: runs an image-to-image GAN over a folder of images (see `runTranslateCommand` in cli/translate-command.ts).
  *
  * `gankit <command> --help` lists each one's flags.

@@ -43,7 +43,7 @@ export interface TrainingJob {
   gridColumns?: number;
   /**
    * Measure sample quality after each epoch with the bundled MNIST classifier (see
-   * {@link evaluation}; `args.evalSamples` samples, 0 to skip): for 28×28×1 images of 10 classes or
+   * {@link callbacks.evaluation}; `args.evalSamples` samples, 0 to skip): for 28×28×1 images of 10 classes or
    * unconditional GANs of that shape. The numbers are printed and written to `losses.csv`.
    */
   evaluate?: boolean;

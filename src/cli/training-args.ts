@@ -26,13 +26,13 @@ export interface TrainingDefaults {
   /** Samples the per-epoch evaluation measures (default 1,000; 0 to skip it). */
   evalSamples?: number;
   /**
-   * Decay of an exponential moving average of G's weights ({@link emaGenerator}) that the run
+   * Decay of an exponential moving average of G's weights ({@link training.emaGenerator}) that the run
    * samples, measures and saves instead of the raw G (default 0: none).
    */
   ema?: number;
-  /** First step that averages; before it the average copies G (default 0; see {@link EmaOptions.startStep}). */
+  /** First step that averages; before it the average copies G (default 0; see {@link training.EmaOptions.startStep}). */
   emaStart?: number;
-  /** The averaged G's batch-norm statistics: G's copied, or recomputed for the average after every epoch (default `copy`; see {@link EmaOptions.batchNormStatistics}). */
+  /** The averaged G's batch-norm statistics: G's copied, or recomputed for the average after every epoch (default `copy`; see {@link training.EmaOptions.batchNormStatistics}). */
   emaBatchNorm?: 'copy' | 'recompute';
 }
 

@@ -4,7 +4,7 @@ import { GanConfigError } from '../errors';
 import { OneHot } from '../layers/one-hot';
 import type { Conditioning } from './types';
 
-/** Options of {@link channelConcat}. */
+/** Options of {@link conditioning.channelConcat}. */
 export interface ChannelConcatOptions {
   /** Number of classes (default 10). */
   numClasses?: number;

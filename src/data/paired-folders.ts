@@ -28,7 +28,7 @@ export interface PairedImageFoldersOptions extends Omit<ImageFolderOptions, 'ima
   targetShape: ImageShape;
 }
 
-/** Pairs read from two folders: a {@link PairedImageSource} holding files open until `close()`. */
+/** Pairs read from two folders: a {@link datasets.PairedImageSource} holding files open until `close()`. */
 export interface PairedImageFolders extends PairedImageSource {
   /** Closes both folders' readers (and caches). */
   close(): void;

@@ -10,7 +10,7 @@ import { GanConfigError } from '../errors';
 import { Rng } from '../random';
 import { countBatches, type BatchOptions, type DataBatch, type ImageShape, type ImageSource } from './image-source';
 
-/** One batch of pairs drawn from a {@link PairedImageSource}. The caller owns (and disposes) both tensors. */
+/** One batch of pairs drawn from a {@link datasets.PairedImageSource}. The caller owns (and disposes) both tensors. */
 export interface PairBatch {
   /** The inputs, `[batch, ...inputShape]`, float32 in [-1, 1]. */
   inputs: tf.Tensor4D;

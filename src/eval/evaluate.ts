@@ -1,6 +1,6 @@
 /**
  * All the sample-quality metrics in one call: for images you have ({@link evaluateImages}) or for
- * a GAN's samples ({@link evaluateGan}).
+ * a GAN's samples ({@link quality.evaluateGan}).
  *
  * @packageDocumentation
  */
@@ -133,7 +133,7 @@ export function samplerImageShape(sampler: Sampler): readonly number[] {
   return shape;
 }
 
-/** Options of {@link evaluateGan}. */
+/** Options of {@link quality.evaluateGan}. */
 export interface EvaluateGanOptions {
   /** The classifier to measure with (default: {@link loadMnistClassifier}() for this call, disposed after). */
   classifier?: MnistClassifier;
@@ -190,7 +190,7 @@ export interface BaselineMetrics {
   sampleSet: SampleSetMetrics;
 }
 
-/** What {@link evaluateGan} returns: the metrics and how the samples were drawn. */
+/** What {@link quality.evaluateGan} returns: the metrics and how the samples were drawn. */
 export interface GanEvaluation extends GanMetrics {
   /** Seed of z. */
   seed: number;

@@ -12,7 +12,7 @@ import { formatMetricsLine, metricsRecord } from './format';
 import { loadMnistReference, type MnistReference } from './real-reference';
 import type { RealFeatures } from './sample-set-metrics';
 
-/** Options of {@link evaluation}. */
+/** Options of {@link callbacks.evaluation}. */
 export interface EvaluationOptions {
   /** Evaluate after every N-th epoch (counting completed epochs: 1 = every epoch; default 1). */
   everyEpochs?: number;
@@ -34,11 +34,11 @@ export interface EvaluationOptions {
 }
 
 /**
- * A callback that measures the GAN's samples every `everyEpochs` epochs with {@link evaluateGan}
+ * A callback that measures the GAN's samples every `everyEpochs` epochs with {@link quality.evaluateGan}
  * (label accuracy for a conditional GAN, coverage, largest class share, entropy, diversity ratio,
  * classifier score, Fréchet distance), prints one line, and adds the numbers to the epoch's logs
  * as {@link EpochLogs.metrics} (keys of {@link metricsRecord}), so callbacks after it see them and
- * {@link lossLog} writes them as CSV columns. Put it before `lossLog` in the list.
+ * {@link callbacks.lossLog} writes them as CSV columns. Put it before `lossLog` in the list.
  *
  * It costs one generation and classification of `samples` images per evaluation (about a second
  * per 1,000 MLP samples on 2 cores), and leaves the trainer's random stream untouched.

@@ -343,7 +343,7 @@ export async function trainFeatureNet(source: ImageSource, options: TrainFeature
 
 /**
  * The reference features a feature net's folder caches (written by {@link trainFeatureNet}), as
- * the `real` of {@link evaluateGan} or {@link computeMetrics} take it (with no baseline row:
+ * the `real` of {@link quality.evaluateGan} or {@link computeMetrics} take it (with no baseline row:
  * pass `{ reference, baseline }` with features of further real images for one).
  *
  * @throws {@link CheckpointError} when the files are missing or malformed.
@@ -360,7 +360,7 @@ export async function loadFeatureNetReference(net: MnistClassifier | string): Pr
 
 /**
  * The baseline features a feature net's folder caches (trained with `baseline`), or `null` when it
- * caches none: with {@link loadFeatureNetReference}, the `real` of {@link evaluateGan} that prints a
+ * caches none: with {@link loadFeatureNetReference}, the `real` of {@link quality.evaluateGan} that prints a
  * real-against-real row beside the samples'.
  *
  * @throws {@link CheckpointError} when the files are there but malformed.

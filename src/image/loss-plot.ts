@@ -15,7 +15,7 @@ export interface LossPlotSeries {
   label: string;
 }
 
-/** Options of {@link lossPlotImage}. */
+/** Options of {@link pictures.lossPlotImage}. */
 export interface LossPlotOptions {
   /** Width in pixels (default 640). */
   width?: number;

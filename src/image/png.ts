@@ -166,7 +166,7 @@ export async function saveImageGrid(path: string, images: tf.Tensor4D, options?:
   await writePngAtomic(path, encodePng(imageGrid(images, options)), 'saveImageGrid(path)');
 }
 
-/** Draws {@link lossPlotImage} and writes it as a PNG, atomically (temporary file, then rename). */
+/** Draws {@link pictures.lossPlotImage} and writes it as a PNG, atomically (temporary file, then rename). */
 export async function saveLossPlot<R extends TrainingLogs>(
   file: string,
   rows: readonly R[],

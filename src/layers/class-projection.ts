@@ -14,8 +14,8 @@ import type { BuildContext } from '../core/types';
 type LayerVariable = tfl.LayerVariable;
 
 /**
- * The `projection` option of {@link mlpDiscriminator} and {@link dcganDiscriminator}: D gets a
- * label input and adds `⟨embed(y), φ(x)⟩` to its logit (see {@link ClassProjection}).
+ * The `projection` option of {@link nets.mlpDiscriminator} and {@link nets.dcganDiscriminator}: D gets a
+ * label input and adds `⟨embed(y), φ(x)⟩` to its logit (see {@link layers.ClassProjection}).
  *
  * @example
  * ```ts
@@ -28,7 +28,7 @@ export interface ProjectionOptions {
 }
 
 /**
- * Arguments of {@link ClassProjection}.
+ * Arguments of {@link layers.ClassProjection}.
  *
  * @example
  * ```ts
@@ -136,7 +136,7 @@ export class ClassProjection extends tfl.layers.Layer {
 tf.serialization.registerClass(ClassProjection);
 
 /**
- * `logit + ⟨E[labels], features⟩` when `projection` is set (a new {@link ClassProjection} and an
+ * `logit + ⟨E[labels], features⟩` when `projection` is set (a new {@link layers.ClassProjection} and an
  * `add` layer), else `logit`. `features` are flattened first if they are not `[batch, d]`.
  * @internal
  */

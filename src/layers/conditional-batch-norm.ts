@@ -12,7 +12,7 @@ import { GanConfigError } from '../errors';
 type LayerVariable = tfl.LayerVariable;
 
 /**
- * Arguments of {@link ConditionalBatchNorm}.
+ * Arguments of {@link layers.ConditionalBatchNorm}.
  *
  * @example
  * ```ts

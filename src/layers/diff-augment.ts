@@ -65,7 +65,7 @@ export interface DiffAugmentArgs {
  * and a mask; their Jacobian moves or zeroes the gradient), colour is affine per image. So G's
  * gradient flows through it. It has no weights. Registered for serialisation and listed in
  * {@link GANKIT_LAYER_CLASSES}. With a conditional D, the builders put it on the image input
- * before the conditioning, so label planes ({@link channelConcat}) are never shifted or cut.
+ * before the conditioning, so label planes ({@link conditioning.channelConcat}) are never shifted or cut.
  *
  * @example
  * ```ts

@@ -11,7 +11,7 @@ import { GanConfigError } from '../errors';
 type LayerVariable = tfl.LayerVariable;
 
 /**
- * Arguments of {@link InstanceNormalization}.
+ * Arguments of {@link layers.InstanceNormalization}.
  *
  * @example
  * ```ts

@@ -26,8 +26,8 @@ export const GANKIT_LAYER_CLASSES = [
 
 /**
  * Registers gankit's layer classes ({@link OneHot}, {@link SeededDropout}, {@link SpectralDense},
- * {@link SpectralConv2D}, {@link ClassProjection}, {@link ConditionalBatchNorm}, {@link DiffAugment},
- * {@link InstanceNormalization}, {@link ReflectionPadding2D}, {@link DepthToSpace}) with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
+ * {@link SpectralConv2D}, {@link layers.ClassProjection}, {@link layers.ConditionalBatchNorm}, {@link DiffAugment},
+ * {@link layers.InstanceNormalization}, {@link ReflectionPadding2D}, {@link DepthToSpace}) with TensorFlow.js serialisation, so `tf.loadLayersModel` can rebuild
  * models that use them. Each module also registers its class when it is loaded, but a bundler that
  * trusts `"sideEffects": false` may drop a module nothing references; {@link loadGan} and the
  * data-parallel worker call this to be sure. Calling it again is harmless.

@@ -35,7 +35,7 @@ export function withDropoutSeed<T>(seed: number, fn: () => T): T {
 }
 
 /**
- * The next seed of the current {@link withDropoutSeed} scope (in call order), or a fresh random
+ * The next seed of the current {@link layers.withDropoutSeed} scope (in call order), or a fresh random
  * seed outside one. It is the one source of training-time randomness of gankit's layers
  * ({@link SeededDropout}'s masks, {@link DiffAugment}'s shifts, cut-outs and colours), so a
  * checkpointed run repeats exactly; a layer of your own that draws from it is repeatable too.
@@ -60,7 +60,7 @@ export interface SeededDropoutArgs {
 
 /**
  * Dropout whose masks come from the trainer's seeded random stream (see
- * {@link withDropoutSeed}), so training is repeatable and a resumed run matches an uninterrupted
+ * {@link layers.withDropoutSeed}), so training is repeatable and a resumed run matches an uninterrupted
  * one step for step. Outside a seeded scope (e.g. a user's own training loop) it draws a fresh
  * random mask like `tf.layers.dropout`. Inference (`training` false) passes inputs through.
  * Registered for serialisation, so models that use it save and load.

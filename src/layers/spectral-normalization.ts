@@ -7,7 +7,7 @@
  * tfjs-layers' `Wrapper` base class is not part of its public API (only `bidirectional` and
  * `timeDistributed` are), and a wrapper could not swap the kernel a wrapped `Dense` reads anyway,
  * so the layers here own their kernel: {@link SpectralDense} and {@link SpectralConv2D} compute
- * what `Dense` and `Conv2D` compute, with the normalised kernel. {@link spectralNorm} turns an
+ * what `Dense` and `Conv2D` compute, with the normalised kernel. {@link nets.spectralNorm} turns an
  * unbuilt `tf.layers.dense(...)` / `tf.layers.conv2d(...)` into its spectral counterpart.
  *
  * This file holds their common base class, {@link SpectralNormalization}, and the arguments they share.
@@ -33,7 +33,7 @@ type ActivationIdentifier = NonNullable<Parameters<typeof tfl.layers.activation>
 export type InitializerSpec = LayerInitializer | string | tf.serialization.ConfigDict;
 
 /**
- * Options of the spectral normalisation itself, shared by {@link SpectralDense}, {@link SpectralConv2D} and {@link spectralNorm}.
+ * Options of the spectral normalisation itself, shared by {@link SpectralDense}, {@link SpectralConv2D} and {@link nets.spectralNorm}.
  *
  * @example
  * ```ts

@@ -21,7 +21,7 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Sc
 }
 
 /**
- * Options of {@link acganTask}.
+ * Options of {@link losses.acganTask}.
  *
  * @example
  * ```ts
@@ -55,7 +55,7 @@ function checkWeight(name: string, value: number): number {
  *
  * In the paper's terms `L_C = −(CE_real + CE_fake)`; D maximises `L_S + L_C`, G maximises
  * `L_C − L_S` (here G's term counts only the fakes, the part G can change). Build one with
- * {@link acganTask}, or let {@link createAcgan} do it.
+ * {@link losses.acganTask}, or let {@link createAcgan} do it.
  *
  * @example The class loss on known logits:
  * ```ts
@@ -137,7 +137,7 @@ export class AcganTask implements AuxiliaryTask {
 }
 
 /**
- * Creates an {@link AcganTask}: ACGAN's auxiliary classifier, for {@link createAcgan} or
+ * Creates an {@link losses.AcganTask}: ACGAN's auxiliary classifier, for {@link createAcgan} or
  * `new GanTrainer({ ..., auxiliary })`.
  *
  * @example

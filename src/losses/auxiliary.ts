@@ -46,17 +46,17 @@ export interface LatentCodes {
 }
 
 /**
- * A second task for D beside telling real from fake, trained by the same {@link GanTrainer}: D
- * gets extra outputs (an auxiliary head, e.g. `auxiliaryOutputs` on {@link mlpDiscriminator} and
- * {@link dcganDiscriminator}) and the task scores them against targets the trainer knows — the
+ * A second task for D beside telling real from fake, trained by the same {@link training.GanTrainer}: D
+ * gets extra outputs (an auxiliary head, e.g. `auxiliaryOutputs` on {@link nets.mlpDiscriminator} and
+ * {@link nets.dcganDiscriminator}) and the task scores them against targets the trainer knows — the
  * labels of the real and of the fake batch, and the latent codes G was given. The trainer adds
  * {@link AuxiliaryTask.discriminatorLoss} to D's loss and {@link AuxiliaryTask.generatorLoss} to
  * G's, inside the same gradient computations, so the task's gradient reaches D's weights in D's
  * updates and, through D, G's weights in G's updates. The adversarial logit stays D's first
  * output, so every {@link GanLoss} works unchanged beside a task.
  *
- * Two tasks are built in: {@link acganTask} (ACGAN: D classifies real and fake images by label)
- * and {@link infoGanTask} (InfoGAN: G gets latent codes that D's Q head must recover). Both are
+ * Two tasks are built in: {@link losses.acganTask} (ACGAN: D classifies real and fake images by label)
+ * and {@link losses.infoGanTask} (InfoGAN: G gets latent codes that D's Q head must recover). Both are
  * stored in checkpoints and rebuilt by {@link loadGan} and by data-parallel workers; a
  * user-written task trains on one thread and is passed to `loadGan(dir, { auxiliary })`.
  *
@@ -94,7 +94,7 @@ export interface AuxiliaryTask {
    * `generate()` with its own seed. Required when `codeDim > 0`.
    */
   sampleCodes?(count: number, seed: number): tf.Tensor2D;
-  /** Turns {@link LatentCodes} a user chose into codes `[count, codeDim]`, drawing the parts left out with `seed`. */
+  /** Turns {@link losses.LatentCodes} a user chose into codes `[count, codeDim]`, drawing the parts left out with `seed`. */
   encodeCodes?(codes: LatentCodes, count: number, seed: number): tf.Tensor2D;
   /** The task's loss for D, on a real and a fake batch; added to D's loss. Returns a scalar. */
   discriminatorLoss(real: AuxiliaryBatch, fake: AuxiliaryBatch): tf.Scalar;

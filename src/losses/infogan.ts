@@ -17,7 +17,7 @@ import { registerSerializable } from '../core/serialization';
 export type ContinuousCodeLoss = 'squared' | 'gaussian';
 
 /**
- * Options of {@link infoGanTask}.
+ * Options of {@link losses.infoGanTask}.
  *
  * @example The paper's MNIST codes:
  * ```ts
@@ -69,7 +69,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  *
  * with `CE` the mean softmax cross-entropy and `ℓ = ½(u − ĉ)²` (`squared`) or the Gaussian negative
  * log-likelihood `log σ + ½(u − ĉ)²/σ² + ½ log 2π` with `log σ` clipped to [−5, 5] (`gaussian`).
- * The real batch does not enter (its codes are unknown). Build one with {@link infoGanTask}, or
+ * The real batch does not enter (its codes are unknown). Build one with {@link losses.infoGanTask}, or
  * let {@link createInfoGan} do it.
  *
  * @example Codes for four images, the categorical value chosen, the continuous ones drawn:

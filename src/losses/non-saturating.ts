@@ -31,7 +31,7 @@ export class NonSaturatingLoss extends BceLoss {
   }
 }
 
-/** Creates a {@link NonSaturatingLoss}: the non-saturating GAN loss (the default). */
+/** Creates a {@link losses.NonSaturatingLoss}: the non-saturating GAN loss (the default). */
 export function nonSaturatingLoss(): NonSaturatingLoss {
   return new NonSaturatingLoss();
 }

@@ -44,7 +44,7 @@ export interface DiscriminatorExtraArgs {
   /**
    * Projection discriminator (Miyato & Koyama 2018): D gets a label input (shared with
    * `conditioning` when both are given) and its logit becomes `ψ(φ(x)) + ⟨embed(y), φ(x)⟩`, with
-   * φ(x) the last hidden features (see {@link ClassProjection}). Default: none.
+   * φ(x) the last hidden features (see {@link layers.ClassProjection}). Default: none.
    */
   projection?: ProjectionOptions;
   /**
@@ -64,7 +64,7 @@ export interface DiscriminatorExtraArgs {
  */
 export interface GeneratorNormArgs {
   /**
-   * Use {@link ConditionalBatchNorm} (a γ and β per class) in place of every batch norm; needs a
+   * Use {@link layers.ConditionalBatchNorm} (a γ and β per class) in place of every batch norm; needs a
    * `conditioning` (for the label input and `numClasses`) and at least one batch norm (default false).
    */
   conditionalBatchNorm?: boolean;
@@ -209,7 +209,7 @@ export function discriminatorInputs(
 }
 
 /**
- * The normalisation of a generator's hidden layers: plain batch norm, or {@link ConditionalBatchNorm}
+ * The normalisation of a generator's hidden layers: plain batch norm, or {@link layers.ConditionalBatchNorm}
  * on G's label input (`inputs[1]`) with `conditionalBatchNorm: true`. `used` says whether the net
  * has any batch norm to replace.
  */
@@ -251,8 +251,8 @@ export interface AuxiliaryHeadArgs {
   /**
    * Add a second output: a Dense layer of this many units on the same last hidden features as the
    * logit (raw scores, no activation; a plain Dense even with `spectralNorm`, since it is a
-   * classifier, not the critic). The logit stays the first output. For {@link acganTask} use
-   * `numClasses`; for {@link infoGanTask}, the task's `outputSize`. Default: none.
+   * classifier, not the critic). The logit stays the first output. For {@link losses.acganTask} use
+   * `numClasses`; for {@link losses.infoGanTask}, the task's `outputSize`. Default: none.
    */
   auxiliaryOutputs?: number;
 }

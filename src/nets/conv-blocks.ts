@@ -12,7 +12,7 @@ import { batchNorm } from './common';
 import { InstanceNormalization } from '../layers/instance-norm';
 
 /**
- * The normalisation of CycleGAN's nets: `instance` ({@link InstanceNormalization}, the paper's),
+ * The normalisation of CycleGAN's nets: `instance` ({@link layers.InstanceNormalization}, the paper's),
  * `batch` (batch norm with PyTorch's defaults: momentum 0.1 there, 0.9 here; ε 1e-5) or `none`.
  * Instance and batch norm subtract a mean over the image (or the batch), which makes a
  * discriminator with them less sensitive to an image's overall brightness; `none` keeps it (and

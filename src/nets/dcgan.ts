@@ -71,7 +71,7 @@ export interface DcganGeneratorArgs extends NetCommonArgs, BatchNormArgs, Genera
 }
 
 /**
- * Arguments of {@link dcganDiscriminator}. The defaults are the seed-000 discriminator: input
+ * Arguments of {@link nets.dcganDiscriminator}. The defaults are the seed-000 discriminator: input
  * `h×w×(c + label planes)` → Conv 64 5×5 stride 2 same LReLU(0.2) → Conv 128 5×5 stride 2 valid
  * LReLU → Flatten → Dense 256 LReLU → Dropout 0.5 → Dense 1 (a logit). For a square
  * `imageShape` of 32, 64 or 128 pixels the defaults are instead the DCGAN preset of that size
@@ -101,7 +101,7 @@ export interface DcganDiscriminatorArgs
   activation?: ActivationName;
   /** Slope of LeakyReLU's negative part (default 0.2). */
   leakyReluAlpha?: number;
-  /** How labels reach D (omit for an unconditional GAN). Must give D an image (e.g. {@link channelConcat}). */
+  /** How labels reach D (omit for an unconditional GAN). Must give D an image (e.g. {@link conditioning.channelConcat}). */
   conditioning?: Conditioning;
   /** Filters of the first convolution (DCGAN's `ndf`) when the 32–128 px preset applies; each later one doubles it (default 64). */
   width?: number;
@@ -121,7 +121,7 @@ export const DCGAN_PRESET_SIZES = [32, 64, 128] as const;
 export interface DcganPreset {
   /** Arguments of {@link dcganGenerator}. */
   generator: DcganGeneratorArgs;
-  /** Arguments of {@link dcganDiscriminator}. */
+  /** Arguments of {@link nets.dcganDiscriminator}. */
   discriminator: DcganDiscriminatorArgs;
 }
 

@@ -49,7 +49,7 @@ export interface MlpGeneratorArgs extends NetCommonArgs, BatchNormArgs, Generato
 }
 
 /**
- * Arguments of {@link mlpDiscriminator}. The defaults are the original GAN's discriminator
+ * Arguments of {@link nets.mlpDiscriminator}. The defaults are the original GAN's discriminator
  * (seed 001): `784 → Dense 256 ReLU → Dense 1` (a logit: the sigmoid lives in the loss).
  */
 export interface MlpDiscriminatorArgs extends NetCommonArgs, BatchNormArgs, DiscriminatorExtraArgs, AuxiliaryHeadArgs {

@@ -19,7 +19,7 @@ import {
 } from './conv-blocks';
 
 /**
- * Arguments of {@link patchDiscriminator}. The defaults, for 28×28 images: `C64 (stride 2) →
+ * Arguments of {@link nets.patchDiscriminator}. The defaults, for 28×28 images: `C64 (stride 2) →
  * C128 (stride 2) → C256 (stride 1) → conv 1`, a 7×7 map of logits whose patches are 34×34
  * pixels (with the padding) wide.
  *
@@ -50,7 +50,7 @@ export interface PatchDiscriminatorArgs extends NetCommonArgs {
  * Builds a PatchGAN discriminator: 4×4 convolutions (`same` padding) with LeakyReLU(0.2),
  * normalisation after every one but the first, then a 4×4 convolution to one channel: a map
  * `[batch, h', w', 1]` of raw logits, each scoring one patch of the input (its receptive field).
- * The adversarial loss is taken over every patch ({@link cycleLeastSquaresLoss} by default):
+ * The adversarial loss is taken over every patch ({@link losses.cycleLeastSquaresLoss} by default):
  * D judges local texture and structure, which suits translation, where G's output must look
  * real everywhere, not just globally. For 256×256 images the paper's `C64-C128-C256-C512`
  * (strides 2, 2, 2, 1) sees 70×70 patches; the default here (`C64-C128-C256`, strides 2, 2, 1)

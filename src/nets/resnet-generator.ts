@@ -42,7 +42,7 @@ export interface ResnetGeneratorArgs extends NetCommonArgs {
   upsampling?: 'transposed' | 'upsample';
   /** `reflect` (the paper's: {@link ReflectionPadding2D} before the 7×7 and the residual convolutions) or `zero` (`same` padding). Default `reflect`. */
   padding?: 'reflect' | 'zero';
-  /** `instance` (default, {@link InstanceNormalization}), `batch` or `none` (see {@link CycleNormalization}). */
+  /** `instance` (default, {@link layers.InstanceNormalization}), `batch` or `none` (see {@link CycleNormalization}). */
   normalization?: CycleNormalization;
   /** Standard deviation of the normal weight initialisation (default 0.02, as the paper's code). */
   initStddev?: number;
@@ -68,7 +68,7 @@ function relu(x: SymbolicTensor): SymbolicTensor {
  *   ReLU: doubles height and width (7 → 14 → 28).
  * - the last `c7s1` has the output's channels, a bias and no normalisation, then `tanh`.
  *
- * Normalisation is instance norm ({@link InstanceNormalization}) by default, or batch norm;
+ * Normalisation is instance norm ({@link layers.InstanceNormalization}) by default, or batch norm;
  * convolutions followed by a normalisation have no bias (it would be subtracted again). Weights
  * are drawn from N(0, 0.02), seeded by `seed`. With `padding: 'zero'` every convolution pads
  * with zeros (`same`) instead of by reflection.

@@ -1,5 +1,5 @@
 /**
- * {@link spectralNorm}: spectral normalisation (Miyato et al. 2018) for an unbuilt
+ * {@link nets.spectralNorm}: spectral normalisation (Miyato et al. 2018) for an unbuilt
  * `tf.layers.dense(...)` or `tf.layers.conv2d(...)`, which becomes a {@link SpectralDense} or a
  * {@link SpectralConv2D} with the same settings.
  *

@@ -87,7 +87,7 @@ function defaultDepth(h: number, w: number): number {
  * seeded by `seed`. The defaults of the paper's 256×256 net are `filters: 64, depth: 8`.
  *
  * Dropout is gankit's {@link SeededDropout}: it is pix2pix's only noise source, and its masks
- * come from the trainer's seeded stream ({@link withDropoutSeed}), so training repeats exactly.
+ * come from the trainer's seeded stream ({@link layers.withDropoutSeed}), so training repeats exactly.
  * Like every tfjs-layers dropout it is off when `training` is false (`predict`, `apply` without
  * `training: true`). The paper keeps dropout on at test time, and normalises with the test
  * batch's statistics; `model.apply(x, { training: true })` does both (and, with batch norm, also

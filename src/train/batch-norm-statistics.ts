@@ -57,7 +57,7 @@ function allLayers(model: tfl.LayersModel): tfl.layers.Layer[] {
 
 /**
  * Sets the moving mean and variance of every batch-norm layer of `generator` (tfjs's
- * `BatchNormalization` and {@link ConditionalBatchNorm}) to the statistics its current weights
+ * `BatchNormalization` and {@link layers.ConditionalBatchNorm}) to the statistics its current weights
  * produce: G runs in training mode on `samples` fresh z (labels `i mod K` for a conditional G, codes
  * from their prior for InfoGAN), each batch normalised with its own statistics as in a training
  * step, and each layer's moving statistics become the **average** of its per-batch ones.

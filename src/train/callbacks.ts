@@ -20,8 +20,8 @@ export interface TrainingEpochLogs extends TrainingLogs {
   seconds: number;
   /**
    * Extra per-epoch measurements keyed by name (e.g. `fd`, `label_accuracy`), added by callbacks
-   * such as {@link evaluation}. The loop passes the same logs object to every callback in order,
-   * so callbacks after the one that adds them see them; {@link lossLog} writes them as CSV columns.
+   * such as {@link callbacks.evaluation}. The loop passes the same logs object to every callback in order,
+   * so callbacks after the one that adds them see them; {@link callbacks.lossLog} writes them as CSV columns.
    */
   metrics?: Record<string, number>;
 }

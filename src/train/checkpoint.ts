@@ -144,7 +144,7 @@ export async function resolveCheckpointOf<S>(dir: string, kind: CheckpointKind<S
   );
 }
 
-/** What {@link saveCheckpoint} and the checkpoint callbacks need of a model (a GAN, a CycleGAN, …). */
+/** What {@link io.saveCheckpoint} and the checkpoint callbacks need of a model (a GAN, a CycleGAN, …). */
 export interface Checkpointable {
   /** The training state, whose global step names the checkpoint. */
   readonly state: {

@@ -15,7 +15,7 @@ import { recomputeBatchNormStatistics, type BatchNormStatisticsOptions } from '.
 import { modelHandler } from '../platform';
 
 /**
- * Options of {@link emaGenerator}.
+ * Options of {@link training.emaGenerator}.
  *
  * @example
  * ```ts
@@ -76,9 +76,9 @@ export class EmaGenerator implements TrainerCallback {
   readonly info: GeneratorInfo;
   /** Weight of the old average at each update. */
   readonly decay: number;
-  /** First step that averages (see {@link EmaOptions.startStep}). */
+  /** First step that averages (see {@link training.EmaOptions.startStep}). */
   readonly startStep: number;
-  /** Where the shadow's batch-norm statistics come from (see {@link EmaOptions.batchNormStatistics}). */
+  /** Where the shadow's batch-norm statistics come from (see {@link training.EmaOptions.batchNormStatistics}). */
   readonly batchNormStatistics: 'copy' | 'recompute';
   /** The options it was made with, as a checkpoint stores them. */
   get options(): EmaOptions {
@@ -100,7 +100,7 @@ export class EmaGenerator implements TrainerCallback {
 
   /**
    * Builds the shadow from G's config (same layers, same names) and copies G's weights into it.
-   * Prefer {@link emaGenerator}.
+   * Prefer {@link training.emaGenerator}.
    */
   constructor(generator: tfl.LayersModel, info: GeneratorInfo, options: EmaOptions = {}) {
     const decay = options.decay ?? 0.999;
@@ -327,7 +327,7 @@ function cloneModel(model: tfl.LayersModel): tfl.LayersModel {
   return fromConfig(cls, config, {}, true);
 }
 
-/** What {@link emaGenerator} follows: a generator and what it takes (a {@link Gan} or a {@link GanTrainer}). */
+/** What {@link training.emaGenerator} follows: a generator and what it takes (a {@link Gan} or a {@link training.GanTrainer}). */
 export interface AveragedSource {
   /** The generator whose weights are averaged. */
   readonly generator: tfl.LayersModel;
@@ -337,7 +337,7 @@ export interface AveragedSource {
 
 /**
  * Creates an {@link EmaGenerator} that follows `gan`'s generator (a {@link Gan} or a
- * {@link GanTrainer}): pass it to `fit` in `callbacks`, then sample the averaged G with
+ * {@link training.GanTrainer}): pass it to `fit` in `callbacks`, then sample the averaged G with
  * `ema.generate(...)`. (`gan.averageWeights(options)` makes one that the GAN itself trains, samples
  * from and saves in its checkpoints.)
  *

@@ -1,5 +1,5 @@
 /**
- * What a {@link GanTrainer} is built from and keeps, and the checks of those parts.
+ * What a {@link training.GanTrainer} is built from and keeps, and the checks of those parts.
  *
  * @packageDocumentation
  */
@@ -13,7 +13,7 @@ import type { OutputActivation } from '../nets/common';
 import type { EpochLogs } from './callbacks';
 import { epochSizes, type FitProgress, type LossNets } from './trainable';
 
-/** Arguments of {@link GanTrainer}. */
+/** Arguments of {@link training.GanTrainer}. */
 export interface GanTrainerArgs {
   /** G: inputs `[z]` or `[z, labels]`, output images `[batch, h, w, c]`. With an auxiliary task that has codes, G's first input is `[z ; code]`. */
   generator: tfl.LayersModel;
@@ -26,7 +26,7 @@ export interface GanTrainerArgs {
   /** The loss (any {@link GanLoss}). */
   loss: GanLoss;
   /**
-   * A second task for D (and through D for G), such as {@link acganTask} or {@link infoGanTask}:
+   * A second task for D (and through D for G), such as {@link losses.acganTask} or {@link losses.infoGanTask}:
    * its losses are added to D's and G's in every update (see {@link AuxiliaryTask}). Default: none.
    */
   auxiliary?: AuxiliaryTask;

@@ -16,10 +16,10 @@ export interface GenerateOptions {
   z?: tf.Tensor2D;
   /**
    * For a GAN whose auxiliary task gives G latent codes (InfoGAN): the codes to generate with,
-   * as {@link LatentCodes} (e.g. the categorical value of each image; parts left out are drawn with
+   * as {@link losses.LatentCodes} (e.g. the categorical value of each image; parts left out are drawn with
    * `seed`) or as the raw code block `[n, codeDim]`. Default: all drawn from their prior with
    * `seed`; with `z` and no `seed`, drawn with a seed computed from z, so the same z gives the same
-   * images (as sample grids and {@link evaluateGan} expect).
+   * images (as sample grids and {@link quality.evaluateGan} expect).
    */
   codes?: LatentCodes | tf.Tensor2D;
   /** Seed for z (and random labels and codes), for repeatable samples. */

@@ -66,7 +66,7 @@ export interface NetsCheckpointState<C> {
   rngState: number;
   /** Each net's optimizer, by net name. */
   nets: Record<string, SavedNet>;
-  /** The extra blobs beside the nets (`<name>.bin`), by name, with their lengths in bytes (read them with {@link readNetsCheckpointBlob}). */
+  /** The extra blobs beside the nets (`<name>.bin`), by name, with their lengths in bytes (read them with `readNetsCheckpointBlob`). */
   blobs: Record<string, number>;
   /** The family's own JSON state beside the counters (CycleGAN: how full each image pool is); `{}` when none. */
   extra: Record<string, unknown>;

@@ -32,17 +32,17 @@ export interface CreateCycleGanOptions {
   imageShape?: ImageShape;
   /** Arguments of G and F's {@link resnetGenerator} (defaults: its own). */
   generator?: Omit<ResnetGeneratorArgs, 'imageShape' | 'seed' | 'name'>;
-  /** Arguments of D_X and D_Y's {@link patchDiscriminator} (defaults: its own). */
+  /** Arguments of D_X and D_Y's {@link nets.patchDiscriminator} (defaults: its own). */
   discriminator?: Omit<PatchDiscriminatorArgs, 'imageShape' | 'seed' | 'name'>;
   /** Your own four nets instead of the built ones (`generator` and `discriminator` are then ignored). */
   models?: CycleGanModels;
-  /** The adversarial loss on D's logits (default {@link cycleLeastSquaresLoss}, the paper's LSGAN loss). */
+  /** The adversarial loss on D's logits (default {@link losses.cycleLeastSquaresLoss}, the paper's LSGAN loss). */
   adversarial?: GanLoss;
   /** λ_cyc, the weight of the cycle-consistency loss (default 10). */
   lambdaCycle?: number;
   /** λ_id, the weight of the identity loss (default `0.5 · lambdaCycle`, as the paper's code; 0 skips it). */
   lambdaIdentity?: number;
-  /** Generated images each discriminator's history buffer holds (default 50, the paper's; 0 turns it off). See {@link ImagePool}. */
+  /** Generated images each discriminator's history buffer holds (default 50, the paper's; 0 turns it off). See {@link training.ImagePool}. */
   poolSize?: number;
   /** Adam settings of all four nets, or of the generators and the discriminators apart (default lr 2e-4, β1 0.5, β2 0.999). */
   optimizer?: AdamOptions | Partial<PerNet<AdamOptions>>;
@@ -52,8 +52,8 @@ export interface CreateCycleGanOptions {
 
 /**
  * Creates a CycleGAN (Zhu et al. 2017) for images of `imageShape` in both domains: G and F are
- * {@link resnetGenerator}s, D_X and D_Y {@link patchDiscriminator}s (or your own `models`), the
- * adversarial loss is the paper's least squares on patch maps ({@link cycleLeastSquaresLoss}),
+ * {@link resnetGenerator}s, D_X and D_Y {@link nets.patchDiscriminator}s (or your own `models`), the
+ * adversarial loss is the paper's least squares on patch maps ({@link losses.cycleLeastSquaresLoss}),
  * λ_cyc = 10, λ_id = 5, history buffers of 50 images, Adam (2e-4, β1 0.5) for all four nets. The
  * defaults of the nets are the paper's 6-block generator and a 3-layer PatchGAN, sized for
  * 28×28; pass smaller `filters` and `residualBlocks` for CPU budgets.

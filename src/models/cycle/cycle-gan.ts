@@ -84,10 +84,10 @@ function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
  *
  * 1. **G and F together**, one gradient over both nets' weights, of
  *    `L_adv(G; D_Y) + L_adv(F; D_X) + λ_cyc·(|F(G(x)) − x| + |G(F(y)) − y|) + λ_id·(|G(y) − y| + |F(x) − x|)`
- *    (see {@link cycleConsistencyLoss}, {@link identityLoss}; the adversarial loss is
- *    {@link cycleLeastSquaresLoss} unless another is given), D's weights fixed.
+ *    (see {@link losses.cycleConsistencyLoss}, {@link identityLoss}; the adversarial loss is
+ *    {@link losses.cycleLeastSquaresLoss} unless another is given), D's weights fixed.
  * 2. **D_Y** on real y against G(x), and **D_X** on real x against F(y), where G(x) and F(y) are
- *    this step's fakes, passed through each discriminator's {@link ImagePool} of 50 earlier fakes.
+ *    this step's fakes, passed through each discriminator's {@link training.ImagePool} of 50 earlier fakes.
  *
  * Each step runs inside `tf.tidy`; its six losses are read back after the step and a NaN or
  * infinite one stops training with a {@link TrainingDivergedError}. The shuffles of both domains
@@ -365,7 +365,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
    * As for a GAN's checkpoints, everything is written into a temporary
    * sibling, flushed, listed with SHA-256 checksums in `manifest.json` and renamed into place, so
    * a crash leaves the old checkpoint or the new one. For a folder that keeps the last K, see
-   * {@link saveCycleCheckpoint}.
+   * {@link io.saveCycleCheckpoint}.
    *
    * @example
    * ```ts

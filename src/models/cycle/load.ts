@@ -46,7 +46,7 @@ function unknownLoss(name: string): GanLoss {
 }
 
 /**
- * Loads a CycleGAN saved with {@link CycleGan.save} or {@link saveCycleCheckpoint}: the four
+ * Loads a CycleGAN saved with {@link CycleGan.save} or {@link io.saveCycleCheckpoint}: the four
  * models, the four optimizers' state, both image pools, step, epoch, position inside the epoch,
  * random stream and config, ready to `translate()` or to continue `fit()` exactly where it
  * stopped. `dir` may be one checkpoint, or a folder of `step-*` checkpoints, of which the newest

@@ -21,7 +21,7 @@ export interface CycleGanStepLogs extends TrainingLogs {
   generatorLoss: number;
   /** The adversarial part, both directions: `L_adv(G; D_Y) + L_adv(F; D_X)`. */
   adversarialLoss: number;
-  /** The cycle-consistency part, λ_cyc included (see {@link cycleConsistencyLoss}). */
+  /** The cycle-consistency part, λ_cyc included (see {@link losses.cycleConsistencyLoss}). */
   cycleLoss: number;
   /** The identity part, λ_id included (0 when λ_id is 0; see {@link identityLoss}). */
   identityLoss: number;

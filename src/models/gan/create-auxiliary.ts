@@ -21,7 +21,7 @@ import { buildGan, type CreateCganOptions, type CreateGanOptions } from './creat
  * ```
  */
 export interface CreateAcganOptions extends Omit<CreateCganOptions, 'discriminatorConditioning'> {
-  /** Weight of the class loss in D's loss (default 1; see {@link AcganTask}). Ignored when `auxiliary` is given. */
+  /** Weight of the class loss in D's loss (default 1; see {@link losses.AcganTask}). Ignored when `auxiliary` is given. */
   classWeight?: number;
   /** Weight of the class loss in G's loss (default: `classWeight`). Ignored when `auxiliary` is given. */
   generatorClassWeight?: number;
@@ -29,13 +29,13 @@ export interface CreateAcganOptions extends Omit<CreateCganOptions, 'discriminat
 
 /**
  * Creates an auxiliary-classifier GAN (ACGAN; Odena, Olah & Shlens 2017). G is conditioned as in
- * {@link createCgan} (default {@link labelEmbedding} for `mlp`, {@link channelConcat} for `dcgan`:
+ * {@link createCgan} (default {@link labelEmbedding} for `mlp`, {@link conditioning.channelConcat} for `dcgan`:
  * its inputs are `[z, labels]`); D takes **the image alone** and has two outputs, the real/fake
- * logit and class logits `[n, numClasses]` (`auxiliaryOutputs`), trained by {@link acganTask}: D
+ * logit and class logits `[n, numClasses]` (`auxiliaryOutputs`), trained by {@link losses.acganTask}: D
  * learns to classify real images and the fakes by their label, G to make fakes D classifies as
  * the label asked for. The trainer accepts a label-free D in a conditional GAN because the task
  * predicts the labels; the data must be labelled. The nets' defaults are {@link createCgan}'s
- * (D without the label input, plus the head). Checkpoints store the task; {@link loadGan} and
+ * (D without the label input, plus the head). Checkpoints store the task; `loadGan` and
  * data-parallel workers rebuild it.
  *
  * @example
@@ -99,14 +99,14 @@ export interface CreateInfoGanOptions extends CreateGanOptions {
  * (default 62 values, as in the paper's MNIST model), a categorical code (default 10 categories,
  * one-hot) and continuous codes (default 2, uniform on [-1, 1]) — G's first input is
  * `[z ; code]` — and whose D has a Q head (`auxiliaryOutputs`) predicting the code from the image.
- * {@link infoGanTask}'s mutual-information loss `λ·(CE + ½‖c − ĉ‖²)` is added to both G's and D's
+ * {@link losses.infoGanTask}'s mutual-information loss `λ·(CE + ½‖c − ĉ‖²)` is added to both G's and D's
  * loss, so G learns to make its codes recoverable, which unsupervised tends to make the
  * categorical code pick the digit class and the continuous ones style (slant, width). The nets'
  * defaults are {@link createCgan}'s layers without conditioning (`mlp`: G 128-256-512-1024 with
  * batch norm, tanh; D 512-512-512 with dropout) or the seed-000 DCGAN nets (`dcgan`).
  *
  * Choose codes when generating: `generate({ count, codes: { categorical, continuous } })` (see
- * {@link LatentCodes}); codes left out are drawn with the seed.
+ * {@link losses.LatentCodes}); codes left out are drawn with the seed.
  *
  * @example One row of ten samples per categorical value:
  * ```ts

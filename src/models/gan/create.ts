@@ -48,11 +48,11 @@ export interface CreateGanOptions {
   generator?: Partial<MlpGeneratorArgs & DcganGeneratorArgs> | tfl.LayersModel;
   /** Overrides of the discriminator builder's arguments, or your own discriminator model. */
   discriminator?: Partial<MlpDiscriminatorArgs & DcganDiscriminatorArgs> | tfl.LayersModel;
-  /** Read losses back every N steps (see {@link GanTrainerArgs.readbackEvery}). */
+  /** Read losses back every N steps (see {@link training.GanTrainerArgs.readbackEvery}). */
   readbackEvery?: number;
   /**
-   * An auxiliary task for D (see {@link AuxiliaryTask}; e.g. {@link infoGanTask} on `createGan`,
-   * or {@link acganTask} on `createCgan` for a CGAN whose D also classifies). The built D gets an
+   * An auxiliary task for D (see {@link AuxiliaryTask}; e.g. {@link losses.infoGanTask} on `createGan`,
+   * or {@link losses.acganTask} on `createCgan` for a CGAN whose D also classifies). The built D gets an
    * auxiliary head of the task's `outputSize`, and G's first input the task's code. Default: none.
    */
   auxiliary?: AuxiliaryTask;
@@ -62,12 +62,12 @@ export interface CreateGanOptions {
 export interface CreateCganOptions extends CreateGanOptions {
   /** Number of classes (default 10, or the conditioning's). */
   numClasses?: number;
-  /** How labels reach G and D (default: {@link labelEmbedding} for `mlp`, {@link channelConcat} for `dcgan`). */
+  /** How labels reach G and D (default: {@link labelEmbedding} for `mlp`, {@link conditioning.channelConcat} for `dcgan`). */
   conditioning?: Conditioning;
   /**
    * How labels reach D: `input` (default) through `conditioning`, as G; or `projection`, a
    * projection discriminator (Miyato & Koyama 2018): D's body sees the image alone and the label
-   * enters at its output, `ψ(φ(x)) + ⟨embed(y), φ(x)⟩` (see {@link ClassProjection}). G keeps `conditioning`.
+   * enters at its output, `ψ(φ(x)) + ⟨embed(y), φ(x)⟩` (see {@link layers.ClassProjection}). G keeps `conditioning`.
    */
   discriminatorConditioning?: 'input' | 'projection';
 }

@@ -335,7 +335,7 @@ export class Gan implements Sampler {
    * into a temporary sibling directory, flushed, listed with SHA-256 checksums in
    * `manifest.json`, then renamed into place, so a crash leaves either the old checkpoint or the
    * new one, never a broken one. For a folder that keeps the last K checkpoints, see
-   * {@link saveCheckpoint}.
+   * {@link io.saveCheckpoint}.
    *
    * What is at `dir` is replaced only when it is a gankit checkpoint (its manifest verifies and
    * lists every file there), an empty folder, or a folder of `step-NNNNNNNNN` checkpoints; anything

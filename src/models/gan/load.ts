@@ -57,7 +57,7 @@ export async function saveGan(gan: Gan, dir: string): Promise<void> {
 }
 
 /**
- * Loads a GAN saved with {@link Gan.save} or {@link saveCheckpoint}: models, optimizer state,
+ * Loads a GAN saved with {@link Gan.save} or {@link io.saveCheckpoint}: models, optimizer state,
  * step, epoch, position inside the epoch, random stream, config and the averaged generator,
  * ready to `generate()` or to continue `fit()` exactly where it stopped. `dir` may be one
  * checkpoint, or a folder of `step-*` checkpoints, of which the newest that passes its checksums

@@ -32,11 +32,11 @@ export interface CreatePix2PixOptions extends SharedImageToImageOptions {
   targetShape?: ImageShape;
   /** Arguments of G's {@link unetGenerator} (defaults: its own, the paper's k = 64 and dropout 0.5). */
   generator?: Omit<UnetGeneratorArgs, 'inputShape' | 'outputChannels' | 'seed' | 'name'>;
-  /** Arguments of D's {@link patchDiscriminator} (defaults: its own, with batch norm as the paper's). */
+  /** Arguments of D's {@link nets.patchDiscriminator} (defaults: its own, with batch norm as the paper's). */
   discriminator?: Omit<PatchDiscriminatorArgs, 'imageShape' | 'seed' | 'name'>;
   /** Your own G and D instead of the built ones (`generator` and `discriminator` are then ignored). */
   models?: ImageToImageModels;
-  /** The adversarial loss (default {@link NonSaturatingLoss}, the paper's cGAN objective on patch logits). */
+  /** The adversarial loss (default {@link losses.NonSaturatingLoss}, the paper's cGAN objective on patch logits). */
   adversarial?: GanLoss;
   /** λ, the weight of the L1 term (default 100, the paper's; 0 trains the cGAN term alone). */
   lambdaL1?: number;
@@ -55,10 +55,10 @@ export interface CreatePix2PixOptions extends SharedImageToImageOptions {
 /**
  * Creates a pix2pix model (Isola, Zhu, Zhou & Efros 2017, "Image-to-Image Translation with
  * Conditional Adversarial Networks"): G a {@link unetGenerator} whose dropout is the noise, D a
- * conditional {@link patchDiscriminator} that judges (input, image) pairs patch by patch, G's
+ * conditional {@link nets.patchDiscriminator} that judges (input, image) pairs patch by patch, G's
  * loss the cGAN term plus λ·‖G(x) − y‖₁ with λ = 100, Adam (2e-4, β1 0.5) for both. D's loss is
  * not halved as in the paper (which slows D relative to G); halve D's learning rate for that.
- * Train it with `fit(pairs)` on a {@link PairedImageSource}.
+ * Train it with `fit(pairs)` on a {@link datasets.PairedImageSource}.
  *
  * @example
  * ```ts

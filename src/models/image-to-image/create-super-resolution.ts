@@ -37,11 +37,11 @@ export interface CreateSuperResolutionOptions extends SharedImageToImageOptions 
   scale?: SuperResolutionScale;
   /** Arguments of G's {@link superResolutionGenerator} (defaults: its own, the paper's 16 blocks of 64 filters). */
   generator?: Omit<SuperResolutionGeneratorArgs, 'inputShape' | 'scale' | 'seed' | 'name'>;
-  /** Arguments of D's {@link patchDiscriminator} (defaults: its own, with batch norm as SRGAN's D). */
+  /** Arguments of D's {@link nets.patchDiscriminator} (defaults: its own, with batch norm as SRGAN's D). */
   discriminator?: Omit<PatchDiscriminatorArgs, 'imageShape' | 'seed' | 'name'>;
   /** Your own G and D instead of the built ones. */
   models?: ImageToImageModels;
-  /** The adversarial loss (default {@link NonSaturatingLoss}, SRGAN's). */
+  /** The adversarial loss (default {@link losses.NonSaturatingLoss}, SRGAN's). */
   adversarial?: GanLoss;
   /** Weight of the adversarial term (default 10⁻³, the paper's; 0 trains the SRResNet content loss alone). */
   adversarialWeight?: number;
@@ -62,11 +62,11 @@ export interface CreateSuperResolutionOptions extends SharedImageToImageOptions 
 /**
  * Creates an SRGAN-style upscaler (Ledig et al. 2017, "Photo-Realistic Single Image
  * Super-Resolution Using a Generative Adversarial Network"): G a {@link superResolutionGenerator}
- * (SRResNet: residual blocks, sub-pixel upsampling), D a {@link patchDiscriminator} on the
+ * (SRResNet: residual blocks, sub-pixel upsampling), D a {@link nets.patchDiscriminator} on the
  * high-resolution image (SRGAN's D ends in dense layers on one size; a patch map works at any
  * size for the same role), G's loss `pixelWeight·MSE + content·features + 10⁻³·L_adv`, Adam
  * (1e-4, β1 0.9) for both. Train it on pairs of a downsampled image and the image
- * (e.g. {@link derivePairs} with a resize).
+ * (e.g. {@link datasets.derivePairs} with a resize).
  *
  * @example
  * ```ts

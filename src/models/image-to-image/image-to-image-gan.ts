@@ -309,7 +309,7 @@ export class ImageToImageGan implements Trainable<ImageToImageData, ImageToImage
    * net), both optimizers' state, step, epoch, position inside the epoch, random stream and config
    * (`state.json`), written into a temporary sibling, listed with SHA-256 checksums and renamed
    * into place, so a crash leaves the old checkpoint or the new one. For a folder that keeps the
-   * last K, see {@link saveCheckpoint}.
+   * last K, see {@link io.saveCheckpoint}.
    *
    * @example
    * ```ts

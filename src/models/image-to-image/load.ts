@@ -122,7 +122,7 @@ function unknownLoss(name: string): GanLoss {
 
 /**
  * Loads a model saved with {@link ImageToImageGan.save} (or into a collection with
- * {@link saveCheckpoint}): G, D, the feature net if any, both optimizers' state, step, epoch,
+ * {@link io.saveCheckpoint}): G, D, the feature net if any, both optimizers' state, step, epoch,
  * position inside the epoch, random stream and config, ready to `translate()` or to continue
  * `fit()` exactly where it stopped. `dir` may be one checkpoint, or a folder of `step-*`
  * checkpoints, of which the newest that passes its checksums is loaded.
