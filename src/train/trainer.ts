@@ -31,6 +31,7 @@ import type { EpochLogs, StepLogs, TrainingCallback } from './callbacks';
 import { fit, type FitLoopOptions, type StepRunner } from './fit';
 import { initialTrainingState, type StepData, type Trainable, type TrainingState } from './trainable';
 import type { Sampler } from './sampler';
+import { TrainingCounters } from './training-counters';
 
 /**
  * A GAN's training callback (see {@link TrainingCallback}).
@@ -73,7 +74,7 @@ export interface FitOptions extends Omit<FitLoopOptions<StepLogs, EpochLogs, Gan
  * await trainer.fit(mnist, { epochs: 5, batchSize: 64, callbacks: [{ onEpochEnd: console.log }] });
  * ```
  */
-export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler {
+export class GanTrainer extends TrainingCounters implements Trainable<ImageSource, DataBatch[]>, Sampler {
   /** The generator being trained. */
   readonly generator: tfl.LayersModel;
   /** The discriminator being trained. */
@@ -112,6 +113,7 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
   private readonly codeDim: number;
 
   constructor(args: GanTrainerArgs) {
+    super();
     this.generator = args.generator;
     this.discriminator = args.discriminator;
     this.loss = args.loss;
@@ -135,30 +137,6 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
     this.state = initialTrainingState(new Rng(args.seed ?? Math.floor(Math.random() * 2 ** 32)));
   }
 
-  /** The trainer's random stream (z, fake labels, shuffling); its state goes into checkpoints. */
-  get rng(): Rng {
-    return this.state.rng;
-  }
-
-  /** Generator updates done so far. */
-  get step(): number {
-    return this.state.step;
-  }
-  /** Sets the step count (restoring a checkpoint). */
-  set step(value: number) {
-    this.state.step = value;
-  }
-
-  /** Epochs completed so far. */
-  get epoch(): number {
-    return this.state.epoch;
-  }
-
-  /** Sets the completed epochs (restoring a checkpoint). */
-  set epoch(value: number) {
-    this.state.epoch = value;
-  }
-
   /** `state.progress` in the GAN's shape (one shuffle seed), as `gankit.json` checkpoints kept it; `null` between epochs. */
   get epochProgress(): EpochProgress | null {
     return this.state.progress === null ? null : toEpochProgress(this.state.progress);
@@ -177,11 +155,6 @@ export class GanTrainer implements Trainable<ImageSource, DataBatch[]>, Sampler 
       auxiliary: this.auxiliary,
       imageShape: generatedImageShape(this.generator),
     };
-  }
-
-  /** Asks a running {@link GanTrainer.fit} to stop after the current step. */
-  stopTraining(): void {
-    this.state.stopRequested = true;
   }
 
   /** Draws `count` latent vectors `z ~ N(0, 1)` from the trainer's random stream (or from `seed`). */

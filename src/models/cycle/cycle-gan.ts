@@ -43,6 +43,7 @@ import {
   type CycleGanStepLogs,
 } from './logs';
 import { cycleStepData } from './step-data';
+import { TrainingCounters } from '../../train/training-counters';
 
 /**
  * Options of {@link CycleGan.fit}.
@@ -105,7 +106,7 @@ function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
  * await cycle.save('out/cyclegan');
  * ```
  */
-export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
+export class CycleGan extends TrainingCounters implements Trainable<CycleGanData, CycleGanBatch> {
   /** G: X → Y. */
   readonly generatorXY: tfl.LayersModel;
   /** F: Y → X. */
@@ -139,6 +140,7 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
 
   /** Prefer {@link createCycleGan} / {@link loadCycleGan}; this wires already-built parts together. */
   constructor(models: CycleGanModels, adversarial: GanLoss, config: CycleGanConfig) {
+    super();
     const imageShape = checkCycleGanParts(models, adversarial, config);
     this.models = { ...models };
     this.generatorXY = models.generatorXY;
@@ -164,31 +166,6 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
     this.poolY = new ImagePool(config.poolSize, imageShape);
   }
 
-  /** The random stream of the shuffles and the pools; its state goes into checkpoints. */
-  get rng(): Rng {
-    return this.state.rng;
-  }
-
-  /** Steps done so far. */
-  get step(): number {
-    return this.state.step;
-  }
-
-  /** Sets the step count (restoring a checkpoint). */
-  set step(value: number) {
-    this.state.step = value;
-  }
-
-  /** Epochs completed so far. */
-  get epoch(): number {
-    return this.state.epoch;
-  }
-
-  /** Sets the completed epochs (restoring a checkpoint). */
-  set epoch(value: number) {
-    this.state.epoch = value;
-  }
-
   /** Where training stands inside an unfinished epoch (`null` between epochs), as CycleGAN checkpoints store it. */
   get epochProgress(): CycleEpochProgress | null {
     const p = this.state.progress;
@@ -203,11 +180,6 @@ export class CycleGan implements Trainable<CycleGanData, CycleGanBatch> {
       value === null
         ? null
         : { steps: value.steps, shuffleSeeds: [value.shuffleSeedX, value.shuffleSeedY], totals: [...value.totals] };
-  }
-
-  /** Asks a running {@link CycleGan.fit} to stop after the current step. */
-  stopTraining(): void {
-    this.state.stopRequested = true;
   }
 
   /**

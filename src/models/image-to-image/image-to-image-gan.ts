@@ -38,6 +38,7 @@ import {
   type ImageToImageStepLogs,
 } from './logs';
 import { pairedStepData } from './step-data';
+import { TrainingCounters } from '../../train/training-counters';
 
 declare module '../../platform' {
   interface NodeServices {
@@ -106,7 +107,7 @@ const trainableVariables = (model: tfl.LayersModel): tf.Variable[] =>
  * await pix2pix.save('out/pix2pix');
  * ```
  */
-export class ImageToImageGan implements Trainable<ImageToImageData, ImageToImageBatch> {
+export class ImageToImageGan extends TrainingCounters implements Trainable<ImageToImageData, ImageToImageBatch> {
   /** G: input → output. */
   readonly generator: tfl.LayersModel;
   /** D: real targets against G's outputs. */
@@ -139,6 +140,7 @@ export class ImageToImageGan implements Trainable<ImageToImageData, ImageToImage
     config: ImageToImageConfig,
     content: ContentFeatures | null = null,
   ) {
+    super();
     checkImageToImageParts(models, adversarial, config, content);
     this.generator = models.generator;
     this.discriminator = models.discriminator;
@@ -155,16 +157,6 @@ export class ImageToImageGan implements Trainable<ImageToImageData, ImageToImage
     this.state = initialTrainingState(new Rng(config.seed));
   }
 
-  /** Steps done so far. */
-  get step(): number {
-    return this.state.step;
-  }
-
-  /** Epochs completed so far. */
-  get epoch(): number {
-    return this.state.epoch;
-  }
-
   /** The nets as checkpoints name them: `generator`, `discriminator` and, with a feature net, `features`. */
   get nets(): Readonly<Record<string, CheckpointNet>> {
     return {
@@ -172,11 +164,6 @@ export class ImageToImageGan implements Trainable<ImageToImageData, ImageToImage
       discriminator: { model: this.discriminator, optimizer: this.optimizers.discriminator },
       ...(this.content === null ? {} : { features: { model: this.content.model, optimizer: null } }),
     };
-  }
-
-  /** Asks a running {@link ImageToImageGan.fit} to stop after the current step. */
-  stopTraining(): void {
-    this.state.stopRequested = true;
   }
 
   /**
