@@ -1,8 +1,8 @@
 // The installed package's `gankit eval` binary, with the classifier shipped in the tarball's assets/:
 // save a small 28×28 CGAN, evaluate it through `npx gankit eval`, and check the table; then the same
-// checkpoint with an averaged generator beside it (ema-generator/, as `--ema` runs save), which the
-// binary must read (it needs the Node file services, which the binary installs itself).
-import { initBackend, createCgan, training } from 'gankit';
+// CGAN with an averaged generator (as `--ema` runs train it), saved again, whose ema-generator/ the
+// binary must measure (it needs the Node file services, which the binary installs itself).
+import { initBackend, createCgan } from 'gankit';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +24,9 @@ try {
   for (const row of ['label accuracy', 'class coverage', 'classifier score', 'Fréchet distance']) {
     if (!out.includes(row)) throw new Error(`gankit eval printed no '${row}' row:\n${out}`);
   }
-  const ema = training.emaGenerator(cgan, { decay: 0.5 });
-  await ema.save(join(dir, 'checkpoint', 'ema-generator'));
-  const averaged = execFileSync('npx', ['--no', '--', 'gankit', 'eval', join(dir, 'checkpoint'), '--samples', '200'], {
+  cgan.averageWeights({ decay: 0.5 });
+  await cgan.save(join(dir, 'averaged'));
+  const averaged = execFileSync('npx', ['--no', '--', 'gankit', 'eval', join(dir, 'averaged'), '--samples', '200'], {
     encoding: 'utf8',
   });
   if (!/generator\s+ema-generator\//.test(averaged))
