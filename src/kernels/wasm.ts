@@ -10,6 +10,7 @@
  *   `DepthToSpace`, ~10× faster than wasm's own loop.
  * - `Tile` (batch norm's gradient tiles every step): block copies instead of an element loop.
  * - `UnsortedSegmentSum` (missing on wasm; the gradient of an embedding): a loop on the heap.
+ * - `Identity` (the tape's saved copies): the input's buffer shared, not copied.
  * - `ResizeNearestNeighborGrad` with `halfPixelCenters`, which wasm's own ignores: the scatter of
  *   the forward pass's mapping (wasm's own kernel otherwise).
  * - Every other kernel the cpu backend has and wasm lacks is delegated to the cpu implementation.
@@ -24,6 +25,7 @@ import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuDelegate } from './cpu-delegate';
+import { identityKernel } from './identity';
 import { tileKernel } from './tile';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 import { replaceKernel } from './replace-kernel';
@@ -52,6 +54,7 @@ export function patchWasmKernels(): string[] {
   replace('Conv2DBackpropFilter', (original) => conv2dBackpropFilterKernel(original));
   replace('Conv2DBackpropInput', (original) => conv2dBackpropInputKernel(original));
   replace('Tile', (original) => tileKernel(original));
+  replace('Identity', (original) => identityKernel(original));
   replace('ResizeNearestNeighborGrad', (original) => resizeNearestNeighborGradWasmKernel(original));
   replace('UnsortedSegmentSum', (original) => unsortedSegmentSumKernel(original ?? cpuDelegate('UnsortedSegmentSum')));
   for (const kernel of tf.getKernelsForBackend('cpu')) {

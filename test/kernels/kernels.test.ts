@@ -320,3 +320,34 @@ test.each([
   });
   expect(wasm).toEqual(cpu);
 });
+
+test('Identity on wasm shares the buffer (no copy) and keeps it alive until both tensors are gone; gradients through it match cpu', async () => {
+  await tf.setBackend('wasm');
+  const x = tf.tensor2d([
+    [1, -2, 3],
+    [4, 5, -6],
+  ]);
+  const buffers = tf.memory().numDataBuffers;
+  const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+  expect(y.dataId).toBe(x.dataId); // stock wasm makes a new buffer and copies into it
+  expect(tf.memory().numDataBuffers).toBe(buffers);
+  expect(y.shape).toEqual([2, 3]);
+  x.dispose();
+  expect(Array.from(await y.data())).toEqual([1, -2, 3, 4, 5, -6]);
+  y.dispose();
+  const i = tf.tensor1d([3, 1], 'int32');
+  const j = tf.engine().runKernel('Identity', { x: i }) as tf.Tensor;
+  expect(j.dtype).toBe('int32');
+  expect(Array.from(await j.data())).toEqual([3, 1]);
+  tf.dispose([i, j]);
+  // The tape saves Identity copies of what the backward pass reads: a multi-layer gradient must come out as on cpu.
+  const [cpu, wasm] = await onBoth(() => {
+    const w1 = tf.randomNormal([5, 7], 0, 1, 'float32', 3);
+    const w2 = tf.randomNormal([7, 2], 0, 1, 'float32', 4);
+    const input = tf.randomNormal([4, 5], 0, 1, 'float32', 5);
+    const f = (a: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+      tf.sum(tf.square(tf.matMul(tf.leakyRelu(tf.matMul(input, a), 0.2), b)));
+    return tf.grads(f)([w1, w2]);
+  });
+  expectClose(cpu, wasm);
+});
