@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo, type MachineInfo } from './machine';
-import { BENCH_NETS, type BenchNet } from './nets';
+import { BENCH_NETS, parseBenchNets, type BenchNet } from './nets';
 import type { Measurement } from './measure';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -68,10 +68,7 @@ if (args.help) {
   process.exit(0);
 }
 
-const nets = (args.nets ?? '').split(',').filter(Boolean) as BenchNet[];
-for (const net of nets)
-  if (!(net in BENCH_NETS))
-    throw new Error(`--nets: expected some of ${Object.keys(BENCH_NETS).join(', ')}, got '${net}'`);
+const nets = parseBenchNets(args.nets);
 const measureOptions = {
   warmup: positive('warmup', args.warmup, true) ?? 3,
   iters: positive('iters', args.iters) ?? 10,

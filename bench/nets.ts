@@ -25,3 +25,12 @@ export const BENCH_NETS: Record<BenchNet, BenchNetSpec> = {
     build: (seed) => createCgan({ seed, architecture: 'dcgan' }),
   },
 };
+
+/** The nets a `--nets a,b` flag names, in its order; an unknown name is an error naming the flag. */
+export function parseBenchNets(list: string | undefined): BenchNet[] {
+  const nets = (list ?? '').split(',').filter(Boolean);
+  for (const net of nets)
+    if (!(net in BENCH_NETS))
+      throw new Error(`--nets: expected some of ${Object.keys(BENCH_NETS).join(', ')}, got '${net}'`);
+  return nets as BenchNet[];
+}

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/index';
-import { BENCH_NETS, type BenchNet } from './nets';
+import { BENCH_NETS, parseBenchNets, type BenchNet } from './nets';
 import { profileSteps, type KernelGroup, type StepProfile } from './profile';
 import { createBenchStep } from './step';
 
@@ -49,10 +49,7 @@ if (args.help) {
   process.exit(0);
 }
 
-const nets = (args.nets ?? '').split(',').filter(Boolean) as BenchNet[];
-for (const net of nets)
-  if (!(net in BENCH_NETS))
-    throw new Error(`--nets: expected some of ${Object.keys(BENCH_NETS).join(', ')}, got '${net}'`);
+const nets = parseBenchNets(args.nets);
 if (args.backend !== 'wasm' && args.backend !== 'cpu')
   throw new Error(`--backend: expected wasm or cpu, got '${args.backend}'`);
 const steps = count('steps', args.steps, 1);

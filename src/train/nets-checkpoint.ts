@@ -347,13 +347,44 @@ export async function restoreNetsTraining<C>(
   state: TrainingState,
   nets: Readonly<Record<string, CheckpointNet>>,
 ): Promise<void> {
-  state.step = saved.step;
-  state.epoch = saved.epoch;
-  state.progress = saved.progress === null ? null : { ...saved.progress, totals: [...saved.progress.totals] };
-  state.rng.setState(saved.rngState);
+  restoreTrainingCounters(saved, state);
   for (const [name, net] of Object.entries(nets)) {
     const specs = saved.nets[name]?.optimizer;
     if (net.optimizer === null || specs === null || specs === undefined) continue;
     await restoreOptimizerState(root, name, net.model, net.optimizer, specs, saved.nets[name].adamPowers);
   }
+}
+
+/**
+ * Puts a checkpoint's counters, position inside the epoch and random stream into `state`, as
+ * copies (the saved state stays as read).
+ * @internal
+ */
+export function restoreTrainingCounters(
+  saved: Pick<NetsCheckpointState<unknown>, 'step' | 'epoch' | 'progress' | 'rngState'>,
+  state: TrainingState,
+): void {
+  const p = saved.progress;
+  state.step = saved.step;
+  state.epoch = saved.epoch;
+  state.progress = p === null ? null : { ...p, shuffleSeeds: [...p.shuffleSeeds], totals: [...p.totals] };
+  state.rng.setState(saved.rngState);
+}
+
+/**
+ * The `nets` of a named-nets state for an older format that kept each net's optimizer specs and
+ * Adam powers in two records of their own (GAN formats 1–2, CycleGAN format 1).
+ * @internal
+ */
+export function legacySavedNets(
+  names: readonly string[],
+  optimizers: Partial<Record<string, tf.io.WeightsManifestEntry[]>>,
+  adamPowers: Partial<Record<string, AdamPowers>>,
+): Record<string, SavedNet> {
+  const nets: Record<string, SavedNet> = {};
+  for (const name of names) {
+    const powers = adamPowers[name];
+    nets[name] = { optimizer: optimizers[name] ?? null, ...(powers === undefined ? {} : { adamPowers: powers }) };
+  }
+  return nets;
 }

@@ -13,7 +13,7 @@ import { CheckpointError } from '../../errors';
 import { MANIFEST_FILE, verifyManifest } from '../../io/checkpoint-manifest';
 import { checkAdamPowers, checkSpecs, isInt, isObject } from '../../train/checkpoint-state-checks';
 import type { AdamPowers } from '../../train/adam-powers';
-import type { NetsCheckpointState, SavedNet } from '../../train/nets-checkpoint';
+import { legacySavedNets, type NetsCheckpointState } from '../../train/nets-checkpoint';
 import { checkCycleGanConfig } from './check-config';
 import { CYCLE_NETS, type CycleEpochProgress, type CycleGanConfig, type CycleNet } from './config';
 
@@ -158,11 +158,7 @@ export async function readLegacyCycleCheckpoint(
   dir: string,
 ): Promise<{ state: NetsCheckpointState<CycleGanConfig>; pools: { x: number; y: number } }> {
   const old = await readCycleCheckpointState(dir);
-  const nets: Record<string, SavedNet> = {};
-  for (const name of CYCLE_NETS) {
-    const powers = old.adamPowers[name];
-    nets[name] = { optimizer: old.optimizers[name] ?? null, ...(powers === undefined ? {} : { adamPowers: powers }) };
-  }
+  const nets = legacySavedNets(CYCLE_NETS, old.optimizers, old.adamPowers);
   const p = old.epochProgress;
   const poolBytes = old.config.poolSize * old.config.imageShape.reduce((a, b) => a * b, 1) * 4;
   return {

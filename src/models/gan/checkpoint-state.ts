@@ -22,10 +22,10 @@ import type { EmaOptions } from '../../train/ema';
 import { GAN_LOG_NAMES, toFitProgress } from '../../train/gan-trainer-args';
 import {
   NETS_STATE_FILE,
+  legacySavedNets,
   readNetsCheckpointState,
   type NetsCheckpointKind,
   type NetsCheckpointState,
-  type SavedNet,
 } from '../../train/nets-checkpoint';
 import { checkGanConfig } from './check-config';
 import type { GanConfig } from './config';
@@ -102,11 +102,7 @@ async function readNamedNets(dir: string): Promise<CheckpointState> {
 
 /** An older `gankit.json` state put into the named-nets form. */
 function fromLegacy(old: LegacyCheckpointState, dir: string): CheckpointState {
-  const nets: Record<string, SavedNet> = {};
-  for (const name of GAN_NETS) {
-    const powers = old.adamPowers[name];
-    nets[name] = { optimizer: old.optimizers[name] ?? null, ...(powers === undefined ? {} : { adamPowers: powers }) };
-  }
+  const nets = legacySavedNets(GAN_NETS, old.optimizers, old.adamPowers);
   // Runs before the options were recorded wrote the folder after the manifest: it is there, unlisted.
   const averaged = existsSync(path.join(dir, AVERAGED_GENERATOR_DIR, 'model.json'));
   if (averaged) nets[AVERAGED_GENERATOR_DIR] = { optimizer: null };

@@ -85,7 +85,7 @@ function checkRollback(policy: RollbackOptions): void {
 }
 
 /** The trainer's two optimizers with the names their state files use. @internal */
-export function namedOptimizers(trainer: GanTrainer): Array<[string, tf.Optimizer]> {
+function namedOptimizers(trainer: GanTrainer): Array<[string, tf.Optimizer]> {
   return [
     ['generator', trainer.generatorOptimizer],
     ['discriminator', trainer.discriminatorOptimizer],

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import { AVERAGED_GENERATOR_DIR } from '../../train/checkpoint';
+import { restoreTrainingCounters } from '../../train/nets-checkpoint';
 import { readNetWeights, readOptimizerState, replaceOptimizerState, type NamedWeight } from '../../train/net-state';
 import type { Gan } from './gan';
 import { GAN_NETS, averagedGeneratorOptions, resolveCheckpoint } from './checkpoint-state';
@@ -57,13 +58,7 @@ export async function restoreGan(gan: Gan, dir: string): Promise<number> {
       const optimizer = nets[name].optimizer as tf.Optimizer;
       await replaceOptimizerState(optimizer, optimizers[name] as NamedWeight[], state.nets[name]?.adamPowers);
     }
-    gan.state.step = state.step;
-    gan.state.epoch = state.epoch;
-    gan.state.progress =
-      state.progress === null
-        ? null
-        : { ...state.progress, shuffleSeeds: [...state.progress.shuffleSeeds], totals: [...state.progress.totals] };
-    gan.state.rng.setState(state.rngState);
+    restoreTrainingCounters(state, gan.state);
     if (averaged !== null) {
       if (average === null) averaged.copy();
       else averaged.setAverage(average, path.join(root, AVERAGED_GENERATOR_DIR));
