@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { machineInfo, type MachineInfo } from './machine';
 import { BENCH_NETS, parseBenchNets, type BenchNet } from './nets';
 import type { Measurement } from './measure';
+import { textTable } from './table';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ALL_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -187,17 +188,6 @@ function runTorch(): TorchReport {
   }
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows
-    .map(
-      (r, i) =>
-        r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ') +
-        (i === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : ''),
-    )
-    .join('\n');
-}
-
 async function main(): Promise<void> {
   if (args.child) return child(args.child);
   const machine: MachineInfo = machineInfo(positive('peak-gflops', args['peak-gflops']));
@@ -270,7 +260,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ machine, options: measureOptions, gankit, pytorch: torch, summary }, null, 2));
     return;
   }
-  console.log('\n' + table(rows));
+  console.log('\n' + textTable(rows));
   if (Object.values(gankit).some((r) => Array.isArray(r) && r.some((m) => m.fromWarmup))) {
     console.log(
       `\n* slower than the budget (--budget-seconds ${measureOptions.budgetSeconds}): the time of ${'the'} warm-up iteration(s), including one-time set-up`,

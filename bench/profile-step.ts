@@ -14,6 +14,7 @@ import { initBackend } from '../src/index';
 import { BENCH_NETS, parseBenchNets, type BenchNet } from './nets';
 import { profileSteps, type KernelGroup, type StepProfile } from './profile';
 import { createBenchStep } from './step';
+import { textTable } from './table';
 
 const { values: args } = parseArgs({
   options: {
@@ -79,14 +80,7 @@ function table(title: string, groups: KernelGroup[], stepMs: number, limit: numb
   };
   for (const g of groups.slice(0, limit)) rows.push(row(g.key, [g]));
   if (groups.length > limit) rows.push(row(`(${groups.length - limit} more)`, groups.slice(limit)));
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows
-    .map(
-      (r, i) =>
-        r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ') +
-        (i === 0 ? '\n' + widths.map((w) => '-'.repeat(w)).join('  ') : ''),
-    )
-    .join('\n');
+  return textTable(rows);
 }
 
 interface NetReport {
