@@ -3,14 +3,16 @@
  * precision, recall, density and coverage give on inputs whose quality is known, with the bundled
  * MNIST classifier's features, at several sample counts.
  *
- *   npx tsx scripts/calibrate-sample-set-metrics.ts [--sizes 1000,5000] [--seed 0] [--backend wasm|cpu]
+ *   npx tsx scripts/calibrate-sample-set-metrics.ts [--sizes 1000,5000] [--seed 0] [--classifier dir] [--backend wasm|cpu]
  *
  * At each n the reference is n MNIST test images (seeded choice, as `evaluateGan({ real: 'mnist' })`
  * draws them); each row is n images compared with it: real train images (the baseline: what a
  * perfect generator gets), real train images with Gaussian pixel noise σ = 0.3, uniform noise,
  * train images of one class only (digit 0), and of five classes (0–4). FD is against the 10,000
- * test images' cached statistics, as everywhere else. (scripts/calibrate-metrics.ts prints the
- * table of the classifier metrics.)
+ * test images' cached statistics, as everywhere else. `--classifier` measures through another net
+ * of MNIST images (e.g. a feature net trained without labels, on the rotation task), with FD
+ * against that net's cached reference. (scripts/calibrate-metrics.ts prints the table of the
+ * classifier metrics.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, Option } from 'commander';
@@ -20,9 +22,10 @@ const opts = new Command('calibrate-sample-set-metrics')
   .description('Print the calibration table of the vector-by-vector metrics (docs/metrics.md).')
   .option('--sizes <list>', 'sample counts, comma-separated', (v: string) => v.split(',').map(Number), [1000, 5000])
   .option('--seed <n>', 'seed of the choices, the noise and the KID subsets', Number, 0)
+  .option('--classifier <dir>', 'a net of 28×28 MNIST images to measure through (default: the bundled classifier)')
   .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu', 'tensorflow']))
   .parse()
-  .opts<{ sizes: number[]; seed: number; backend?: BackendName }>();
+  .opts<{ sizes: number[]; seed: number; classifier?: string; backend?: BackendName }>();
 
 /** `n` train images (seeded choice) among those whose label passes `keep`. */
 function pick(train: datasets.ImageDataset, n: number, rng: Rng, keep: (label: number) => boolean): tf.Tensor4D {
@@ -37,7 +40,8 @@ function pick(train: datasets.ImageDataset, n: number, rng: Rng, keep: (label: n
 async function main(): Promise<void> {
   await initBackend({ backend: opts.backend });
   const started = Date.now();
-  const classifier = await quality.loadMnistClassifier();
+  const classifier = await quality.loadMnistClassifier({ dir: opts.classifier });
+  console.error(`through ${classifier.dir} (FD against ${classifier.requireReference().source})`);
   const train = await datasets.loadMnist({ split: 'train' });
   const lines = [
     '| n | input | FD | KID ± std | precision | recall | density | coverage |',

@@ -14,6 +14,7 @@ import { loadMnistClassifier, type MnistClassifier } from '../eval/classifier';
 import { evaluateGan, type BaselineMetrics } from '../eval/evaluate';
 import { loadMnistReference, type MnistReference } from '../eval/real-reference';
 import { isFeatureNet, loadFeatureNetBaseline, loadFeatureNetReference } from '../eval/feature-net';
+import type { ModeCollapseReport } from '../eval/mode-collapse';
 import type { RealFeatures } from '../eval/sample-set-metrics';
 import { formatMetricsTable, METRIC_COLUMNS, metricsRecord, SAMPLE_SET_COLUMNS, sampleSetRecord } from '../eval/format';
 
@@ -60,6 +61,18 @@ async function featureNetReal(net: MnistClassifier): Promise<MnistReference | Re
   const reference = await loadFeatureNetReference(net);
   const baseline = await loadFeatureNetBaseline(net);
   return baseline === null ? reference : { reference, baseline };
+}
+
+/** The class histogram and its warnings; a net that does not measure classes says so instead. */
+function classLines(report: ModeCollapseReport | null): string[] {
+  if (report === null)
+    return [
+      'classes     not measured (no class head): read recall and coverage for how much of the real set the samples cover',
+    ];
+  return [
+    `predicted classes  ${report.histogram.map((n, k) => `${k}:${n}`).join(' ')}`,
+    ...(report.warnings.length > 0 ? report.warnings.map((w) => `warning: ${w}`) : ['no sign of mode collapse']),
+  ];
 }
 
 /**
@@ -135,7 +148,9 @@ export async function runEvalCommand(
       `checkpoint  ${checkpoint}: ${kind} ${c.architecture} GAN, epoch ${gan.trainer.epoch}, step ${gan.trainer.step}`,
       `generator   ${averaged ? `${AVERAGED_GENERATOR_DIR}/ (the moving average of G's weights; --raw measures G)` : 'generator/ (the trained G)'}`,
       `samples     ${metrics.samples}${c.numClasses > 0 ? ` (labels i mod ${c.numClasses})` : ''}, seed ${metrics.seed}; FD against the ${classifier.requireReference().source}`,
-      `classifier  ${classifier.dir} (test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%)`,
+      classifier.measuresClasses
+        ? `classifier  ${classifier.dir} (test accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%)`
+        : `features    ${classifier.dir}: a rotation feature net (held-out rotation accuracy ${(100 * classifier.info.testAccuracy).toFixed(2)}%); it measures features, not classes`,
       '',
       formatMetricsTable(
         {
@@ -157,10 +172,7 @@ export async function runEvalCommand(
             '',
           ]
         : []),
-      `predicted classes  ${metrics.modeCollapse.histogram.map((n, k) => `${k}:${n}`).join(' ')}`,
-      ...(metrics.modeCollapse.warnings.length > 0
-        ? metrics.modeCollapse.warnings.map((w) => `warning: ${w}`)
-        : ['no sign of mode collapse']),
+      ...classLines(metrics.modeCollapse),
     ];
     out(`${lines.join('\n')}\n`);
   } finally {

@@ -15,6 +15,13 @@ import { fileSystemHandler } from '../io/file-system';
 import { packageAssetDir } from './asset-dir';
 import { readReferenceStatistics, type ReferenceStatistics } from './reference-statistics';
 
+/**
+ * What a classifier's class head predicts: the images' labels, or (a feature net of an unlabelled
+ * set) which of four rotations an image was turned by, a self-supervised task whose probabilities
+ * say nothing about the classes a sample shows.
+ */
+export type FeatureNetTask = 'labels' | 'rotations';
+
 /** What `info.json` beside the classifier says about it. */
 export interface MnistClassifierInfo {
   /** Accuracy on the 10,000 MNIST test images. */
@@ -43,8 +50,13 @@ export interface MnistClassifierInfo {
   featureLayer: string;
   /** Length of a feature vector. */
   featureDim: number;
-  /** Number of classes. */
+  /** Number of classes (of the rotation task: 4). */
   numClasses: number;
+  /**
+   * What the class head predicts (absent: `'labels'`). A `'rotations'` net measures features only:
+   * label accuracy, the classifier score and the class histogram are then not measured.
+   */
+  task?: FeatureNetTask;
   /** Base name of the cached real-data statistics (`<name>.json` + `<name>.bin`). */
   referenceStatistics: string;
   /** The metrics of 10,000 real training images, measured by `scripts/train-classifier.ts` (the noise floor of each metric). */
@@ -135,6 +147,14 @@ export class MnistClassifier {
   /** Number of classes. */
   get numClasses(): number {
     return this.info.numClasses;
+  }
+
+  /**
+   * Whether the class probabilities are the images' classes (label accuracy, classifier score and
+   * the class histogram mean something): false for a feature net of the rotation task.
+   */
+  get measuresClasses(): boolean {
+    return this.info.task !== 'rotations';
   }
 
   /**
@@ -318,11 +338,15 @@ export async function loadMnistClassifier(options: LoadClassifierOptions = {}): 
       'expected featureLayer, featureDim, numClasses, inputShape, inputRange and referenceStatistics',
     );
   }
+  if (info.task !== undefined && info.task !== 'labels' && info.task !== 'rotations')
+    throw new CheckpointError(infoFile, `has task '${String(info.task)}'; expected 'labels' or 'rotations'`);
   const reference = await readReferenceStatistics(dir, info.referenceStatistics);
-  if (reference.statistics.dim !== info.featureDim || reference.classDiversity.length !== info.numClasses) {
+  // A rotation net's real set has no classes of its own: its diversity is one figure over all images.
+  const groups = info.task === 'rotations' ? 1 : info.numClasses;
+  if (reference.statistics.dim !== info.featureDim || reference.classDiversity.length !== groups) {
     throw new CheckpointError(
       dir,
-      `the reference statistics (dim ${reference.statistics.dim}, ${reference.classDiversity.length} classes) do not match info.json (featureDim ${info.featureDim}, ${info.numClasses} classes)`,
+      `the reference statistics (dim ${reference.statistics.dim}, ${reference.classDiversity.length} classes) do not match info.json (featureDim ${info.featureDim}, ${groups} classes)`,
     );
   }
   let model: tfl.LayersModel;

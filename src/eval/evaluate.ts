@@ -27,14 +27,21 @@ import {
 export interface GanMetrics {
   /** Number of samples measured. */
   samples: number;
-  /** Fraction classified as the label they were generated for ({@link labelAccuracy}); `null` without labels. */
+  /**
+   * Fraction classified as the label they were generated for ({@link labelAccuracy}); `null`
+   * without labels, or through a net that does not measure classes ({@link MnistClassifier.measuresClasses}).
+   */
   labelAccuracy: number | null;
-  /** `exp(E[KL(p(y|x) ‖ p(y))])`, 1 to 10 ({@link classifierScore}). */
-  classifierScore: number;
+  /** `exp(E[KL(p(y|x) ‖ p(y))])`, 1 to 10 ({@link classifierScore}); `null` through a net that does not measure classes. */
+  classifierScore: number | null;
   /** Fréchet distance of the classifier's features to the real test set's ({@link frechetDistance}); depends on `samples`. */
   frechetDistance: number;
-  /** Class histogram, coverage, entropy, largest share and within-class diversity ({@link modeCollapseReport}). */
-  modeCollapse: ModeCollapseReport;
+  /**
+   * Class histogram, coverage, entropy, largest share and within-class diversity
+   * ({@link modeCollapseReport}); `null` through a net that does not measure classes (a rotation
+   * feature net: its recall and coverage say how much of the real set the samples cover).
+   */
+  modeCollapse: ModeCollapseReport | null;
   /** KID, precision, recall, density and coverage against real features ({@link sampleSetMetrics}); only when `real` was given. */
   sampleSet?: SampleSetMetrics;
 }
@@ -75,8 +82,24 @@ export function computeMetrics(outputs: ClassifierOutputs, options: MetricsOptio
         'labels',
         `has ${labels.length} labels for ${outputs.count} images; expected one per image`,
       );
-    checkClassIndices(labels, outputs.numClasses, 'labels');
   }
+  const fd =
+    outputs.count < 2
+      ? NaN
+      : frechetDistance(featureStatistics(outputs.features, outputs.featureDim), reference.statistics);
+  const sampleSet = options.real
+    ? { sampleSet: sampleSetMetrics(options.real, outputs.features, labels, options.sampleSet) }
+    : {};
+  if (!classifier.measuresClasses)
+    return {
+      samples: outputs.count,
+      labelAccuracy: null,
+      classifierScore: null,
+      frechetDistance: fd,
+      modeCollapse: null,
+      ...sampleSet,
+    };
+  if (labels !== null) checkClassIndices(labels, outputs.numClasses, 'labels');
   const predicted = argmaxRows(outputs.probabilities, outputs.numClasses);
   const modeCollapse = modeCollapseReport({
     predicted,
@@ -87,17 +110,13 @@ export function computeMetrics(outputs: ClassifierOutputs, options: MetricsOptio
     groups: labels ?? undefined,
     minShare: options.minShare,
   });
-  const fd =
-    outputs.count < 2
-      ? NaN
-      : frechetDistance(featureStatistics(outputs.features, outputs.featureDim), reference.statistics);
   return {
     samples: outputs.count,
     labelAccuracy: labels === null ? null : labelAccuracy(predicted, labels, outputs.numClasses),
     classifierScore: classifierScore(outputs.probabilities, outputs.numClasses),
     frechetDistance: fd,
     modeCollapse,
-    ...(options.real ? { sampleSet: sampleSetMetrics(options.real, outputs.features, labels, options.sampleSet) } : {}),
+    ...sampleSet,
   };
 }
 
@@ -241,9 +260,10 @@ export async function evaluateGan(gan: Sampler, options: EvaluateGanOptions = {}
       );
     }
     const conditional = gan.info.numClasses > 0;
-    if (conditional && gan.info.numClasses !== numClasses)
+    // A net that does not measure classes (the rotation task) reads any conditional GAN's samples.
+    if (conditional && classifier.measuresClasses && gan.info.numClasses !== numClasses)
       throw new GanConfigError('gan', `has ${gan.info.numClasses} classes; the classifier knows ${numClasses}`);
-    const labels = conditional ? Int32Array.from({ length: samples }, (_, i) => i % numClasses) : null;
+    const labels = conditional ? Int32Array.from({ length: samples }, (_, i) => i % gan.info.numClasses) : null;
     const features = new Float32Array(samples * featureDim);
     const probabilities = new Float32Array(samples * numClasses);
     // One z for all samples, sliced per batch: the samples do not depend on the batch size. The

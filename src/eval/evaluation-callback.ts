@@ -78,7 +78,7 @@ export function evaluation(gan: Sampler, options: EvaluationOptions = {}): Train
       const { numClasses: classes } = gan.info;
       if (shape.length !== inputShape.length || shape.some((d, i) => d !== inputShape[i]))
         problem = `makes [${shape.join(', ')}] images; the classifier measures [${inputShape.join(', ')}] ones`;
-      else if (classes > 0 && classes !== numClasses)
+      else if (classes > 0 && classifier.measuresClasses && classes !== numClasses)
         problem = `has ${classes} classes; the classifier knows ${numClasses}`;
       if (problem !== null) {
         if (owned) {

@@ -82,7 +82,7 @@ export const ALL_METRIC_COLUMNS: readonly MetricColumn[] = Object.freeze([...MET
 
 /**
  * The metrics as a flat record keyed by {@link METRIC_COLUMNS}' keys (`label_accuracy` is left
- * out when the samples had no labels): what the evaluation callback puts in `EpochLogs.metrics`
+ * out when the samples had no labels, the class metrics when the net does not measure classes): what the evaluation callback puts in `EpochLogs.metrics`
  * and the loss log writes as CSV columns.
  *
  * @example
@@ -94,14 +94,15 @@ export function metricsRecord(metrics: GanMetrics): Record<string, number> {
   const m = metrics.modeCollapse;
   const record: Record<string, number> = {};
   if (metrics.labelAccuracy !== null) record.label_accuracy = metrics.labelAccuracy;
-  Object.assign(record, {
-    coverage: m.coverage,
-    largest_share: m.largestClassShare,
-    entropy: m.entropy,
-    diversity_ratio: m.diversityRatio,
-    classifier_score: metrics.classifierScore,
-    fd: metrics.frechetDistance,
-  });
+  if (m !== null)
+    Object.assign(record, {
+      coverage: m.coverage,
+      largest_share: m.largestClassShare,
+      entropy: m.entropy,
+      diversity_ratio: m.diversityRatio,
+    });
+  if (metrics.classifierScore !== null) record.classifier_score = metrics.classifierScore;
+  record.fd = metrics.frechetDistance;
   if (metrics.sampleSet !== undefined) Object.assign(record, sampleSetRecord(metrics.sampleSet));
   return record;
 }

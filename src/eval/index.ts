@@ -7,6 +7,7 @@ export {
   mnistClassifierDir,
   argmaxRows,
   type MnistClassifierInfo,
+  type FeatureNetTask,
   type LoadClassifierOptions,
   type ClassifyOptions,
   type ClassifierOutputs,
@@ -26,7 +27,6 @@ export { loadMnistReference, MNIST_TEST_SIZE, MNIST_BASELINE_POOL, type MnistRef
 export { sampleSetRecord, SAMPLE_SET_COLUMNS, ALL_METRIC_COLUMNS } from './format';
 export type { EvaluationProtocol, BaselineMetrics } from './evaluate';
 export {
-  trainFeatureNet,
   loadFeatureNetReference,
   loadFeatureNetBaseline,
   isFeatureNet,
@@ -34,7 +34,6 @@ export {
   FEATURE_NET_BASELINE,
   FEATURE_NET_KIND,
   type FeatureNetInfo,
-  type FeatureNetProgress,
-  type TrainFeatureNetOptions,
 } from './feature-net';
+export { trainFeatureNet, type FeatureNetProgress, type TrainFeatureNetOptions } from './train-feature-net';
 export { writeReferenceVectors, readReferenceVectors } from './reference-vectors';

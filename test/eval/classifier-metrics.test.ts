@@ -317,10 +317,10 @@ describe('the bundled MNIST classifier', () => {
     const labels = test1k.labels as Int32Array;
     const real = await evaluateImages(test1k.images, { classifier, labels });
     expect(real.labelAccuracy).toBeGreaterThanOrEqual(0.98);
-    expect(real.modeCollapse.coverage).toBe(10);
+    expect(real.modeCollapse?.coverage).toBe(10);
     expect(real.classifierScore).toBeGreaterThan(9);
-    expect(real.modeCollapse.warnings).toEqual([]);
-    expect(real.modeCollapse.diversityRatio).toBeGreaterThan(0.9);
+    expect(real.modeCollapse?.warnings).toEqual([]);
+    expect(real.modeCollapse?.diversityRatio).toBeGreaterThan(0.9);
     const shuffled = await evaluateImages(test1k.images, {
       classifier,
       labels: new Rng(2).shuffle(Int32Array.from(labels)),
@@ -332,10 +332,10 @@ describe('the bundled MNIST classifier', () => {
     const copies = tf.tidy(() => tf.tile(tf.slice(test1k.images, [0, 0, 0, 0], [1, -1, -1, -1]), [200, 1, 1, 1]));
     const m = await evaluateImages(copies, { classifier });
     copies.dispose();
-    expect([m.modeCollapse.coverage, m.modeCollapse.entropy, m.modeCollapse.largestClassShare]).toEqual([1, 0, 1]);
+    expect([m.modeCollapse?.coverage, m.modeCollapse?.entropy, m.modeCollapse?.largestClassShare]).toEqual([1, 0, 1]);
     expect(m.classifierScore).toBeLessThan(1.001);
-    expect(m.modeCollapse.diversityRatio).toBeLessThan(1e-3);
-    expect(m.modeCollapse.warnings.join('\n')).toMatch(
+    expect(m.modeCollapse?.diversityRatio).toBeLessThan(1e-3);
+    expect(m.modeCollapse?.warnings.join('\n')).toMatch(
       /9 of 10 classes[\s\S]*100\.0% of the samples[\s\S]*diversity is 0%/,
     );
     expect(m.labelAccuracy).toBeNull();
@@ -382,7 +382,7 @@ describe('evaluateGan', () => {
     expect(a.conditional).toBe(true);
     expect(a.samples).toBe(200);
     expect(a.labelAccuracy).not.toBeNull();
-    expect(a.modeCollapse.histogram.reduce((x, y) => x + y, 0)).toBe(200);
+    expect(a.modeCollapse?.histogram.reduce((x, y) => x + y, 0)).toBe(200);
     expect(u.conditional).toBe(false);
     expect(u.labelAccuracy).toBeNull();
     expect(Object.keys(metricsRecord(u))).not.toContain('label_accuracy');

@@ -4,13 +4,8 @@ import * as path from 'node:path';
 import { CheckpointError, GanConfigError } from '../../src/errors';
 import { computeMetrics } from '../../src/eval/evaluate';
 import { ImageDataset } from '../../src/data/dataset';
-import {
-  loadFeatureNetBaseline,
-  loadFeatureNetReference,
-  trainFeatureNet,
-  type FeatureNetInfo,
-  type FeatureNetProgress,
-} from '../../src/eval/feature-net';
+import { loadFeatureNetBaseline, loadFeatureNetReference, type FeatureNetInfo } from '../../src/eval/feature-net';
+import { trainFeatureNet, type FeatureNetProgress } from '../../src/eval/train-feature-net';
 import { loadMnist } from '../../src/data/mnist';
 import { loadMnistClassifier } from '../../src/eval/classifier';
 import { precisionRecall } from '../../src/eval/precision-recall';
@@ -104,8 +99,8 @@ describe('trainFeatureNet', () => {
     net.dispose();
 
     const unlabelled = ImageDataset.fromPixels(new Uint8Array(10 * 64), [10, 8, 8, 1]);
-    await expect(trainFeatureNet(unlabelled, { dir: path.join(tempDir(), 'u') })).rejects.toThrow(
-      /^source: expected labelled images of at least 2 classes, got 0$/,
+    await expect(trainFeatureNet(unlabelled, { dir: path.join(tempDir(), 'u'), task: 'labels' })).rejects.toThrow(
+      /^source: expected labelled images of at least 2 classes, got no labels \(task 'rotations' trains on unlabelled images\)$/,
     );
     await expect(
       trainFeatureNet(small, { dir: path.join(tempDir(), 'v'), validation: testSet, batchSize: 8 }),
