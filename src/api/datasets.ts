@@ -12,6 +12,7 @@ export {
   type ImageShape,
 } from '../data/dataset';
 export { batchIndices, countBatches, pixelsToImages, type ImageSource } from '../data/image-source';
+export { SubsetImageSource, splitImageSource, type IndexedImageSource } from '../data/subset-source';
 export { pairImageSets, derivePairs, type PairedImageSource, type PairBatch } from '../data/paired-source';
 export {
   StreamedImageSource,

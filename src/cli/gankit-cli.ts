@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { errorReport } from '../core/error-report';
 import { evalCommand, runEvalCommand } from './eval-command';
+import { featureNetCommand, runFeatureNetCommand } from './feature-net-command';
 import { runSampleCommand, sampleCommand } from './sample-command';
 import { runTrainCommand, trainCommand } from './train-command';
 import { runTranslateCommand, translateCommand } from './translate-command';
@@ -27,6 +28,7 @@ export interface CliOutput {
  * - `gankit train --data <folder | file.h5 | mnist | fashion-mnist> [...]`: trains a GAN (see `runTrainCommand` in cli/train-command.ts);
  * - `gankit sample <checkpoint> [...]`: draws a grid from it (see `runSampleCommand` in cli/sample-command.ts);
  * - `gankit eval <checkpoint> [...]`: measures its samples (see {@link quality.evaluateGan});
+ * - `gankit feature-net --data <folder | file.h5 | mnist | fashion-mnist> [...]`: trains a feature net on those images for `gankit eval --classifier` (see {@link quality.trainFeatureNet});
  * - `gankit translate <checkpoint> <images> [...]`: runs an image-to-image GAN over a folder of images (see `runTranslateCommand` in cli/translate-command.ts).
  *
  * `gankit <command> --help` lists each one's flags.
@@ -56,7 +58,7 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
     };
   const program = new Command('gankit')
     .description(
-      'gankit command line: train a GAN on your images, sample it, measure it, translate images with pix2pix or super-resolution',
+      'gankit command line: train a GAN on your images, sample it, measure it (through a feature net of your images), translate images with pix2pix or super-resolution',
     )
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
@@ -80,6 +82,7 @@ export async function runGankitCli(argv: readonly string[], output: CliOutput = 
       }),
     ),
     evalCommand(caught((checkpoint, flags) => runEvalCommand(checkpoint, flags, out, err))),
+    featureNetCommand(caught((args) => runFeatureNetCommand(args, (line) => out(`${line}\n`)))),
     translateCommand(
       caught(async (args) => {
         const result = await runTranslateCommand(args);

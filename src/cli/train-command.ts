@@ -59,6 +59,12 @@ export interface TrainCommandArgs extends TrainingArgs {
   h5Labels?: string;
 }
 
+/** The flags that say which images to open and how (`--conditional`: with the class labels). */
+export type OpenImagesArgs = Pick<
+  TrainCommandArgs,
+  'data' | 'imageSize' | 'channels' | 'limit' | 'cache' | 'out' | 'h5Images' | 'h5Labels' | 'conditional'
+>;
+
 const BUNDLED = ['mnist', 'fashion-mnist'] as const;
 
 function scaleFactor(value: string): 2 | 4 | 8 {
@@ -144,8 +150,11 @@ export function trainCommandArgsFrom(program: Command): TrainCommandArgs {
   return { ...trainingArgsFrom(program), ...o };
 }
 
-/** Whether `dir` holds a visible sub-folder (false for a missing folder: opening it then says what is wrong). */
-async function hasSubfolder(dir: string): Promise<boolean> {
+/**
+ * Whether `dir` holds a visible sub-folder (true for a folder it cannot read: opening it then says what is wrong).
+ * @internal
+ */
+export async function hasSubfolder(dir: string): Promise<boolean> {
   try {
     return (await readdir(dir, { withFileTypes: true })).some((e) => e.isDirectory() && !e.name.startsWith('.'));
   } catch {
@@ -172,7 +181,7 @@ function lossNamed(name: TrainCommandArgs['loss']): GanLoss {
  * @throws {@link GanConfigError} for a source that is none of these, or `--conditional` on unlabelled data.
  * @internal
  */
-export async function openTrainingData(args: TrainCommandArgs): Promise<ImageSource> {
+export async function openTrainingData(args: OpenImagesArgs): Promise<ImageSource> {
   const { data } = args;
   let source: ImageSource;
   if ((BUNDLED as readonly string[]).includes(data)) {
