@@ -47,6 +47,11 @@ export interface TrainingJob {
    * unconditional GANs of that shape. The numbers are printed and written to `losses.csv`.
    */
   evaluate?: boolean;
+  /**
+   * A classifier or feature net folder to measure through after each epoch instead (see
+   * {@link callbacks.evaluation}; its own real images when it is a feature net): for GANs of any images.
+   */
+  classifier?: string;
   /** More callbacks, run after the standard ones. */
   callbacks?: TrainerCallback[];
   /** Where messages go (default `console.log`). */
@@ -104,7 +109,9 @@ export async function runTraining(args: TrainingArgs, job: TrainingJob): Promise
         gan.fit(job.data, { ...options, workers: args.workers, callbacks: options.callbacks as TrainerCallback[] }),
       // The GAN samples from its averaged generator when it keeps one: the grids and the evaluation show it.
       measure: (gan) =>
-        job.evaluate === true && args.evalSamples > 0 ? [evaluation(gan, { samples: args.evalSamples, log })] : [],
+        (job.evaluate === true || job.classifier !== undefined) && args.evalSamples > 0
+          ? [evaluation(gan, { samples: args.evalSamples, log, classifier: job.classifier })]
+          : [],
       pictures: (gan, dir) => sampleGrids({ dir, columns: job.gridColumns ?? 10, seed: 1234, from: gan }),
       callbacks: job.callbacks as TrainingCallback[] | undefined,
     },

@@ -57,6 +57,8 @@ export interface TrainCommandArgs extends TrainingArgs {
   h5Images: string;
   /** Path of the labels inside an HDF5 file, if any. */
   h5Labels?: string;
+  /** A feature net (`gankit feature-net`) or classifier folder to measure the samples through after each epoch. */
+  classifier?: string;
 }
 
 /** The flags that say which images to open and how (`--conditional`: with the class labels). */
@@ -113,6 +115,10 @@ export function addTrainCommandOptions(program: Command): Command {
       'img_align_celeba',
     )
     .option('--h5-labels <path>', 'class labels inside an HDF5 file')
+    .option(
+      '--classifier <dir>',
+      'measure the samples after each epoch through this feature net (gankit feature-net) or classifier',
+    )
     .addOption(
       new Option(
         '--family <name>',
@@ -143,6 +149,7 @@ export function trainCommandArgsFrom(program: Command): TrainCommandArgs {
     cache: boolean;
     h5Images: string;
     h5Labels?: string;
+    classifier?: string;
     family: TrainCommandArgs['family'];
     inputs?: string;
     scale: TrainCommandArgs['scale'];
@@ -274,6 +281,7 @@ export async function runTrainCommand(
       data,
       build: () => buildTrainCommandGan(args, data),
       evaluate: args.data === 'mnist',
+      classifier: args.classifier,
       gridColumns: 10,
       log,
     });

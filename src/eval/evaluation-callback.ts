@@ -8,6 +8,7 @@ import type { Sampler } from '../train/sampler';
 import type { TrainerCallback } from '../train/trainer';
 import { loadMnistClassifier, type MnistClassifier } from './classifier';
 import { evaluateGan, samplerImageShape, type GanEvaluation } from './evaluate';
+import { isFeatureNet, loadFeatureNetReference } from './feature-net';
 import { formatMetricsLine, metricsRecord } from './format';
 import { loadMnistReference, type MnistReference } from './real-reference';
 import type { RealFeatures } from './sample-set-metrics';
@@ -20,13 +21,18 @@ export interface EvaluationOptions {
   samples?: number;
   /** Seed of z, the same at every evaluation so that epochs are compared on the same z (default 0). */
   seed?: number;
-  /** The classifier (default: the bundled one, loaded when training begins and disposed when it ends). */
-  classifier?: MnistClassifier;
+  /**
+   * The classifier, or the folder of one (a feature net of your images from
+   * {@link quality.trainFeatureNet}: its cached real images are then the `real` default). A folder
+   * and the default, the bundled one, are loaded when training begins and disposed when it ends.
+   */
+  classifier?: MnistClassifier | string;
   /** Where to print a one-line summary per evaluation (default `console.log`; `null` for silence). */
   log?: ((message: string) => void) | null;
   /**
    * Also measure KID, precision, recall, density and coverage against real images (see
-   * {@link EvaluateGanOptions.real}; `'mnist'` loads them once, when training begins). Default none.
+   * {@link EvaluateGanOptions.real}; `'mnist'` loads them once, when training begins). Default none,
+   * or for a feature net's folder given as `classifier`, the reference images it caches.
    */
   real?: 'mnist' | MnistReference | RealFeatures | null;
   /** Called with each evaluation and the number of epochs completed. */
@@ -63,14 +69,17 @@ export function evaluation(gan: Sampler, options: EvaluationOptions = {}): Train
   if (!Number.isInteger(samples) || samples < 2)
     throw new GanConfigError('samples', `expected an integer ≥ 2, got ${samples}`);
   const log = options.log === undefined ? (m: string) => console.log(m) : options.log;
-  let classifier: MnistClassifier | null = options.classifier ?? null;
+  let classifier: MnistClassifier | null = typeof options.classifier === 'object' ? options.classifier : null;
   let owned = false;
   let real: MnistReference | RealFeatures | null = options.real === 'mnist' ? null : (options.real ?? null);
   return {
     async onTrainBegin() {
       if (classifier === null) {
-        classifier = await loadMnistClassifier();
+        const dir = typeof options.classifier === 'string' ? options.classifier : undefined;
+        classifier = await loadMnistClassifier({ dir });
         owned = true;
+        if (dir !== undefined && options.real === undefined && isFeatureNet(classifier))
+          real = await loadFeatureNetReference(classifier);
       }
       const { inputShape, numClasses } = classifier.info;
       let problem: string | null = null;

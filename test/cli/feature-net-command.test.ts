@@ -85,6 +85,33 @@ describe('gankit feature-net', () => {
     expect(measured.code).toBe(0);
     expect(measured.out).toMatch(/a rotation feature net/);
     expect(measured.out).toMatch(/real baseline \(16\)/);
+
+    // gankit train measures every epoch through the net, against its cached reference.
+    const trained = await gankit(
+      'train',
+      '--data',
+      data,
+      '--arch',
+      'mlp',
+      '--image-size',
+      '12',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+      '--classifier',
+      out,
+      '--eval-samples',
+      '16',
+      '--backend',
+      'cpu',
+      '--out',
+      path.join(tmp(), 'run'),
+    );
+    expect(trained.err).toBe('');
+    expect(trained.code).toBe(0);
+    expect(trained.out).toMatch(/epoch 1: FD \d+\.\d\d {2}KID -?\d/);
+    expect(await readFile(path.join(tmp(), 'run', 'losses.csv'), 'utf8')).toMatch(/,fd,kid,kid_std,precision,recall/);
   });
 
   test('class sub-folders: the labels task; too few images: one line, nothing written', async () => {
