@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { GanConfigError } from './errors';
 import { patchCpuKernels } from './kernels/cpu';
 import { patchWasmKernels } from './kernels/wasm';
+import { registerLeakyReluGrad } from './kernels/leaky-relu-grad';
 
 // The cpu backend's fixes apply as soon as gankit is imported (the cpu backend is always there).
 patchCpuKernels();
@@ -121,6 +122,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     (chosen) => {
       choice = chosen;
       pending = null;
+      registerLeakyReluGrad(); // after every import of the program: no later copy of the stock gradients replaces it
       const log = options.log === undefined ? (process.env.GANKIT_QUIET === '1' ? null : console.info) : options.log;
       log?.(`gankit: using TensorFlow.js backend '${chosen.name}' (${chosen.reason})`);
       return chosen;

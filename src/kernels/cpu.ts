@@ -4,12 +4,14 @@
  *
  * - `ResizeNearestNeighborGrad` (the gradient of `UpSampling2D`): tfjs-backend-cpu 4.22's is
  *   wrong for batches of more than one image and ignores `halfPixelCenters`; replaced by a correct one.
+ * - `LeakyRelu`'s gradient: one kernel (`GankitLeakyReluGrad`) instead of three, as on wasm.
  *
  * @packageDocumentation
  */
 import '@tensorflow/tfjs-backend-cpu';
 import { resizeNearestNeighborGradCpuKernel } from './resize-nearest-neighbor-grad';
 import { replaceKernel } from './replace-kernel';
+import { leakyReluGradCpuKernel, registerLeakyReluGrad } from './leaky-relu-grad';
 
 let patched = false;
 
@@ -24,5 +26,6 @@ export function patchCpuKernels(): string[] {
   patched = true;
   const replacements = [resizeNearestNeighborGradCpuKernel()];
   for (const config of replacements) replaceKernel('cpu', config.kernelName, () => config);
+  registerLeakyReluGrad(leakyReluGradCpuKernel());
   return replacements.map((config) => config.kernelName);
 }

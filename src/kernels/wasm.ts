@@ -11,6 +11,7 @@
  * - `Tile` (batch norm's gradient tiles every step): block copies instead of an element loop.
  * - `UnsortedSegmentSum` (missing on wasm; the gradient of an embedding): a loop on the heap.
  * - `Identity` (the tape's saved copies): the input's buffer shared, not copied.
+ * - `LeakyRelu`'s gradient: one kernel (`GankitLeakyReluGrad`) instead of three.
  * - `ResizeNearestNeighborGrad` with `halfPixelCenters`, which wasm's own ignores: the scatter of
  *   the forward pass's mapping (wasm's own kernel otherwise).
  * - Every other kernel the cpu backend has and wasm lacks is delegated to the cpu implementation.
@@ -26,6 +27,7 @@ import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuDelegate } from './cpu-delegate';
 import { identityKernel } from './identity';
+import { leakyReluGradWasmKernel, registerLeakyReluGrad } from './leaky-relu-grad';
 import { tileKernel } from './tile';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 import { replaceKernel } from './replace-kernel';
@@ -55,6 +57,7 @@ export function patchWasmKernels(): string[] {
   replace('Conv2DBackpropInput', (original) => conv2dBackpropInputKernel(original));
   replace('Tile', (original) => tileKernel(original));
   replace('Identity', (original) => identityKernel(original));
+  registerLeakyReluGrad(leakyReluGradWasmKernel());
   replace('ResizeNearestNeighborGrad', (original) => resizeNearestNeighborGradWasmKernel(original));
   replace('UnsortedSegmentSum', (original) => unsortedSegmentSumKernel(original ?? cpuDelegate('UnsortedSegmentSum')));
   for (const kernel of tf.getKernelsForBackend('cpu')) {

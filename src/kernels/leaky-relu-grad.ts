@@ -1,0 +1,120 @@
+/**
+ * The gradient of `LeakyRelu` in one kernel. TensorFlow.js writes it as
+ * `where(x > 0, dy, dy · α)`: three kernels (`Greater`, `Multiply`, `Select`) and their saved
+ * copies for every LeakyReLU of every backward pass, each a full pass over the activations, and
+ * each paying the per-kernel dispatch cost that dominates a small net's step. Here it is one pass:
+ * `dx = x > 0 ? dy : α · dy`, on the wasm heap or the cpu backend's arrays.
+ *
+ * The kernel's own gradient (a gradient penalty differentiates D's gradient again) is the same
+ * kernel on the upstream gradient: `d(dx)/d(dy)` is the same mask, and `d(dx)/dx` is 0 almost
+ * everywhere, as in the stock formula.
+ *
+ * @packageDocumentation
+ * @internal
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-layers registers tfjs-core's stock gradients when it loads (its CJS bundle carries a copy):
+// loaded first, so that the gradient below replaces the stock one and is not replaced by it.
+import '@tensorflow/tfjs-layers';
+import type { DataId, GradConfig, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from './wasm-backend';
+
+/** Name of the fused kernel. @internal */
+export const LEAKY_RELU_GRAD = 'GankitLeakyReluGrad';
+
+function leakyReluGrad(dy: ArrayLike<number>, x: ArrayLike<number>, alpha: number, out: Float32Array): void {
+  // α as float32, and a product of two float32 values rounded once to float32: bit for bit the stock `Multiply`.
+  const a = Math.fround(alpha);
+  for (let i = 0; i < out.length; i++) out[i] = x[i] > 0 ? dy[i] : a * dy[i];
+}
+
+/** Float32 inputs of one shape: what the kernel covers (anything else takes the stock formula). */
+function covered(dy: TensorInfo, x: TensorInfo): boolean {
+  return (
+    dy.dtype === 'float32' &&
+    x.dtype === 'float32' &&
+    dy.shape.length === x.shape.length &&
+    dy.shape.every((d, i) => d === x.shape[i])
+  );
+}
+
+/** The kernel on the wasm backend: one loop over views of the heap. @internal */
+export function leakyReluGradWasmKernel(): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+    const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+    const wasm = backend as unknown as WasmBackendLike;
+    const out = wasm.makeOutput([...x.shape], 'float32');
+    // Views after makeOutput: allocating may move the heap.
+    leakyReluGrad(
+      wasm.typedArrayFromHeap(dy) as Float32Array,
+      wasm.typedArrayFromHeap(x) as Float32Array,
+      (attrs as unknown as { alpha: number }).alpha,
+      wasm.typedArrayFromHeap(out) as Float32Array,
+    );
+    return out;
+  };
+  return { kernelName: LEAKY_RELU_GRAD, backendName: 'wasm', kernelFunc };
+}
+
+interface CpuBackendLike {
+  data: { get(dataId: DataId): { values: tf.backend_util.BackendValues } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.backend_util.BackendValues): TensorInfo;
+}
+
+/** The kernel on the cpu backend. @internal */
+export function leakyReluGradCpuKernel(): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+    const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+    const cpu = backend as unknown as CpuBackendLike;
+    const out = new Float32Array(x.shape.reduce((a, b) => a * b, 1));
+    leakyReluGrad(
+      cpu.data.get(dy.dataId).values as Float32Array,
+      cpu.data.get(x.dataId).values as Float32Array,
+      (attrs as unknown as { alpha: number }).alpha,
+      out,
+    );
+    return cpu.makeTensorInfo([...x.shape], 'float32', out);
+  };
+  return { kernelName: LEAKY_RELU_GRAD, backendName: 'cpu', kernelFunc };
+}
+
+/** `dx` for `dy` at `x`: the fused kernel where the backend has it, else TensorFlow.js's own formula. */
+function gradient(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {
+  if (covered(dy, x) && tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) !== undefined)
+    return tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x }, { alpha } as unknown as NamedAttrMap) as tf.Tensor;
+  return tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha));
+}
+
+/** `LeakyRelu`'s gradient through the fused kernel (registered once, for every backend). @internal */
+export const leakyReluGradConfig: GradConfig = {
+  kernelName: 'LeakyRelu',
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved;
+    const { alpha } = attrs as unknown as { alpha: number };
+    return { x: () => gradient(dy as tf.Tensor, x, alpha) };
+  },
+};
+
+/** The fused kernel's own gradient: the same mask on the upstream gradient; none through `x`. @internal */
+export const leakyReluGradGradConfig: GradConfig = {
+  kernelName: LEAKY_RELU_GRAD,
+  inputsToSave: ['x'],
+  gradFunc: (upstream, saved, attrs) => {
+    const [x] = saved;
+    const { alpha } = attrs as unknown as { alpha: number };
+    return { dy: () => gradient(upstream as tf.Tensor, x, alpha), x: () => tf.zerosLike(x) };
+  },
+};
+
+/**
+ * Registers the kernel on its backend and, unless they are in place, the gradients that use it
+ * (a later copy of tfjs's stock gradients, e.g. from the `@tensorflow/tfjs` bundle, replaces
+ * them: {@link initBackend} calls this again). Idempotent. @internal
+ */
+export function registerLeakyReluGrad(config?: KernelConfig): void {
+  if (config !== undefined && tf.getKernel(config.kernelName, config.backendName) === undefined)
+    tf.registerKernel(config);
+  if (tf.getGradient('LeakyRelu') !== leakyReluGradConfig) tf.registerGradient(leakyReluGradConfig);
+  if (tf.getGradient(LEAKY_RELU_GRAD) !== leakyReluGradGradConfig) tf.registerGradient(leakyReluGradGradConfig);
+}
