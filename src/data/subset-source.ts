@@ -27,6 +27,8 @@ export interface IndexedImageSource extends ImageSource {
  * ```
  */
 export class SubsetImageSource implements IndexedImageSource {
+  /** The source the images are read from. */
+  readonly parent: IndexedImageSource;
   /** Which images of the parent, in the subset's index order. */
   readonly indices: Int32Array;
   /** The class of each image of the subset, or `null`. */
@@ -35,10 +37,8 @@ export class SubsetImageSource implements IndexedImageSource {
   /**
    * @throws {@link GanConfigError} for an index outside the parent, or no index at all.
    */
-  constructor(
-    readonly parent: IndexedImageSource,
-    indices: ArrayLike<number>,
-  ) {
+  constructor(parent: IndexedImageSource, indices: ArrayLike<number>) {
+    this.parent = parent;
     if (indices.length === 0) throw new GanConfigError('indices', 'expected at least one image of the parent');
     for (let i = 0; i < indices.length; i++) {
       const k = indices[i];
