@@ -5,6 +5,8 @@
  * - `ResizeNearestNeighborGrad` (the gradient of `UpSampling2D`): tfjs-backend-cpu 4.22's is
  *   wrong for batches of more than one image and ignores `halfPixelCenters`; replaced by a correct one.
  * - `LeakyRelu`'s gradient: one kernel (`GankitLeakyReluGrad`) instead of three, as on wasm.
+ * - `GankitAdamUpdate` (new): one Adam step for one variable in one kernel, which gankit's Adam
+ *   (`createAdam`) runs instead of the stock optimizer's 14 kernels per variable.
  *
  * @packageDocumentation
  */
@@ -12,6 +14,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { resizeNearestNeighborGradCpuKernel } from './resize-nearest-neighbor-grad';
 import { replaceKernel } from './replace-kernel';
 import { leakyReluGradCpuKernel, registerLeakyReluGrad } from './leaky-relu-grad';
+import { registerAdamUpdate } from './adam-update';
 
 let patched = false;
 
@@ -27,5 +30,6 @@ export function patchCpuKernels(): string[] {
   const replacements = [resizeNearestNeighborGradCpuKernel()];
   for (const config of replacements) replaceKernel('cpu', config.kernelName, () => config);
   registerLeakyReluGrad(leakyReluGradCpuKernel());
+  registerAdamUpdate('cpu');
   return replacements.map((config) => config.kernelName);
 }

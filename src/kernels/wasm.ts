@@ -14,6 +14,8 @@
  * - `LeakyRelu`'s gradient: one kernel (`GankitLeakyReluGrad`) instead of three.
  * - `ResizeNearestNeighborGrad` with `halfPixelCenters`, which wasm's own ignores: the scatter of
  *   the forward pass's mapping (wasm's own kernel otherwise).
+ * - `GankitAdamUpdate` (new, on cpu too): one Adam step for one variable in one loop on the heap,
+ *   which gankit's Adam runs instead of the stock optimizer's 14 kernels per variable.
  * - Every other kernel the cpu backend has and wasm lacks is delegated to the cpu implementation.
  *
  * Each is tested against the cpu backend (test/kernels/kernels.test.ts).
@@ -32,6 +34,7 @@ import { tileKernel } from './tile';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 import { replaceKernel } from './replace-kernel';
 import { resizeNearestNeighborGradWasmKernel } from './resize-nearest-neighbor-grad';
+import { registerAdamUpdate } from './adam-update';
 
 let patched = false;
 
@@ -60,6 +63,8 @@ export function patchWasmKernels(): string[] {
   registerLeakyReluGrad(leakyReluGradWasmKernel());
   replace('ResizeNearestNeighborGrad', (original) => resizeNearestNeighborGradWasmKernel(original));
   replace('UnsortedSegmentSum', (original) => unsortedSegmentSumKernel(original ?? cpuDelegate('UnsortedSegmentSum')));
+  // Before the delegation below, which would otherwise route the cpu kernel through a copy.
+  registerAdamUpdate('wasm');
   for (const kernel of tf.getKernelsForBackend('cpu')) {
     if (!wasmKernels.has(kernel.kernelName) && tf.getKernel(kernel.kernelName, 'wasm') === undefined) {
       tf.registerKernel(cpuDelegate(kernel.kernelName));
