@@ -10,6 +10,9 @@
  * the values are the stock optimizer's to the bit (on both backends, whose own kernels round
  * correctly too).
  *
+ * On wasm the bulk runs as WebAssembly SIMD (src/kernels/adam-simd.ts), the same operations on
+ * four lanes at once.
+ *
  * The three outputs are new buffers: no input is written, since wasm's `Identity` (and cpu's)
  * shares buffers between tensors, so a gradient or a moment may be another tensor's storage too.
  *
@@ -19,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
+import { adamSimdFor } from './adam-simd';
 import type { WasmBackendLike } from './wasm-backend';
 
 /** The kernel's name (`tf.engine().runKernel(ADAM_UPDATE, …)`). @internal */
@@ -66,6 +70,25 @@ function adamInputs(inputs: tf.NamedTensorInfoMap): TensorInfo[] {
 }
 
 /**
+ * The eight float32 scalars of a step, as the stock optimizer makes them (float32 tensors of
+ * float64 expressions): β1, 1−β1, β2, 1−β2, 1−β1ᵗ, 1−β2ᵗ, ε and −lr.
+ * @internal
+ */
+export function adamScalars(attrs: AdamUpdateAttrs): number[] {
+  const f = Math.fround;
+  return [
+    f(attrs.beta1),
+    f(1 - attrs.beta1),
+    f(attrs.beta2),
+    f(1 - attrs.beta2),
+    f(1 - f(attrs.accBeta1)),
+    f(1 - f(attrs.accBeta2)),
+    f(attrs.epsilon),
+    f(-attrs.learningRate),
+  ];
+}
+
+/**
  * Writes one Adam step into `outVariable`, `outFirst` and `outSecond` (all of the inputs'
  * length). The operations and their order are `AdamOptimizer.applyGradients`'s in
  * tfjs-core 4.22, each rounded to float32 where the stock optimizer stores a tensor.
@@ -82,15 +105,8 @@ export function adamUpdateValues(
   outSecond: Float32Array,
 ): void {
   const f = Math.fround;
-  // The scalars as the stock optimizer makes them: float32 tensors of float64 expressions.
-  const beta1 = f(attrs.beta1);
-  const oneMinusBeta1 = f(1 - attrs.beta1);
-  const beta2 = f(attrs.beta2);
-  const oneMinusBeta2 = f(1 - attrs.beta2);
-  const oneMinusAccBeta1 = f(1 - f(attrs.accBeta1));
-  const oneMinusAccBeta2 = f(1 - f(attrs.accBeta2));
-  const epsilon = f(attrs.epsilon);
-  const minusLearningRate = f(-attrs.learningRate);
+  const [beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, minusLearningRate] =
+    adamScalars(attrs);
   for (let i = 0; i < variable.length; i++) {
     const g = gradient[i];
     const m = f(f(firstMoment[i] * beta1) + f(g * oneMinusBeta1));
@@ -127,28 +143,38 @@ export function adamUpdateCpuKernel(): KernelConfig {
   return { kernelName: ADAM_UPDATE, backendName: 'cpu', kernelFunc };
 }
 
-/** The wasm kernel config: one loop over views of the wasm heap. @internal */
+/**
+ * The wasm kernel config: the SIMD function ({@link adamSimdFor}) over the heap for every whole
+ * group of four, the JavaScript loop over views of the heap for the rest (or for all, where the
+ * SIMD function cannot run). @internal
+ */
 export function adamUpdateWasmKernel(): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
     const wasm = backend as unknown as WasmBackendLike;
     const [variable, gradient, first, second] = adamInputs(inputs);
     const outputs = [0, 1, 2].map(() => wasm.makeOutput([...variable.shape], 'float32'));
     // Views only after every makeOutput: allocating may grow the heap and detach earlier views.
-    const view = (info: TensorInfo) => wasm.typedArrayFromHeap(info) as Float32Array;
-    adamUpdateValues(
-      view(variable),
-      view(gradient),
-      view(first),
-      view(second),
-      attrs as unknown as AdamUpdateAttrs,
-      view(outputs[0]),
-      view(outputs[1]),
-      view(outputs[2]),
+    const views = [variable, gradient, first, second, ...outputs].map(
+      (info) => wasm.typedArrayFromHeap(info) as Float32Array,
     );
+    const adamAttrs = attrs as unknown as AdamUpdateAttrs;
+    const size = views[0].length;
+    const simd = adamSimdFor(wasm.wasm?.asm?.memory);
+    const done = simd === null ? 0 : size - (size % 4);
+    if (simd !== null && done > 0) {
+      const [v, g, m, s, outV, outM, outS] = views.map((view) => view.byteOffset);
+      simd(v, g, m, s, outV, outM, outS, done, ...(adamScalars(adamAttrs) as Eight));
+    }
+    if (done < size) {
+      const [v, g, m, s, outV, outM, outS] = views.map((view) => view.subarray(done));
+      adamUpdateValues(v, g, m, s, adamAttrs, outV, outM, outS);
+    }
     return outputs;
   };
   return { kernelName: ADAM_UPDATE, backendName: 'wasm', kernelFunc };
 }
+
+type Eight = [number, number, number, number, number, number, number, number];
 
 /**
  * Registers the kernel on `backendName` (`'cpu'` or `'wasm'`) unless it is registered already:

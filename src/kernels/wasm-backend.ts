@@ -20,6 +20,8 @@ export interface WasmBackendLike {
   disposeData(dataId: DataId, force?: boolean): boolean;
   /** A view of the tensor's bytes inside the wasm heap (valid until the heap next grows). */
   typedArrayFromHeap(info: TensorInfo): tf.TypedArray;
+  /** The Emscripten module; its `asm.memory` is the heap itself (what a kernel's own WebAssembly imports). */
+  wasm?: { asm?: { memory?: WebAssembly.Memory } };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { GanConfigError } from '../../src/errors';
+import { adamSimdFor, adamSimdModule } from '../../src/kernels/adam-simd';
 import { ADAM_UPDATE, registerAdamUpdate } from '../../src/kernels/adam-update';
 import { createAdam } from '../../src/train/adam';
 import { readAdamPowers, setLearningRate, writeAdamPowers } from '../../src/train/adam-powers';
@@ -287,4 +288,44 @@ describe.each(['wasm', 'cpu'])('the %s kernel', (backend) => {
     expect((wrongType as GanConfigError).argument).toBe(`${ADAM_UPDATE}.gradient`);
     tf.dispose([x, four, ints]);
   });
+});
+
+test('the wasm kernel runs its SIMD function, and it computes what the cpu kernel computes to the bit', async () => {
+  await tf.setBackend('wasm');
+  const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+  expect(WebAssembly.validate(adamSimdModule())).toBe(true);
+  expect(adamSimdFor(memory)).toBeInstanceOf(Function);
+  expect(adamSimdFor(memory)).toBe(adamSimdFor(memory)); // built once per heap
+  expect(adamSimdFor(undefined)).toBeNull();
+  // A multi-threaded backend's heap is shared, which the module's plain memory import refuses.
+  expect(adamSimdFor(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }))).toBeNull();
+
+  // 1,003 values (250 groups of four and a tail of three) of every kind: zeros, subnormals, huge
+  // gradients whose square overflows, negative moments the stock kernels would take as they come.
+  const size = 1003;
+  const special = [0, -0, 1e-45, -3e-42, 1e-30, 3e38, -1e20, 1, -1, 0.1];
+  const values = (seed: number): Float32Array =>
+    Float32Array.from({ length: size }, (_, i) =>
+      i % 5 === 0
+        ? special[(i / 5 + seed) % special.length]
+        : Math.sin(i * 12.9898 + seed * 78.233) * 10 ** ((i % 7) - 3),
+    );
+  const attrs = { learningRate: 0.013, beta1: 0.81, beta2: 0.97, epsilon: 1e-7, accBeta1: 0.5314, accBeta2: 0.9127 };
+  const outputs = async (backend: string): Promise<number[][]> => {
+    await tf.setBackend(backend);
+    const inputs = {
+      variable: tf.tensor1d(values(1)),
+      gradient: tf.tensor1d(values(2)),
+      firstMoment: tf.tensor1d(values(3)),
+      secondMoment: tf.tensor1d(values(4).map(Math.abs)),
+    };
+    const out = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs) as tf.Tensor[];
+    const result = out.map((t) => Array.from(t.dataSync()));
+    tf.dispose([...Object.values(inputs), ...out]);
+    return result;
+  };
+  const cpu = await outputs('cpu');
+  const wasm = await outputs('wasm');
+  expect(wasm).toEqual(cpu);
+  expect(cpu[0].filter((x) => Number.isFinite(x)).length).toBeGreaterThan(size / 2);
 });
