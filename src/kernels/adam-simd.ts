@@ -112,29 +112,33 @@ function body(): number[] {
   return vector([...locals, ...code]);
 }
 
-/** The module's bytes: one function, `adam`, over an imported memory `env.memory`. @internal */
-export function adamSimdModule(): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes: one function, `adam`, over an imported memory `env.memory`, `shared` for
+ * the heap of a multi-threaded backend (an import must say so, with a maximum: the largest, so
+ * that any heap's own maximum fits). @internal
+ */
+export function adamSimdModule(shared: boolean): Uint8Array<ArrayBuffer> {
   const params = [...Array(8).fill(I32), ...Array(8).fill(F32)];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [1, 0x60, ...vector(params), 0]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0]), // memory, at least 0 pages
+    // memory limits: at least 0 pages; shared ones also at most 65,536 (4 GiB)
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...(shared ? [0x03, 0, ...leb(65536)] : [0x00, 0])]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...name('adam'), 0x00, 0]),
     ...section(10, [1, ...body()]),
   ]);
 }
 
-// SharedArrayBuffer is absent where cross-origin isolation is off; then no heap is shared.
+// SharedArrayBuffer is absent in pages without cross-origin isolation; then no heap is shared.
 const SharedArrayBufferOrNone: { new (...args: never[]): object } =
   typeof SharedArrayBuffer === 'undefined' ? class {} : SharedArrayBuffer;
 
 const built = new WeakMap<WebAssembly.Memory, AdamSimd | null>();
 
 /**
- * The SIMD function for `memory` (a wasm backend's heap), or `null` where it cannot run: no
- * SIMD in this engine, or a shared (multi-threaded) heap, which a plain memory import does not
- * accept. Built once per memory.
+ * The SIMD function for `memory` (a wasm backend's heap, plain or shared), or `null` where it
+ * cannot run (no WebAssembly SIMD in this engine). Built once per memory.
  * @internal
  */
 export function adamSimdFor(memory: WebAssembly.Memory | undefined): AdamSimd | null {
@@ -143,13 +147,13 @@ export function adamSimdFor(memory: WebAssembly.Memory | undefined): AdamSimd | 
   if (fn === undefined) {
     fn = null;
     try {
-      const bytes = adamSimdModule();
-      if (WebAssembly.validate(bytes) && !(memory.buffer instanceof SharedArrayBufferOrNone)) {
+      const bytes = adamSimdModule(memory.buffer instanceof SharedArrayBufferOrNone);
+      if (WebAssembly.validate(bytes)) {
         const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
         fn = instance.exports.adam as AdamSimd;
       }
     } catch {
-      fn = null; // engines without SIMD, or a memory the import refuses: the JavaScript loop runs
+      fn = null; // a memory the import refuses: the JavaScript loop runs
     }
     built.set(memory, fn);
   }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
 import { GanConfigError } from '../../src/errors';
 import { adamSimdFor, adamSimdModule } from '../../src/kernels/adam-simd';
-import { ADAM_UPDATE, registerAdamUpdate } from '../../src/kernels/adam-update';
+import { ADAM_UPDATE, adamScalars, adamUpdateValues, registerAdamUpdate } from '../../src/kernels/adam-update';
 import { createAdam } from '../../src/train/adam';
 import { readAdamPowers, setLearningRate, writeAdamPowers } from '../../src/train/adam-powers';
 import { FusedAdamOptimizer } from '../../src/train/fused-adam';
@@ -293,12 +293,11 @@ describe.each(['wasm', 'cpu'])('the %s kernel', (backend) => {
 test('the wasm kernel runs its SIMD function, and it computes what the cpu kernel computes to the bit', async () => {
   await tf.setBackend('wasm');
   const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
-  expect(WebAssembly.validate(adamSimdModule())).toBe(true);
+  expect(WebAssembly.validate(adamSimdModule(false))).toBe(true);
+  expect(WebAssembly.validate(adamSimdModule(true))).toBe(true);
   expect(adamSimdFor(memory)).toBeInstanceOf(Function);
   expect(adamSimdFor(memory)).toBe(adamSimdFor(memory)); // built once per heap
   expect(adamSimdFor(undefined)).toBeNull();
-  // A multi-threaded backend's heap is shared, which the module's plain memory import refuses.
-  expect(adamSimdFor(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }))).toBeNull();
 
   // 1,003 values (250 groups of four and a tail of three) of every kind: zeros, subnormals, huge
   // gradients whose square overflows, negative moments the stock kernels would take as they come.
@@ -328,4 +327,33 @@ test('the wasm kernel runs its SIMD function, and it computes what the cpu kerne
   const wasm = await outputs('wasm');
   expect(wasm).toEqual(cpu);
   expect(cpu[0].filter((x) => Number.isFinite(x)).length).toBeGreaterThan(size / 2);
+
+  // The function alone, in a plain memory and in a shared one (a multi-threaded backend's heap),
+  // against the JavaScript loop: seven arrays of 1,000 floats, 4,000 bytes apart.
+  const expected = [new Float32Array(1000), new Float32Array(1000), new Float32Array(1000)];
+  const ins = [1, 2, 3, 4].map((seed) =>
+    values(seed)
+      .subarray(0, 1000)
+      .map((x) => (seed === 4 ? Math.abs(x) : x)),
+  );
+  adamUpdateValues(ins[0], ins[1], ins[2], ins[3], attrs, expected[0], expected[1], expected[2]);
+  for (const shared of [false, true]) {
+    const heap = new WebAssembly.Memory({ initial: 1, maximum: 2, shared });
+    const fn = adamSimdFor(heap);
+    expect(fn).toBeInstanceOf(Function);
+    const at = (k: number): Float32Array => new Float32Array(heap.buffer, k * 4000, 1000);
+    ins.forEach((values, k) => at(k).set(values));
+    fn!(
+      0,
+      4000,
+      8000,
+      12000,
+      16000,
+      20000,
+      24000,
+      1000,
+      ...(adamScalars(attrs) as [number, number, number, number, number, number, number, number]),
+    );
+    expect([at(4), at(5), at(6)].map((a) => Array.from(a))).toEqual(expected.map((a) => Array.from(a)));
+  }
 });
