@@ -41,7 +41,7 @@ const sameFloat32 = (a: tf.Tensor, b: tf.Tensor): boolean =>
  * per variable and 4 per step for the running powers. The kernel repeats the stock arithmetic
  * operation by operation in float32, so the variables, moments and powers are the stock
  * optimizer's to the bit, and a run may switch between the two classes (a data-parallel worker
- * rebuilds a stock `Adam` from {@link FusedAdamOptimizer.getConfig}).
+ * rebuilds a stock `Adam` from its `getConfig()`).
  *
  * Everything else is the stock class: its fields, `getWeights`/`setWeights` (the moments, in
  * the stock order and names), `getConfig`, the class name `'Adam'` (serialisation is
