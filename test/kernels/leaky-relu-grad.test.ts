@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend';
-import { LEAKY_RELU_GRAD } from '../../src/kernels/leaky-relu-grad';
+import { LEAKY_RELU_GRAD, leakyReluGradSimdModule } from '../../src/kernels/leaky-relu-grad';
+import { simdFunctionFor } from '../../src/kernels/simd-module';
 import { enableSecondOrderGradients } from '../../src/losses/penalty';
 import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
@@ -15,6 +16,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tf.setBackend('wasm');
+});
+
+test('the SIMD module validates, plain and shared, and is built once over the wasm heap', async () => {
+  await tf.setBackend('wasm');
+  expect(WebAssembly.validate(leakyReluGradSimdModule(false))).toBe(true);
+  expect(WebAssembly.validate(leakyReluGradSimdModule(true))).toBe(true);
+  const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+  const fn = simdFunctionFor('leakyReluGrad', memory, leakyReluGradSimdModule);
+  expect(fn).toBeInstanceOf(Function);
+  expect(simdFunctionFor('leakyReluGrad', memory, leakyReluGradSimdModule)).toBe(fn);
 });
 
 describe.each(['cpu', 'wasm'])('the fused LeakyRelu gradient on %s', (backend) => {
@@ -42,6 +53,28 @@ describe.each(['cpu', 'wasm'])('the fused LeakyRelu gradient on %s', (backend) =
     expect(names).toContain(LEAKY_RELU_GRAD);
     expect(names).not.toContain('Select');
     expect(names).not.toContain('Greater');
+  });
+
+  test('bit for bit at every length around the four-lane loop, on zeros, -0, NaN, infinities and subnormals', async () => {
+    const special = [0, -0, NaN, Infinity, -Infinity, 1e-40, -1e-40, 3.4e38, -3.4e38, 1, -1];
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 16, 1003]) {
+      const xs = Float32Array.from({ length: n }, (_, i) =>
+        i % 3 === 0 ? special[i % special.length] : Math.sin(i) * 5,
+      );
+      const dys = Float32Array.from({ length: n }, (_, i) =>
+        i % 5 === 1 ? special[(i + 4) % special.length] : Math.cos(i) * 2,
+      );
+      const [fused, stock] = tf.tidy(() => {
+        const [x, dy] = [tf.tensor1d(xs), tf.tensor1d(dys)];
+        return [
+          tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x }, { alpha: 0.2 } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.where(tf.greater(x, 0), dy, tf.mul(dy, 0.2)),
+        ];
+      });
+      // toEqual tells NaN from NaN as equal and 0 from -0 as different: the bits, as far as they can differ.
+      expect(Array.from(await fused.data())).toEqual(Array.from(await stock.data()));
+      tf.dispose([fused, stock]);
+    }
   });
 
   test('a gradient penalty (the gradient of the gradient) through it matches the stock ops to 1e-5', async () => {
