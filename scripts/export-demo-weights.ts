@@ -1,7 +1,9 @@
 /**
  * Exports the generator of a trained CGAN checkpoint for the browser demo (examples/browser/):
  * a TensorFlow.js layers model (`model.json` + `weights.bin`) whose large weight matrices are
- * quantised, plus `source.json` saying where it came from.
+ * quantised, plus `source.json` saying where it came from. The generator is the checkpoint's
+ * averaged one (`ema-generator/`, what `examples/cgan-mnist.ts` samples and `gankit eval`
+ * measures) when it holds one, else G itself; `--generator raw` asks for G.
  *
  * Quantisation uses the weight-spec `quantization` field that tfjs-core's `io.decodeWeights`
  * reads, so `tf.loadLayersModel(url)` dequantises on load with no code of ours:
@@ -16,7 +18,7 @@
  * It checks what quantisation costs: the label accuracy of the float and of every quantised
  * generator on the same `--samples` samples, through the bundled MNIST classifier.
  *
- *   npx tsx scripts/export-demo-weights.ts [--checkpoint out/long-cgan-mnist/checkpoint]
+ *   npx tsx scripts/export-demo-weights.ts [--checkpoint out/cgan-mnist/checkpoint] [--generator averaged|raw]
  *       [--out examples/browser/public/generator] [--format uint8|uint16|float16] [--samples 2000]
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -177,10 +179,11 @@ function kb(bytes: number): string {
 async function main(): Promise<void> {
   const program = new Command('export-demo-weights')
     .description("Export a trained CGAN's generator, quantised, for the browser demo.")
-    .option(
-      '--checkpoint <dir>',
-      'a CGAN checkpoint (or a folder of step-* checkpoints)',
-      'out/long-cgan-mnist/checkpoint',
+    .option('--checkpoint <dir>', 'a CGAN checkpoint (or a folder of step-* checkpoints)', 'out/cgan-mnist/checkpoint')
+    .addOption(
+      new Option('--generator <which>', "the checkpoint's averaged G (when it holds one) or G itself")
+        .choices(['averaged', 'raw'])
+        .default('averaged'),
     )
     .option('--out <dir>', 'output folder', 'examples/browser/public/generator')
     .addOption(new Option('--format <name>', 'how the large tensors are stored').choices(FORMATS).default('uint8'))
@@ -190,6 +193,7 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<{
     checkpoint: string;
+    generator: 'averaged' | 'raw';
     out: string;
     format: Format;
     minSize: number;
@@ -205,13 +209,20 @@ async function main(): Promise<void> {
     numClasses: gan.numClasses,
     outputActivation: gan.config.outputActivation,
   };
-  const float = await generatorArtifacts(gan.generator);
+  const averaged = o.generator === 'averaged' ? (gan.averaged?.shadow ?? null) : null;
+  const generator = averaged ?? gan.generator;
+  const which = averaged === null ? 'G itself (generator/)' : 'the averaged G (ema-generator/)';
+  const float = await generatorArtifacts(generator);
   const classifier = await quality.loadMnistClassifier();
 
-  const floatAccuracy = (await accuracyOf(gan.generator, info, classifier, o.samples, o.seed)).accuracy;
+  const floatAccuracy = (await accuracyOf(generator, info, classifier, o.samples, o.seed)).accuracy;
   console.log(
-    `checkpoint ${o.checkpoint}: step ${gan.trainer.step}, epoch ${gan.trainer.epoch}, ${float.weightSpecs.length} weight tensors`,
+    `checkpoint ${o.checkpoint}: step ${gan.trainer.step}, epoch ${gan.trainer.epoch}; exporting ${which}, ${float.weightSpecs.length} weight tensors`,
   );
+  const rawAccuracy =
+    averaged === null ? null : (await accuracyOf(gan.generator, info, classifier, o.samples, o.seed)).accuracy;
+  if (rawAccuracy !== null)
+    console.log(`  (G itself, float32, for comparison: label accuracy ${rawAccuracy.toFixed(4)})`);
   console.log(
     `${o.samples} samples with the same z and labels for each: label accuracy (bundled classifier), mean |pixel - float32 pixel| on [-1, 1]`,
   );
@@ -224,7 +235,7 @@ async function main(): Promise<void> {
     const model = await tfl.loadLayersModel(
       tf.io.fromMemory({ modelTopology: q.modelTopology, weightSpecs: q.weightSpecs, weightData: q.weightData }),
     );
-    const { accuracy, pixelDiff } = await accuracyOf(model, info, classifier, o.samples, o.seed, gan.generator);
+    const { accuracy, pixelDiff } = await accuracyOf(model, info, classifier, o.samples, o.seed, generator);
     model.dispose();
     results[format] = { bytes: q.weightData.byteLength, labelAccuracy: accuracy, pixelDiff };
     console.log(
@@ -246,6 +257,8 @@ async function main(): Promise<void> {
   await fs.writeFile(path.join(o.out, 'weights.bin'), new Uint8Array(chosen.weightData));
   const source = {
     checkpoint: o.checkpoint,
+    generator: averaged === null ? 'generator' : 'ema-generator',
+    ...(averaged === null ? {} : { averagedGenerator: gan.averaged?.options }),
     step: gan.trainer.step,
     epoch: gan.trainer.epoch,
     config: {
@@ -266,6 +279,7 @@ async function main(): Promise<void> {
       seed: o.seed,
       classifier: 'assets/mnist-classifier',
       float32: floatAccuracy,
+      ...(rawAccuracy === null ? {} : { rawGeneratorFloat32: rawAccuracy }),
       ...Object.fromEntries(FORMATS.map((f) => [f, results[f].labelAccuracy])),
     },
     meanPixelDifferenceFromFloat32: Object.fromEntries(
