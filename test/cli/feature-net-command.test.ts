@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createGan } from '../../src/models/gan/create';
-import { runGankitCli } from '../../src/cli/gankit-cli';
+import { gankit } from './run-cli';
 import { useDefaultBackend, useTempDir } from '../helpers';
 import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
@@ -17,16 +17,6 @@ const tmp = useTempDir('cli-feature-net');
 beforeAll(async () => {
   await useDefaultBackend();
 });
-
-async function gankit(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runGankitCli(['node', 'gankit', ...args], {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-  });
-  return { code, out, err };
-}
 
 /** `count` 12×12 RGB PNGs of an upright "L" (a shape whose quarter turns differ) at shifting places; sub-folders by colour unless `flat`. */
 async function letterFolder(dir: string, count: number, flat: boolean): Promise<void> {

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { decodePng } from '../../src/image/png';
 import { imageGrid } from '../../src/image/grid';
 import { loadGan } from '../../src/models/gan/load';
-import { runGankitCli } from '../../src/cli/gankit-cli';
+import { gankit } from './run-cli';
 import { useDefaultBackend, useTempDir } from '../helpers';
 import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
@@ -20,17 +20,6 @@ const tmp = useTempDir('cli-train');
 beforeAll(async () => {
   await useDefaultBackend();
 });
-
-/** Runs the binary's command line; returns its exit code and what it printed. */
-async function gankit(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runGankitCli(['node', 'gankit', ...args], {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-  });
-  return { code, out, err };
-}
 
 /** `count` RGB PNGs of 10×10 under `dir`: a red disc for class 'red', a blue one for 'blue' (flat when `flat`). */
 async function discFolder(dir: string, count: number, flat = false): Promise<void> {

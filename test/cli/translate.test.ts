@@ -12,7 +12,7 @@ import { createSuperResolutionGan } from '../../src/models/image-to-image/create
 import { createGan } from '../../src/models/gan/create';
 import { decodePng } from '../../src/image/png';
 import { loadImageToImageGan } from '../../src/models/image-to-image/load';
-import { runGankitCli } from '../../src/cli/gankit-cli';
+import { gankit } from './run-cli';
 import { useDefaultBackend, useTempDir } from '../helpers';
 import '../../src/node-services'; // installs the Node services (file system, workers), as the Node entry does
 
@@ -29,16 +29,6 @@ beforeAll(async () => {
     await writeFile(file, PNG.sync.write(png));
   }
 });
-
-async function gankit(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runGankitCli(['node', 'gankit', ...args], {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-  });
-  return { code, out, err };
-}
 
 const sizeOf = async (file: string): Promise<number[]> => {
   const image = decodePng(new Uint8Array(await readFile(file)));
