@@ -46,7 +46,7 @@ test('fileSystemHandler loads quantised weights, and the generator draws the dig
     );
     const predicted = await classifier.predictClasses(images);
     images.dispose();
-    // Measured 0.966 on 2,000 samples when exported; a broken dequantisation reads ~0.1.
+    // Measured 0.986 on 2,000 samples when exported; a broken dequantisation reads ~0.1.
     expect(labelAccuracy(predicted, labels)).toBeGreaterThan(0.85);
   } finally {
     generator.dispose();

@@ -187,7 +187,8 @@ describeWithChromium('browser demo in headless Chromium', () => {
     expect((await demoState(page)).draws.sliderSample).toBeGreaterThan(sliderDraws);
     const moved = await canvasStats(page, 'slider-sample');
     expect(moved.std).toBeGreaterThan(30);
-    expect(difference(sample, moved)).toBeGreaterThan(5);
+    // Redrawn without the move, the canvas would not differ at all; the shipped generator moves by ~4 (of 255) here.
+    expect(difference(sample, moved)).toBeGreaterThan(1.5);
 
     const strip = await canvasStats(page, 'interp-strip');
     expect(strip.std).toBeGreaterThan(30);
