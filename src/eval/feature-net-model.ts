@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageSource } from '../data/image-source';
 import type { Rng } from '../random';
-import type { FeatureNetTask, MnistClassifier } from './classifier';
+import { argmaxRows, type FeatureNetTask, type MnistClassifier } from './classifier';
 import { rotationBatch } from './rotations';
 
 /**
@@ -66,13 +66,6 @@ export interface MeasuredSet {
   accuracy: number;
 }
 
-function argmax(probabilities: Float32Array, row: number, columns: number): number {
-  let best = 0;
-  for (let j = 1; j < columns; j++)
-    if (probabilities[row * columns + j] > probabilities[row * columns + best]) best = j;
-  return best;
-}
-
 /**
  * Runs every image of `source` through `net` in index order: the features of the images as they
  * are, their labels, and (with `accuracy`) how often the class head is right on `task`.
@@ -88,29 +81,22 @@ export async function measureImageSet(
   let hits = 0;
   let targets = 0;
   for (const batch of source.batches(options.batchSize, { shuffle: false, dropRemainder: false })) {
+    // The rotation task's accuracy reads all four turns; the features are the unturned quarter of that one pass.
+    const turned = options.accuracy && options.task === 'rotations' ? rotationBatch(batch.images as tf.Tensor4D) : null;
     try {
-      const out = await net.classify(batch.images);
-      features.push(out.features);
+      const out = await net.classify(turned?.images ?? batch.images);
+      const count = batch.images.shape[0];
+      features.push(out.features.subarray(0, count * out.featureDim));
       const truth = batch.labels === null ? null : Array.from(await batch.labels.data());
       if (truth !== null) labels.push(...truth);
       if (!options.accuracy) continue;
-      if (options.task === 'labels') {
-        for (let i = 0; i < out.count; i++) if (argmax(out.probabilities, i, out.numClasses) === truth?.[i]) hits++;
-        targets += out.count;
-      } else {
-        const turned = rotationBatch(batch.images as tf.Tensor4D);
-        try {
-          const rotated = await net.classify(turned.images);
-          for (let i = 0; i < rotated.count; i++)
-            if (argmax(rotated.probabilities, i, rotated.numClasses) === Math.floor(i / out.count)) hits++;
-          targets += rotated.count;
-        } finally {
-          tf.dispose([turned.images, turned.targets]);
-        }
-      }
+      const predicted = argmaxRows(out.probabilities, out.numClasses);
+      predicted.forEach((p, i) => {
+        if (p === (turned === null ? truth?.[i] : Math.floor(i / count))) hits++;
+      });
+      targets += out.count;
     } finally {
-      batch.images.dispose();
-      batch.labels?.dispose();
+      tf.dispose([batch.images, batch.labels ?? [], turned?.images ?? [], turned?.targets ?? []]);
     }
   }
   const all = new Float32Array(features.reduce((s, f) => s + f.length, 0));

@@ -20,9 +20,10 @@
  * @internal
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { GanConfigError } from '../errors';
 import { adamSimdFor } from './adam-simd';
+import type { CpuBackendLike } from './cpu-backend';
 import type { WasmBackendLike } from './wasm-backend';
 
 /** The kernel's name (`tf.engine().runKernel(ADAM_UPDATE, …)`). @internal */
@@ -40,11 +41,6 @@ export interface AdamUpdateAttrs {
   epsilon: number;
   accBeta1: number;
   accBeta2: number;
-}
-
-interface CpuBackendLike {
-  data: { get(dataId: DataId): { values: tf.backend_util.BackendValues } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.backend_util.BackendValues): TensorInfo;
 }
 
 /** The four inputs, checked: float32, one shape. */

@@ -17,8 +17,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers registers tfjs-core's stock gradients when it loads (its CJS bundle carries a copy):
 // loaded first, so that the gradient below replaces the stock one and is not replaced by it.
 import '@tensorflow/tfjs-layers';
-import type { DataId, GradConfig, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { OP, SIMD, address, load, loopOverLanes, simdFunctionFor, simdModule } from './simd-module';
+import type { CpuBackendLike } from './cpu-backend';
 import type { WasmBackendLike } from './wasm-backend';
 
 /** Name of the fused kernel. @internal */
@@ -87,11 +88,6 @@ export function leakyReluGradWasmKernel(): KernelConfig {
     return out;
   };
   return { kernelName: LEAKY_RELU_GRAD, backendName: 'wasm', kernelFunc };
-}
-
-interface CpuBackendLike {
-  data: { get(dataId: DataId): { values: tf.backend_util.BackendValues } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.backend_util.BackendValues): TensorInfo;
 }
 
 /** The kernel on the cpu backend. @internal */

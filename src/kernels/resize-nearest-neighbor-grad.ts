@@ -11,14 +11,9 @@
  * @packageDocumentation
  * @internal
  */
-import * as tf from '@tensorflow/tfjs-core';
-import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { CpuBackendLike } from './cpu-backend';
 import type { WasmBackendLike } from './wasm-backend';
-
-interface CpuBackendLike {
-  data: { get(dataId: DataId): { values: tf.backend_util.BackendValues } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.backend_util.BackendValues): TensorInfo;
-}
 
 /** The gradient of nearest-neighbour resizing, `images` `[b, h, w, c]`, `dy` `[b, oh, ow, c]`. @internal */
 export function resizeNearestNeighborGradValues(
